@@ -1,0 +1,38 @@
+/*
+ * filter.h - which records qualify (measurement.md, section 2).
+ *
+ * Pure functions on record fields; thread-safe. The bot test compares the
+ * user agent ASCII case-insensitively against a fixed token list, using a
+ * bigram table so that most positions cost one lookup.
+ */
+#ifndef KR_FILTER_H
+#define KR_FILTER_H
+
+#include "record.h"
+
+/* Why a line did not count, in the order the run summary lists them. */
+enum filter_reason {
+	FILTER_MALFORMED = 0,
+	FILTER_METHOD,
+	FILTER_STATUS,
+	FILTER_BOT,
+	FILTER_HOST,
+	FILTER_TIME,
+	FILTER_NREASONS
+};
+
+/* Summary names: "malformed", "method", "status", "bot", "unknown host",
+ * "outside time range". */
+extern const char *const filter_reason_names[FILTER_NREASONS];
+
+/* 1 when method is exactly "GET" or "POST". */
+int filter_method(kr_str method);
+
+/* 1 when 200 <= status <= 399. */
+int filter_status(int status);
+
+/* 1 when the user agent marks a bot: empty, "-", or containing one of the
+ * spec's tokens (ASCII case-insensitive substring). */
+int filter_is_bot(kr_str ua);
+
+#endif

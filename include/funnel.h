@@ -1,0 +1,63 @@
+/*
+ * funnel.h - aggregation of matched steps into funnel figures.
+ *
+ * A funnel collects, per (visitor hash, wall-clock day, gemeente, row),
+ * the hits of each step, and in sequential mode the instants of the
+ * events. Memory therefore grows with distinct matched visitor-days, not
+ * with lines. Each worker thread fills its own funnel; funnel_merge folds
+ * them together at the end, so results do not depend on the thread count.
+ *
+ * funnel_cells turns the entries into figures (measurement.md, section 5)
+ * per (period, gemeente, row).
+ */
+#ifndef KR_FUNNEL_H
+#define KR_FUNNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "ktime.h"
+
+typedef struct funnel funnel;
+
+typedef struct {
+	int sequential;        /* sequential funnel instead of open */
+	int count_hits;        /* hits instead of visitors (open funnel only) */
+	int64_t window_us;     /* --window, for the sequential funnel */
+	enum ktime_by by;      /* period split */
+} funnel_cfg;
+
+typedef struct {
+	int32_t period;        /* period start day (ktime_period_start); 0 without --by */
+	int gem, row;
+	int64_t n[3];          /* info, form, done */
+} funnel_cell;
+
+/* A new empty funnel; keep_events must be set for the sequential funnel.
+ * Returns NULL when out of memory. */
+funnel *funnel_new(int keep_events);
+void funnel_free(funnel *f);
+
+/* Records one matched step. Returns 0, or -1 when out of memory. */
+int funnel_add(funnel *f, uint64_t visitor, int32_t day, int64_t instant_us,
+               int gem, int row, int step);
+
+/* Adds everything of src to dst (src unchanged). Returns 0 or -1 (OOM). */
+int funnel_merge(funnel *dst, const funnel *src);
+
+/* Distinct (visitor-day, gemeente, row) entries held. */
+size_t funnel_size(const funnel *f);
+
+/* Computes the figures, sorted by (period, gem, row), one cell for every
+ * combination that has at least one matched event. Returns a malloc'ed
+ * array the caller frees (count in *n; NULL with *n == 0 when empty or out
+ * of memory: check *n and errno). */
+funnel_cell *funnel_cells(const funnel *f, const funnel_cfg *cfg, size_t *n);
+
+/* The sequential level (0..3) of one visitor's events: the largest k with
+ * info t1 <= form t2 <= done t3, t_k - t1 <= window. steps[i] and
+ * instants[i] describe event i; order does not matter. scratch must hold
+ * 2 * n int64_t. Exposed for tests. */
+int funnel_level(const int *steps, const int64_t *instants, size_t n,
+                 int64_t window_us, int64_t *scratch);
+
+#endif

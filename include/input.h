@@ -1,0 +1,54 @@
+/*
+ * input.h - byte streams from log files: plain or gzip, detected by magic.
+ *
+ * An input wraps one FILE * and hands out its decompressed bytes in chunks.
+ * Compression is detected from the first bytes (1f 8b), never from the file
+ * name. Multi-member gzip streams (as written by `cat a.gz b.gz` or pigz) are
+ * read to the end. Inflate uses ISA-L when built with HAVE_ISAL, zlib
+ * otherwise; both give the same bytes.
+ *
+ * Errors are sticky: once input_read() returned -1 it keeps doing so, and
+ * input_error() says what went wrong in lowercase words without the file
+ * name ("unexpected end of gzip stream", "invalid gzip data: ...", or
+ * strerror text). Bytes handed out before the error are good data.
+ * Trailing bytes after a complete gzip member that are not another gzip
+ * member are an error too ("trailing garbage after gzip stream").
+ */
+#ifndef KR_INPUT_H
+#define KR_INPUT_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+typedef struct input input;
+
+/* Wraps fp, which the input owns from now on (input_free closes it unless
+ * it is stdin). name is copied and only used by callers for messages.
+ * Returns NULL only when out of memory (fp is then closed too). */
+input *input_new(FILE *fp, const char *name);
+
+/* Reads up to cap decompressed bytes into dst. Returns the number read
+ * (> 0), 0 at the clean end of input, or -1 on error (see input_error). */
+ssize_t input_read(input *in, char *dst, size_t cap);
+
+/* What went wrong after input_read returned -1; "" before any error.
+ * The string lives as long as the input. */
+const char *input_error(const input *in);
+
+/* The name given to input_new (lives as long as the input). */
+const char *input_name(const input *in);
+
+/* 1 when the stream is gzip-compressed (known after the first read). */
+int input_is_gzip(const input *in);
+
+/* Raw (compressed or plain) bytes consumed from the file so far. */
+uint64_t input_raw_bytes(const input *in);
+
+/* Closes the file (not stdin) and frees everything; NULL is a no-op. */
+void input_free(input *in);
+
+/* Which inflate implementation this build uses: "isa-l" or "zlib". */
+const char *input_inflate_impl(void);
+
+#endif

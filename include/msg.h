@@ -1,0 +1,31 @@
+/*
+ * msg.h - the one place that talks to the user on stderr.
+ *
+ * Levels: -q shows errors only, the default adds warnings, -v adds the run
+ * summary and notes. Every message is one line "klantreis: TEXT\n";
+ * TEXT is lowercase, failure first, subject in quotes:
+ *   "cannot open 'x.log': No such file or directory".
+ * Thread-safe: each message is written with one locked fputs.
+ */
+#ifndef KR_MSG_H
+#define KR_MSG_H
+
+enum msg_level { MSG_QUIET = 0, MSG_NORMAL = 1, MSG_VERBOSE = 2 };
+
+void msg_set_level(enum msg_level level);
+enum msg_level msg_level(void);
+
+/* Always shown. */
+void msg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Hidden by -q. */
+void msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Shown only with -v. */
+void msg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Copies at most max bytes of s into buf (size n) for display: control
+ * characters and bytes >= 0x7f become \xNN, and "..." marks a cut.
+ * Returns buf. Used for log excerpts so a hostile line cannot drive the
+ * terminal. */
+char *msg_escape(const char *s, size_t len, size_t max, char *buf, size_t n);
+
+#endif

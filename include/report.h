@@ -1,0 +1,56 @@
+/*
+ * report.h - the computed funnel table and the formats that print it.
+ *
+ * A report_table is the final result of a run: one report_row per
+ * (period,) gemeente and product, already in report order (periods
+ * ascending, then gemeenten and products in catalogue order). All strings
+ * are borrowed from the catalogue/matcher and live for the whole run.
+ * bench_compute (bench.h) fills the benchmark fields; report_write prints.
+ */
+#ifndef KR_REPORT_H
+#define KR_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "ktime.h"
+
+typedef struct {
+	int32_t period_start;  /* first day of the period (ktime.h) */
+	char period[16];       /* its label; "" without --by */
+	const char *gemeente;
+	const char *product;
+	const char *peer;      /* peer group or NULL */
+	int64_t n[3];          /* info, form, done (visitors or hits) */
+
+	/* Filled by bench_compute: */
+	int eligible;          /* info >= min_visitors (and info > 0) */
+	int has_median;        /* median over eligible rows of the group exists */
+	double median;         /* median_conversion */
+	int ranked;            /* eligible rows in the group (0 when none) */
+	int rank;              /* 1 + eligible rows with higher conversion; eligible only */
+	int64_t gain;          /* potential_gain; eligible only */
+} report_row;
+
+typedef struct {
+	report_row *rows;
+	size_t nrows;
+	enum ktime_by by;      /* adds the period column when not NONE */
+	int count_hits;        /* figures are hits rather than visitors */
+	int sequential;        /* sequential funnel */
+} report_table;
+
+enum report_format { REPORT_TABLE = 0, REPORT_CSV };
+
+/* Writes t in format fmt to fp. CSV: the header of measurement.md
+ * section 8 (with a leading "period" column when t->by is set), fields
+ * written with libcsv and quoted only when needed, "\n" line ends, rates
+ * with exactly 4 decimals and empty when the denominator is 0. TABLE:
+ * aligned columns with percentages for a terminal.
+ * Returns 0, or -1 on a write error (errno set). */
+int report_write(const report_table *t, enum report_format fmt, FILE *fp);
+
+/* Formats a rate num/den with 4 decimals into buf ("" when den == 0).
+ * Returns buf. */
+char *report_rate(int64_t num, int64_t den, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,112 @@
+/*
+ * run.h - what analyze and compare share: options, the catalogue and
+ * matcher set-up, the scan, turning funnels into report rows, the run
+ * summary and atomic report output.
+ *
+ * Status codes follow the man page: RUN_OK 0, RUN_INPUT 1 (some input
+ * could not be read fully), RUN_USAGE 2 (usage, catalogue or format error).
+ */
+#ifndef KR_RUN_H
+#define KR_RUN_H
+
+#include <stdio.h>
+#include "catalog.h"
+#include "funnel.h"
+#include "match.h"
+#include "report.h"
+#include "scan.h"
+
+enum { RUN_OK = 0, RUN_INPUT = 1, RUN_USAGE = 2 };
+
+typedef struct {
+	const char *catalog_path;  /* -c, NULL for the built-in template */
+	const char *gemeente;      /* --gemeente */
+	const char *log_format;    /* --log-format */
+	int count_hits;            /* --count hits */
+	int sequential;            /* --funnel sequential */
+	int funnel_set;            /* --funnel given */
+	int64_t window;            /* --window, seconds */
+	enum ktime_by by;          /* --by */
+	int64_t since, until;      /* --since/--until as wall times */
+	int64_t min_visitors;      /* --min-visitors */
+	int include_bots;
+	int format;                /* enum report_format, or -1 for automatic */
+	const char *output;        /* -o */
+	int jobs;                  /* -j */
+} run_opts;
+
+/* Defaults: visitors, open funnel, 24h window, min-visitors 30, all
+ * online CPUs, automatic format. */
+void run_opts_init(run_opts *o);
+
+/* Handles one analyze option (getopt_long's return value c and optarg).
+ * Returns 1 when handled, 0 when c is not an analyze option, -1 on a bad
+ * value (message already given). */
+int run_parse_option(run_opts *o, int c, const char *arg);
+
+/* The getopt_long table entries and short options of run_parse_option;
+ * commands append their own. */
+#define RUN_SHORTOPTS "qvc:o:j:"
+enum {
+	OPT_GEMEENTE = 256, OPT_LOG_FORMAT, OPT_COUNT, OPT_FUNNEL, OPT_WINDOW,
+	OPT_BY, OPT_SINCE, OPT_UNTIL, OPT_MIN_VISITORS, OPT_INCLUDE_BOTS,
+	OPT_FORMAT, OPT_HELP, OPT_CMD_BASE = 300
+};
+#define RUN_LONGOPTS \
+	{ "catalog", required_argument, NULL, 'c' }, \
+	{ "output", required_argument, NULL, 'o' }, \
+	{ "jobs", required_argument, NULL, 'j' }, \
+	{ "quiet", no_argument, NULL, 'q' }, \
+	{ "verbose", no_argument, NULL, 'v' }, \
+	{ "gemeente", required_argument, NULL, OPT_GEMEENTE }, \
+	{ "log-format", required_argument, NULL, OPT_LOG_FORMAT }, \
+	{ "count", required_argument, NULL, OPT_COUNT }, \
+	{ "funnel", required_argument, NULL, OPT_FUNNEL }, \
+	{ "window", required_argument, NULL, OPT_WINDOW }, \
+	{ "by", required_argument, NULL, OPT_BY }, \
+	{ "since", required_argument, NULL, OPT_SINCE }, \
+	{ "until", required_argument, NULL, OPT_UNTIL }, \
+	{ "min-visitors", required_argument, NULL, OPT_MIN_VISITORS }, \
+	{ "include-bots", no_argument, NULL, OPT_INCLUDE_BOTS }, \
+	{ "format", required_argument, NULL, OPT_FORMAT }, \
+	{ "help", no_argument, NULL, OPT_HELP }
+
+/* Loads the catalogue (or the built-in one) and compiles it. On error
+ * prints the message and returns NULLs with RUN_USAGE. */
+int run_setup(const run_opts *o, catalog **cat, matcher **m);
+
+/* Runs the scan with the given sides. Reports unreadable inputs (file and
+ * line) as it goes. Returns RUN_OK / RUN_INPUT / RUN_USAGE, or -1 on a
+ * fatal error (message given). */
+int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
+             int nsides, const scan_range *sides, scan_result *res);
+
+/* Builds report rows from a funnel: every catalogue row for every period
+ * that has a matched record (the single period without --by). Rows point
+ * into cat and m. Returns 0 or -1 (out of memory). */
+int run_table(const run_opts *o, const catalog *cat, const matcher *m,
+              const funnel *f, report_table *t);
+
+/* The -v run summary on stderr. */
+void run_summary(const scan_result *res, double seconds);
+
+/* Report output: stdout, or -o FILE written to a temporary file in the
+ * same directory and renamed over FILE on success (a device or FIFO is
+ * written directly). */
+typedef struct {
+	FILE *fp;
+	const char *path;
+	char *tmp;
+} run_out;
+int run_out_open(run_out *out, const char *path);
+/* Finishes the output: flush, close, rename. With ok == 0 the temporary
+ * file is removed. Returns 0, or -1 (message given). */
+int run_out_close(run_out *out, int ok);
+
+/* The report format to use: o->format, or table on a terminal. */
+enum report_format run_format(const run_opts *o);
+
+/* Seconds since an arbitrary start, for timing. */
+double run_now(void);
+
+#endif

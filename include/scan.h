@@ -1,0 +1,88 @@
+/*
+ * scan.h - the streaming pipeline: inputs -> lines -> records -> funnels.
+ *
+ * scan_run reads every input in order on the calling thread (open,
+ * decompress, cut into blocks of whole lines, detect the log format) and
+ * hands the blocks to `jobs` worker threads (none with jobs == 1: the
+ * calling thread parses too). Each worker parses records in place, applies
+ * the filters, routes by host, matches the catalogue and adds matched
+ * steps to its own funnels; at the end the funnels and counters are merged,
+ * so results do not depend on the number of jobs. Memory is bounded by the
+ * block pool (2 * jobs + 2 blocks) plus the funnel tables.
+ *
+ * A record is offered to every side (time range) that holds its wall
+ * clock: analyze uses one side [--since, --until), compare uses two.
+ */
+#ifndef KR_SCAN_H
+#define KR_SCAN_H
+
+#include <stdint.h>
+#include "filter.h"
+#include "funnel.h"
+#include "match.h"
+#include "visitor.h"
+
+#define SCAN_MAX_SIDES 2
+#define SCAN_MAX_SAMPLES 5
+
+typedef struct {
+	int64_t from, to;          /* wall-clock range [from, to) */
+} scan_range;
+
+typedef struct {
+	const char *log_format;    /* forced format, or NULL to detect per input */
+	int include_bots;
+	int jobs;                  /* worker threads, >= 1 */
+	int keep_events;           /* sequential funnel needs event instants */
+	int nsides;                /* 1 or 2 */
+	scan_range side[SCAN_MAX_SIDES];
+	visitor_key key;
+} scan_opts;
+
+/* What happened to one input. Strings are owned by the scan_result. */
+typedef struct {
+	const char *name;          /* as given ("-" is stdin) */
+	const char *format;        /* format used, or NULL when none */
+	char why[128];              /* why that format ("detected: ..." / "forced") */
+	uint64_t lines;            /* physical lines read (complete lines only) */
+	uint64_t raw_bytes;        /* bytes read from the file */
+	int gzip;
+	int failed;                /* 1: could not be read to the end; 2: no format */
+	char error[400];           /* message when failed, without the file name */
+} scan_input;
+
+typedef struct {
+	int file;                  /* index into inputs */
+	uint64_t line;             /* 1-based line number in that input */
+	char text[112];            /* escaped, truncated excerpt */
+} scan_sample;
+
+typedef struct {
+	uint64_t lines;            /* non-blank lines */
+	uint64_t blank;
+	uint64_t skipped;          /* format directives / comments */
+	uint64_t excluded[FILTER_NREASONS];
+	uint64_t qualified;        /* records that passed every filter */
+	uint64_t matched;          /* qualified records with at least one step */
+	uint64_t bytes;            /* decompressed bytes */
+	uint64_t long_lines;       /* lines over 64 MiB, counted malformed */
+	scan_sample sample[SCAN_MAX_SAMPLES]; /* first malformed lines, in order */
+	int nsamples;
+	scan_input *inputs;
+	int ninputs;
+	funnel *fun[SCAN_MAX_SIDES];/* merged funnels, one per side */
+	void **fmts_;              /* private: the inputs' formats */
+} scan_result;
+
+/* Runs the pipeline over paths[0..npaths) ("-" is standard input; no path
+ * at all means standard input). The matcher must stay alive during the
+ * call. Fills res (free with scan_result_free). Returns 0 when every input
+ * was read completely, 1 when some could not be read (see res->inputs),
+ * 2 when some input's format could not be detected, -1 when out of memory
+ * or a thread could not start (err says which). */
+int scan_run(const scan_opts *opts, matcher *m, char *const *paths, int npaths,
+             scan_result *res, char *err, size_t errlen);
+
+void scan_result_free(scan_result *res);
+
+#endif

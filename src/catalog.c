@@ -1,0 +1,632 @@
+/*
+ * catalog.c - the catalogue of gemeenten, products and step patterns
+ * (measurement.md, section 3): CSV reading and writing with libcsv, and the
+ * built-in template of common municipal products.
+ *
+ * Reading: the file is read line by line with getline() and every physical
+ * line is fed to libcsv on its own, so the current line number is always
+ * known; a row (which may span lines inside a quoted cell) is reported at
+ * the line where it started. Lines whose first cell starts with '#' are
+ * comments: they are dropped before libcsv sees them (so quotes in a comment
+ * are no syntax error), and rows whose quoted first cell starts with '#' are
+ * dropped too. The first other row is the header.
+ *
+ * Invariants of a loaded catalog (see catalog.h): rows in file order,
+ * gemeenten in order of first appearance, every host once, lower-case and
+ * without a trailing dot, (gemeente, product) unique, pattern cells stored
+ * as given (NULL when empty) and never compiled here. All strings are owned
+ * by the catalog and freed by catalog_free.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <csv.h>
+
+#include "catalog.h"
+
+const char *const catalog_step_names[STEP_COUNT] = { "info", "form", "done" };
+
+enum { COL_GEMEENTE, COL_HOST, COL_PRODUCT, COL_INFO, COL_FORM, COL_DONE, COL_PEER, NCOLS };
+
+static const char *const col_names[NCOLS] = {
+	"gemeente", "host", "product", "info", "form", "done", "peer"
+};
+
+/* State of one catalog_load run, shared with the libcsv callbacks. */
+typedef struct {
+	catalog *c;
+	const char *name;
+	char *err;
+	size_t errlen;
+	int failed;
+	long line;         /* current physical line (1-based) */
+	long row_line;     /* line where the current row started */
+	int in_row;        /* a row has started and not yet ended */
+	char *cellbuf;     /* the current row's cells, each NUL-terminated */
+	size_t cellbuf_n, cellbuf_cap;
+	struct { size_t off, len; } *cells; /* the cells' places in cellbuf */
+	size_t ncells, cells_cap;
+	int header_done;
+	size_t nheader;
+	long col[NCOLS];   /* cell index of each column, -1 when absent */
+	size_t rows_cap, gem_cap, hosts_cap;
+} load_state;
+
+static void fail(load_state *st, long line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Records the first error as "NAME:LINE: message" (or "NAME: message"
+ * when line is 0); later errors are ignored. */
+static void fail(load_state *st, long line, const char *fmt, ...)
+{
+	if (st->failed)
+		return;
+	st->failed = 1;
+	int n;
+	if (line > 0)
+		n = snprintf(st->err, st->errlen, "%s:%ld: ", st->name, line);
+	else
+		n = snprintf(st->err, st->errlen, "%s: ", st->name);
+	if (n < 0 || (size_t)n >= st->errlen)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(st->err + n, st->errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return 0;
+	size_t n = *cap ? *cap * 2 : 16;
+	while (n < need)
+		n *= 2;
+	void *q = realloc(*p, n * size);
+	if (!q)
+		return -1;
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
+static char *dup_n(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+	if (d) {
+		memcpy(d, s, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+/* libcsv field callback: appends the cell to the current row. */
+static void on_cell(void *s, size_t len, void *data)
+{
+	load_state *st = data;
+	if (st->failed)
+		return;
+	if (grow((void **)&st->cellbuf, &st->cellbuf_cap, st->cellbuf_n + len + 1, 1) < 0 ||
+	    grow((void **)&st->cells, &st->cells_cap, st->ncells + 1, sizeof *st->cells) < 0) {
+		fail(st, 0, "out of memory");
+		return;
+	}
+	if (len)
+		memcpy(st->cellbuf + st->cellbuf_n, s, len);
+	st->cellbuf[st->cellbuf_n + len] = '\0';
+	st->cells[st->ncells].off = st->cellbuf_n;
+	st->cells[st->ncells].len = len;
+	st->ncells++;
+	st->cellbuf_n += len + 1;
+}
+
+static const char *cell(const load_state *st, size_t i)
+{
+	return st->cellbuf + st->cells[i].off;
+}
+
+static void header_row(load_state *st)
+{
+	for (int k = 0; k < NCOLS; k++)
+		st->col[k] = -1;
+	for (size_t i = 0; i < st->ncells; i++) {
+		for (int k = 0; k < NCOLS; k++) {
+			if (strcasecmp(cell(st, i), col_names[k]) != 0)
+				continue;
+			if (st->col[k] >= 0) {
+				fail(st, st->row_line, "column '%s': appears twice", col_names[k]);
+				return;
+			}
+			st->col[k] = (long)i;
+		}
+	}
+	for (int k = 0; k < COL_PEER; k++) {
+		if (st->col[k] < 0) {
+			fail(st, st->row_line, "column '%s': missing", col_names[k]);
+			return;
+		}
+	}
+	st->nheader = st->ncells;
+	st->header_done = 1;
+}
+
+static int add_gemeente(load_state *st, const char *g)
+{
+	catalog *c = st->c;
+	for (size_t i = 0; i < c->ngem; i++)
+		if (strcmp(c->gemeenten[i], g) == 0)
+			return (int)i;
+	char *d = strdup(g);
+	if (!d || grow((void **)&c->gemeenten, &st->gem_cap, c->ngem + 1, sizeof(char *)) < 0) {
+		free(d);
+		fail(st, 0, "out of memory");
+		return -1;
+	}
+	c->gemeenten[c->ngem] = d;
+	return (int)c->ngem++;
+}
+
+/* Splits a host cell on spaces and tabs; every name is lower-cased, loses a
+ * trailing dot and is added to gemeente gem unless it is already there. */
+static void add_hosts(load_state *st, const char *s, int gem)
+{
+	catalog *c = st->c;
+	while (*s) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		const char *b = s;
+		while (*s && *s != ' ' && *s != '\t')
+			s++;
+		size_t n = (size_t)(s - b);
+		if (n && b[n - 1] == '.')
+			n--;
+		if (!n)
+			continue;
+		char *h = dup_n(b, n);
+		if (!h) {
+			fail(st, 0, "out of memory");
+			return;
+		}
+		for (size_t i = 0; i < n; i++)
+			h[i] = (char)tolower((unsigned char)h[i]);
+		size_t i;
+		for (i = 0; i < c->nhosts; i++)
+			if (strcmp(c->hosts[i].host, h) == 0)
+				break;
+		if (i < c->nhosts) {
+			int other = c->hosts[i].gem;
+			if (other != gem)
+				fail(st, st->row_line,
+				     "column 'host': host '%s' already belongs to gemeente '%s'",
+				     h, c->gemeenten[other]);
+			free(h);
+			if (st->failed)
+				return;
+			continue;
+		}
+		if (grow((void **)&c->hosts, &st->hosts_cap, c->nhosts + 1,
+		         sizeof(catalog_host)) < 0) {
+			free(h);
+			fail(st, 0, "out of memory");
+			return;
+		}
+		c->hosts[c->nhosts].host = h;
+		c->hosts[c->nhosts].gem = gem;
+		c->nhosts++;
+	}
+}
+
+static void data_row(load_state *st)
+{
+	catalog *c = st->c;
+	if (st->ncells != st->nheader) {
+		fail(st, st->row_line, "row has %zu cells, the header has %zu",
+		     st->ncells, st->nheader);
+		return;
+	}
+	for (int k = 0; k < NCOLS; k++) {
+		size_t i = (size_t)st->col[k];
+		if (st->col[k] >= 0 && strlen(cell(st, i)) != st->cells[i].len) {
+			fail(st, st->row_line, "column '%s': contains a NUL byte", col_names[k]);
+			return;
+		}
+	}
+	const char *g = cell(st, (size_t)st->col[COL_GEMEENTE]);
+	const char *prod = cell(st, (size_t)st->col[COL_PRODUCT]);
+	if (!*g) {
+		fail(st, st->row_line, "column 'gemeente': empty");
+		return;
+	}
+	if (!*prod) {
+		fail(st, st->row_line, "column 'product': empty");
+		return;
+	}
+	int gem = add_gemeente(st, g);
+	if (gem < 0)
+		return;
+	for (size_t i = 0; i < c->nrows; i++) {
+		if (c->rows[i].gem == gem && strcmp(c->rows[i].product, prod) == 0) {
+			fail(st, st->row_line,
+			     "column 'product': duplicate product '%s' for gemeente '%s', "
+			     "first on line %ld", prod, g, c->rows[i].line);
+			return;
+		}
+	}
+	add_hosts(st, cell(st, (size_t)st->col[COL_HOST]), gem);
+	if (st->failed)
+		return;
+	if (grow((void **)&c->rows, &st->rows_cap, c->nrows + 1, sizeof(catalog_row)) < 0) {
+		fail(st, 0, "out of memory");
+		return;
+	}
+	catalog_row *r = &c->rows[c->nrows];
+	memset(r, 0, sizeof *r);
+	r->gem = gem;
+	r->line = st->row_line;
+	c->nrows++; /* counted now so that catalog_free frees a partial row */
+	int oom = !(r->product = strdup(prod));
+	for (int s = 0; s < STEP_COUNT; s++) {
+		const char *p = cell(st, (size_t)st->col[COL_INFO + s]);
+		if (*p && !(r->pat[s] = strdup(p)))
+			oom = 1;
+	}
+	if (st->col[COL_PEER] >= 0) {
+		const char *p = cell(st, (size_t)st->col[COL_PEER]);
+		if (*p && !(r->peer = strdup(p)))
+			oom = 1;
+	}
+	if (oom)
+		fail(st, 0, "out of memory");
+}
+
+/* libcsv row callback. */
+static void on_row(int term, void *data)
+{
+	load_state *st = data;
+	(void)term;
+	if (!st->failed && st->ncells > 0 && cell(st, 0)[0] != '#') {
+		if (!st->header_done)
+			header_row(st);
+		else
+			data_row(st);
+	}
+	st->ncells = 0;
+	st->cellbuf_n = 0;
+	st->in_row = 0;
+}
+
+/* Feeds one physical line (with its terminator) to libcsv. */
+static void feed_line(load_state *st, struct csv_parser *p, const char *s, size_t n)
+{
+	if (!st->in_row) {
+		size_t i = 0;
+		while (i < n && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		if (i < n && s[i] == '#')
+			return; /* comment line */
+		if (i < n && s[i] != '\r' && s[i] != '\n') {
+			st->in_row = 1;
+			st->row_line = st->line;
+		}
+	}
+	if (csv_parse(p, s, n, on_cell, on_row, st) != n && !st->failed)
+		fail(st, st->line, "%s", csv_strerror(csv_error(p)));
+}
+
+catalog *catalog_load(FILE *fp, const char *name, char *err, size_t errlen)
+{
+	load_state st;
+	struct csv_parser p;
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int parser_ok = 0;
+
+	memset(&st, 0, sizeof st);
+	st.name = name;
+	st.err = err;
+	st.errlen = errlen;
+	st.line = 1;
+	if (errlen)
+		err[0] = '\0';
+	st.c = calloc(1, sizeof *st.c);
+	if (!st.c || !(st.c->name = strdup(name))) {
+		fail(&st, 0, "out of memory");
+		goto out;
+	}
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+		fail(&st, 0, "out of memory");
+		goto out;
+	}
+	parser_ok = 1;
+	errno = 0;
+	while (!st.failed && (len = getline(&buf, &cap, fp)) > 0) {
+		const char *s = buf;
+		size_t n = (size_t)len;
+		if (st.line == 1 && n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
+			s += 3;
+			n -= 3;
+		}
+		/* A lone CR also ends a line (old Mac files). */
+		while (n > 0 && !st.failed) {
+			size_t i = 0;
+			while (i < n && s[i] != '\n' &&
+			       !(s[i] == '\r' && (i + 1 == n || s[i + 1] != '\n')))
+				i++;
+			size_t seg = i < n ? i + 1 : n;
+			feed_line(&st, &p, s, seg);
+			if (i < n)
+				st.line++;
+			s += seg;
+			n -= seg;
+		}
+	}
+	if (st.failed)
+		goto out;
+	if (ferror(fp)) {
+		fail(&st, 0, "cannot read: %s", strerror(errno ? errno : EIO));
+		goto out;
+	}
+	if (csv_fini(&p, on_cell, on_row, &st) != 0 && !st.failed)
+		fail(&st, st.in_row ? st.row_line : st.line, "%s", csv_strerror(csv_error(&p)));
+	if (!st.failed && st.c->nrows == 0)
+		fail(&st, 0, "no products");
+out:
+	if (parser_ok)
+		csv_free(&p);
+	free(buf);
+	free(st.cellbuf);
+	free(st.cells);
+	if (st.failed) {
+		catalog_free(st.c);
+		return NULL;
+	}
+	return st.c;
+}
+
+/*
+ * The built-in template. Patterns are searched in the request target (path
+ * plus query, not percent-decoded) and are case-insensitive. They follow the
+ * URL conventions common on Dutch municipal sites:
+ *   info  a product page whose last path segment is the product's slug, at
+ *         any depth (/verhuizen, /producten/verhuizing-doorgeven,
+ *         /loket/paspoort.html?x=1), unless a directory segment before it
+ *         starts with a form word (/formulier/verhuizen is a form);
+ *   form  an e-form start: a path segment starting with e-formulier,
+ *         formulier(en), form(s), aanvragen, aanvraag or digid (and
+ *         afspraak/afspraken for products requested at the desk), followed
+ *         later in the path or query by the product's stem, and not ending
+ *         on a confirmation page;
+ *   done  the product's stem followed later by a confirmation segment or
+ *         value: bedankt, bevestiging, verzonden, afgerond, voltooid, klaar,
+ *         gelukt, succes (after '/', '=' or '-').
+ * Each row has stems, and each of its patterns requires one of them not
+ * preceded by a letter or digit (every info slug starts with a stem). That
+ * makes the catalogue's guard - all stems in one alternation - a valid
+ * first test: a target without any stem matches no template pattern.
+ */
+
+/* Words that start a path segment of an e-form; "afspraak" only counts
+ * as a form for products requested at the desk. */
+#define FORM_WORDS "e-?formulier(?:en)?|formulier(?:en)?|forms?|aanvragen|aanvraag|digid"
+#define AFSPRAAK_WORDS "afspra(?:ak|ken)"
+/* Characters that may separate a form keyword from the product stem. */
+#define GAP "[\\w/?=&.-]*"
+#define DONE_WORDS "(?:bedankt|bevestiging|verzonden|afgerond|voltooid|klaar|gelukt|succes)"
+/* A stem starts a word: not preceded by a letter or digit. */
+#define AT_STEM(stems) "(?<![a-z0-9])(?:" stems ")"
+/* info: the slug as the last path segment (optional .html/.htm/.aspx/.php
+ * and trailing slash), with no directory segment before it that starts
+ * with a form word. The possessive group steps over the directory segments
+ * without backtracking, so this costs one pass. */
+#define INFO(slugs) \
+	"(?i)^/(?:(?!(?:" FORM_WORDS "|" AFSPRAAK_WORDS ")(?![a-z]))[^/?#]*+/(?=[^/?#]))*+" \
+	"(?:" slugs ")(?:\\.(?:html?|aspx|php))?/?(?:[?#]|$)"
+/* form: a segment starting with a form word (as a whole word), later the
+ * stem, and no confirmation after it. */
+#define FORM_X(words, stems) \
+	"(?i)/(?:" words ")(?![a-z])" GAP AT_STEM(stems) "(?!" GAP "[/=-]" DONE_WORDS ")"
+#define FORM(stems) FORM_X(FORM_WORDS, stems)
+#define FORM_AFSPRAAK(stems) FORM_X(FORM_WORDS "|" AFSPRAAK_WORDS, stems)
+#define DONE(stems) "(?i)" AT_STEM(stems) GAP "[/=-]" DONE_WORDS
+
+/* One template row: product, stems (a PCRE2 alternation) and patterns. */
+#define ROW(product, stems, info_slugs, form) \
+	{ product, stems, { INFO(info_slugs), form(stems), DONE(stems) } }
+
+#define S_VERHUIZ "verhuiz"
+#define S_PARKEER "parkeervergunning|bewonersvergunning"
+#define S_UITTREKSEL "uittreksel"
+#define S_PASPOORT "paspoort|identiteitskaart|id-kaart|reisdocument"
+#define S_RIJBEWIJS "rijbewijs"
+#define S_GROFVUIL "grofvuil|grof-?afval|grof-huishoudelijk-afval"
+#define S_MELDING "melding|klacht-of-melding|storing-melden|mor\\b"
+#define S_GEBOORTE "geboorte|aangifte-(?:van-)?geboorte"
+#define S_BIJSTAND "bijstand|uitkering-aanvragen"
+#define S_KWIJT "kwijtschelding"
+
+static const struct {
+	const char *product;
+	const char *stems;
+	const char *pat[STEP_COUNT];
+} builtin_rows[] = {
+	/* /verhuizen, /verhuizing-doorgeven, /verhuizing-naar-utrecht;
+	 * /e-formulier/verhuizing; /digid/verhuizen/bedankt */
+	ROW("Verhuizing doorgeven", S_VERHUIZ,
+	    "verhuizen|verhuizing(?:-doorgeven)?|verhuizing-(?:binnen|naar)-[\\w-]+"
+	    "|verhuizing-(?:en-adreswijziging|doorgeven-aan-de-gemeente)", FORM),
+	/* /parkeervergunning-bewoners, /bewonersvergunning;
+	 * /formulieren/parkeervergunning-aanvragen[/bevestiging] */
+	ROW("Parkeervergunning", S_PARKEER,
+	    "parkeervergunning(?:en)?(?:-[\\w-]+)?|bewonersvergunning(?:-[\\w-]+)?", FORM),
+	/* /uittreksel-brp, /uittreksel-basisregistratie-personen, /uittreksel-gba;
+	 * /aanvragen/uittreksel-brp[/afgerond] */
+	ROW("Uittreksel BRP", S_UITTREKSEL,
+	    "uittreksel(?:-brp|-basisregistratie-personen|-gba)?(?:-aanvragen)?", FORM),
+	/* /paspoort, /id-kaart, /paspoort-en-identiteitskaart;
+	 * /afspraak-maken?product=paspoort; /afspraak/paspoort/bevestiging */
+	ROW("Paspoort of ID-kaart aanvragen", S_PASPOORT,
+	    "paspoort(?:-[\\w-]+)?|identiteitskaart(?:-[\\w-]+)?|id-kaart(?:-[\\w-]+)?"
+	    "|reisdocumenten", FORM_AFSPRAAK),
+	/* /rijbewijs, /rijbewijs-verlengen; /afspraken/rijbewijs */
+	ROW("Rijbewijs aanvragen of verlengen", S_RIJBEWIJS,
+	    "rijbewijs(?:-[\\w-]+)?", FORM_AFSPRAAK),
+	/* /grofvuil, /grof-huishoudelijk-afval, /grofvuil-laten-ophalen;
+	 * /formulier/grofvuil[/klaar] */
+	ROW("Grofvuil ophalen", S_GROFVUIL,
+	    "grofvuil(?:-[\\w-]+)?|grof-?afval(?:-[\\w-]+)?|grof-huishoudelijk-afval", FORM),
+	/* /melding-openbare-ruimte, /melding-doen, /meldingen;
+	 * /e-formulier/melding-openbare-ruimte, /e-formulier/mor */
+	ROW("Melding openbare ruimte", S_MELDING,
+	    "melding-openbare-ruimte|melding(?:-doen|-maken)?|meldingen"
+	    "|klacht-of-melding|storing-melden", FORM),
+	/* /geboorteaangifte, /aangifte-geboorte, /geboorte-aangeven */
+	ROW("Geboorteaangifte", S_GEBOORTE,
+	    "geboorte(?:-?aangifte|-aangeven)?|aangifte-(?:van-)?geboorte", FORM),
+	/* /bijstand, /bijstandsuitkering-aanvragen; /aanvraag/bijstand[/voltooid] */
+	ROW("Bijstand aanvragen", S_BIJSTAND,
+	    "bijstand(?:suitkering)?(?:-aanvragen)?|uitkering-aanvragen", FORM),
+	/* /kwijtschelding, /kwijtschelding-gemeentelijke-belastingen */
+	ROW("Kwijtschelding gemeentelijke belastingen", S_KWIJT,
+	    "kwijtschelding(?:-[\\w-]+)?", FORM),
+};
+
+catalog *catalog_builtin(void)
+{
+	size_t n = sizeof builtin_rows / sizeof builtin_rows[0];
+	catalog *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->builtin = 1;
+	c->name = strdup("built-in");
+	c->rows = calloc(n, sizeof *c->rows);
+	size_t glen = sizeof "(?i)" AT_STEM("");
+	for (size_t i = 0; i < n; i++)
+		glen += strlen(builtin_rows[i].stems) + 1;
+	c->guard = malloc(glen);
+	if (!c->name || !c->rows || !c->guard)
+		goto fail;
+	strcpy(c->guard, "(?i)(?<![a-z0-9])(?:");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strcat(c->guard, "|");
+		strcat(c->guard, builtin_rows[i].stems);
+	}
+	strcat(c->guard, ")");
+	for (size_t i = 0; i < n; i++) {
+		catalog_row *r = &c->rows[i];
+		c->nrows++;
+		r->gem = -1;
+		r->line = (long)i + 2; /* its line in catalog_write_csv's output */
+		if (!(r->product = strdup(builtin_rows[i].product)))
+			goto fail;
+		for (int s = 0; s < STEP_COUNT; s++)
+			if (!(r->pat[s] = strdup(builtin_rows[i].pat[s])))
+				goto fail;
+	}
+	return c;
+fail:
+	catalog_free(c);
+	return NULL;
+}
+
+int catalog_find_gemeente(const catalog *c, const char *name)
+{
+	for (size_t i = 0; i < c->ngem; i++)
+		if (strcmp(c->gemeenten[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Writes one cell, quoted only when a reader would not get it back as is. */
+static int write_cell(FILE *fp, const char *s, size_t n)
+{
+	int quote = n > 0 && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t');
+	for (size_t i = 0; i < n && !quote; i++)
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
+			quote = 1;
+	if (quote)
+		return csv_fwrite(fp, s, n) == 0 ? 0 : -1;
+	return n == 0 || fwrite(s, 1, n, fp) == n ? 0 : -1;
+}
+
+static int write_str(FILE *fp, const char *s)
+{
+	return write_cell(fp, s ? s : "", s ? strlen(s) : 0);
+}
+
+/* Writes the hosts of gemeente gem separated by spaces (unquoted: a host
+ * holds no space, comma or quote). */
+static int write_hosts(FILE *fp, const catalog *c, int gem)
+{
+	int first = 1;
+	for (size_t i = 0; i < c->nhosts; i++) {
+		if (c->hosts[i].gem != gem)
+			continue;
+		if ((!first && putc(' ', fp) == EOF) || write_str(fp, c->hosts[i].host) < 0)
+			return -1;
+		first = 0;
+	}
+	return 0;
+}
+
+/* The example gemeente the built-in template is written with. */
+#define BUILTIN_GEMEENTE "Voorbeeldgemeente"
+#define BUILTIN_HOST "www.voorbeeldgemeente.nl"
+
+int catalog_write_csv(const catalog *c, FILE *fp)
+{
+	int peer = 0;
+	for (size_t i = 0; i < c->nrows; i++)
+		if (c->rows[i].peer)
+			peer = 1;
+	if (fputs(peer ? "gemeente,host,product,info,form,done,peer\n"
+	               : "gemeente,host,product,info,form,done\n", fp) == EOF)
+		return -1;
+	for (size_t i = 0; i < c->nrows; i++) {
+		const catalog_row *r = &c->rows[i];
+		int rc;
+		if (c->builtin)
+			rc = fputs(BUILTIN_GEMEENTE "," BUILTIN_HOST, fp) == EOF ? -1 : 0;
+		else
+			rc = write_str(fp, c->gemeenten[r->gem]) < 0 || putc(',', fp) == EOF ||
+			     write_hosts(fp, c, r->gem) < 0 ? -1 : 0;
+		if (rc < 0 || putc(',', fp) == EOF || write_str(fp, r->product) < 0)
+			return -1;
+		for (int s = 0; s < STEP_COUNT; s++)
+			if (putc(',', fp) == EOF || write_str(fp, r->pat[s]) < 0)
+				return -1;
+		if (peer && (putc(',', fp) == EOF || write_str(fp, r->peer) < 0))
+			return -1;
+		if (putc('\n', fp) == EOF)
+			return -1;
+	}
+	return ferror(fp) ? -1 : 0;
+}
+
+void catalog_free(catalog *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->nrows; i++) {
+		free(c->rows[i].product);
+		for (int s = 0; s < STEP_COUNT; s++)
+			free(c->rows[i].pat[s]);
+		free(c->rows[i].peer);
+	}
+	free(c->rows);
+	for (size_t i = 0; i < c->ngem; i++)
+		free(c->gemeenten[i]);
+	free(c->gemeenten);
+	for (size_t i = 0; i < c->nhosts; i++)
+		free(c->hosts[i].host);
+	free(c->hosts);
+	free(c->name);
+	free(c->guard);
+	free(c);
+}

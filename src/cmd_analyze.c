@@ -1,0 +1,91 @@
+/*
+ * cmd_analyze.c - `klantreis analyze`: the funnel per gemeente and product.
+ *
+ * Flow: options -> catalogue and matcher -> scan of every input ->
+ * funnel figures -> benchmark -> report. Nothing is written to stdout
+ * before the catalogue compiled and the scan finished, so a failed run
+ * never leaves half a report.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+#include "cmd.h"
+#include "msg.h"
+#include "run.h"
+
+int cmd_analyze(int argc, char **argv)
+{
+	static const struct option longopts[] = { RUN_LONGOPTS, { NULL, 0, NULL, 0 } };
+	run_opts o;
+	catalog *cat = NULL;
+	matcher *m = NULL;
+	scan_result res;
+	report_table t;
+	run_out out;
+	int c, rc;
+
+	memset(&res, 0, sizeof res);
+	memset(&t, 0, sizeof t);
+	run_opts_init(&o);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, RUN_SHORTOPTS, longopts, NULL)) != -1) {
+		if (c == OPT_HELP) {
+			cmd_usage("analyze");
+			return 0;
+		}
+		int h = run_parse_option(&o, c, optarg);
+		if (h < 0)
+			return cmd_usage("analyze");
+		if (h == 0) {
+			if (c == '?' && optopt)
+				msg_error("unknown option '-%c'", optopt);
+			else
+				msg_error("unknown or incomplete option '%s'", argv[optind - 1]);
+			return cmd_usage("analyze");
+		}
+	}
+	if (o.sequential && o.count_hits) {
+		msg_error("'--count hits' cannot be combined with '--funnel sequential'");
+		return cmd_usage("analyze");
+	}
+	if (o.since >= o.until) {
+		msg_error("empty time range: --since is not before --until");
+		return cmd_usage("analyze");
+	}
+
+	rc = run_setup(&o, &cat, &m);
+	if (rc != RUN_OK)
+		return rc;
+
+	double t0 = run_now();
+	scan_range side = { o.since, o.until };
+	rc = run_scan(&o, m, argv + optind, argc - optind, 1, &side, &res);
+	if (rc < 0) {
+		rc = RUN_INPUT;
+		goto out;
+	}
+	if (run_table(&o, cat, m, res.fun[0], &t) < 0 ||
+	    bench_compute(t.rows, t.nrows, o.min_visitors, 0) < 0) {
+		msg_error("out of memory");
+		rc = RUN_INPUT;
+		goto out;
+	}
+	run_summary(&res, run_now() - t0);
+	if (run_out_open(&out, o.output) < 0) {
+		rc = RUN_INPUT;
+		goto out;
+	}
+	int w = report_write(&t, run_format(&o), out.fp);
+	if (run_out_close(&out, w == 0) < 0 && rc == RUN_OK)
+		rc = RUN_INPUT;
+out:
+	free(t.rows);
+	scan_result_free(&res);
+	match_free(m);
+	catalog_free(cat);
+	return rc;
+}

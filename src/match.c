@@ -1,0 +1,730 @@
+/*
+ * match.c - from a record's host and target to the catalogue steps it
+ * matches (measurement.md, section 3).
+ *
+ * match_new compiles every distinct pattern string of the catalogue once
+ * (no UTF mode: targets are raw bytes; JIT when available) and builds, per
+ * gemeente (one shared plan for the built-in template), a "plan": the
+ * (row, step, pattern) checks in row order then step order, the distinct
+ * patterns they use, and up to two prefilters - the prefilter-safe distinct
+ * patterns joined as (?:p1)|(?:p2)|..., one for the patterns anchored at
+ * the start (tried at offset 0 only) and one for the others - that settle
+ * in one search each the common case of a target that matches none of them.
+ * Only when a prefilter matches are its patterns run one by one. Before
+ * all that, the catalogue's guard (catalog.h; the built-in template has
+ * one) rejects in one search the targets that match no pattern at all.
+ *
+ * Routing: in catalogue mode a read-only open-addressing table maps hosts
+ * to gemeenten (lock-free). In built-in mode every new host gets the next
+ * id under a mutex; each match_ctx caches host -> id for the hosts it has
+ * seen, so the lock is taken only for hosts new to that thread. Names of
+ * built-in gemeenten are allocated once and never move, so cached pointers
+ * stay valid for the matcher's life.
+ *
+ * A match that runs into PCRE2's match limit (or JIT stack limit) counts as
+ * not matching; the matcher counts such events atomically and remembers the
+ * catalogue line of the first pattern that hit the limit.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pcre2.h>
+
+#include "match.h"
+
+enum {
+	MATCH_LIMIT = 1000000,
+	DEPTH_LIMIT = 10000,
+	CACHE_SLOTS = 512,      /* per-ctx host cache, direct mapped */
+	JIT_STACK_MAX = 1 << 20,
+};
+
+/* Open-addressing table from byte strings (borrowed) to ints. */
+typedef struct {
+	const char *k;
+	size_t n;
+	uint64_t h;
+	int v;
+} tab_ent;
+
+typedef struct {
+	tab_ent *e;
+	size_t cap;   /* power of two, or 0 */
+	size_t count;
+} tab;
+
+typedef struct {
+	const char *src;  /* pattern text (owned by the catalog) */
+	pcre2_code *code;
+	int jit;          /* JIT-compiled: use pcre2_jit_match */
+	long line;        /* catalogue line of its first use */
+	int prefilter_ok; /* may be joined into a prefilter */
+	int anchored;     /* anchored at the start by its own structure */
+} upat;
+
+typedef struct {
+	int row, step, u; /* u: index into the plan's uniq[] */
+} check;
+
+typedef struct {
+	int *rows;        /* catalogue rows, in row order */
+	int nrows;
+	check *checks;
+	int nchecks;
+	int *uniq;        /* matcher pattern indexes of the distinct patterns */
+	int nuniq;
+	unsigned char *in_pre; /* per uniq: 0, or 1 + the prefilter covering it */
+	pcre2_code *pre[2];    /* prefilters: unanchored, anchored (or NULL) */
+	int pre_jit[2];
+	int pre_count[2];      /* how many distinct patterns each covers */
+} plan;
+
+struct matcher {
+	const catalog *cat;
+	int builtin;
+	int force;                  /* forced gemeente id, or -1 */
+	pcre2_match_context *mctx;
+	upat *pats;
+	int npats;
+	int *row_pat;               /* [row * STEP_COUNT + step]: index in pats */
+	pcre2_code *guard;          /* the catalogue's guard, or NULL */
+	int guard_jit;
+	plan *plans;                /* one per gemeente; one in built-in mode */
+	int nplans;
+	uint32_t max_pairs;         /* ovector pairs for the largest pattern */
+	int max_uniq, max_hits;
+	tab hosts;                  /* catalogue mode: host -> gemeente */
+	/* built-in mode: gemeente ids handed out on first sight */
+	pthread_mutex_t lock;
+	int lock_ok;
+	tab names_tab;              /* name -> id, keys are names[] */
+	char **names;
+	int nnames, names_cap;
+	atomic_long limit_hits;
+	atomic_long limit_line;
+};
+
+typedef struct {
+	uint64_t h;
+	const char *k;    /* points to a name owned by the matcher, or NULL */
+	size_t n;
+	int id;
+} cache_ent;
+
+struct match_ctx {
+	matcher *m;
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *js;
+	signed char *res;           /* per distinct pattern: -1 unknown, 0, 1 */
+	cache_ent cache[CACHE_SLOTS];
+};
+
+static uint64_t hash_bytes(const char *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 0x100000001b3ull;
+	}
+	return h ^ (h >> 29);
+}
+
+static tab_ent *tab_find(const tab *t, const char *k, size_t n, uint64_t h)
+{
+	if (!t->cap)
+		return NULL;
+	for (size_t i = h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+		tab_ent *e = &t->e[i];
+		if (!e->k)
+			return NULL;
+		if (e->h == h && e->n == n && memcmp(e->k, k, n) == 0)
+			return e;
+	}
+}
+
+/* Adds k -> v (k must not be present; k is borrowed). -1 when out of memory. */
+static int tab_add(tab *t, const char *k, size_t n, uint64_t h, int v)
+{
+	if ((t->count + 1) * 2 > t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		tab_ent *e = calloc(cap, sizeof *e);
+		if (!e)
+			return -1;
+		for (size_t i = 0; i < t->cap; i++) {
+			if (!t->e[i].k)
+				continue;
+			size_t j = t->e[i].h & (cap - 1);
+			while (e[j].k)
+				j = (j + 1) & (cap - 1);
+			e[j] = t->e[i];
+		}
+		free(t->e);
+		t->e = e;
+		t->cap = cap;
+	}
+	size_t i = h & (t->cap - 1);
+	while (t->e[i].k)
+		i = (i + 1) & (t->cap - 1);
+	t->e[i] = (tab_ent){ k, n, h, v };
+	t->count++;
+	return 0;
+}
+
+static void tab_free(tab *t)
+{
+	free(t->e);
+	t->e = NULL;
+	t->cap = t->count = 0;
+}
+
+/* Compiles pattern src; JIT when possible. On error fills msg and *offset. */
+static pcre2_code *compile(const char *src, size_t len, int *jit, char *msg, size_t msglen,
+                           size_t *offset)
+{
+	int ec;
+	PCRE2_SIZE eo;
+	pcre2_code *code = pcre2_compile((PCRE2_SPTR)src, len, 0, &ec, &eo, NULL);
+	if (!code) {
+		if (pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, msglen) < 0 && msglen)
+			snprintf(msg, msglen, "error %d", ec);
+		*offset = eo;
+		return NULL;
+	}
+	*jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
+	return code;
+}
+
+/*
+ * May p be joined into an alternation without changing what it matches?
+ * Not when it uses absolute group numbers (back references, (?1), (?(1)),
+ * backtracking verbs such as (*COMMIT) that act on the whole match,
+ * \Q...\E, or extended mode (?x) (a '#' comment could swallow the closing
+ * parenthesis). Conservative: such patterns simply run on their own.
+ */
+/* Does the option setting at s ("ix)", "x-i:", ...) switch on extended mode? */
+static int has_x_option(const char *s)
+{
+	int x = 0;
+	for (; (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '-' || *s == '^'; s++)
+		if (*s == 'x')
+			x = 1;
+	return x && (*s == ')' || *s == ':');
+}
+
+static int prefilter_safe(const char *p, const pcre2_code *code)
+{
+	uint32_t backrefs = 0;
+	pcre2_pattern_info(code, PCRE2_INFO_BACKREFMAX, &backrefs);
+	if (backrefs)
+		return 0;
+	for (const char *s = p; *s; s++) {
+		if (s[0] == '\\' && s[1]) {
+			if (s[1] == 'g' || s[1] == 'Q' || (s[1] >= '1' && s[1] <= '9'))
+				return 0;
+			s++;
+		} else if (s[0] == '(' && s[1] == '?' && has_x_option(s + 2)) {
+			return 0;
+		} else if (s[0] == '(' && s[1] == '*') {
+			return 0;
+		} else if (s[0] == '(' && s[1] == '?' &&
+		           ((s[2] >= '0' && s[2] <= '9') || s[2] == 'R' || s[2] == '(' ||
+		            s[2] == '&' || s[2] == 'P' || s[2] == '|')) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	if (!errlen)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* Compiles every distinct pattern of the catalogue into m->pats. */
+static int compile_all(matcher *m, char *err, size_t errlen)
+{
+	const catalog *c = m->cat;
+	tab seen = { 0 };
+	int rc = -1;
+	m->pats = calloc(c->nrows * STEP_COUNT + 1, sizeof *m->pats);
+	m->row_pat = malloc((c->nrows * STEP_COUNT + 1) * sizeof *m->row_pat);
+	if (!m->pats || !m->row_pat) {
+		set_err(err, errlen, "out of memory");
+		goto out;
+	}
+	for (size_t r = 0; r < c->nrows; r++) {
+		for (int s = 0; s < STEP_COUNT; s++) {
+			const char *p = c->rows[r].pat[s];
+			if (!p)
+				continue;
+			size_t n = strlen(p);
+			uint64_t h = hash_bytes(p, n);
+			tab_ent *e = tab_find(&seen, p, n, h);
+			if (e) {
+				m->row_pat[r * STEP_COUNT + (size_t)s] = e->v;
+				continue;
+			}
+			upat *u = &m->pats[m->npats];
+			char msg[256];
+			size_t off = 0;
+			u->src = p;
+			u->line = c->rows[r].line;
+			u->code = compile(p, n, &u->jit, msg, sizeof msg, &off);
+			if (!u->code) {
+				set_err(err, errlen, "%s:%ld: column '%s': %s at offset %zu",
+				        c->name, c->rows[r].line, catalog_step_names[s], msg, off);
+				goto out;
+			}
+			m->npats++;
+			uint32_t cap = 0;
+			pcre2_pattern_info(u->code, PCRE2_INFO_CAPTURECOUNT, &cap);
+			if (cap + 1 > m->max_pairs)
+				m->max_pairs = cap + 1;
+			u->prefilter_ok = prefilter_safe(p, u->code);
+			uint32_t opts = 0;
+			pcre2_pattern_info(u->code, PCRE2_INFO_ALLOPTIONS, &opts);
+			u->anchored = (opts & PCRE2_ANCHORED) != 0;
+			m->row_pat[r * STEP_COUNT + (size_t)s] = m->npats - 1;
+			if (tab_add(&seen, p, n, h, m->npats - 1) < 0) {
+				set_err(err, errlen, "out of memory");
+				goto out;
+			}
+		}
+	}
+	rc = 0;
+out:
+	tab_free(&seen);
+	return rc;
+}
+
+/* Builds prefilter k (0: unanchored patterns, 1: anchored ones) of plan
+ * pl; leaves it NULL when there is no point (fewer than two patterns) or it
+ * does not compile. */
+static void build_prefilter(matcher *m, plan *pl, int k)
+{
+	size_t len = 0;
+	int n = 0;
+	for (int i = 0; i < pl->nuniq; i++) {
+		const upat *u = &m->pats[pl->uniq[i]];
+		if (u->prefilter_ok && u->anchored == k) {
+			len += strlen(u->src) + 6;
+			n++;
+		}
+	}
+	if (n < 2)
+		return;
+	char *s = malloc(len + 1), *w = s;
+	if (!s)
+		return;
+	for (int i = 0; i < pl->nuniq; i++) {
+		const upat *u = &m->pats[pl->uniq[i]];
+		if (!u->prefilter_ok || u->anchored != k)
+			continue;
+		size_t l = strlen(u->src);
+		if (w != s)
+			*w++ = '|';
+		memcpy(w, "(?:", 3);
+		memcpy(w + 3, u->src, l);
+		w[3 + l] = ')';
+		w += l + 4;
+	}
+	char msg[64];
+	size_t off;
+	pl->pre[k] = compile(s, (size_t)(w - s), &pl->pre_jit[k], msg, sizeof msg, &off);
+	free(s);
+	if (!pl->pre[k])
+		return;
+	for (int i = 0; i < pl->nuniq; i++) {
+		const upat *u = &m->pats[pl->uniq[i]];
+		if (u->prefilter_ok && u->anchored == k)
+			pl->in_pre[i] = (unsigned char)(k + 1);
+	}
+	pl->pre_count[k] = n;
+}
+
+/* Builds plan pl over the given rows; local[] is scratch of npats ints,
+ * all -1 on entry and on return. */
+static int build_plan(matcher *m, plan *pl, int *local)
+{
+	const catalog *c = m->cat;
+	pl->checks = malloc(((size_t)pl->nrows * STEP_COUNT + 1) * sizeof *pl->checks);
+	pl->uniq = malloc(((size_t)pl->nrows * STEP_COUNT + 1) * sizeof *pl->uniq);
+	pl->in_pre = calloc((size_t)pl->nrows * STEP_COUNT + 1, 1);
+	if (!pl->checks || !pl->uniq || !pl->in_pre)
+		return -1;
+	for (int i = 0; i < pl->nrows; i++) {
+		const catalog_row *r = &c->rows[pl->rows[i]];
+		for (int s = 0; s < STEP_COUNT; s++) {
+			if (!r->pat[s])
+				continue;
+			int g = m->row_pat[(size_t)pl->rows[i] * STEP_COUNT + (size_t)s];
+			if (local[g] < 0) {
+				local[g] = pl->nuniq;
+				pl->uniq[pl->nuniq++] = g;
+			}
+			pl->checks[pl->nchecks++] = (check){ pl->rows[i], s, local[g] };
+		}
+	}
+	for (int i = 0; i < pl->nuniq; i++)
+		local[pl->uniq[i]] = -1;
+	build_prefilter(m, pl, 0);
+	build_prefilter(m, pl, 1);
+	if (pl->nuniq > m->max_uniq)
+		m->max_uniq = pl->nuniq;
+	if (pl->nchecks > m->max_hits)
+		m->max_hits = pl->nchecks;
+	return 0;
+}
+
+static int build_plans(matcher *m)
+{
+	const catalog *c = m->cat;
+	int rc = -1;
+	int *local = malloc(((size_t)m->npats + 1) * sizeof *local);
+	m->nplans = c->builtin ? 1 : (int)c->ngem;
+	m->plans = calloc((size_t)m->nplans + 1, sizeof *m->plans);
+	if (!local || !m->plans)
+		goto out;
+	for (int i = 0; i < m->npats; i++)
+		local[i] = -1;
+	for (int g = 0; g < m->nplans; g++) {
+		plan *pl = &m->plans[g];
+		pl->rows = malloc((c->nrows + 1) * sizeof *pl->rows);
+		if (!pl->rows)
+			goto out;
+		for (size_t r = 0; r < c->nrows; r++)
+			if (c->builtin || c->rows[r].gem == g)
+				pl->rows[pl->nrows++] = (int)r;
+		if (build_plan(m, pl, local) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(local);
+	return rc;
+}
+
+/* Built-in mode: the id of name (n bytes), handed out on first sight.
+ * Caller holds m->lock. Returns -1 when out of memory. */
+static int builtin_id_locked(matcher *m, const char *name, size_t n, uint64_t h,
+                             const char **key)
+{
+	tab_ent *e = tab_find(&m->names_tab, name, n, h);
+	if (e) {
+		*key = e->k;
+		return e->v;
+	}
+	if (m->nnames == m->names_cap) {
+		int cap = m->names_cap ? m->names_cap * 2 : 64;
+		char **p = realloc(m->names, (size_t)cap * sizeof *p);
+		if (!p)
+			return -1;
+		m->names = p;
+		m->names_cap = cap;
+	}
+	char *d = malloc(n + 1);
+	if (!d)
+		return -1;
+	memcpy(d, name, n);
+	d[n] = '\0';
+	if (tab_add(&m->names_tab, d, n, h, m->nnames) < 0) {
+		free(d);
+		return -1;
+	}
+	m->names[m->nnames] = d;
+	*key = d;
+	return m->nnames++;
+}
+
+matcher *match_new(const catalog *cat, const char *force_gemeente, char *err, size_t errlen)
+{
+	matcher *m = calloc(1, sizeof *m);
+	if (errlen)
+		err[0] = '\0';
+	if (!m) {
+		set_err(err, errlen, "out of memory");
+		return NULL;
+	}
+	m->cat = cat;
+	m->builtin = cat->builtin;
+	m->force = -1;
+	m->max_pairs = 1;
+	atomic_init(&m->limit_hits, 0);
+	atomic_init(&m->limit_line, 0);
+	if (pthread_mutex_init(&m->lock, NULL) != 0) {
+		set_err(err, errlen, "cannot create mutex");
+		goto fail;
+	}
+	m->lock_ok = 1;
+	if (force_gemeente && !m->builtin) {
+		m->force = catalog_find_gemeente(cat, force_gemeente);
+		if (m->force < 0) {
+			set_err(err, errlen, "unknown gemeente '%s'", force_gemeente);
+			goto fail;
+		}
+	}
+	if (compile_all(m, err, errlen) < 0)
+		goto fail;
+	if (build_plans(m) < 0) {
+		set_err(err, errlen, "out of memory");
+		goto fail;
+	}
+	m->mctx = pcre2_match_context_create(NULL);
+	if (!m->mctx) {
+		set_err(err, errlen, "out of memory");
+		goto fail;
+	}
+	pcre2_set_match_limit(m->mctx, MATCH_LIMIT);
+	pcre2_set_depth_limit(m->mctx, DEPTH_LIMIT);
+	if (cat->guard) {
+		char msg[128];
+		size_t off;
+		m->guard = compile(cat->guard, strlen(cat->guard), &m->guard_jit, msg, sizeof msg,
+		                   &off);
+		if (!m->guard) {
+			set_err(err, errlen, "%s: guard: %s at offset %zu", cat->name, msg, off);
+			goto fail;
+		}
+	}
+	if (m->builtin && force_gemeente) {
+		const char *key;
+		size_t n = strlen(force_gemeente);
+		uint64_t h = hash_bytes(force_gemeente, n);
+		m->force = builtin_id_locked(m, force_gemeente, n, h, &key);
+		if (m->force < 0) {
+			set_err(err, errlen, "out of memory");
+			goto fail;
+		}
+	}
+	if (!m->builtin) {
+		for (size_t i = 0; i < cat->nhosts; i++) {
+			const char *h = cat->hosts[i].host;
+			size_t n = strlen(h);
+			if (tab_add(&m->hosts, h, n, hash_bytes(h, n), cat->hosts[i].gem) < 0) {
+				set_err(err, errlen, "out of memory");
+				goto fail;
+			}
+		}
+	}
+	return m;
+fail:
+	match_free(m);
+	return NULL;
+}
+
+void match_free(matcher *m)
+{
+	if (!m)
+		return;
+	for (int i = 0; i < m->npats; i++)
+		pcre2_code_free(m->pats[i].code);
+	free(m->pats);
+	free(m->row_pat);
+	pcre2_code_free(m->guard);
+	for (int i = 0; m->plans && i < m->nplans; i++) {
+		plan *pl = &m->plans[i];
+		free(pl->rows);
+		free(pl->checks);
+		free(pl->uniq);
+		free(pl->in_pre);
+		pcre2_code_free(pl->pre[0]);
+		pcre2_code_free(pl->pre[1]);
+	}
+	free(m->plans);
+	pcre2_match_context_free(m->mctx);
+	tab_free(&m->hosts);
+	tab_free(&m->names_tab);
+	for (int i = 0; i < m->nnames; i++)
+		free(m->names[i]);
+	free(m->names);
+	if (m->lock_ok)
+		pthread_mutex_destroy(&m->lock);
+	free(m);
+}
+
+match_ctx *match_ctx_new(matcher *m)
+{
+	match_ctx *x = calloc(1, sizeof *x);
+	if (!x)
+		return NULL;
+	x->m = m;
+	x->md = pcre2_match_data_create(m->max_pairs, NULL);
+	x->mctx = pcre2_match_context_copy(m->mctx);
+	x->res = malloc((size_t)m->max_uniq + 1);
+	if (!x->md || !x->mctx || !x->res) {
+		match_ctx_free(x);
+		return NULL;
+	}
+	/* A private JIT stack larger than the 32 KiB default; without one
+	 * PCRE2 uses the default on the machine stack. */
+	x->js = pcre2_jit_stack_create(32 * 1024, JIT_STACK_MAX, NULL);
+	if (x->js)
+		pcre2_jit_stack_assign(x->mctx, NULL, x->js);
+	return x;
+}
+
+void match_ctx_free(match_ctx *x)
+{
+	if (!x)
+		return;
+	pcre2_match_data_free(x->md);
+	pcre2_match_context_free(x->mctx);
+	pcre2_jit_stack_free(x->js);
+	free(x->res);
+	free(x);
+}
+
+int match_gemeente(match_ctx *x, kr_str host)
+{
+	matcher *m = x->m;
+	if (m->force >= 0)
+		return m->force;
+	if (!m->builtin) {
+		if (host.n == 0)
+			return m->cat->ngem == 1 ? 0 : -1;
+		tab_ent *e = tab_find(&m->hosts, host.p, host.n, hash_bytes(host.p, host.n));
+		return e ? e->v : -1;
+	}
+	if (host.n == 0)
+		host = (kr_str){ "-", 1 };
+	uint64_t h = hash_bytes(host.p, host.n);
+	cache_ent *c = &x->cache[h & (CACHE_SLOTS - 1)];
+	if (c->k && c->h == h && c->n == host.n && memcmp(c->k, host.p, host.n) == 0)
+		return c->id;
+	const char *key = NULL;
+	pthread_mutex_lock(&m->lock);
+	int id = builtin_id_locked(m, host.p, host.n, h, &key);
+	pthread_mutex_unlock(&m->lock);
+	if (id >= 0)
+		*c = (cache_ent){ h, key, host.n, id };
+	return id;
+}
+
+/* Runs one compiled pattern: 1 match, 0 no match (or an error). line is
+ * the catalogue line of the pattern, counted when it hits a limit; 0 for a
+ * prefilter, which returns -1 ("don't know") on a limit instead. */
+static int run(match_ctx *x, const pcre2_code *code, int jit, const char *s, size_t n,
+               long line)
+{
+	int rc = jit ? pcre2_jit_match(code, (PCRE2_SPTR)s, n, 0, 0, x->md, x->mctx)
+	             : pcre2_match(code, (PCRE2_SPTR)s, n, 0, 0, x->md, x->mctx);
+	if (rc >= 0)
+		return 1;
+	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+	    rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT) {
+		if (line > 0) { /* not the prefilter */
+			atomic_fetch_add_explicit(&x->m->limit_hits, 1, memory_order_relaxed);
+			long zero = 0;
+			atomic_compare_exchange_strong(&x->m->limit_line, &zero, line);
+		}
+		return line > 0 ? 0 : -1;
+	}
+	return 0;
+}
+
+int match_target(match_ctx *x, int gem, kr_str target, match_hit *out, int max)
+{
+	const matcher *m = x->m;
+	const plan *pl;
+	if (gem < 0 || max <= 0)
+		return 0;
+	if (m->builtin)
+		pl = &m->plans[0]; /* ids come from match_gemeente: all share the template */
+	else
+		pl = gem < m->nplans ? &m->plans[gem] : NULL;
+	if (!pl || pl->nchecks == 0)
+		return 0;
+	const char *s = target.p ? target.p : "";
+	if (m->guard && run(x, m->guard, m->guard_jit, s, target.n, 0) == 0)
+		return 0;
+	signed char *res = x->res;
+	memset(res, -1, (size_t)pl->nuniq);
+	int unknown = pl->nuniq;
+	for (int k = 1; k >= 0; k--) { /* the anchored one first: it is cheap */
+		if (!pl->pre[k] || run(x, pl->pre[k], pl->pre_jit[k], s, target.n, 0) != 0)
+			continue;
+		unknown -= pl->pre_count[k];
+		if (unknown == 0)
+			return 0;
+		for (int i = 0; i < pl->nuniq; i++)
+			if (pl->in_pre[i] == k + 1)
+				res[i] = 0;
+	}
+	int n = 0;
+	for (int i = 0; i < pl->nchecks && n < max; i++) {
+		const check *c = &pl->checks[i];
+		if (res[c->u] < 0) {
+			const upat *u = &m->pats[pl->uniq[c->u]];
+			res[c->u] = (signed char)run(x, u->code, u->jit, s, target.n, u->line);
+		}
+		if (res[c->u])
+			out[n++] = (match_hit){ c->row, c->step };
+	}
+	return n;
+}
+
+int match_ngemeenten(const matcher *m)
+{
+	if (!m->builtin)
+		return (int)m->cat->ngem;
+	pthread_mutex_lock((pthread_mutex_t *)&m->lock);
+	int n = m->nnames;
+	pthread_mutex_unlock((pthread_mutex_t *)&m->lock);
+	return n;
+}
+
+const char *match_gemeente_name(const matcher *m, int gem)
+{
+	if (gem < 0)
+		return NULL;
+	if (!m->builtin)
+		return (size_t)gem < m->cat->ngem ? m->cat->gemeenten[gem] : NULL;
+	pthread_mutex_lock((pthread_mutex_t *)&m->lock);
+	const char *name = gem < m->nnames ? m->names[gem] : NULL;
+	pthread_mutex_unlock((pthread_mutex_t *)&m->lock);
+	return name;
+}
+
+int match_rows(const matcher *m, int gem, const int **rows)
+{
+	const plan *pl = NULL;
+	if (gem >= 0) {
+		if (m->builtin)
+			pl = gem < match_ngemeenten(m) ? &m->plans[0] : NULL;
+		else if (gem < m->nplans)
+			pl = &m->plans[gem];
+	}
+	*rows = pl ? pl->rows : NULL;
+	return pl ? pl->nrows : 0;
+}
+
+int match_max_hits(const matcher *m)
+{
+	return m->max_hits;
+}
+
+long match_limit_hits(const matcher *m)
+{
+	return atomic_load(&((matcher *)m)->limit_hits);
+}
+
+long match_limit_line(const matcher *m)
+{
+	return atomic_load(&((matcher *)m)->limit_line);
+}

@@ -1,0 +1,94 @@
+/*
+ * msg.c - messages to the user on stderr, filtered by level (-q / -v).
+ *
+ * The level is process-wide and set once by main before threads start.
+ * Each message is formatted into a local buffer and written with one
+ * fputs under the stdio lock, so lines from several threads never mix.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "msg.h"
+
+static enum msg_level level = MSG_NORMAL;
+
+void msg_set_level(enum msg_level l)
+{
+	level = l;
+}
+
+enum msg_level msg_level(void)
+{
+	return level;
+}
+
+static void emit(const char *fmt, va_list ap)
+{
+	char buf[2048];
+	int n = snprintf(buf, sizeof buf, "klantreis: ");
+	int m = vsnprintf(buf + n, sizeof buf - (size_t)n - 1, fmt, ap);
+	size_t len = (size_t)n + (m < 0 ? 0 : (size_t)m);
+	if (len > sizeof buf - 2)
+		len = sizeof buf - 2;
+	buf[len++] = '\n';
+	buf[len] = '\0';
+	fputs(buf, stderr);
+}
+
+void msg_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	emit(fmt, ap);
+	va_end(ap);
+}
+
+void msg_warn(const char *fmt, ...)
+{
+	if (level < MSG_NORMAL)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	emit(fmt, ap);
+	va_end(ap);
+}
+
+void msg_info(const char *fmt, ...)
+{
+	if (level < MSG_VERBOSE)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	emit(fmt, ap);
+	va_end(ap);
+}
+
+char *msg_escape(const char *s, size_t len, size_t max, char *buf, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0, i;
+	if (n == 0)
+		return buf;
+	for (i = 0; i < len && i < max; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			if (o + 1 >= n - 4)
+				break;
+			buf[o++] = (char)c;
+		} else {
+			if (o + 4 >= n - 4)
+				break;
+			buf[o++] = '\\';
+			buf[o++] = 'x';
+			buf[o++] = hex[c >> 4];
+			buf[o++] = hex[c & 15];
+		}
+	}
+	if (i < len && o + 3 < n) {
+		memcpy(buf + o, "...", 3);
+		o += 3;
+	}
+	buf[o] = '\0';
+	return buf;
+}

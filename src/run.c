@@ -1,0 +1,426 @@
+/*
+ * run.c - the steps analyze and compare share (see run.h).
+ *
+ * Everything here reports its own errors through msg.h and returns a
+ * status; only main exits.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ktime.h"
+#include "msg.h"
+#include "run.h"
+
+void run_opts_init(run_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->window = 24 * 3600;
+	o->since = INT64_MIN;
+	o->until = INT64_MAX;
+	o->min_visitors = 30;
+	o->format = -1;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	o->jobs = n > 0 ? (int)(n > 64 ? 64 : n) : 1;
+}
+
+static int parse_count(const char *s, int64_t min, int64_t max, int64_t *v)
+{
+	char *end;
+	errno = 0;
+	long long x = strtoll(s, &end, 10);
+	if (errno || end == s || *end || x < min || x > max)
+		return -1;
+	*v = x;
+	return 0;
+}
+
+static int bad(const char *opt, const char *arg, const char *what)
+{
+	msg_error("invalid %s '%s': %s", opt, arg, what);
+	return -1;
+}
+
+int run_parse_option(run_opts *o, int c, const char *arg)
+{
+	int64_t v;
+	switch (c) {
+	case 'q':
+		msg_set_level(MSG_QUIET);
+		return 1;
+	case 'v':
+		msg_set_level(MSG_VERBOSE);
+		return 1;
+	case 'c':
+		o->catalog_path = arg;
+		return 1;
+	case 'o':
+		o->output = arg;
+		return 1;
+	case 'j':
+		if (parse_count(arg, 1, 256, &v) < 0)
+			return bad("--jobs", arg, "expected a number from 1 to 256");
+		o->jobs = (int)v;
+		return 1;
+	case OPT_GEMEENTE:
+		o->gemeente = arg;
+		return 1;
+	case OPT_LOG_FORMAT:
+		o->log_format = arg;
+		return 1;
+	case OPT_COUNT:
+		if (strcmp(arg, "visitors") == 0)
+			o->count_hits = 0;
+		else if (strcmp(arg, "hits") == 0)
+			o->count_hits = 1;
+		else
+			return bad("--count", arg, "expected 'visitors' or 'hits'");
+		return 1;
+	case OPT_FUNNEL:
+		if (strcmp(arg, "open") == 0)
+			o->sequential = 0;
+		else if (strcmp(arg, "sequential") == 0)
+			o->sequential = 1;
+		else
+			return bad("--funnel", arg, "expected 'open' or 'sequential'");
+		o->funnel_set = 1;
+		return 1;
+	case OPT_WINDOW:
+		if (ktime_parse_duration(arg, &v) < 0 || v > INT64_MAX / 1000000)
+			return bad("--window", arg, "expected a duration like 90s, 30m, 2h, 1d");
+		o->window = v;
+		return 1;
+	case OPT_BY:
+		if (strcmp(arg, "day") == 0)
+			o->by = KTIME_BY_DAY;
+		else if (strcmp(arg, "week") == 0)
+			o->by = KTIME_BY_WEEK;
+		else if (strcmp(arg, "month") == 0)
+			o->by = KTIME_BY_MONTH;
+		else
+			return bad("--by", arg, "expected 'day', 'week' or 'month'");
+		return 1;
+	case OPT_SINCE:
+	case OPT_UNTIL:
+		if (ktime_parse_bound(arg, &v) < 0)
+			return bad(c == OPT_SINCE ? "--since" : "--until", arg,
+			           "expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]");
+		if (c == OPT_SINCE)
+			o->since = v;
+		else
+			o->until = v;
+		return 1;
+	case OPT_MIN_VISITORS:
+		if (parse_count(arg, 0, INT64_MAX, &v) < 0)
+			return bad("--min-visitors", arg, "expected a number >= 0");
+		o->min_visitors = v;
+		return 1;
+	case OPT_INCLUDE_BOTS:
+		o->include_bots = 1;
+		return 1;
+	case OPT_FORMAT:
+		if (strcmp(arg, "table") == 0)
+			o->format = REPORT_TABLE;
+		else if (strcmp(arg, "csv") == 0)
+			o->format = REPORT_CSV;
+		else
+			return bad("--format", arg, "expected 'table' or 'csv'");
+		return 1;
+	}
+	return 0;
+}
+
+int run_setup(const run_opts *o, catalog **catp, matcher **mp)
+{
+	char err[512];
+	catalog *cat = NULL;
+	*catp = NULL;
+	*mp = NULL;
+	if (o->catalog_path) {
+		FILE *fp = strcmp(o->catalog_path, "-") == 0 ? stdin : fopen(o->catalog_path, "r");
+		if (!fp) {
+			msg_error("cannot open catalogue '%s': %s", o->catalog_path, strerror(errno));
+			return RUN_USAGE;
+		}
+		cat = catalog_load(fp, o->catalog_path, err, sizeof err);
+		if (fp != stdin)
+			fclose(fp);
+		if (!cat) {
+			msg_error("%s", err);
+			return RUN_USAGE;
+		}
+	} else {
+		cat = catalog_builtin();
+		if (!cat) {
+			msg_error("out of memory");
+			return RUN_USAGE;
+		}
+	}
+	matcher *m = match_new(cat, o->gemeente, err, sizeof err);
+	if (!m) {
+		msg_error("%s", err);
+		catalog_free(cat);
+		return RUN_USAGE;
+	}
+	*catp = cat;
+	*mp = m;
+	return RUN_OK;
+}
+
+int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
+             int nsides, const scan_range *sides, scan_result *res)
+{
+	scan_opts so;
+	char err[256];
+	memset(&so, 0, sizeof so);
+	so.log_format = o->log_format;
+	so.include_bots = o->include_bots;
+	so.jobs = o->jobs;
+	so.keep_events = o->sequential;
+	so.nsides = nsides;
+	for (int i = 0; i < nsides; i++)
+		so.side[i] = sides[i];
+	visitor_key_random(&so.key);
+
+	int rc = scan_run(&so, m, paths, npaths, res, err, sizeof err);
+	if (rc < 0) {
+		msg_error("%s", err);
+		return -1;
+	}
+	for (int i = 0; i < res->ninputs; i++) {
+		const scan_input *in = &res->inputs[i];
+		const char *name = strcmp(in->name, "-") == 0 ? "(stdin)" : in->name;
+		if (in->failed == 1 && in->lines == 0 && in->raw_bytes == 0)
+			msg_error("cannot read '%s': %s", name, in->error);
+		else if (in->failed == 1)
+			msg_error("cannot read '%s' after line %" PRIu64 ": %s", name,
+			          in->lines, in->error);
+		else if (in->failed == 2)
+			msg_error("'%s': %s", name, in->error);
+	}
+	long limit = match_limit_hits(m);
+	if (limit > 0)
+		msg_warn("catalogue line %ld: pattern hit the PCRE2 match limit on %ld "
+		         "target(s); counted as not matching", match_limit_line(m), limit);
+	return rc == 2 ? RUN_USAGE : rc;
+}
+
+/* Gemeente ids in report order: catalogue order, or by name in built-in
+ * mode (where ids follow the order threads first saw the hosts). */
+static const matcher *sort_m;
+static int cmp_gem_name(const void *a, const void *b)
+{
+	return strcmp(match_gemeente_name(sort_m, *(const int *)a),
+	              match_gemeente_name(sort_m, *(const int *)b));
+}
+
+static int cmp_cell_key(const void *a, const void *b)
+{
+	const funnel_cell *x = a, *y = b;
+	if (x->period != y->period)
+		return x->period < y->period ? -1 : 1;
+	if (x->gem != y->gem)
+		return x->gem < y->gem ? -1 : 1;
+	return (x->row > y->row) - (x->row < y->row);
+}
+
+int run_table(const run_opts *o, const catalog *cat, const matcher *m,
+              const funnel *f, report_table *t)
+{
+	funnel_cfg cfg = { o->sequential, o->count_hits, o->window * 1000000, o->by };
+	size_t ncells = 0, nper = 0, nrows = 0;
+	int rc = -1;
+	int *gems = NULL;
+	int32_t *periods = NULL;
+	funnel_cell *cells = funnel_cells(f, &cfg, &ncells);
+
+	memset(t, 0, sizeof *t);
+	t->by = o->by;
+	t->count_hits = o->count_hits;
+	t->sequential = o->sequential;
+	if (!cells && ncells)
+		goto out;
+	int ngem = match_ngemeenten(m);
+	gems = malloc(((size_t)ngem + 1) * sizeof *gems);
+	periods = malloc((ncells + 1) * sizeof *periods);
+	if (!gems || !periods)
+		goto out;
+	for (int g = 0; g < ngem; g++)
+		gems[g] = g;
+	if (cat->builtin) {
+		sort_m = m;
+		qsort(gems, (size_t)ngem, sizeof *gems, cmp_gem_name);
+	}
+	if (o->by == KTIME_BY_NONE) {
+		periods[nper++] = 0;
+	} else {
+		for (size_t i = 0; i < ncells; i++)
+			if (nper == 0 || periods[nper - 1] != cells[i].period)
+				periods[nper++] = cells[i].period;
+	}
+	for (int g = 0; g < ngem; g++) {
+		const int *rows;
+		nrows += (size_t)match_rows(m, g, &rows);
+	}
+	t->rows = calloc(nper * nrows + 1, sizeof *t->rows);
+	if (!t->rows)
+		goto out;
+	for (size_t p = 0; p < nper; p++) {
+		for (int gi = 0; gi < ngem; gi++) {
+			int g = gems[gi];
+			const int *rows;
+			int nr = match_rows(m, g, &rows);
+			for (int r = 0; r < nr; r++) {
+				report_row *rr = &t->rows[t->nrows++];
+				rr->period_start = periods[p];
+				if (o->by != KTIME_BY_NONE)
+					ktime_period_label(periods[p], o->by, rr->period, sizeof rr->period);
+				rr->gemeente = match_gemeente_name(m, g);
+				rr->product = cat->rows[rows[r]].product;
+				rr->peer = cat->rows[rows[r]].peer;
+				funnel_cell key = { periods[p], g, rows[r], { 0, 0, 0 } };
+				funnel_cell *c = bsearch(&key, cells, ncells, sizeof *cells, cmp_cell_key);
+				if (c)
+					memcpy(rr->n, c->n, sizeof rr->n);
+			}
+		}
+	}
+	rc = 0;
+out:
+	if (rc < 0)
+		msg_error("out of memory");
+	free(cells);
+	free(gems);
+	free(periods);
+	return rc;
+}
+
+double run_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void run_summary(const scan_result *r, double seconds)
+{
+	if (msg_level() < MSG_VERBOSE)
+		return;
+	for (int i = 0; i < r->ninputs; i++) {
+		const scan_input *in = &r->inputs[i];
+		msg_info("input '%s': %s, %s (%s), %" PRIu64 " lines",
+		         strcmp(in->name, "-") == 0 ? "(stdin)" : in->name,
+		         in->gzip ? "gzip" : "plain", in->format ? in->format : "no format",
+		         in->why[0] ? in->why : "-", in->lines);
+	}
+	msg_info("lines read: %" PRIu64 " (%" PRIu64 " blank)", r->lines + r->blank, r->blank);
+	for (int k = 0; k < FILTER_NREASONS; k++)
+		msg_info("%s: %" PRIu64, filter_reason_names[k], r->excluded[k]);
+	msg_info("qualifying requests: %" PRIu64, r->qualified);
+	msg_info("matching a step: %" PRIu64, r->matched);
+	for (int i = 0; i < r->nsamples; i++) {
+		const scan_sample *s = &r->sample[i];
+		const char *name = r->inputs[s->file].name;
+		msg_info("malformed line %s:%" PRIu64 ": %s",
+		         strcmp(name, "-") == 0 ? "(stdin)" : name, s->line, s->text);
+	}
+	double mb = (double)r->bytes / 1e6;
+	msg_info("elapsed: %.3f s, %.1f MB, %.1f MB/s", seconds, mb,
+	         seconds > 0 ? mb / seconds : 0.0);
+}
+
+enum report_format run_format(const run_opts *o)
+{
+	if (o->format >= 0)
+		return (enum report_format)o->format;
+	if (!o->output && isatty(STDOUT_FILENO))
+		return REPORT_TABLE;
+	return REPORT_CSV;
+}
+
+int run_out_open(run_out *out, const char *path)
+{
+	struct stat st;
+	memset(out, 0, sizeof *out);
+	out->path = path;
+	if (!path || strcmp(path, "-") == 0) {
+		out->fp = stdout;
+		return 0;
+	}
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* /dev/stdout, a FIFO, /dev/full: no rename possible. */
+		out->fp = fopen(path, "w");
+		if (!out->fp) {
+			msg_error("cannot open '%s': %s", path, strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	size_t n = strlen(path);
+	out->tmp = malloc(n + 16);
+	if (!out->tmp) {
+		msg_error("out of memory");
+		return -1;
+	}
+	memcpy(out->tmp, path, n);
+	memcpy(out->tmp + n, ".tmp.XXXXXX", 12);
+	int fd = mkstemp(out->tmp);
+	if (fd < 0) {
+		msg_error("cannot create '%s': %s", out->tmp, strerror(errno));
+		free(out->tmp);
+		out->tmp = NULL;
+		return -1;
+	}
+	fchmod(fd, 0644 & ~(mode_t)0);
+	out->fp = fdopen(fd, "w");
+	if (!out->fp) {
+		msg_error("cannot open '%s': %s", out->tmp, strerror(errno));
+		close(fd);
+		unlink(out->tmp);
+		free(out->tmp);
+		out->tmp = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int run_out_close(run_out *out, int ok)
+{
+	int rc = 0;
+	const char *name = out->path ? out->path : "(stdout)";
+	if (!out->fp)
+		return ok ? 0 : -1;
+	if (fflush(out->fp) != 0 || ferror(out->fp)) {
+		if (errno != EPIPE)
+			msg_error("cannot write '%s': %s", name, strerror(errno));
+		rc = -1;
+	}
+	if (out->fp != stdout) {
+		if (fclose(out->fp) != 0 && rc == 0) {
+			msg_error("cannot write '%s': %s", name, strerror(errno));
+			rc = -1;
+		}
+	}
+	out->fp = NULL;
+	if (out->tmp) {
+		if (ok && rc == 0) {
+			if (rename(out->tmp, out->path) != 0) {
+				msg_error("cannot rename '%s' to '%s': %s", out->tmp, out->path,
+				          strerror(errno));
+				rc = -1;
+			}
+		}
+		if (!ok || rc != 0)
+			unlink(out->tmp);
+		free(out->tmp);
+		out->tmp = NULL;
+	}
+	return ok ? rc : -1;
+}

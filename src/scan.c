@@ -1,0 +1,629 @@
+/*
+ * scan.c - reader thread, block pool and workers (see scan.h).
+ *
+ * Blocks: a fixed pool of buffers, each holding whole lines of one input.
+ * The reader fills a block, cuts it after its last '\n', copies the tail
+ * into the next block and queues the cut block; a worker parses it and
+ * returns it to the pool. A line longer than a block makes the block grow
+ * (up to MAX_LINE; a longer line is counted malformed and skipped).
+ * Records point into the block and are done with before it is recycled.
+ *
+ * Line numbers: each worker notes (block sequence, lines in block); after
+ * the run the notes are summed in sequence order, which turns the
+ * (block, line-in-block) of malformed samples into line numbers per input.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "input.h"
+#include "ktime.h"
+#include "logfmt.h"
+#include "msg.h"
+#include "scan.h"
+
+#define BLOCK_SIZE (1u << 20)
+#define MAX_LINE ((size_t)64 << 20)
+#define MAX_HITS 256
+
+typedef struct block {
+	char *buf;
+	size_t len, cap;
+	int file;
+	uint64_t seq;
+	const logfmt *fmt;
+	struct block *next;
+} block;
+
+typedef struct {
+	uint64_t seq;
+	uint64_t lines;
+	int file;
+} block_note;
+
+typedef struct {
+	int file;
+	uint64_t seq;
+	uint64_t line;             /* within the block, 1-based */
+	char text[112];
+} raw_sample;
+
+typedef struct scan scan;
+
+typedef struct {
+	scan *s;
+	pthread_t th;
+	match_ctx *mctx;
+	funnel *fun[SCAN_MAX_SIDES];
+	uint64_t lines, blank, skipped, qualified, matched;
+	uint64_t excluded[FILTER_NREASONS];
+	raw_sample sample[SCAN_MAX_SAMPLES];
+	int nsamples;
+	block_note *notes;
+	size_t nnotes, capnotes;
+	int oom;
+	match_hit hits[MAX_HITS];
+} worker;
+
+struct scan {
+	const scan_opts *o;
+	matcher *m;
+	pthread_mutex_t lock;
+	pthread_cond_t work_cv, free_cv;
+	block *queue_head, *queue_tail;
+	block *free_list;
+	int done;                  /* no more blocks will be queued */
+	worker *w;
+	int nw;
+	uint64_t long_lines;       /* reader-side count of over-long lines */
+};
+
+/* ---- block pool and queue -------------------------------------------- */
+
+static block *take_free(scan *s)
+{
+	pthread_mutex_lock(&s->lock);
+	while (!s->free_list)
+		pthread_cond_wait(&s->free_cv, &s->lock);
+	block *b = s->free_list;
+	s->free_list = b->next;
+	pthread_mutex_unlock(&s->lock);
+	b->len = 0;
+	b->next = NULL;
+	return b;
+}
+
+static void give_free(scan *s, block *b)
+{
+	pthread_mutex_lock(&s->lock);
+	b->next = s->free_list;
+	s->free_list = b;
+	pthread_cond_signal(&s->free_cv);
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void enqueue(scan *s, block *b)
+{
+	pthread_mutex_lock(&s->lock);
+	b->next = NULL;
+	if (s->queue_tail)
+		s->queue_tail->next = b;
+	else
+		s->queue_head = b;
+	s->queue_tail = b;
+	pthread_cond_signal(&s->work_cv);
+	pthread_mutex_unlock(&s->lock);
+}
+
+static block *dequeue(scan *s)
+{
+	pthread_mutex_lock(&s->lock);
+	while (!s->queue_head && !s->done)
+		pthread_cond_wait(&s->work_cv, &s->lock);
+	block *b = s->queue_head;
+	if (b) {
+		s->queue_head = b->next;
+		if (!s->queue_head)
+			s->queue_tail = NULL;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return b;
+}
+
+/* ---- the per-line work ----------------------------------------------- */
+
+static void add_sample(worker *w, const block *b, uint64_t line, const char *p, size_t n)
+{
+	if (w->nsamples >= SCAN_MAX_SAMPLES)
+		return;
+	raw_sample *r = &w->sample[w->nsamples++];
+	r->file = b->file;
+	r->seq = b->seq;
+	r->line = line;
+	msg_escape(p, n, 80, r->text, sizeof r->text);
+}
+
+static int is_blank(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t')
+			return 0;
+	return 1;
+}
+
+static void process_line(worker *w, const block *b, uint64_t lineno, char *p, size_t n)
+{
+	const scan_opts *o = w->s->o;
+	kr_record rec;
+
+	if (n > 0 && p[n - 1] == '\r')
+		n--;
+	if (n == 0 || ((p[0] == ' ' || p[0] == '\t') && is_blank(p, n))) {
+		w->blank++;
+		return;
+	}
+	w->lines++;
+	int rc = logfmt_parse(b->fmt, p, n, &rec);
+	if (rc == LOGFMT_SKIP) {
+		w->skipped++;
+		return;
+	}
+	if (rc != LOGFMT_OK || n > MAX_LINE) {
+		w->excluded[FILTER_MALFORMED]++;
+		add_sample(w, b, lineno, p, n);
+		return;
+	}
+	if (!filter_method(rec.method)) {
+		w->excluded[FILTER_METHOD]++;
+		return;
+	}
+	if (!filter_status(rec.status)) {
+		w->excluded[FILTER_STATUS]++;
+		return;
+	}
+	if (!o->include_bots && filter_is_bot(rec.user_agent)) {
+		w->excluded[FILTER_BOT]++;
+		return;
+	}
+	unsigned sides = 0;
+	for (int i = 0; i < o->nsides; i++)
+		if (rec.wall >= o->side[i].from && rec.wall < o->side[i].to)
+			sides |= 1u << i;
+	if (!sides) {
+		w->excluded[FILTER_TIME]++;
+		return;
+	}
+	int gem = match_gemeente(w->mctx, rec.host);
+	if (gem < 0) {
+		w->excluded[FILTER_HOST]++;
+		return;
+	}
+	w->qualified++;
+	int nh = match_target(w->mctx, gem, rec.target, w->hits, MAX_HITS);
+	if (nh <= 0)
+		return;
+	w->matched++;
+	int32_t day = ktime_day(rec.wall);
+	uint64_t v = visitor_hash(&o->key, rec.client, rec.user_agent, day);
+	for (int i = 0; i < o->nsides; i++) {
+		if (!(sides & (1u << i)))
+			continue;
+		for (int h = 0; h < nh; h++)
+			if (funnel_add(w->fun[i], v, day, rec.instant_us, gem,
+			               w->hits[h].row, w->hits[h].step) < 0)
+				w->oom = 1;
+	}
+}
+
+static void process_block(worker *w, block *b)
+{
+	char *p = b->buf, *end = b->buf + b->len;
+	uint64_t lineno = 0;
+	while (p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		char *le = nl ? nl : end;
+		process_line(w, b, ++lineno, p, (size_t)(le - p));
+		p = le + 1;
+	}
+	if (w->nnotes == w->capnotes) {
+		size_t nc = w->capnotes ? w->capnotes * 2 : 256;
+		block_note *n = realloc(w->notes, nc * sizeof *n);
+		if (!n) {
+			w->oom = 1;
+			return;
+		}
+		w->notes = n;
+		w->capnotes = nc;
+	}
+	w->notes[w->nnotes++] = (block_note){ b->seq, lineno, b->file };
+}
+
+static void *worker_main(void *arg)
+{
+	worker *w = arg;
+	block *b;
+	while ((b = dequeue(w->s)) != NULL) {
+		process_block(w, b);
+		give_free(w->s, b);
+	}
+	return NULL;
+}
+
+/* ---- the reader ------------------------------------------------------ */
+
+static void dispatch(scan *s, block *b)
+{
+	if (s->o->jobs > 1) {
+		enqueue(s, b);
+	} else {
+		process_block(&s->w[0], b);
+		give_free(s, b);
+	}
+}
+
+static int ensure_cap(block *b, size_t want)
+{
+	if (want <= b->cap)
+		return 0;
+	size_t nc = b->cap;
+	while (nc < want)
+		nc *= 2;
+	char *n = realloc(b->buf, nc);
+	if (!n)
+		return -1;
+	b->buf = n;
+	b->cap = nc;
+	return 0;
+}
+
+static int has_content(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+			return 1;
+	return 0;
+}
+
+/* Reads one input to the end. Returns 0, 1 (read error), 2 (no format),
+ * -1 (out of memory). */
+static int read_input(scan *s, int fi, const char *path, scan_input *si,
+                      logfmt **fmtp, uint64_t *seq, uint64_t *bytes)
+{
+	const scan_opts *o = s->o;
+	FILE *fp;
+	int rc = 0;
+	input *in = NULL;
+	block *cur = NULL;
+	int skipping = 0; /* inside an over-long line */
+
+	if (strcmp(path, "-") == 0) {
+		fp = stdin;
+	} else if (!(fp = fopen(path, "rb"))) {
+		snprintf(si->error, sizeof si->error, "%s", strerror(errno));
+		si->failed = 1;
+		return 1;
+	}
+	in = input_new(fp, path);
+	if (!in)
+		return -1;
+	if (o->log_format) {
+		char e[160];
+		*fmtp = logfmt_new(o->log_format, e, sizeof e);
+		if (!*fmtp) {
+			snprintf(si->error, sizeof si->error, "%s", e);
+			si->failed = 2;
+			rc = 2;
+			goto out;
+		}
+		si->format = logfmt_name(*fmtp);
+		snprintf(si->why, sizeof si->why, "forced with --log-format");
+	}
+
+	cur = take_free(s);
+	for (;;) {
+		if (cur->len == cur->cap && ensure_cap(cur, cur->cap * 2) < 0) {
+			rc = -1;
+			goto out;
+		}
+		ssize_t r = input_read(in, cur->buf + cur->len, cur->cap - cur->len);
+		if (r < 0) {
+			snprintf(si->error, sizeof si->error, "%s", input_error(in));
+			si->failed = 1;
+			rc = 1;
+			/* keep only complete lines */
+			char *nl = cur->len ? memrchr(cur->buf, '\n', cur->len) : NULL;
+			cur->len = nl ? (size_t)(nl - cur->buf) + 1 : 0;
+			if (skipping)
+				cur->len = 0;
+		}
+		if (r > 0) {
+			*bytes += (uint64_t)r;
+			cur->len += (size_t)r;
+		}
+		int eof = r <= 0;
+		char *nl = cur->len ? memrchr(cur->buf, '\n', cur->len) : NULL;
+		if (!nl && !eof) {
+			if (cur->len >= MAX_LINE) {
+				/* Over-long line: count it once, drop its bytes. */
+				if (!skipping)
+					s->long_lines++;
+				skipping = 1;
+				cur->len = 0;
+			}
+			continue; /* block grows on the next round */
+		}
+		size_t cut = eof ? cur->len : (size_t)(nl - cur->buf) + 1;
+		if (skipping && cut > 0) {
+			/* Drop the rest of the over-long line up to its newline. */
+			char *first = memchr(cur->buf, '\n', cut);
+			size_t drop = first ? (size_t)(first - cur->buf) + 1 : cut;
+			memmove(cur->buf, cur->buf + drop, cur->len - drop);
+			cur->len -= drop;
+			cut -= drop;
+			skipping = first ? 0 : 1;
+			si->lines++; /* the over-long line itself */
+		}
+		if (!*fmtp && cut > 0 && has_content(cur->buf, cut)) {
+			char why[100];
+			*fmtp = logfmt_detect(cur->buf, cut, why, sizeof why);
+			if (!*fmtp) {
+				const char *e = memchr(cur->buf, '\n', cut);
+				char first[120];
+				msg_escape(cur->buf, e ? (size_t)(e - cur->buf) : cut, 100,
+				           first, sizeof first);
+				snprintf(si->error, sizeof si->error,
+				         "cannot detect the log format (%s); first line: %s", why, first);
+				si->failed = 2;
+				rc = 2;
+				goto out;
+			}
+			si->format = logfmt_name(*fmtp);
+			snprintf(si->why, sizeof si->why, "detected, %s", why);
+		}
+		block *next = take_free(s);
+		if (cur->len > cut) {
+			if (ensure_cap(next, cur->len - cut) < 0) {
+				give_free(s, next);
+				rc = -1;
+				goto out;
+			}
+			memcpy(next->buf, cur->buf + cut, cur->len - cut);
+			next->len = cur->len - cut;
+		}
+		cur->len = cut;
+		if (cut > 0) {
+			cur->file = fi;
+			cur->seq = (*seq)++;
+			cur->fmt = *fmtp;
+			dispatch(s, cur);
+		} else {
+			give_free(s, cur);
+		}
+		cur = next;
+		if (eof)
+			break;
+	}
+out:
+	if (cur)
+		give_free(s, cur);
+	si->gzip = input_is_gzip(in);
+	si->raw_bytes = input_raw_bytes(in);
+	input_free(in);
+	return rc;
+}
+
+/* ---- putting it together --------------------------------------------- */
+
+static int cmp_note(const void *a, const void *b)
+{
+	const block_note *x = a, *y = b;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static int cmp_sample(const void *a, const void *b)
+{
+	const scan_sample *x = a, *y = b;
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+static int worker_init(worker *w, scan *s)
+{
+	memset(w, 0, sizeof *w);
+	w->s = s;
+	w->mctx = match_ctx_new(s->m);
+	if (!w->mctx)
+		return -1;
+	for (int i = 0; i < s->o->nsides; i++)
+		if (!(w->fun[i] = funnel_new(s->o->keep_events)))
+			return -1;
+	return 0;
+}
+
+static void worker_fini(worker *w)
+{
+	match_ctx_free(w->mctx);
+	for (int i = 0; i < SCAN_MAX_SIDES; i++)
+		funnel_free(w->fun[i]);
+	free(w->notes);
+}
+
+/* Folds the workers' counters, samples and funnels into res. */
+static int collect(scan *s, scan_result *res)
+{
+	size_t nnotes = 0;
+	for (int i = 0; i < s->nw; i++)
+		nnotes += s->w[i].nnotes;
+	block_note *notes = malloc((nnotes + 1) * sizeof *notes);
+	uint64_t *start = malloc((nnotes + 1) * sizeof *start);
+	int rc = -1;
+	if (!notes || !start)
+		goto out;
+	nnotes = 0;
+	for (int i = 0; i < s->nw; i++) {
+		worker *w = &s->w[i];
+		memcpy(notes + nnotes, w->notes, w->nnotes * sizeof *notes);
+		nnotes += w->nnotes;
+		res->lines += w->lines;
+		res->blank += w->blank;
+		res->skipped += w->skipped;
+		res->qualified += w->qualified;
+		res->matched += w->matched;
+		for (int k = 0; k < FILTER_NREASONS; k++)
+			res->excluded[k] += w->excluded[k];
+		if (w->oom)
+			goto out;
+	}
+	/* Block sequence numbers are dense and ordered by input, so the first
+	 * line of block `seq` follows from the running sum over its input. */
+	qsort(notes, nnotes, sizeof *notes, cmp_note);
+	uint64_t run = 0;
+	int file = -1;
+	for (size_t i = 0; i < nnotes; i++) {
+		if (notes[i].file != file) {
+			file = notes[i].file;
+			run = 0;
+		}
+		start[i] = run;
+		run += notes[i].lines;
+		res->inputs[file].lines += notes[i].lines;
+	}
+	scan_sample all[SCAN_MAX_SAMPLES * 64];
+	int nall = 0;
+	for (int i = 0; i < s->nw && nall < (int)(sizeof all / sizeof all[0]); i++) {
+		for (int k = 0; k < s->w[i].nsamples; k++) {
+			raw_sample *r = &s->w[i].sample[k];
+			block_note key = { r->seq, 0, 0 };
+			block_note *hit = bsearch(&key, notes, nnotes, sizeof *notes, cmp_note);
+			scan_sample *o = &all[nall++];
+			o->file = r->file;
+			o->line = (hit ? start[hit - notes] : 0) + r->line;
+			memcpy(o->text, r->text, sizeof o->text);
+		}
+	}
+	qsort(all, (size_t)nall, sizeof all[0], cmp_sample);
+	res->nsamples = nall < SCAN_MAX_SAMPLES ? nall : SCAN_MAX_SAMPLES;
+	memcpy(res->sample, all, (size_t)res->nsamples * sizeof all[0]);
+	for (int side = 0; side < s->o->nsides; side++) {
+		res->fun[side] = s->w[0].fun[side];
+		s->w[0].fun[side] = NULL;
+		for (int i = 1; i < s->nw; i++)
+			if (funnel_merge(res->fun[side], s->w[i].fun[side]) < 0)
+				goto out;
+	}
+	res->lines += res->long_lines;
+	res->excluded[FILTER_MALFORMED] += res->long_lines;
+	rc = 0;
+out:
+	free(notes);
+	free(start);
+	return rc;
+}
+
+int scan_run(const scan_opts *o, matcher *m, char *const *paths, int npaths,
+             scan_result *res, char *err, size_t errlen)
+{
+	static char *const stdin_path[] = { "-" };
+	scan s;
+	int rc = 0, nblocks = 0, started = 0;
+	block *pool = NULL;
+	logfmt **fmts = NULL;
+	uint64_t seq = 0;
+
+	memset(res, 0, sizeof *res);
+	memset(&s, 0, sizeof s);
+	if (npaths == 0) {
+		paths = stdin_path;
+		npaths = 1;
+	}
+	s.o = o;
+	s.m = m;
+	pthread_mutex_init(&s.lock, NULL);
+	pthread_cond_init(&s.work_cv, NULL);
+	pthread_cond_init(&s.free_cv, NULL);
+	s.nw = o->jobs > 1 ? o->jobs : 1;
+	s.w = calloc((size_t)s.nw, sizeof *s.w);
+	res->inputs = calloc((size_t)npaths, sizeof *res->inputs);
+	fmts = calloc((size_t)npaths, sizeof *fmts);
+	nblocks = 2 * s.nw + 2;
+	pool = calloc((size_t)nblocks, sizeof *pool);
+	if (!s.w || !res->inputs || !fmts || !pool)
+		goto oom;
+	res->ninputs = npaths;
+	for (int i = 0; i < nblocks; i++) {
+		pool[i].buf = malloc(BLOCK_SIZE);
+		if (!pool[i].buf)
+			goto oom;
+		pool[i].cap = BLOCK_SIZE;
+		pool[i].next = s.free_list;
+		s.free_list = &pool[i];
+	}
+	for (int i = 0; i < s.nw; i++)
+		if (worker_init(&s.w[i], &s) < 0)
+			goto oom;
+	if (o->jobs > 1) {
+		for (; started < s.nw; started++) {
+			int e = pthread_create(&s.w[started].th, NULL, worker_main, &s.w[started]);
+			if (e) {
+				snprintf(err, errlen, "cannot start worker thread: %s", strerror(e));
+				rc = -1;
+				break;
+			}
+		}
+	}
+	uint64_t bytes = 0;
+	for (int i = 0; i < npaths && rc >= 0; i++) {
+		res->inputs[i].name = paths[i];
+		int r = read_input(&s, i, paths[i], &res->inputs[i], &fmts[i], &seq, &bytes);
+		if (r < 0) {
+			snprintf(err, errlen, "out of memory");
+			rc = -1;
+		} else if (r > rc) {
+			rc = r;
+		}
+	}
+	res->bytes = bytes;
+	res->long_lines = s.long_lines;
+	pthread_mutex_lock(&s.lock);
+	s.done = 1;
+	pthread_cond_broadcast(&s.work_cv);
+	pthread_mutex_unlock(&s.lock);
+	for (int i = 0; i < started; i++)
+		pthread_join(s.w[i].th, NULL);
+	if (rc >= 0 && collect(&s, res) < 0)
+		goto oom;
+	goto out;
+oom:
+	snprintf(err, errlen, "out of memory");
+	rc = -1;
+out:
+	for (int i = 0; s.w && i < s.nw; i++)
+		worker_fini(&s.w[i]);
+	free(s.w);
+	for (int i = 0; pool && i < nblocks; i++)
+		free(pool[i].buf);
+	free(pool);
+	/* Formats must outlive the workers: names in res point into them. */
+	res->fmts_ = (void **)fmts;
+	pthread_mutex_destroy(&s.lock);
+	pthread_cond_destroy(&s.work_cv);
+	pthread_cond_destroy(&s.free_cv);
+	return rc;
+}
+
+void scan_result_free(scan_result *res)
+{
+	if (!res)
+		return;
+	for (int i = 0; i < SCAN_MAX_SIDES; i++)
+		funnel_free(res->fun[i]);
+	if (res->fmts_)
+		for (int i = 0; i < res->ninputs; i++)
+			logfmt_free(res->fmts_[i]);
+	free(res->fmts_);
+	free(res->inputs);
+	memset(res, 0, sizeof *res);
+}

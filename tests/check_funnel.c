@@ -1,0 +1,188 @@
+/*
+ * check_funnel.c - visitor counting, the sequential level with its window
+ * edge, merging and periods.
+ */
+#include <stdlib.h>
+#include "catalog.h"
+#include "check_suites.h"
+#include "funnel.h"
+#include "ktime.h"
+
+#define S 1000000LL /* one second in microseconds */
+
+static int level(const int *steps, const int64_t *t, size_t n, int64_t w)
+{
+	int64_t scratch[64];
+	return funnel_level(steps, t, n, w * S, scratch);
+}
+
+START_TEST(test_level_basic)
+{
+	int st[] = { STEP_INFO, STEP_FORM, STEP_DONE };
+	int64_t t[] = { 0, 10 * S, 20 * S };
+	ck_assert_int_eq(level(st, t, 3, 100), 3);
+	ck_assert_int_eq(level(st, t, 1, 100), 1);
+	ck_assert_int_eq(level(st, t, 2, 100), 2);
+	/* No info event: level 0 whatever else happened. */
+	ck_assert_int_eq(level(st + 1, t + 1, 2, 100), 0);
+}
+END_TEST
+
+START_TEST(test_level_window_edge)
+{
+	int st[] = { STEP_INFO, STEP_FORM, STEP_DONE };
+	int64_t t[] = { 0, 10 * S, 20 * S };
+	ck_assert_int_eq(level(st, t, 3, 20), 3);  /* t3 - t1 == W counts */
+	ck_assert_int_eq(level(st, t, 3, 19), 2);  /* one second short */
+	ck_assert_int_eq(level(st, t, 3, 10), 2);  /* t2 - t1 == W */
+	ck_assert_int_eq(level(st, t, 3, 9), 1);
+	int64_t sub[] = { 0, 10 * S, 20 * S + 1 }; /* one microsecond over */
+	ck_assert_int_eq(level(st, sub, 3, 20), 2);
+}
+END_TEST
+
+START_TEST(test_level_order)
+{
+	/* form before info does not count; done before form does not count. */
+	int st[] = { STEP_FORM, STEP_INFO, STEP_DONE };
+	int64_t t[] = { 0, 10 * S, 20 * S };
+	ck_assert_int_eq(level(st, t, 3, 1000), 1);
+	int st2[] = { STEP_INFO, STEP_DONE, STEP_FORM };
+	ck_assert_int_eq(level(st2, t, 3, 1000), 2);
+	/* Equal instants are in order (t1 <= t2 <= t3). */
+	int64_t same[] = { 5 * S, 5 * S, 5 * S };
+	int st3[] = { STEP_DONE, STEP_FORM, STEP_INFO };
+	ck_assert_int_eq(level(st3, same, 3, 0), 3);
+}
+END_TEST
+
+START_TEST(test_level_later_info_wins)
+{
+	/* The first info is too early for the window, a later one fits. */
+	int st[] = { STEP_INFO, STEP_INFO, STEP_FORM, STEP_DONE };
+	int64_t t[] = { 0, 1000 * S, 1010 * S, 1020 * S };
+	ck_assert_int_eq(level(st, t, 4, 30), 3);
+	ck_assert_int_eq(level(st, t, 4, 15), 2);
+	/* A later form makes a done reachable only with the earliest form. */
+	int st2[] = { STEP_INFO, STEP_FORM, STEP_DONE, STEP_FORM };
+	int64_t t2[] = { 0, 5 * S, 6 * S, 50 * S };
+	ck_assert_int_eq(level(st2, t2, 4, 10), 3);
+}
+END_TEST
+
+static funnel_cell *cells_of(funnel *f, funnel_cfg cfg, size_t *n)
+{
+	funnel_cell *c = funnel_cells(f, &cfg, n);
+	ck_assert(c != NULL || *n == 0);
+	return c;
+}
+
+START_TEST(test_open_visitors_and_hits)
+{
+	funnel *f = funnel_new(0);
+	int32_t day = 20394;
+	/* visitor 1: info twice, form once; visitor 2: form only; row 1 gets
+	 * one info of visitor 1; visitor 1 on the next day is another visitor. */
+	ck_assert_int_eq(funnel_add(f, 1, day, 0, 0, 0, STEP_INFO), 0);
+	funnel_add(f, 1, day, 0, 0, 0, STEP_INFO);
+	funnel_add(f, 1, day, 0, 0, 0, STEP_FORM);
+	funnel_add(f, 2, day, 0, 0, 0, STEP_FORM);
+	funnel_add(f, 1, day, 0, 0, 1, STEP_INFO);
+	funnel_add(f, 1, day + 1, 0, 0, 0, STEP_INFO);
+	ck_assert_uint_eq(funnel_size(f), 4);
+	size_t n;
+	funnel_cell *c = cells_of(f, (funnel_cfg){ 0, 0, 0, KTIME_BY_NONE }, &n);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(c[0].row, 0);
+	ck_assert_int_eq(c[0].n[0], 2);
+	ck_assert_int_eq(c[0].n[1], 2);
+	ck_assert_int_eq(c[0].n[2], 0);
+	ck_assert_int_eq(c[1].row, 1);
+	ck_assert_int_eq(c[1].n[0], 1);
+	free(c);
+	c = cells_of(f, (funnel_cfg){ 0, 1, 0, KTIME_BY_NONE }, &n);
+	ck_assert_int_eq(c[0].n[0], 3);
+	ck_assert_int_eq(c[0].n[1], 2);
+	free(c);
+	/* By day: two periods, in order. */
+	c = cells_of(f, (funnel_cfg){ 0, 0, 0, KTIME_BY_DAY }, &n);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_int_eq(c[0].period, day);
+	ck_assert_int_eq(c[2].period, day + 1);
+	ck_assert_int_eq(c[2].n[0], 1);
+	free(c);
+	funnel_free(f);
+}
+END_TEST
+
+START_TEST(test_merge_and_growth)
+{
+	funnel *a = funnel_new(1), *b = funnel_new(1);
+	/* Enough distinct visitors to force several table growths. */
+	for (uint64_t v = 1; v <= 5000; v++) {
+		funnel *f = (v & 1) ? a : b;
+		ck_assert_int_eq(funnel_add(f, v, 100, 0, 0, 0, STEP_INFO), 0);
+		if (v % 3 == 0)
+			funnel_add(f == a ? b : a, v, 100, 60 * S, 0, 0, STEP_FORM);
+		if (v % 6 == 0)
+			funnel_add(f, v, 100, 120 * S, 0, 0, STEP_DONE);
+	}
+	ck_assert_int_eq(funnel_merge(a, b), 0);
+	size_t n;
+	funnel_cell *c = cells_of(a, (funnel_cfg){ 1, 0, 3600 * S, KTIME_BY_NONE }, &n);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(c[0].n[0], 5000);
+	ck_assert_int_eq(c[0].n[1], 1666);
+	ck_assert_int_eq(c[0].n[2], 833);
+	free(c);
+	/* With a 90 s window the done at 120 s is out of reach. */
+	c = cells_of(a, (funnel_cfg){ 1, 0, 90 * S, KTIME_BY_NONE }, &n);
+	ck_assert_int_eq(c[0].n[2], 0);
+	ck_assert_int_eq(c[0].n[1], 1666);
+	free(c);
+	funnel_free(a);
+	funnel_free(b);
+	funnel_free(NULL);
+}
+END_TEST
+
+START_TEST(test_week_and_month_periods)
+{
+	funnel *f = funnel_new(0);
+	/* 2024-12-30 (Mon, ISO week 2025-W01) and 2025-01-05 (Sun, same week),
+	 * 2025-01-06 (next week). */
+	int32_t d1 = ktime_days_from_civil(2024, 12, 30);
+	funnel_add(f, 1, d1, 0, 0, 0, STEP_INFO);
+	funnel_add(f, 2, d1 + 6, 0, 0, 0, STEP_INFO);
+	funnel_add(f, 3, d1 + 7, 0, 0, 0, STEP_INFO);
+	size_t n;
+	funnel_cell *c = cells_of(f, (funnel_cfg){ 0, 0, 0, KTIME_BY_WEEK }, &n);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(c[0].period, d1);
+	ck_assert_int_eq(c[0].n[0], 2);
+	ck_assert_int_eq(c[1].n[0], 1);
+	free(c);
+	c = cells_of(f, (funnel_cfg){ 0, 0, 0, KTIME_BY_MONTH }, &n);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(c[0].period, ktime_days_from_civil(2024, 12, 1));
+	ck_assert_int_eq(c[0].n[0], 1);
+	ck_assert_int_eq(c[1].n[0], 2);
+	free(c);
+	funnel_free(f);
+}
+END_TEST
+
+Suite *funnel_suite(void)
+{
+	Suite *s = suite_create("funnel");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, test_level_basic);
+	tcase_add_test(tc, test_level_window_edge);
+	tcase_add_test(tc, test_level_order);
+	tcase_add_test(tc, test_level_later_info_wins);
+	tcase_add_test(tc, test_open_visitors_and_hits);
+	tcase_add_test(tc, test_merge_and_growth);
+	tcase_add_test(tc, test_week_and_month_periods);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,556 @@
+/*
+ * check_match.c - unit tests for the matcher (measurement.md, section 3):
+ * host routing, --gemeente, hit order, empty cells, anchoring, raw-byte
+ * targets, the match limit, pattern dedupe, the prefilter's corner cases,
+ * built-in mode and its id table under several threads, and the built-in
+ * template's patterns against typical municipal URLs.
+ *
+ * Catalogues are loaded from strings with catalog_load; expected hits are
+ * worked out by hand from the patterns.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_suites.h"
+#include "catalog.h"
+#include "match.h"
+
+#define S(lit) ((kr_str){ (lit), sizeof(lit) - 1 })
+
+static char err[512];
+
+static catalog *load_str(const char *s)
+{
+	FILE *fp = fmemopen((void *)s, strlen(s), "r");
+	ck_assert_ptr_nonnull(fp);
+	catalog *c = catalog_load(fp, "cat.csv", err, sizeof err);
+	fclose(fp);
+	ck_assert_msg(c != NULL, "%s", err);
+	return c;
+}
+
+/* Runs match_target and renders the hits as "row.step row.step ...". */
+static const char *hits(match_ctx *x, int gem, kr_str target)
+{
+	static char buf[1024];
+	match_hit h[64];
+	int n = match_target(x, gem, target, h, 64);
+	size_t o = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < n; i++)
+		o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%d.%d", i ? " " : "",
+		                      h[i].row, h[i].step);
+	return buf;
+}
+
+static const char *const cat3 =
+	"gemeente,host,product,info,form,done\n"
+	"Alpha,www.alpha.nl alpha.nl,P1,^/p1$,/form/p1,/p1/done\n"
+	"Beta,beta.nl,P1,^/p1$,,/p1/klaar\n"
+	"Alpha,,P2,p2,/form/p2,\n";
+
+START_TEST(test_routing)
+{
+	catalog *c = load_str(cat3);
+	matcher *m = match_new(c, NULL, err, sizeof err);
+	ck_assert_msg(m != NULL, "%s", err);
+	match_ctx *x = match_ctx_new(m);
+	ck_assert_ptr_nonnull(x);
+	ck_assert_int_eq(match_gemeente(x, S("alpha.nl")), 0);
+	ck_assert_int_eq(match_gemeente(x, S("www.alpha.nl")), 0);
+	ck_assert_int_eq(match_gemeente(x, S("beta.nl")), 1);
+	ck_assert_int_eq(match_gemeente(x, S("gamma.nl")), -1);
+	ck_assert_int_eq(match_gemeente(x, S("alpha.n")), -1);
+	ck_assert_int_eq(match_gemeente(x, S("alpha.nlx")), -1);
+	ck_assert_int_eq(match_gemeente(x, ((kr_str){ "beta.nl/", 7 })), 1);
+	/* no host, two gemeenten: unknown */
+	ck_assert_int_eq(match_gemeente(x, ((kr_str){ NULL, 0 })), -1);
+	ck_assert_int_eq(match_ngemeenten(m), 2);
+	ck_assert_str_eq(match_gemeente_name(m, 0), "Alpha");
+	ck_assert_str_eq(match_gemeente_name(m, 1), "Beta");
+	ck_assert_ptr_null(match_gemeente_name(m, 2));
+	const int *rows;
+	ck_assert_int_eq(match_rows(m, 0, &rows), 2);
+	ck_assert_int_eq(rows[0], 0);
+	ck_assert_int_eq(rows[1], 2);
+	ck_assert_int_eq(match_rows(m, 1, &rows), 1);
+	ck_assert_int_eq(rows[0], 1);
+	ck_assert_int_eq(match_rows(m, 2, &rows), 0);
+	ck_assert_int_eq(match_rows(m, -1, &rows), 0);
+	ck_assert_int_eq(match_max_hits(m), 5);
+	match_ctx_free(x);
+	match_free(m);
+	catalog_free(c);
+}
+END_TEST
+
+START_TEST(test_single_gemeente_and_force)
+{
+	catalog *c = load_str("gemeente,host,product,info,form,done\n"
+	                      "Solo,solo.nl,P,/p,,\n");
+	matcher *m = match_new(c, NULL, err, sizeof err);
+	ck_assert_msg(m != NULL, "%s", err);
+	match_ctx *x = match_ctx_new(m);
+	ck_assert_int_eq(match_gemeente(x, S("")), 0);
+	ck_assert_int_eq(match_gemeente(x, S("solo.nl")), 0);
+	ck_assert_int_eq(match_gemeente(x, S("other.nl")), -1);
+	match_ctx_free(x);
+	match_free(m);
+	catalog_free(c);
+
+	c = load_str(cat3);
+	m = match_new(c, "Beta", err, sizeof err);
+	ck_assert_msg(m != NULL, "%s", err);
+	x = match_ctx_new(m);
+	ck_assert_int_eq(match_gemeente(x, S("alpha.nl")), 1);
+	ck_assert_int_eq(match_gemeente(x, S("gamma.nl")), 1);
+	ck_assert_int_eq(match_gemeente(x, S("")), 1);
+	ck_assert_int_eq(match_ngemeenten(m), 2);
+	match_ctx_free(x);
+	match_free(m);
+
+	strcpy(err, "junk");
+	ck_assert_ptr_null(match_new(c, "Gamma", err, sizeof err));
+	ck_assert_str_eq(err, "unknown gemeente 'Gamma'");
+	ck_assert_ptr_null(match_new(c, "alpha", err, sizeof err));
+	ck_assert_str_eq(err, "unknown gemeente 'alpha'");
+	catalog_free(c);
+}
+END_TEST
+
+START_TEST(test_hits_order_anchoring)
+{
+	catalog *c = load_str(cat3);
+	matcher *m = match_new(c, NULL, err, sizeof err);
+	ck_assert_msg(m != NULL, "%s", err);
+	match_ctx *x = match_ctx_new(m);
+	ck_assert_str_eq(hits(x, 0, S("/p1")), "0.0");
+	ck_assert_str_eq(hits(x, 0, S("/p1/")), "");        /* ^/p1$ is anchored */
+	ck_assert_str_eq(hits(x, 0, S("/x/p1")), "");
+	ck_assert_str_eq(hits(x, 0, S("/form/p1")), "0.1");
+	ck_assert_str_eq(hits(x, 0, S("/form/p1/done")), "0.1 0.2");
+	ck_assert_str_eq(hits(x, 0, S("/form/p1/done?p2")), "0.1 0.2 2.0");
+	ck_assert_str_eq(hits(x, 0, S("/form/p2/p1/done")), "0.2 2.0 2.1");
+	ck_assert_str_eq(hits(x, 0, S("/q?a=p2")), "2.0");  /* p2 is unanchored */
+	ck_assert_str_eq(hits(x, 0, S("/P2")), "");         /* case-sensitive */
+	ck_assert_str_eq(hits(x, 0, S("")), "");
+	ck_assert_str_eq(hits(x, 0, ((kr_str){ NULL, 0 })), "");
+	/* Beta has no form pattern: an empty cell never matches */
+	ck_assert_str_eq(hits(x, 1, S("/form/p1")), "");
+	ck_assert_str_eq(hits(x, 1, S("/p1")), "1.0");
+	ck_assert_str_eq(hits(x, 1, S("/p1/klaar")), "1.2");
+	ck_assert_str_eq(hits(x, 1, S("/form/p2")), "");    /* Alpha's row */
+	ck_assert_str_eq(hits(x, -1, S("/p1")), "");
+	ck_assert_str_eq(hits(x, 7, S("/p1")), "");
+
+	/* max cuts the list, in order */
+	match_hit h[2];
+	ck_assert_int_eq(match_target(x, 0, S("/form/p1/done?p2"), h, 2), 2);
+	ck_assert_int_eq(h[0].row, 0);
+	ck_assert_int_eq(h[0].step, STEP_FORM);
+	ck_assert_int_eq(h[1].row, 0);
+	ck_assert_int_eq(h[1].step, STEP_DONE);
+	ck_assert_int_eq(match_target(x, 0, S("/form/p1/done?p2"), h, 0), 0);
+	match_ctx_free(x);
+	match_free(m);
+	catalog_free(c);
+}
+END_TEST
+
+START_TEST(test_empty_cells_never_match)
+{
+	/* a row with no patterns at all, next to one whose pattern matches
+	 * anything (x* matches the empty string) */
+	catalog *c = load_str("gemeente,host,product,info,form,done\n"
+	                      "A,a.nl,Leeg,,,\n"
+	                      "A,a.nl,Alles,,x*,\n");
+	matcher *m = match_new(c, NULL, err, sizeof err);
+	ck_assert_msg(m != NULL, "%s", err);
+	match_ctx *x = match_ctx_new(m);
+	ck_assert_str_eq(hits(x, 0, S("")), "1.1");
+	ck_assert_str_eq(hits(x, 0, S("/")), "1.1");
+	ck_assert_str_eq(hits(x, 0, S("/anything?q=1")), "1.1");
+	ck_assert_int_eq(match_max_hits(m), 1);
+	match_ctx_free(x);
+	match_free(m);
+	catalog_free(c);
+}
+END_TEST
+
+START_TEST(test_raw_bytes)
+{
+	catalog *c = load_str("gemeente,host,product,info,form,done\n"
+	                      "A,a.nl,P,^/p1$,p2,\\xff\\xfe\n");
+	matcher *m = match_new(c, NULL, err, sizeof err);
+	ck_assert_msg(m != NULL, "%s", err);
+	match_ctx *x = match_ctx_new(m);
+	/* NUL bytes are ordinary bytes: p2 after one is found, and $ does not
+	 * match before a trailing NUL */
+	ck_assert_str_eq(hits(x, 0, S("/a\0/p2")), "0.1");
+	ck_assert_str_eq(hits(x, 0, S("/p1\0")), "");
+	ck_assert_str_eq(hits(x, 0, S("\0/p1")), "");
+	/* the target is length-delimited: bytes after n are not looked at */
+	ck_assert_str_eq(hits(x, 0, ((kr_str){ "/p1XYZ", 3 })), "0.0");
+	ck_assert_str_eq(hits(x, 0, ((kr_str){ "/xp2", 3 })), "");
+	/* invalid UTF-8 is fine, and bytes match bytes */
+	ck_assert_str_eq(hits(x, 0, S("/\xc3(\xff\xfe/p2")), "0.1 0.2");
+	ck_assert_str_eq(hits(x, 0, S("/\xe2\x82/\xfe\xff")), "");
+	ck_assert_str_eq(hits(x, 0, S("\xff\xfe")), "0.2");
+	match_ctx_free(x);
+	match_free(m);
+	catalog_free(c);
+}
+END_TEST
+
+START_TEST(test_bad_pattern)
+{
+	catalog *c = load_str("gemeente,host,product,info,form,done\n"
+	                      "A,a.nl,P,/ok,/ok2,\n"
+	                      "A,a.nl,Q,/ok,(abc,/d\n");
+	strcpy(err, "junk");
+	ck_assert_ptr_null(match_new(c, NULL, err, sizeof err));
+	const char *prefix = "cat.csv:3: column 'form': ";
+	ck_assert_msg(strncmp(err, prefix, strlen(prefix)) == 0, "%s", err);
+	ck_assert_msg(strstr(err, " at offset 4") != NULL, "%s", err);
+	ck_assert_str_eq(err, "cat.csv:3: column 'form': missing closing parenthesis at offset 4");
+	catalog_free(c);
+
+	c = load_str("gemeente,host,product,info,form,done\n"
+	             "A,a.nl,P,/ok,,[z-a]\n");
+	ck_assert_ptr_null(match_new(c, NULL, err, sizeof err));
+	ck_assert_msg(strncmp(err, "cat.csv:2: column 'done': ", 26) == 0, "%s", err);
+	ck_assert_msg(strstr(err, "offset") != NULL, "%s", err);
+	catalog_free(c);
+}
+END_TEST
+
+START_TEST(test_match_limit_and_dedupe)
+{
+	/* the same catastrophic pattern on two rows (compiled and run once per
+	 * target), next to an ordinary pattern */
+	catalog *c = load_str("gemeente,host,product,info,form,done\n"
+	                      "A,a.nl,Ok,^/ok,,\n"
+	                      "A,a.nl,Boom,(a+)+$,,\n"
+	                      "A,a.nl,Boom2,,(a+)+$,\n");
+	matcher *m = match_new(c, NULL, err, sizeof err);
+	ck_assert_msg(m != NULL, "%s", err);
+	match_ctx *x = match_ctx_new(m);
+	ck_assert_int_eq(match_limit_hits(m), 0);
+	ck_assert_int_eq(match_limit_line(m), 0);
+	ck_assert_str_eq(hits(x, 0, S("aaaa")), "1.0 2.1");
+	ck_assert_int_eq(match_limit_hits(m), 0);
+	kr_str boom = S("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"); /* 36 a's */
+	ck_assert_str_eq(hits(x, 0, boom), "");
+	ck_assert_int_eq(match_limit_hits(m), 1);
+	ck_assert_int_eq(match_limit_line(m), 3);
+	ck_assert_str_eq(hits(x, 0, S("/ok/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!")), "0.0");
+	ck_assert_int_eq(match_limit_hits(m), 2);
+	ck_assert_int_eq(match_limit_line(m), 3);
+	match_ctx_free(x);
+	match_free(m);
+	catalog_free(c);
+}
+END_TEST
+
+START_TEST(test_prefilter_corners)
+{
+	/* patterns that must not be merged blindly into one alternation:
+	 * a back reference (group numbers shift), a backtracking verb that
+	 * aborts the whole match, extended mode with a comment, and (?i)
+	 * that must stay inside its own pattern */
+	catalog *c = load_str("gemeente,host,product,info,form,done\n"
+	                      "G,g.nl,A,(a)x,(b)\\1,a(*COMMIT)b\n"
+	                      "G,g.nl,B,c,(?x) d e # comment,(?i)ABC\n"
+	                      "G,g.nl,C,xyz,(?<n>q)\\k<n>,\n");
+	matcher *m = match_new(c, NULL, err, sizeof err);
+	ck_assert_msg(m != NULL, "%s", err);
+	match_ctx *x = match_ctx_new(m);
+	ck_assert_str_eq(hits(x, 0, S("bb")), "0.1");
+	ck_assert_str_eq(hits(x, 0, S("ac")), "1.0");
+	ck_assert_str_eq(hits(x, 0, S("de")), "1.1");
+	ck_assert_str_eq(hits(x, 0, S("d e")), "");
+	ck_assert_str_eq(hits(x, 0, S("abc")), "0.2 1.0 1.2");
+	ck_assert_str_eq(hits(x, 0, S("XYZ")), "");
+	ck_assert_str_eq(hits(x, 0, S("xyz")), "2.0");
+	ck_assert_str_eq(hits(x, 0, S("aqq")), "2.1");
+	ck_assert_str_eq(hits(x, 0, S("ax")), "0.0");
+	ck_assert_str_eq(hits(x, 0, S("/nothing/here")), "");
+	match_ctx_free(x);
+	match_free(m);
+	catalog_free(c);
+}
+END_TEST
+
+START_TEST(test_builtin_mode)
+{
+	catalog *b = catalog_builtin();
+	ck_assert_ptr_nonnull(b);
+	matcher *m = match_new(b, NULL, err, sizeof err);
+	ck_assert_msg(m != NULL, "%s", err);
+	match_ctx *x = match_ctx_new(m);
+	match_ctx *y = match_ctx_new(m);
+	ck_assert_int_eq(match_ngemeenten(m), 0);
+	ck_assert_int_eq(match_gemeente(x, S("www.b.nl")), 0);
+	ck_assert_int_eq(match_gemeente(x, S("a.nl")), 1);
+	ck_assert_int_eq(match_gemeente(y, S("www.b.nl")), 0);
+	ck_assert_int_eq(match_gemeente(x, S("")), 2);
+	ck_assert_int_eq(match_gemeente(y, S("-")), 2);
+	ck_assert_int_eq(match_gemeente(y, S("c.nl")), 3);
+	ck_assert_int_eq(match_gemeente(x, S("a.nl")), 1);
+	ck_assert_int_eq(match_gemeente(x, S("c.nl")), 3);
+	ck_assert_int_eq(match_ngemeenten(m), 4);
+	ck_assert_str_eq(match_gemeente_name(m, 0), "www.b.nl");
+	ck_assert_str_eq(match_gemeente_name(m, 1), "a.nl");
+	ck_assert_str_eq(match_gemeente_name(m, 2), "-");
+	ck_assert_str_eq(match_gemeente_name(m, 3), "c.nl");
+	ck_assert_ptr_null(match_gemeente_name(m, 4));
+	/* every gemeente shares the template rows */
+	const int *r0, *r3;
+	ck_assert_int_eq(match_rows(m, 0, &r0), 10);
+	ck_assert_int_eq(match_rows(m, 3, &r3), 10);
+	for (int i = 0; i < 10; i++) {
+		ck_assert_int_eq(r0[i], i);
+		ck_assert_int_eq(r3[i], i);
+	}
+	ck_assert_int_eq(match_rows(m, 4, &r0), 0);
+	ck_assert_int_eq(match_max_hits(m), 30);
+	ck_assert_str_eq(hits(x, 1, S("/verhuizen")), "0.0");
+	ck_assert_str_eq(hits(y, 3, S("/verhuizen")), "0.0");
+	match_ctx_free(x);
+	match_ctx_free(y);
+	match_free(m);
+
+	m = match_new(b, "Mijn gemeente", err, sizeof err);
+	ck_assert_msg(m != NULL, "%s", err);
+	x = match_ctx_new(m);
+	ck_assert_int_eq(match_gemeente(x, S("a.nl")), 0);
+	ck_assert_int_eq(match_gemeente(x, S("")), 0);
+	ck_assert_int_eq(match_ngemeenten(m), 1);
+	ck_assert_str_eq(match_gemeente_name(m, 0), "Mijn gemeente");
+	ck_assert_str_eq(hits(x, 0, S("/e-formulier/verhuizing")), "0.1");
+	match_ctx_free(x);
+	match_free(m);
+	catalog_free(b);
+}
+END_TEST
+
+/* The built-in template against typical URLs: expected "row.step" hits. */
+START_TEST(test_builtin_patterns)
+{
+	static const struct {
+		const char *target, *want;
+	} t[] = {
+		/* 0 Verhuizing doorgeven */
+		{ "/verhuizen", "0.0" },
+		{ "/producten/verhuizing-doorgeven?utm=x", "0.0" },
+		{ "/loket/verhuizing-naar-utrecht.html", "0.0" },
+		{ "/Wonen/Verhuizen/", "0.0" },
+		{ "/e-formulier/verhuizing", "0.1" },
+		{ "/formulieren/verhuizing-doorgeven?stap=2", "0.1" },
+		{ "/digid/verhuizen", "0.1" },
+		{ "/e-formulier/verhuizing/bedankt", "0.2" },
+		{ "/formulier/verhuizen?status=verzonden", "0.2" },
+		{ "/nieuws/verhuizen-van-het-stadhuis", "" },
+		{ "/formatie/verhuizen", "0.0" },
+		{ "/afspraak/verhuizen", "" },
+		/* 1 Parkeervergunning */
+		{ "/parkeren/parkeervergunning-bewoners", "1.0" },
+		{ "/bewonersvergunning", "1.0" },
+		{ "/formulieren/parkeervergunning-aanvragen", "1.1" },
+		{ "/formulieren/parkeervergunning-aanvragen/bevestiging", "1.2" },
+		/* 2 Uittreksel BRP */
+		{ "/uittreksel-brp", "2.0" },
+		{ "/burgerzaken/uittreksel-basisregistratie-personen/", "2.0" },
+		{ "/aanvragen/uittreksel-brp", "2.1" },
+		{ "/aanvragen/uittreksel-brp/afgerond", "2.2" },
+		/* 3 Paspoort of ID-kaart, 4 Rijbewijs */
+		{ "/paspoort-en-identiteitskaart", "3.0" },
+		{ "/id-kaart", "3.0" },
+		{ "/afspraak-maken?product=paspoort", "3.1" },
+		{ "/afspraak/paspoort/bevestiging", "3.2" },
+		{ "/rijbewijs-verlengen", "4.0" },
+		{ "/afspraken/rijbewijs", "4.1" },
+		{ "/afspraken/rijbewijs/bevestiging", "4.2" },
+		/* 5 Grofvuil, 6 Melding openbare ruimte */
+		{ "/afval/grofvuil-laten-ophalen", "5.0" },
+		{ "/formulier/grofvuil", "5.1" },
+		{ "/formulier/grofvuil/klaar", "5.2" },
+		{ "/melding-openbare-ruimte", "6.0" },
+		{ "/e-formulier/melding-openbare-ruimte", "6.1" },
+		{ "/e-formulier/mor?stap=1", "6.1" },
+		{ "/e-formulier/melding-openbare-ruimte/verzonden", "6.2" },
+		{ "/e-formulier/more", "" },
+		/* 7 Geboorteaangifte, 8 Bijstand, 9 Kwijtschelding */
+		{ "/geboorteaangifte", "7.0" },
+		{ "/aangifte-geboorte", "7.0" },
+		{ "/formulier/geboorte-aangifte", "7.1" },
+		{ "/formulier/geboorte-aangifte/bedankt", "7.2" },
+		{ "/werk-en-inkomen/bijstandsuitkering-aanvragen", "8.0" },
+		{ "/aanvraag/bijstand", "8.1" },
+		{ "/aanvraag/bijstand/voltooid", "8.2" },
+		{ "/belastingen/kwijtschelding-gemeentelijke-belastingen", "9.0" },
+		{ "/eformulier/kwijtschelding", "9.1" },
+		{ "/eformulier/kwijtschelding?stap=bedankt", "9.2" },
+		/* nothing */
+		{ "/", "" },
+		{ "/favicon.ico", "" },
+		{ "/css/site.css?v=3", "" },
+		{ "/formulieren", "" },
+	};
+	/* the template itself (with its guard) and the template written out and
+	 * loaded back (no guard: every pattern runs) must agree with the table */
+	catalog *b = catalog_builtin();
+	ck_assert_ptr_nonnull(b->guard);
+	char *csv = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&csv, &len);
+	ck_assert_int_eq(catalog_write_csv(b, fp), 0);
+	fclose(fp);
+	catalog *l = load_str(csv);
+	free(csv);
+	ck_assert_ptr_null(l->guard);
+	for (int pass = 0; pass < 2; pass++) {
+		matcher *m = match_new(pass ? l : b, NULL, err, sizeof err);
+		ck_assert_msg(m != NULL, "%s", err);
+		match_ctx *x = match_ctx_new(m);
+		int gem = match_gemeente(x, pass ? S("www.voorbeeldgemeente.nl") : S("www.x.nl"));
+		ck_assert_int_eq(gem, 0);
+		for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+			kr_str target = { t[i].target, strlen(t[i].target) };
+			const char *got = hits(x, gem, target);
+			ck_assert_msg(strcmp(got, t[i].want) == 0,
+			              "pass %d: '%s': got '%s', want '%s'",
+			              pass, t[i].target, got, t[i].want);
+		}
+		match_ctx_free(x);
+		match_free(m);
+	}
+	catalog_free(l);
+	catalog_free(b);
+}
+END_TEST
+
+START_TEST(test_guard)
+{
+	/* a catalogue's guard is run first: a target it rejects has no hits */
+	catalog *c = load_str(cat3);
+	ck_assert_ptr_null(c->guard);
+	c->guard = strdup("p[12]");
+	matcher *m = match_new(c, NULL, err, sizeof err);
+	ck_assert_msg(m != NULL, "%s", err);
+	match_ctx *x = match_ctx_new(m);
+	ck_assert_str_eq(hits(x, 0, S("/form/p1/done?p2")), "0.1 0.2 2.0");
+	match_ctx_free(x);
+	match_free(m);
+	free(c->guard);
+	c->guard = strdup("^/form/");
+	m = match_new(c, NULL, err, sizeof err);
+	ck_assert_msg(m != NULL, "%s", err);
+	x = match_ctx_new(m);
+	ck_assert_str_eq(hits(x, 0, S("/form/p1/done?p2")), "0.1 0.2 2.0");
+	ck_assert_str_eq(hits(x, 0, S("/p1")), "");   /* would be 0.0 without it */
+	match_ctx_free(x);
+	match_free(m);
+	free(c->guard);
+	c->guard = strdup("(x");
+	ck_assert_ptr_null(match_new(c, NULL, err, sizeof err));
+	ck_assert_str_eq(err, "cat.csv: guard: missing closing parenthesis at offset 2");
+	catalog_free(c);
+}
+END_TEST
+
+enum { NTHREADS = 4, NHOSTS = 3000 };
+
+typedef struct {
+	matcher *m;
+	int t;
+	int id[NHOSTS];
+	int bad;
+} thread_arg;
+
+static void *hammer(void *p)
+{
+	thread_arg *a = p;
+	match_ctx *x = match_ctx_new(a->m);
+	if (!x) {
+		a->bad = 1;
+		return NULL;
+	}
+	/* every thread walks all hosts twice, each in its own order */
+	static const int step[NTHREADS] = { 1, 7, 11, 13 };
+	for (int pass = 0; pass < 2; pass++) {
+		for (int k = 0; k < NHOSTS; k++) {
+			int h = (k * step[a->t] + a->t * 101) % NHOSTS;
+			char name[32];
+			int n = snprintf(name, sizeof name, "h%d.example.nl", h);
+			int id = match_gemeente(x, (kr_str){ name, (size_t)n });
+			if (id < 0 || (pass && id != a->id[h]))
+				a->bad = 1;
+			a->id[h] = id;
+			match_hit hit[4];
+			if (match_target(x, id, S("/verhuizen"), hit, 4) != 1 || hit[0].row != 0)
+				a->bad = 1;
+		}
+	}
+	match_ctx_free(x);
+	return NULL;
+}
+
+START_TEST(test_builtin_threads)
+{
+	catalog *b = catalog_builtin();
+	matcher *m = match_new(b, NULL, err, sizeof err);
+	ck_assert_msg(m != NULL, "%s", err);
+	static thread_arg a[NTHREADS];
+	pthread_t th[NTHREADS];
+	for (int t = 0; t < NTHREADS; t++) {
+		a[t].m = m;
+		a[t].t = t;
+		a[t].bad = 0;
+		ck_assert_int_eq(pthread_create(&th[t], NULL, hammer, &a[t]), 0);
+	}
+	for (int t = 0; t < NTHREADS; t++)
+		pthread_join(th[t], NULL);
+	ck_assert_int_eq(match_ngemeenten(m), NHOSTS);
+	static char seen[NHOSTS];
+	memset(seen, 0, sizeof seen);
+	for (int h = 0; h < NHOSTS; h++) {
+		int id = a[0].id[h];
+		for (int t = 0; t < NTHREADS; t++) {
+			ck_assert_int_eq(a[t].bad, 0);
+			ck_assert_int_eq(a[t].id[h], id);
+		}
+		ck_assert(id >= 0 && id < NHOSTS);
+		ck_assert_int_eq(seen[id], 0);
+		seen[id] = 1;
+		char name[32];
+		snprintf(name, sizeof name, "h%d.example.nl", h);
+		ck_assert_str_eq(match_gemeente_name(m, id), name);
+	}
+	match_free(m);
+	catalog_free(b);
+}
+END_TEST
+
+Suite *match_suite(void)
+{
+	Suite *s = suite_create("match");
+	TCase *tc = tcase_create("match");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_routing);
+	tcase_add_test(tc, test_single_gemeente_and_force);
+	tcase_add_test(tc, test_hits_order_anchoring);
+	tcase_add_test(tc, test_empty_cells_never_match);
+	tcase_add_test(tc, test_raw_bytes);
+	tcase_add_test(tc, test_bad_pattern);
+	tcase_add_test(tc, test_match_limit_and_dedupe);
+	tcase_add_test(tc, test_prefilter_corners);
+	tcase_add_test(tc, test_builtin_mode);
+	tcase_add_test(tc, test_builtin_patterns);
+	tcase_add_test(tc, test_guard);
+	tcase_add_test(tc, test_builtin_threads);
+	suite_add_tcase(s, tc);
+	return s;
+}
