@@ -25,7 +25,7 @@ KR_LIBS = -lpcre2-8 -lcsv -lz $(if $(HAVE_ISAL),-lisal) -lm -pthread
 
 SRC = $(wildcard src/*.c)
 OBJ = $(SRC:src/%.c=build/%.o)
-LIBOBJ = $(filter-out build/main.o,$(OBJ))
+LIBOBJ = $(filter-out build/main.o build/cmd_%.o,$(OBJ))
 TEST_SRC = $(wildcard tests/check_*.c)
 TEST_OBJ = $(TEST_SRC:tests/%.c=build/tests/%.o)
 

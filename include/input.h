@@ -48,6 +48,9 @@ uint64_t input_raw_bytes(const input *in);
 /* Closes the file (not stdin) and frees everything; NULL is a no-op. */
 void input_free(input *in);
 
+/* Uses zlib even in an ISA-L build (process-wide; for tests). */
+void input_force_zlib(int on);
+
 /* Which inflate implementation this build uses: "isa-l" or "zlib". */
 const char *input_inflate_impl(void);
 

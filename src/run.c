@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "ktime.h"
+#include "logfmt.h"
 #include "msg.h"
 #include "run.h"
 
@@ -72,9 +73,17 @@ int run_parse_option(run_opts *o, int c, const char *arg)
 	case OPT_GEMEENTE:
 		o->gemeente = arg;
 		return 1;
-	case OPT_LOG_FORMAT:
+	case OPT_LOG_FORMAT: {
+		char e[200];
+		logfmt *f = logfmt_new(arg, e, sizeof e);
+		if (!f) {
+			msg_error("%s", e);
+			return -1;
+		}
+		logfmt_free(f);
 		o->log_format = arg;
 		return 1;
+	}
 	case OPT_COUNT:
 		if (strcmp(arg, "visitors") == 0)
 			o->count_hits = 0;
