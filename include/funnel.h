@@ -30,6 +30,8 @@ typedef struct {
 	int32_t period;        /* period start day (ktime_period_start); 0 without --by */
 	int gem, row;
 	int64_t n[3];          /* info, form, done */
+	int64_t errors[3];     /* 5xx requests matching each step (--details) */
+	int matched;           /* 1 when a qualifying record matched here */
 } funnel_cell;
 
 /* A new empty funnel; keep_events must be set for the sequential funnel.
@@ -40,6 +42,10 @@ void funnel_free(funnel *f);
 /* Records one matched step. Returns 0, or -1 when out of memory. */
 int funnel_add(funnel *f, uint64_t visitor, int32_t day, int64_t instant_us,
                int gem, int row, int step);
+
+/* Records one 5xx request by a non-bot that matched a step (for
+ * --details). Returns 0, or -1 when out of memory. */
+int funnel_add_error(funnel *f, int32_t day, int gem, int row, int step);
 
 /* Adds everything of src to dst (src unchanged). Returns 0 or -1 (OOM). */
 int funnel_merge(funnel *dst, const funnel *src);

@@ -29,7 +29,26 @@ typedef struct {
 	int ranked;            /* eligible rows in the group (0 when none) */
 	int rank;              /* 1 + eligible rows with higher conversion; eligible only */
 	int64_t gain;          /* potential_gain; eligible only */
+
+	/* --details (filled by run_table from the error counters): */
+	int64_t errors[3];     /* 5xx requests by non-bots matching each step */
 } report_row;
+
+/* What the run read, for report headers (HTML) and the JSON meta object.
+ * Borrowed; may be NULL in tests. */
+typedef struct {
+	const char *version;
+	const char *command_line;   /* argv joined with spaces */
+	int ninputs;
+	const char *const *input_names;
+	const char *const *input_formats;  /* NULL entries when unknown */
+	const uint64_t *input_lines;
+	uint64_t lines, blank, qualified, matched;
+	const char *const *reason_names;   /* FILTER_NREASONS names */
+	const uint64_t *excluded;          /* per reason */
+	int nreasons;
+	double elapsed;             /* seconds */
+} report_meta;
 
 typedef struct {
 	report_row *rows;
@@ -37,9 +56,21 @@ typedef struct {
 	enum ktime_by by;      /* adds the period column when not NONE */
 	int count_hits;        /* figures are hits rather than visitors */
 	int sequential;        /* sequential funnel */
+
+	/* Presentation options (all off / NULL by default): */
+	int details;           /* --details: form_errors,done_errors,conversion_low,conversion_high */
+	int64_t min_cell;      /* --min-cell N: counts 1..N-1 printed empty (0 = off) */
+	int peer;              /* --peer: benchmark groups split by peer */
+	char csv_sep;          /* --csv-sep, ',' when 0 */
+	int decimal_comma;     /* --decimal-comma */
+	int bom;               /* --bom */
+	int color;             /* table: ANSI colour (terminal and no NO_COLOR) */
+	const char *lang;      /* "nl" (default) or "en", HTML labels */
+	const char *highlight; /* HTML: gemeente to highlight */
+	const report_meta *meta;
 } report_table;
 
-enum report_format { REPORT_TABLE = 0, REPORT_CSV };
+enum report_format { REPORT_TABLE = 0, REPORT_CSV, REPORT_JSON, REPORT_HTML };
 
 /* Writes t in format fmt to fp. CSV: the header of measurement.md
  * section 8 (with a leading "period" column when t->by is set), fields

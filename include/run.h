@@ -33,6 +33,21 @@ typedef struct {
 	int format;                /* enum report_format, or -1 for automatic */
 	const char *output;        /* -o */
 	int jobs;                  /* -j */
+
+	/* log formats (issue 3) */
+	int client_xff;            /* --client-from xff */
+	const char *trusted_proxies; /* --trusted-proxies: CIDRs, comma or space separated */
+	/* benchmark and details (issue 4) */
+	int details;               /* --details */
+	int64_t min_cell;          /* --min-cell N */
+	int peer;                  /* --peer: benchmark within the catalogue's peer groups */
+	/* reports (issue 5) */
+	const char *highlight;     /* --highlight NAME */
+	const char *lang;          /* --lang nl|en */
+	char csv_sep;              /* --csv-sep C */
+	int decimal_comma;         /* --decimal-comma */
+	int bom;                   /* --bom */
+	const char *append;        /* --append FILE */
 } run_opts;
 
 /* Defaults: visitors, open funnel, 24h window, min-visitors 30, all
@@ -50,7 +65,9 @@ int run_parse_option(run_opts *o, int c, const char *arg);
 enum {
 	OPT_GEMEENTE = 256, OPT_LOG_FORMAT, OPT_COUNT, OPT_FUNNEL, OPT_WINDOW,
 	OPT_BY, OPT_SINCE, OPT_UNTIL, OPT_MIN_VISITORS, OPT_INCLUDE_BOTS,
-	OPT_FORMAT, OPT_HELP, OPT_CMD_BASE = 300
+	OPT_FORMAT, OPT_HELP, OPT_CLIENT_FROM, OPT_TRUSTED_PROXIES, OPT_DETAILS,
+	OPT_MIN_CELL, OPT_PEER, OPT_HIGHLIGHT, OPT_LANG, OPT_CSV_SEP,
+	OPT_DECIMAL_COMMA, OPT_BOM, OPT_APPEND, OPT_CMD_BASE = 300
 };
 #define RUN_LONGOPTS \
 	{ "catalog", required_argument, NULL, 'c' }, \
@@ -69,6 +86,17 @@ enum {
 	{ "min-visitors", required_argument, NULL, OPT_MIN_VISITORS }, \
 	{ "include-bots", no_argument, NULL, OPT_INCLUDE_BOTS }, \
 	{ "format", required_argument, NULL, OPT_FORMAT }, \
+	{ "client-from", required_argument, NULL, OPT_CLIENT_FROM }, \
+	{ "trusted-proxies", required_argument, NULL, OPT_TRUSTED_PROXIES }, \
+	{ "details", no_argument, NULL, OPT_DETAILS }, \
+	{ "min-cell", required_argument, NULL, OPT_MIN_CELL }, \
+	{ "peer", no_argument, NULL, OPT_PEER }, \
+	{ "highlight", required_argument, NULL, OPT_HIGHLIGHT }, \
+	{ "lang", required_argument, NULL, OPT_LANG }, \
+	{ "csv-sep", required_argument, NULL, OPT_CSV_SEP }, \
+	{ "decimal-comma", no_argument, NULL, OPT_DECIMAL_COMMA }, \
+	{ "bom", no_argument, NULL, OPT_BOM }, \
+	{ "append", required_argument, NULL, OPT_APPEND }, \
 	{ "help", no_argument, NULL, OPT_HELP }
 
 /* Loads the catalogue (or the built-in one) and compiles it. On error

@@ -34,6 +34,7 @@ typedef struct {
 	int include_bots;
 	int jobs;                  /* worker threads, >= 1 */
 	int keep_events;           /* sequential funnel needs event instants */
+	int details;               /* count 5xx requests that match a step */
 	int nsides;                /* 1 or 2 */
 	scan_range side[SCAN_MAX_SIDES];
 	visitor_key key;

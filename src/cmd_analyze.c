@@ -69,7 +69,7 @@ int cmd_analyze(int argc, char **argv)
 		goto out;
 	}
 	if (run_table(&o, cat, m, res.fun[0], &t) < 0 ||
-	    bench_compute(t.rows, t.nrows, o.min_visitors, 0) < 0) {
+	    bench_compute(t.rows, t.nrows, o.min_visitors, o.peer) < 0) {
 		msg_error("out of memory");
 		rc = RUN_INPUT;
 		goto out;

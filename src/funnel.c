@@ -28,9 +28,16 @@ typedef struct {
 	int32_t step;
 } event;
 
+typedef struct {
+	int32_t day, gem, row;     /* row -1: free */
+	uint32_t n[3];
+} errcell;
+
 struct funnel {
 	entry *tab;
 	size_t cap, used;
+	errcell *err;              /* small open-addressed table, 5xx counts */
+	size_t errcap, errused;
 	event *ev;
 	size_t nev, evcap;
 	int keep_events;
@@ -83,6 +90,7 @@ void funnel_free(funnel *f)
 		return;
 	free(f->tab);
 	free(f->ev);
+	free(f->err);
 	free(f);
 }
 
@@ -175,8 +183,61 @@ int funnel_add(funnel *f, uint64_t visitor, int32_t day, int64_t instant_us,
 	return 0;
 }
 
+static errcell *err_lookup(funnel *f, int32_t day, int32_t gem, int32_t row)
+{
+	if ((f->errused + 1) * 2 > f->errcap) {
+		size_t ncap = f->errcap ? f->errcap * 2 : 64;
+		errcell *n = malloc(ncap * sizeof *n);
+		if (!n)
+			return NULL;
+		for (size_t i = 0; i < ncap; i++)
+			n[i].row = -1;
+		for (size_t i = 0; i < f->errcap; i++) {
+			if (f->err[i].row < 0)
+				continue;
+			size_t j = entry_hash(0, f->err[i].day, f->err[i].gem, f->err[i].row) & (ncap - 1);
+			while (n[j].row >= 0)
+				j = (j + 1) & (ncap - 1);
+			n[j] = f->err[i];
+		}
+		free(f->err);
+		f->err = n;
+		f->errcap = ncap;
+	}
+	size_t mask = f->errcap - 1, j = entry_hash(0, day, gem, row) & mask;
+	for (;; j = (j + 1) & mask) {
+		errcell *e = &f->err[j];
+		if (e->row < 0) {
+			*e = (errcell){ day, gem, row, { 0, 0, 0 } };
+			f->errused++;
+			return e;
+		}
+		if (e->day == day && e->gem == gem && e->row == row)
+			return e;
+	}
+}
+
+int funnel_add_error(funnel *f, int32_t day, int gem, int row, int step)
+{
+	errcell *e = err_lookup(f, day, gem, row);
+	if (!e)
+		return -1;
+	e->n[step]++;
+	return 0;
+}
+
 int funnel_merge(funnel *dst, const funnel *src)
 {
+	for (size_t i = 0; i < src->errcap; i++) {
+		const errcell *s = &src->err[i];
+		if (s->row < 0)
+			continue;
+		errcell *d = err_lookup(dst, s->day, s->gem, s->row);
+		if (!d)
+			return -1;
+		for (int k = 0; k < 3; k++)
+			d->n[k] += s->n[k];
+	}
 	for (size_t i = 0; i < src->cap; i++) {
 		const entry *s = &src->tab[i];
 		if (s->row < 0)
@@ -272,19 +333,33 @@ funnel_cell *funnel_cells(const funnel *f, const funnel_cfg *cfg, size_t *n)
 	size_t cap_ev = 0, nc = 0;
 
 	*n = 0;
-	if (f->used == 0)
+	if (f->used == 0 && f->errused == 0)
 		return NULL;
-	cells = malloc(f->used * sizeof *cells);
+	cells = malloc((f->used + f->errused) * sizeof *cells);
 	if (!cells)
 		goto out;
+	for (size_t i = 0; i < f->errcap; i++) {
+		const errcell *e = &f->err[i];
+		if (e->row < 0)
+			continue;
+		funnel_cell *c = &cells[nc++];
+		memset(c, 0, sizeof *c);
+		c->period = cfg->by == KTIME_BY_NONE ? 0 : ktime_period_start(e->day, cfg->by);
+		c->gem = e->gem;
+		c->row = e->row;
+		for (int s = 0; s < 3; s++)
+			c->errors[s] = e->n[s];
+	}
 	for (size_t i = 0; i < f->cap; i++) {
 		const entry *e = &f->tab[i];
 		if (e->row < 0)
 			continue;
 		funnel_cell *c = &cells[nc++];
+		memset(c, 0, sizeof *c);
 		c->period = cfg->by == KTIME_BY_NONE ? 0 : ktime_period_start(e->day, cfg->by);
 		c->gem = e->gem;
 		c->row = e->row;
+		c->matched = 1;
 		if (cfg->sequential) {
 			size_t k = 0;
 			for (int32_t x = e->ev_head; x >= 0; x = f->ev[x].next)
@@ -322,8 +397,11 @@ funnel_cell *funnel_cells(const funnel *f, const funnel_cfg *cfg, size_t *n)
 	size_t w = 0;
 	for (size_t i = 0; i < nc; i++) {
 		if (w > 0 && cmp_cell(&cells[w - 1], &cells[i]) == 0) {
-			for (int s = 0; s < 3; s++)
+			for (int s = 0; s < 3; s++) {
 				cells[w - 1].n[s] += cells[i].n[s];
+				cells[w - 1].errors[s] += cells[i].errors[s];
+			}
+			cells[w - 1].matched |= cells[i].matched;
 		} else {
 			cells[w++] = cells[i];
 		}

@@ -139,8 +139,56 @@ int run_parse_option(run_opts *o, int c, const char *arg)
 			o->format = REPORT_TABLE;
 		else if (strcmp(arg, "csv") == 0)
 			o->format = REPORT_CSV;
+		else if (strcmp(arg, "json") == 0)
+			o->format = REPORT_JSON;
+		else if (strcmp(arg, "html") == 0)
+			o->format = REPORT_HTML;
 		else
-			return bad("--format", arg, "expected 'table' or 'csv'");
+			return bad("--format", arg, "expected 'table', 'csv', 'json' or 'html'");
+		return 1;
+	case OPT_CLIENT_FROM:
+		if (strcmp(arg, "conn") == 0)
+			o->client_xff = 0;
+		else if (strcmp(arg, "xff") == 0)
+			o->client_xff = 1;
+		else
+			return bad("--client-from", arg, "expected 'conn' or 'xff'");
+		return 1;
+	case OPT_TRUSTED_PROXIES:
+		o->trusted_proxies = arg;
+		return 1;
+	case OPT_DETAILS:
+		o->details = 1;
+		return 1;
+	case OPT_MIN_CELL:
+		if (parse_count(arg, 0, INT64_MAX, &v) < 0)
+			return bad("--min-cell", arg, "expected a number >= 0");
+		o->min_cell = v;
+		return 1;
+	case OPT_PEER:
+		o->peer = 1;
+		return 1;
+	case OPT_HIGHLIGHT:
+		o->highlight = arg;
+		return 1;
+	case OPT_LANG:
+		if (strcmp(arg, "nl") != 0 && strcmp(arg, "en") != 0)
+			return bad("--lang", arg, "expected 'nl' or 'en'");
+		o->lang = arg;
+		return 1;
+	case OPT_CSV_SEP:
+		if (strlen(arg) != 1 || arg[0] == '"' || arg[0] == '\n' || arg[0] == '\r')
+			return bad("--csv-sep", arg, "expected one character such as ';'");
+		o->csv_sep = arg[0];
+		return 1;
+	case OPT_DECIMAL_COMMA:
+		o->decimal_comma = 1;
+		return 1;
+	case OPT_BOM:
+		o->bom = 1;
+		return 1;
+	case OPT_APPEND:
+		o->append = arg;
 		return 1;
 	}
 	return 0;
@@ -193,6 +241,7 @@ int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
 	so.include_bots = o->include_bots;
 	so.jobs = o->jobs;
 	so.keep_events = o->sequential;
+	so.details = o->details;
 	so.nsides = nsides;
 	for (int i = 0; i < nsides; i++)
 		so.side[i] = sides[i];
@@ -254,6 +303,15 @@ int run_table(const run_opts *o, const catalog *cat, const matcher *m,
 	t->by = o->by;
 	t->count_hits = o->count_hits;
 	t->sequential = o->sequential;
+	t->details = o->details;
+	t->min_cell = o->min_cell;
+	t->peer = o->peer;
+	t->csv_sep = o->csv_sep ? o->csv_sep : ',';
+	t->decimal_comma = o->decimal_comma;
+	t->bom = o->bom;
+	t->lang = o->lang ? o->lang : "nl";
+	t->highlight = o->highlight;
+	t->color = !o->output && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	if (!cells && ncells)
 		goto out;
 	int ngem = match_ngemeenten(m);
@@ -271,7 +329,7 @@ int run_table(const run_opts *o, const catalog *cat, const matcher *m,
 		periods[nper++] = 0;
 	} else {
 		for (size_t i = 0; i < ncells; i++)
-			if (nper == 0 || periods[nper - 1] != cells[i].period)
+			if (cells[i].matched && (nper == 0 || periods[nper - 1] != cells[i].period))
 				periods[nper++] = cells[i].period;
 	}
 	for (int g = 0; g < ngem; g++) {
@@ -294,10 +352,12 @@ int run_table(const run_opts *o, const catalog *cat, const matcher *m,
 				rr->gemeente = match_gemeente_name(m, g);
 				rr->product = cat->rows[rows[r]].product;
 				rr->peer = cat->rows[rows[r]].peer;
-				funnel_cell key = { periods[p], g, rows[r], { 0, 0, 0 } };
+				funnel_cell key = { .period = periods[p], .gem = g, .row = rows[r] };
 				funnel_cell *c = bsearch(&key, cells, ncells, sizeof *cells, cmp_cell_key);
-				if (c)
+				if (c) {
 					memcpy(rr->n, c->n, sizeof rr->n);
+					memcpy(rr->errors, c->errors, sizeof rr->errors);
+				}
 			}
 		}
 	}

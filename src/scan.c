@@ -153,6 +153,40 @@ static int is_blank(const char *p, size_t n)
 	return 1;
 }
 
+/* Bit i set when side i's time range holds wall. */
+static unsigned sides_of(const scan_opts *o, int64_t wall)
+{
+	unsigned sides = 0;
+	for (int i = 0; i < o->nsides; i++)
+		if (wall >= o->side[i].from && wall < o->side[i].to)
+			sides |= 1u << i;
+	return sides;
+}
+
+/* --details: a 5xx request by a non-bot that matches a step is counted as
+ * an error of that step; it never counts as the step itself. */
+static void count_error(worker *w, const kr_record *rec)
+{
+	const scan_opts *o = w->s->o;
+	if (!o->include_bots && filter_is_bot(rec->user_agent))
+		return;
+	unsigned sides = sides_of(o, rec->wall);
+	if (!sides)
+		return;
+	int gem = match_gemeente(w->mctx, rec->host);
+	if (gem < 0)
+		return;
+	int nh = match_target(w->mctx, gem, rec->target, w->hits, MAX_HITS);
+	int32_t day = ktime_day(rec->wall);
+	for (int i = 0; i < o->nsides; i++) {
+		if (!(sides & (1u << i)))
+			continue;
+		for (int h = 0; h < nh; h++)
+			if (funnel_add_error(w->fun[i], day, gem, w->hits[h].row, w->hits[h].step) < 0)
+				w->oom = 1;
+	}
+}
+
 static void process_line(worker *w, const block *b, uint64_t lineno, char *p, size_t n)
 {
 	const scan_opts *o = w->s->o;
@@ -181,16 +215,15 @@ static void process_line(worker *w, const block *b, uint64_t lineno, char *p, si
 	}
 	if (!filter_status(rec.status)) {
 		w->excluded[FILTER_STATUS]++;
+		if (o->details && rec.status >= 500 && rec.status <= 599)
+			count_error(w, &rec);
 		return;
 	}
 	if (!o->include_bots && filter_is_bot(rec.user_agent)) {
 		w->excluded[FILTER_BOT]++;
 		return;
 	}
-	unsigned sides = 0;
-	for (int i = 0; i < o->nsides; i++)
-		if (rec.wall >= o->side[i].from && rec.wall < o->side[i].to)
-			sides |= 1u << i;
+	unsigned sides = sides_of(o, rec.wall);
 	if (!sides) {
 		w->excluded[FILTER_TIME]++;
 		return;
