@@ -18,6 +18,8 @@
 
 enum { RUN_OK = 0, RUN_INPUT = 1, RUN_USAGE = 2 };
 
+#define KLANTREIS_VERSION "0.1.0"
+
 typedef struct {
 	const char *catalog_path;  /* -c, NULL for the built-in template */
 	const char *gemeente;      /* --gemeente */
@@ -114,6 +116,21 @@ int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
  * into cat and m. Returns 0 or -1 (out of memory). */
 int run_table(const run_opts *o, const catalog *cat, const matcher *m,
               const funnel *f, report_table *t);
+
+/* report_meta with the storage behind it. */
+typedef struct {
+	report_meta m;
+	char *command_line;
+	const char **names, **formats;
+	uint64_t *lines;
+} run_meta_buf;
+
+/* Fills meta from a finished scan (borrowing from res, which must outlive
+ * it) and the command line argv[0..argc) of the subcommand. Returns 0 or
+ * -1 (out of memory, message given). */
+int run_meta(const scan_result *res, int argc, char **argv, double elapsed,
+             run_meta_buf *meta);
+void run_meta_free(run_meta_buf *meta);
 
 /* The -v run summary on stderr. */
 void run_summary(const scan_result *res, double seconds);

@@ -25,10 +25,12 @@ int cmd_analyze(int argc, char **argv)
 	scan_result res;
 	report_table t;
 	run_out out;
+	run_meta_buf meta;
 	int c, rc;
 
 	memset(&res, 0, sizeof res);
 	memset(&t, 0, sizeof t);
+	memset(&meta, 0, sizeof meta);
 	run_opts_init(&o);
 	optind = 1;
 	opterr = 0;
@@ -74,7 +76,13 @@ int cmd_analyze(int argc, char **argv)
 		rc = RUN_INPUT;
 		goto out;
 	}
-	run_summary(&res, run_now() - t0);
+	double elapsed = run_now() - t0;
+	run_summary(&res, elapsed);
+	if (run_meta(&res, argc, argv, elapsed, &meta) < 0) {
+		rc = RUN_INPUT;
+		goto out;
+	}
+	t.meta = &meta.m;
 	if (run_out_open(&out, o.output) < 0) {
 		rc = RUN_INPUT;
 		goto out;
@@ -83,6 +91,7 @@ int cmd_analyze(int argc, char **argv)
 	if (run_out_close(&out, w == 0) < 0 && rc == RUN_OK)
 		rc = RUN_INPUT;
 out:
+	run_meta_free(&meta);
 	free(t.rows);
 	scan_result_free(&res);
 	match_free(m);

@@ -12,8 +12,8 @@
 #include "cmd.h"
 #include "input.h"
 #include "msg.h"
+#include "run.h"
 
-#define KLANTREIS_VERSION "0.1.0"
 
 #define ANALYZE_OPTS \
 	"[-qv] [-c file] [--gemeente name] [--log-format name]\n" \

@@ -405,6 +405,57 @@ void run_summary(const scan_result *r, double seconds)
 	         seconds > 0 ? mb / seconds : 0.0);
 }
 
+int run_meta(const scan_result *res, int argc, char **argv, double elapsed,
+             run_meta_buf *mb)
+{
+	size_t len = sizeof "klantreis";
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	mb->command_line = malloc(len);
+	mb->names = calloc((size_t)res->ninputs + 1, sizeof *mb->names);
+	mb->formats = calloc((size_t)res->ninputs + 1, sizeof *mb->formats);
+	mb->lines = calloc((size_t)res->ninputs + 1, sizeof *mb->lines);
+	if (!mb->command_line || !mb->names || !mb->formats || !mb->lines) {
+		msg_error("out of memory");
+		return -1;
+	}
+	strcpy(mb->command_line, "klantreis");
+	for (int i = 0; i < argc; i++) {
+		strcat(mb->command_line, " ");
+		strcat(mb->command_line, argv[i]);
+	}
+	for (int i = 0; i < res->ninputs; i++) {
+		mb->names[i] = res->inputs[i].name;
+		mb->formats[i] = res->inputs[i].format;
+		mb->lines[i] = res->inputs[i].lines;
+	}
+	report_meta *m = &mb->m;
+	m->version = KLANTREIS_VERSION;
+	m->command_line = mb->command_line;
+	m->ninputs = res->ninputs;
+	m->input_names = mb->names;
+	m->input_formats = mb->formats;
+	m->input_lines = mb->lines;
+	m->lines = res->lines + res->blank;
+	m->blank = res->blank;
+	m->qualified = res->qualified;
+	m->matched = res->matched;
+	m->reason_names = filter_reason_names;
+	m->excluded = res->excluded;
+	m->nreasons = FILTER_NREASONS;
+	m->elapsed = elapsed;
+	return 0;
+}
+
+void run_meta_free(run_meta_buf *mb)
+{
+	free(mb->command_line);
+	free(mb->names);
+	free(mb->formats);
+	free(mb->lines);
+	memset(mb, 0, sizeof *mb);
+}
+
 enum report_format run_format(const run_opts *o)
 {
 	if (o->format >= 0)
