@@ -48,6 +48,12 @@ typedef struct {
 	const uint64_t *excluded;          /* per reason */
 	int nreasons;
 	double elapsed;             /* seconds */
+	/* Per gemeente (ids 0..ngem-1): names, exclusions by reason
+	 * (gem_excluded[g * nreasons + reason]) and qualifying requests. */
+	int ngem;
+	const char *const *gem_names;
+	const uint64_t *gem_excluded;
+	const uint64_t *gem_qualified;
 } report_meta;
 
 typedef struct {

@@ -121,19 +121,24 @@ int run_table(const run_opts *o, const catalog *cat, const matcher *m,
 typedef struct {
 	report_meta m;
 	char *command_line;
-	const char **names, **formats;
+	const char **names, **formats, **gem_names;
 	uint64_t *lines;
 } run_meta_buf;
 
 /* Fills meta from a finished scan (borrowing from res, which must outlive
  * it) and the command line argv[0..argc) of the subcommand. Returns 0 or
  * -1 (out of memory, message given). */
-int run_meta(const scan_result *res, int argc, char **argv, double elapsed,
-             run_meta_buf *meta);
+int run_meta(const scan_result *res, const matcher *m, int argc, char **argv,
+             double elapsed, run_meta_buf *meta);
 void run_meta_free(run_meta_buf *meta);
 
-/* The -v run summary on stderr. */
-void run_summary(const scan_result *res, double seconds);
+/* As run_table for side `side` of res, but in built-in mode leaves out
+ * hosts without a single qualifying request (bots-only hosts, say). */
+int run_table_res(const run_opts *o, const catalog *cat, const matcher *m,
+                  const scan_result *res, int side, report_table *t);
+
+/* The -v run summary on stderr; m names the gemeenten. */
+void run_summary(const scan_result *res, const matcher *m, double seconds);
 
 /* Report output: stdout, or -o FILE written to a temporary file in the
  * same directory and renamed over FILE on success (a device or FIFO is

@@ -35,6 +35,7 @@ typedef struct {
 	int jobs;                  /* worker threads, >= 1 */
 	int keep_events;           /* sequential funnel needs event instants */
 	int details;               /* count 5xx requests that match a step */
+	int progress;              /* show progress on stderr (a terminal) */
 	int nsides;                /* 1 or 2 */
 	scan_range side[SCAN_MAX_SIDES];
 	visitor_key key;
@@ -71,6 +72,12 @@ typedef struct {
 	int nsamples;
 	scan_input *inputs;
 	int ninputs;
+	/* Per gemeente id (match.h), ngem of them: exclusions by reason
+	 * (index ngem * FILTER_NREASONS; malformed and unknown host stay 0,
+	 * they belong to no gemeente) and qualifying requests. */
+	int ngem;
+	uint64_t *gem_excluded;
+	uint64_t *gem_qualified;
 	funnel *fun[SCAN_MAX_SIDES];/* merged funnels, one per side */
 	void **fmts_;              /* private: the inputs' formats */
 } scan_result;

@@ -70,15 +70,15 @@ int cmd_analyze(int argc, char **argv)
 		rc = RUN_INPUT;
 		goto out;
 	}
-	if (run_table(&o, cat, m, res.fun[0], &t) < 0 ||
+	if (run_table_res(&o, cat, m, &res, 0, &t) < 0 ||
 	    bench_compute(t.rows, t.nrows, o.min_visitors, o.peer) < 0) {
 		msg_error("out of memory");
 		rc = RUN_INPUT;
 		goto out;
 	}
 	double elapsed = run_now() - t0;
-	run_summary(&res, elapsed);
-	if (run_meta(&res, argc, argv, elapsed, &meta) < 0) {
+	run_summary(&res, m, elapsed);
+	if (run_meta(&res, m, argc, argv, elapsed, &meta) < 0) {
 		rc = RUN_INPUT;
 		goto out;
 	}

@@ -289,8 +289,23 @@ static int cmp_cell_key(const void *a, const void *b)
 	return (x->row > y->row) - (x->row < y->row);
 }
 
+static int table(const run_opts *o, const catalog *cat, const matcher *m,
+                 const funnel *f, const uint64_t *qualified, report_table *t);
+
 int run_table(const run_opts *o, const catalog *cat, const matcher *m,
               const funnel *f, report_table *t)
+{
+	return table(o, cat, m, f, NULL, t);
+}
+
+int run_table_res(const run_opts *o, const catalog *cat, const matcher *m,
+                  const scan_result *res, int side, report_table *t)
+{
+	return table(o, cat, m, res->fun[side], cat->builtin ? res->gem_qualified : NULL, t);
+}
+
+static int table(const run_opts *o, const catalog *cat, const matcher *m,
+                 const funnel *f, const uint64_t *qualified, report_table *t)
 {
 	funnel_cfg cfg = { o->sequential, o->count_hits, o->window * 1000000, o->by };
 	size_t ncells = 0, nper = 0, nrows = 0;
@@ -319,8 +334,11 @@ int run_table(const run_opts *o, const catalog *cat, const matcher *m,
 	periods = malloc((ncells + 1) * sizeof *periods);
 	if (!gems || !periods)
 		goto out;
+	int kept = 0;
 	for (int g = 0; g < ngem; g++)
-		gems[g] = g;
+		if (!qualified || qualified[g] > 0)
+			gems[kept++] = g;
+	ngem = kept;
 	if (cat->builtin) {
 		sort_m = m;
 		qsort(gems, (size_t)ngem, sizeof *gems, cmp_gem_name);
@@ -334,7 +352,7 @@ int run_table(const run_opts *o, const catalog *cat, const matcher *m,
 	}
 	for (int g = 0; g < ngem; g++) {
 		const int *rows;
-		nrows += (size_t)match_rows(m, g, &rows);
+		nrows += (size_t)match_rows(m, gems[g], &rows);
 	}
 	t->rows = calloc(nper * nrows + 1, sizeof *t->rows);
 	if (!t->rows)
@@ -378,7 +396,7 @@ double run_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-void run_summary(const scan_result *r, double seconds)
+void run_summary(const scan_result *r, const matcher *m, double seconds)
 {
 	if (msg_level() < MSG_VERBOSE)
 		return;
@@ -394,6 +412,13 @@ void run_summary(const scan_result *r, double seconds)
 		msg_info("%s: %" PRIu64, filter_reason_names[k], r->excluded[k]);
 	msg_info("qualifying requests: %" PRIu64, r->qualified);
 	msg_info("matching a step: %" PRIu64, r->matched);
+	for (int g = 0; g < r->ngem; g++) {
+		const uint64_t *x = r->gem_excluded + (size_t)g * FILTER_NREASONS;
+		msg_info("gemeente '%s': qualifying %" PRIu64 "; excluded: method %" PRIu64
+		         ", status %" PRIu64 ", bot %" PRIu64 ", outside time range %" PRIu64,
+		         match_gemeente_name(m, g), r->gem_qualified[g], x[FILTER_METHOD],
+		         x[FILTER_STATUS], x[FILTER_BOT], x[FILTER_TIME]);
+	}
 	for (int i = 0; i < r->nsamples; i++) {
 		const scan_sample *s = &r->sample[i];
 		const char *name = r->inputs[s->file].name;
@@ -405,8 +430,8 @@ void run_summary(const scan_result *r, double seconds)
 	         seconds > 0 ? mb / seconds : 0.0);
 }
 
-int run_meta(const scan_result *res, int argc, char **argv, double elapsed,
-             run_meta_buf *mb)
+int run_meta(const scan_result *res, const matcher *mt, int argc, char **argv,
+             double elapsed, run_meta_buf *mb)
 {
 	size_t len = sizeof "klantreis";
 	for (int i = 0; i < argc; i++)
@@ -415,7 +440,8 @@ int run_meta(const scan_result *res, int argc, char **argv, double elapsed,
 	mb->names = calloc((size_t)res->ninputs + 1, sizeof *mb->names);
 	mb->formats = calloc((size_t)res->ninputs + 1, sizeof *mb->formats);
 	mb->lines = calloc((size_t)res->ninputs + 1, sizeof *mb->lines);
-	if (!mb->command_line || !mb->names || !mb->formats || !mb->lines) {
+	mb->gem_names = calloc((size_t)res->ngem + 1, sizeof *mb->gem_names);
+	if (!mb->command_line || !mb->names || !mb->formats || !mb->lines || !mb->gem_names) {
 		msg_error("out of memory");
 		return -1;
 	}
@@ -444,6 +470,12 @@ int run_meta(const scan_result *res, int argc, char **argv, double elapsed,
 	m->excluded = res->excluded;
 	m->nreasons = FILTER_NREASONS;
 	m->elapsed = elapsed;
+	for (int g = 0; g < res->ngem; g++)
+		mb->gem_names[g] = match_gemeente_name(mt, g);
+	m->ngem = res->ngem;
+	m->gem_names = mb->gem_names;
+	m->gem_excluded = res->gem_excluded;
+	m->gem_qualified = res->gem_qualified;
 	return 0;
 }
 
@@ -453,6 +485,7 @@ void run_meta_free(run_meta_buf *mb)
 	free(mb->names);
 	free(mb->formats);
 	free(mb->lines);
+	free(mb->gem_names);
 	memset(mb, 0, sizeof *mb);
 }
 

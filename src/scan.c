@@ -63,6 +63,8 @@ typedef struct {
 	int nsamples;
 	block_note *notes;
 	size_t nnotes, capnotes;
+	uint64_t *gem_stats;       /* per gemeente: FILTER_NREASONS exclusions + qualified */
+	int gem_cap;
 	int oom;
 	match_hit hits[MAX_HITS];
 } worker;
@@ -153,6 +155,30 @@ static int is_blank(const char *p, size_t n)
 	return 1;
 }
 
+#define GEM_STRIDE (FILTER_NREASONS + 1)
+
+/* The counters of gemeente gem (growing the array when a new id shows
+ * up, which happens once per gemeente, not per line); NULL when out of
+ * memory. */
+static uint64_t *gem_slot(worker *w, int gem)
+{
+	if (gem >= w->gem_cap) {
+		int ncap = w->gem_cap ? w->gem_cap : 64;
+		while (ncap <= gem)
+			ncap *= 2;
+		uint64_t *n = realloc(w->gem_stats, (size_t)ncap * GEM_STRIDE * sizeof *n);
+		if (!n) {
+			w->oom = 1;
+			return NULL;
+		}
+		memset(n + (size_t)w->gem_cap * GEM_STRIDE, 0,
+		       (size_t)(ncap - w->gem_cap) * GEM_STRIDE * sizeof *n);
+		w->gem_stats = n;
+		w->gem_cap = ncap;
+	}
+	return w->gem_stats + (size_t)gem * GEM_STRIDE;
+}
+
 /* Bit i set when side i's time range holds wall. */
 static unsigned sides_of(const scan_opts *o, int64_t wall)
 {
@@ -165,16 +191,13 @@ static unsigned sides_of(const scan_opts *o, int64_t wall)
 
 /* --details: a 5xx request by a non-bot that matches a step is counted as
  * an error of that step; it never counts as the step itself. */
-static void count_error(worker *w, const kr_record *rec)
+static void count_error(worker *w, const kr_record *rec, int gem)
 {
 	const scan_opts *o = w->s->o;
 	if (!o->include_bots && filter_is_bot(rec->user_agent))
 		return;
 	unsigned sides = sides_of(o, rec->wall);
 	if (!sides)
-		return;
-	int gem = match_gemeente(w->mctx, rec->host);
-	if (gem < 0)
 		return;
 	int nh = match_target(w->mctx, gem, rec->target, w->hits, MAX_HITS);
 	int32_t day = ktime_day(rec->wall);
@@ -209,30 +232,31 @@ static void process_line(worker *w, const block *b, uint64_t lineno, char *p, si
 		add_sample(w, b, lineno, p, n);
 		return;
 	}
-	if (!filter_method(rec.method)) {
-		w->excluded[FILTER_METHOD]++;
-		return;
-	}
-	if (!filter_status(rec.status)) {
-		w->excluded[FILTER_STATUS]++;
-		if (o->details && rec.status >= 500 && rec.status <= 599)
-			count_error(w, &rec);
-		return;
-	}
-	if (!o->include_bots && filter_is_bot(rec.user_agent)) {
-		w->excluded[FILTER_BOT]++;
-		return;
-	}
-	unsigned sides = sides_of(o, rec.wall);
-	if (!sides) {
-		w->excluded[FILTER_TIME]++;
-		return;
-	}
 	int gem = match_gemeente(w->mctx, rec.host);
-	if (gem < 0) {
-		w->excluded[FILTER_HOST]++;
+	int reason = -1;
+	unsigned sides = 0;
+	if (!filter_method(rec.method))
+		reason = FILTER_METHOD;
+	else if (!filter_status(rec.status))
+		reason = FILTER_STATUS;
+	else if (!o->include_bots && filter_is_bot(rec.user_agent))
+		reason = FILTER_BOT;
+	else if (!(sides = sides_of(o, rec.wall)))
+		reason = FILTER_TIME;
+	else if (gem < 0)
+		reason = FILTER_HOST;
+	uint64_t *gs = gem >= 0 ? gem_slot(w, gem) : NULL;
+	if (reason >= 0) {
+		w->excluded[reason]++;
+		if (gs)
+			gs[reason]++;
+		if (reason == FILTER_STATUS && o->details && gem >= 0 &&
+		    rec.status >= 500 && rec.status <= 599)
+			count_error(w, &rec, gem);
 		return;
 	}
+	if (gs)
+		gs[FILTER_NREASONS]++;
 	w->qualified++;
 	int nh = match_target(w->mctx, gem, rec.target, w->hits, MAX_HITS);
 	if (nh <= 0)
@@ -482,6 +506,7 @@ static void worker_fini(worker *w)
 	for (int i = 0; i < SCAN_MAX_SIDES; i++)
 		funnel_free(w->fun[i]);
 	free(w->notes);
+	free(w->gem_stats);
 }
 
 /* Folds the workers' counters, samples and funnels into res. */
@@ -546,6 +571,20 @@ static int collect(scan *s, scan_result *res)
 		for (int i = 1; i < s->nw; i++)
 			if (funnel_merge(res->fun[side], s->w[i].fun[side]) < 0)
 				goto out;
+	}
+	res->ngem = match_ngemeenten(s->m);
+	res->gem_excluded = calloc((size_t)res->ngem * FILTER_NREASONS + 1, sizeof *res->gem_excluded);
+	res->gem_qualified = calloc((size_t)res->ngem + 1, sizeof *res->gem_qualified);
+	if (!res->gem_excluded || !res->gem_qualified)
+		goto out;
+	for (int i = 0; i < s->nw; i++) {
+		worker *w = &s->w[i];
+		for (int g = 0; g < w->gem_cap && g < res->ngem; g++) {
+			const uint64_t *gs = w->gem_stats + (size_t)g * GEM_STRIDE;
+			for (int k = 0; k < FILTER_NREASONS; k++)
+				res->gem_excluded[(size_t)g * FILTER_NREASONS + k] += gs[k];
+			res->gem_qualified[g] += gs[FILTER_NREASONS];
+		}
 	}
 	res->lines += res->long_lines;
 	res->excluded[FILTER_MALFORMED] += res->long_lines;
@@ -658,5 +697,7 @@ void scan_result_free(scan_result *res)
 			logfmt_free(res->fmts_[i]);
 	free(res->fmts_);
 	free(res->inputs);
+	free(res->gem_excluded);
+	free(res->gem_qualified);
 	memset(res, 0, sizeof *res);
 }
