@@ -22,6 +22,12 @@ void msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Shown only with -v. */
 void msg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* A progress line on a terminal: "\rklantreis: TEXT" and clear to the end
+ * of the line, no newline. Callers use it only when stderr is a terminal;
+ * hidden by -q. msg_progress_done() erases the line. */
+void msg_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void msg_progress_done(void);
+
 /* Copies at most max bytes of s into buf (size n) for display: control
  * characters and bytes >= 0x7f become \xNN, and "..." marks a cut.
  * Returns buf. Used for log excerpts so a hostile line cannot drive the

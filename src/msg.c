@@ -92,3 +92,24 @@ char *msg_escape(const char *s, size_t len, size_t max, char *buf, size_t n)
 	buf[o] = '\0';
 	return buf;
 }
+
+void msg_progress(const char *fmt, ...)
+{
+	char buf[256];
+	if (level < MSG_NORMAL)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\rklantreis: %s\033[K", buf);
+	fflush(stderr);
+}
+
+void msg_progress_done(void)
+{
+	if (level < MSG_NORMAL)
+		return;
+	fputs("\r\033[K", stderr);
+	fflush(stderr);
+}

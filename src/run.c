@@ -242,6 +242,7 @@ int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
 	so.jobs = o->jobs;
 	so.keep_events = o->sequential;
 	so.details = o->details;
+	so.progress = isatty(STDERR_FILENO) && msg_level() >= MSG_NORMAL;
 	so.nsides = nsides;
 	for (int i = 0; i < nsides; i++)
 		so.side[i] = sides[i];
