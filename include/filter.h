@@ -8,6 +8,7 @@
 #ifndef KR_FILTER_H
 #define KR_FILTER_H
 
+#include <stdint.h>
 #include "record.h"
 
 /* Why a line did not count, in the order the run summary lists them. */
@@ -34,5 +35,21 @@ int filter_status(int status);
 /* 1 when the user agent marks a bot: empty, "-", or containing one of the
  * spec's tokens (ASCII case-insensitive substring). */
 int filter_is_bot(kr_str ua);
+
+/* A per-thread memo of recent user agents and their bot verdict. User
+ * agents repeat heavily in real logs, so most lookups are one hash of a
+ * few sampled bytes plus one memcmp. Zero-initialise before use. */
+#define FILTER_CACHE_SLOTS 512
+#define FILTER_CACHE_MAXLEN 240
+typedef struct {
+	struct {
+		uint16_t len;     /* 0: empty slot */
+		uint8_t bot;
+		char ua[FILTER_CACHE_MAXLEN];
+	} slot[FILTER_CACHE_SLOTS];
+} filter_cache;
+
+/* filter_is_bot through the cache c (owned by one thread). */
+int filter_is_bot_cached(filter_cache *c, kr_str ua);
 
 #endif

@@ -84,3 +84,27 @@ int filter_is_bot(kr_str ua)
 	}
 	return 0;
 }
+
+int filter_is_bot_cached(filter_cache *c, kr_str ua)
+{
+	if (ua.n == 0 || ua.n > FILTER_CACHE_MAXLEN)
+		return filter_is_bot(ua);
+	const unsigned char *u = (const unsigned char *)ua.p;
+	/* Sample the length and bytes spread over the string: cheap, and
+	 * different agents of one length rarely agree on all of them. */
+	uint32_t h = (uint32_t)ua.n * 0x9e3779b1u;
+	h ^= u[0] | (uint32_t)u[ua.n - 1] << 8 | (uint32_t)u[ua.n / 2] << 16 |
+	     (uint32_t)u[ua.n / 3] << 24;
+	h ^= (uint32_t)u[ua.n * 3 / 4] * 0x85ebca6bu ^ (uint32_t)u[ua.n / 5] * 0xc2b2ae35u;
+	h ^= h >> 15;
+	h *= 0x2c1b3c6du;
+	h ^= h >> 13;
+	unsigned i = h & (FILTER_CACHE_SLOTS - 1);
+	if (c->slot[i].len == ua.n && memcmp(c->slot[i].ua, ua.p, ua.n) == 0)
+		return c->slot[i].bot;
+	int bot = filter_is_bot(ua);
+	c->slot[i].len = (uint16_t)ua.n;
+	c->slot[i].bot = (uint8_t)bot;
+	memcpy(c->slot[i].ua, ua.p, ua.n);
+	return bot;
+}

@@ -68,6 +68,7 @@ typedef struct {
 	uint64_t *gem_stats;       /* per gemeente: FILTER_NREASONS exclusions + qualified */
 	int gem_cap;
 	int oom;
+	filter_cache bots;
 	match_hit hits[MAX_HITS];
 } worker;
 
@@ -200,7 +201,7 @@ static unsigned sides_of(const scan_opts *o, int64_t wall)
 static void count_error(worker *w, const kr_record *rec, int gem)
 {
 	const scan_opts *o = w->s->o;
-	if (!o->include_bots && filter_is_bot(rec->user_agent))
+	if (!o->include_bots && filter_is_bot_cached(&w->bots, rec->user_agent))
 		return;
 	unsigned sides = sides_of(o, rec->wall);
 	if (!sides)
@@ -245,7 +246,7 @@ static void process_line(worker *w, const block *b, uint64_t lineno, char *p, si
 		reason = FILTER_METHOD;
 	else if (!filter_status(rec.status))
 		reason = FILTER_STATUS;
-	else if (!o->include_bots && filter_is_bot(rec.user_agent))
+	else if (!o->include_bots && filter_is_bot_cached(&w->bots, rec.user_agent))
 		reason = FILTER_BOT;
 	else if (!(sides = sides_of(o, rec.wall)))
 		reason = FILTER_TIME;

@@ -70,6 +70,27 @@ START_TEST(test_not_bots)
 }
 END_TEST
 
+START_TEST(test_bot_cache)
+{
+	static filter_cache c; /* zeroed */
+	/* Same length, same sampled ends: only the full compare tells them apart. */
+	static const char *const uas[] = {
+		"Mozilla/5.0 (X11) Gecko", "Mozilla/5.0 (bot) Gecko", "Mozilla/5.0 (X11) Gecko",
+		"Googlebot/2.1", "Mozilla/5.0 (bot) Gecko", "curl/8.0", "", "-",
+	};
+	for (int round = 0; round < 3; round++)
+		for (size_t i = 0; i < sizeof uas / sizeof uas[0]; i++)
+			ck_assert_int_eq(filter_is_bot_cached(&c, S(uas[i])), filter_is_bot(S(uas[i])));
+	/* Many distinct agents evict each other without changing answers. */
+	char buf[64];
+	for (int i = 0; i < 5000; i++) {
+		int n = snprintf(buf, sizeof buf, "Agent-%d%s", i, i % 7 ? "" : " spider");
+		kr_str u = { buf, (size_t)n };
+		ck_assert_int_eq(filter_is_bot_cached(&c, u), i % 7 == 0);
+	}
+}
+END_TEST
+
 Suite *filter_suite(void)
 {
 	Suite *s = suite_create("filter");
@@ -78,6 +99,7 @@ Suite *filter_suite(void)
 	tcase_add_test(tc, test_status);
 	tcase_add_test(tc, test_bot_tokens);
 	tcase_add_test(tc, test_not_bots);
+	tcase_add_test(tc, test_bot_cache);
 	suite_add_tcase(s, tc);
 	return s;
 }

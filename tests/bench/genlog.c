@@ -89,10 +89,12 @@ static int write_catalogue(const char *path, unsigned ngem, unsigned nprod)
 			char suffix[16] = "";
 			if (v)
 				snprintf(suffix, sizeof suffix, "-%u", v);
+			/* Patterns in the common subset of PCRE2 and POSIX ERE, so
+			 * the awk baseline can use the same catalogue. */
 			fprintf(fp, "Gemeente %u,www.gemeente%u.nl gemeente%u.nl,%s%s,"
-			        "^/(?:producten/)?%s%s/?(?:\\?|$),"
-			        "^/e-formulier/%s%s(?:/start)?/?(?:\\?|$),"
-			        "^/e-formulier/%s%s/(?:bedankt|verzonden)\n",
+			        "^/(producten/)?%s%s/?([?]|$),"
+			        "^/e-formulier/%s%s(/start)?/?([?]|$),"
+			        "^/e-formulier/%s%s/(bedankt|verzonden)\n",
 			        g + 1, g + 1, g + 1, s, suffix, s, suffix, s, suffix, s, suffix);
 		}
 	}
