@@ -1,6 +1,7 @@
 /*
  * check_filter.c - qualifying methods, statuses and the bot token list.
  */
+#include <stdio.h>
 #include <string.h>
 #include "check_suites.h"
 #include "filter.h"
