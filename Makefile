@@ -68,6 +68,7 @@ check: deps
 	$(MAKE) klantreis build/check_unit
 	CK_FORK=yes ./build/check_unit
 	KLANTREIS=./klantreis sh tests/e2e.sh
+	KLANTREIS=./klantreis sh tests/consistency.sh
 
 bench: 
 	$(MAKE) deps EXTRA_DEBS="$(BENCH_DEBS)"

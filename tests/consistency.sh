@@ -1,0 +1,70 @@
+#!/bin/sh
+# consistency.sh - the same log must give the same report whatever the
+# number of jobs (-j1, -j2, -j8) and whether it is read plain, gzipped or
+# as a multi-member gzip; and the open funnel must equal that of an
+# independent implementation (tests/bench/funnel.awk) when mawk or awk is
+# installed. Uses a deterministic generated log (tests/bench/genlog.c).
+#
+#   KLANTREIS=./klantreis sh tests/consistency.sh
+# Prints "ok NAME" / "FAIL NAME" and "consistency: N passed, N failed".
+set -u
+root=$(cd "$(dirname "$0")/.." && pwd)
+kr=${KLANTREIS:-$root/klantreis}
+case $kr in /*) ;; *) kr=$(pwd)/$kr ;; esac
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/klantreis-cons.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+ok() { echo "ok $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+
+${CC:-cc} -O2 -o "$tmp/genlog" "$root/tests/bench/genlog.c" || exit 2
+# 120,000 lines: several blocks per job, many visitors per cell
+"$tmp/genlog" -n 120000 -g 8 -p 12 -d 9 -c "$tmp/cat.csv" > "$tmp/log"
+head -c 10000000 "$tmp/log" | gzip -c > "$tmp/multi.gz"
+tail -c +10000001 "$tmp/log" | gzip -c >> "$tmp/multi.gz"
+gzip -c "$tmp/log" > "$tmp/log.gz"
+
+for mode in "" "--funnel sequential --window 2h" "--count hits" "--by day --min-visitors 5" "--details --funnel sequential --by week"; do
+	ref=
+	for input in log log.gz multi.gz; do
+		for j in 1 2 8; do
+			out=$tmp/out.$j.$input
+			# shellcheck disable=SC2086
+			"$kr" analyze -q -j$j -c "$tmp/cat.csv" --format csv $mode "$tmp/$input" > "$out" 2> "$tmp/err"
+			st=$?
+			name="analyze ${mode:-default} -j$j $input"
+			if [ "$st" -ne 0 ]; then
+				bad "$name (exit $st: $(head -c 200 "$tmp/err"))"
+				continue
+			fi
+			if [ -z "$ref" ]; then
+				ref=$out.ref
+				cp "$out" "$ref"
+				[ "$(wc -l < "$ref")" -gt 90 ] && ok "$name (reference)" || bad "$name: too few rows"
+			elif cmp -s "$ref" "$out"; then
+				ok "$name"
+			else
+				bad "$name differs from -j1 plain"
+				diff "$ref" "$out" | head -5
+			fi
+		done
+	done
+done
+
+awk=
+for a in mawk awk; do command -v $a > /dev/null 2>&1 && { awk=$a; break; }; done
+if [ -n "$awk" ]; then
+	"$kr" analyze -q -c "$tmp/cat.csv" --format csv "$tmp/log" | cut -d, -f1-5 > "$tmp/kr.csv"
+	$awk -f "$root/tests/bench/funnel.awk" "$tmp/cat.csv" "$tmp/log" > "$tmp/awk.csv"
+	if cmp -s "$tmp/kr.csv" "$tmp/awk.csv" && [ "$(wc -l < "$tmp/kr.csv")" -gt 90 ]; then
+		ok "open funnel equals the independent $awk implementation"
+	else
+		bad "open funnel differs from the $awk implementation"
+		diff "$tmp/kr.csv" "$tmp/awk.csv" | head -5
+	fi
+else
+	echo "skip awk cross-check: no awk installed"
+fi
+echo "consistency: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
