@@ -263,6 +263,9 @@ int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
 			          in->lines, in->error);
 		else if (in->failed == 2)
 			msg_error("'%s': %s", name, in->error);
+		if (in->format && strcmp(in->format, "common") == 0 && !o->include_bots && in->lines)
+			msg_warn("'%s': the common format logs no user agent, so every request "
+			         "counts as a bot; use --include-bots to count them", name);
 	}
 	long limit = match_limit_hits(m);
 	if (limit > 0)
