@@ -5,7 +5,8 @@
  * calendar, so they work for any wall clock: a wall time w (seconds on the
  * logged clock) falls on day floor(w / 86400). Periods are identified by the
  * day number of their first day, which sorts them in time order.
- * All functions are pure and thread-safe.
+ * All functions are thread-safe and, but for ktime_parse_bound and
+ * ktime_local_day (clock and time zone), pure.
  */
 #ifndef KR_KTIME_H
 #define KR_KTIME_H
@@ -38,9 +39,21 @@ int ktime_parse_clf(const char *p, size_t n, int64_t *wall, int64_t *instant_us)
  * space instead of T). Without an offset the time is taken as UTC.
  * Returns 0, or -1 when malformed. */
 int ktime_parse_iso8601(const char *p, size_t n, int64_t *wall, int64_t *instant_us);
-/* Parses a --since/--until bound "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS]"
- * (NUL-terminated) into a wall time. Returns 0, or -1 when malformed. */
+/* Parses a --since/--until bound (NUL-terminated) into a wall time:
+ * "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS]", or relative to the calendar day
+ * `today` (a day number): "today" and "yesterday" (00:00 of that day),
+ * "-Nd" (00:00 N days before today, 0 <= N <= 100000).
+ * Returns 0, or -1 when malformed. Pure. */
+int ktime_parse_bound_at(const char *s, int32_t today, int64_t *wall);
+/* ktime_parse_bound_at with today = the local date now (reads the clock
+ * and the TZ time zone). */
 int ktime_parse_bound(const char *s, int64_t *wall);
+/* The day number of the local calendar date (TZ) at Unix time t. */
+int32_t ktime_local_day(int64_t t);
+/* Writes wall as "YYYY-MM-DD" when at midnight, else "YYYY-MM-DDTHH:MM:SS"
+ * (what ktime_parse_bound reads back) into buf (at least 20 bytes).
+ * Returns buf. */
+char *ktime_format_bound(int64_t wall, char *buf, size_t n);
 /* Parses a --window duration: "90s", "30m", "2h", "1d" or plain seconds.
  * Returns 0 and the seconds, or -1 when malformed or negative. */
 int ktime_parse_duration(const char *s, int64_t *seconds);

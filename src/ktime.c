@@ -8,11 +8,13 @@
  * microseconds since the Unix epoch (UTC).
  *
  * Invariants: every function is pure (no globals, no locale, no allocation)
- * and therefore thread-safe; parsers read exactly the bytes they are given
+ * and therefore thread-safe, except that ktime_parse_bound and
+ * ktime_local_day read the clock and the time zone (localtime_r); parsers read exactly the bytes they are given
  * and accept a string only when all of it fits the syntax.
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "ktime.h"
 
@@ -255,14 +257,25 @@ int ktime_parse_iso8601(const char *p, size_t n, int64_t *wall, int64_t *instant
 	return 0;
 }
 
-/* Parses a --since/--until bound: "YYYY-MM-DD", "YYYY-MM-DDThh:mm" or
- * "YYYY-MM-DDThh:mm:ss", the whole NUL-terminated string. Returns 0 and
- * the wall time, or -1. */
-int ktime_parse_bound(const char *s, int64_t *wall)
+/* Parses a --since/--until bound relative to day `today`: "today",
+ * "yesterday", "-Nd" (N days before today, N up to 100000), or an absolute
+ * "YYYY-MM-DD", "YYYY-MM-DDThh:mm" or "YYYY-MM-DDThh:mm:ss"; the whole
+ * NUL-terminated string. Returns 0 and the wall time, or -1. */
+int ktime_parse_bound_at(const char *s, int32_t today, int64_t *wall)
 {
 	unsigned y, m, d, hh = 0, mi = 0, ss = 0;
 	size_t n = strlen(s);
 
+	if (strcmp(s, "today") == 0 || strcmp(s, "yesterday") == 0) {
+		*wall = ((int64_t)today - (s[0] == 'y')) * KTIME_DAY_SECS;
+		return 0;
+	}
+	if (n >= 3 && n <= 8 && s[0] == '-' && s[n - 1] == 'd') {
+		if (digits(s + 1, (unsigned)(n - 2), &d) || d > 100000)
+			return -1;
+		*wall = ((int64_t)today - d) * KTIME_DAY_SECS;
+		return 0;
+	}
 	if (n != 10 && n != 16 && n != 19)
 		return -1;
 	if (parse_date(s, &y, &m, &d))
@@ -276,6 +289,38 @@ int ktime_parse_bound(const char *s, int64_t *wall)
 		return -1;
 	*wall = wall_of(y, m, d, hh, mi, ss);
 	return 0;
+}
+
+/* The local calendar day (TZ, localtime_r) of Unix time t. */
+int32_t ktime_local_day(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (!localtime_r(&tt, &tm))
+		return ktime_day(t);
+	return ktime_days_from_civil((int64_t)tm.tm_year + 1900, (unsigned)tm.tm_mon + 1,
+	                             (unsigned)tm.tm_mday);
+}
+
+/* ktime_parse_bound_at with today's local date. */
+int ktime_parse_bound(const char *s, int64_t *wall)
+{
+	return ktime_parse_bound_at(s, ktime_local_day((int64_t)time(NULL)), wall);
+}
+
+/* Formats a wall time as a bound ktime_parse_bound reads back. */
+char *ktime_format_bound(int64_t wall, char *buf, size_t n)
+{
+	int y;
+	unsigned m, d;
+	int64_t secs = wall - (int64_t)ktime_day(wall) * KTIME_DAY_SECS;
+	ktime_civil_from_days(ktime_day(wall), &y, &m, &d);
+	if (secs == 0)
+		snprintf(buf, n, "%04d-%02u-%02u", y, m, d);
+	else
+		snprintf(buf, n, "%04d-%02u-%02uT%02d:%02d:%02d", y, m, d, (int)(secs / 3600),
+		         (int)(secs / 60 % 60), (int)(secs % 60));
+	return buf;
 }
 
 /* Parses a duration: decimal digits and an optional unit s, m, h or d.

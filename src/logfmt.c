@@ -1,20 +1,31 @@
 /*
- * logfmt.c - access-log formats: presets, detection and zero-copy parsing.
+ * logfmt.c - access-log formats: presets, format strings, detection and
+ * zero-copy parsing.
  *
- * A format is compiled into a kind and, for the Apache-style kind, a list
- * of items: each item is a literal that must appear verbatim followed by
- * one field. A field's value runs up to the first byte of the next literal
- * (or to the end of the line for the last field); a field whose literal
- * ends in '"' is quoted and ends at the first '"' not escaped by an odd
- * run of backslashes (Apache writes \" and \\ inside quoted fields). The
- * presets (common, combined, vhost_combined) are such lists; Apache
- * LogFormat and nginx log_format strings can later compile to the same
- * lists, W3C and JSON get kinds of their own.
+ * A format has one of three kinds:
+ *   - a field list (the CLF presets common, combined, vhost_combined and
+ *     traefik, and compiled Apache LogFormat / nginx log_format strings):
+ *     items, each a literal that must appear verbatim followed by one field.
+ *     A field's value runs up to the first byte of the next literal (or to
+ *     the end of the line for the last field); a field between '"' and '"'
+ *     is quoted and ends at the first '"' not escaped by an odd run of
+ *     backslashes (Apache writes \" and \\ inside quoted fields). A time
+ *     field known to hold spaces (CLF "dd/Mon/yyyy:hh:mm:ss +zzzz") skips
+ *     that many spaces before looking for its end. Which field gives the
+ *     host, client, target, method and time is decided when the format is
+ *     compiled (e.g. %v over %V over %{Host}i), so parsing never chooses;
+ *   - w3c: IIS W3C extended logs, space-separated columns named by the
+ *     "#Fields:" directive the format was built from;
+ *   - json: one JSON object per line, read by a small scanner that maps
+ *     known keys (nginx variable names, Caddy's nested request object,
+ *     Traefik's JSON keys) to record fields and skips everything else.
  *
- * Invariants: a logfmt is immutable after logfmt_new, so logfmt_parse may
- * run on it from several threads. logfmt_parse never allocates, never
- * writes outside [line, line + len), and only rewrites the host bytes
- * (lower-casing; see absolute_form for the one byte it may move). On
+ * Invariants: a logfmt is immutable after it is built, so logfmt_parse may
+ * run on it from several threads. logfmt_parse never allocates and never
+ * writes outside [line, line + len). It rewrites bytes only to lower-case
+ * the host, to decode JSON strings and W3C '+' in place (never longer than
+ * the input), to join a separately logged path and query (%U ... %q), and
+ * to reduce an absolute-form target (see absolute_form). On
  * LOGFMT_MALFORMED the record's contents are unspecified.
  */
 #include <stdio.h>
@@ -24,44 +35,87 @@
 #include "ktime.h"
 #include "logfmt.h"
 
-/* How a format is described. Only field lists exist so far. */
 enum logfmt_kind {
-	LOGFMT_KIND_FIELDS = 0, /* literal/field list (presets; later LogFormat, log_format) */
+	LOGFMT_KIND_FIELDS = 0, /* literal/field list (CLF presets, format strings) */
+	LOGFMT_KIND_W3C,        /* W3C extended, columns from #Fields */
+	LOGFMT_KIND_JSON,       /* one JSON object per line */
 };
 
 enum lf_field {
-	LF_VHOST,      /* %v or %v:%p: host[:port], normalized into rec->host */
-	LF_CLIENT,     /* %h */
-	LF_IGNORE,     /* %l, %u: any non-empty value, not kept */
-	LF_TIME_CLF,   /* body of %t: "10/Oct/2000:13:55:36 -0700" */
-	LF_REQUEST,    /* %r: "METHOD target[ protocol]" */
-	LF_STATUS,     /* %>s: exactly three digits */
-	LF_BYTES,      /* %b or %O: digits, or "-" */
-	LF_REFERER,    /* %{Referer}i */
-	LF_USER_AGENT, /* %{User-Agent}i */
+	LF_VHOST,      /* %v or %v:%p in presets: host[:port], non-empty */
+	LF_CLIENT,     /* %h, %a, $remote_addr: non-empty */
+	LF_IGNORE,     /* %l, %u in presets: any non-empty value, not kept */
+	LF_TIME_CLF,   /* body of %t, $time_local: "10/Oct/2000:13:55:36 -0700" */
+	LF_REQUEST,    /* %r, $request: "METHOD target[ protocol]" */
+	LF_STATUS,     /* %>s, $status: exactly three digits */
+	LF_BYTES,      /* %b, %O, $body_bytes_sent, ...: digits, or "-" */
+	LF_REFERER,    /* %{Referer}i, $http_referer */
+	LF_USER_AGENT, /* %{User-Agent}i, $http_user_agent */
+	LF_SKIP,       /* any value, also empty, not kept */
+	LF_COUNT,      /* digits, not kept (Traefik's request count, duration) */
+	LF_HOST,       /* %v, %V, %{Host}i, $host, ...: may be empty or "-" */
+	LF_XFF,        /* %{X-Forwarded-For}i, $http_x_forwarded_for */
+	LF_METHOD,     /* %m, $request_method */
+	LF_URI,        /* $request_uri, %U%q: the whole target */
+	LF_URI_NGX,    /* $uri$is_args$args: the target, "-" ends it without query */
+	LF_PATH,       /* %U, $uri: path without query */
+	LF_QUERY,      /* %q ("?q" or ""), $args ("q", "" or "-") */
+	LF_TIME_ISO,   /* $time_iso8601 */
+	LF_TIME_EPOCH, /* $msec, %{sec}t: seconds with optional fraction, UTC */
+	LF_TIME_MSEC,  /* %{msec}t: integer milliseconds */
+	LF_TIME_USEC,  /* %{usec}t: integer microseconds */
+	LF_TIME_STRF,  /* %{strftime format}t */
 };
 
-#define LF_MAX_ITEMS 24
-#define LF_MAX_LIT 8
+#define LF_MAX_ITEMS 48
+#define LF_POOL 1024
+#define LF_W3C_MAX 64
 #define LF_DETECT_LINES 20
 #define LF_DELIM_EOL (-1)
 
+/* How a field's value ends, worked out from the items when compiled. */
+enum {
+	LF_END_DELIM = 0, /* at the first `delim` byte */
+	LF_END_QUOTE,     /* at the first unescaped '"' */
+	LF_END_EOL,       /* at the end of the line */
+	LF_END_SLOW,      /* at `delim` after nsp spaces / ", " lists (field_end) */
+};
+#define LF_JSON_DEPTH 8
+/* For the small helpers of the hot loop, which the compiler would
+ * otherwise call out of line now that the W3C and JSON parsers share them. */
+#define LF_HOT static inline __attribute__((always_inline))
+
 struct lf_item {
-	char lit[LF_MAX_LIT];  /* literal before the field */
-	unsigned char litn;
+	const char *lit;       /* literal before the field, in the owner's pool */
+	const char *arg;       /* LF_TIME_STRF: the strftime format, in the pool */
+	unsigned short litn, argn;
 	unsigned char field;   /* enum lf_field */
+	unsigned char end;     /* how the value ends: LF_END_* */
 	unsigned char quoted;  /* value ends at the first unescaped '"' */
+	unsigned char nsp;     /* spaces inside the value (delim ' ' only) */
+	unsigned char commasp; /* ", " inside the value is not its end */
 	short delim;           /* byte that ends an unquoted value, or LF_DELIM_EOL */
+};
+
+/* W3C columns. */
+enum w3c_col {
+	W_SKIP = 0, W_DATE, W_TIME, W_CIP, W_METHOD, W_STEM, W_QUERY, W_UA,
+	W_REFERER, W_HOST, W_XFF, W_STATUS,
 };
 
 struct logfmt {
 	enum logfmt_kind kind;
-	const char *name;      /* static string */
+	const char *name;       /* static string */
 	unsigned nitems;
-	struct lf_item items[LF_MAX_ITEMS];
-	char tail[LF_MAX_LIT]; /* literal after the last field */
-	unsigned char tailn;
 	unsigned char extra_ok; /* " anything" may follow the tail */
+	unsigned char join_query; /* target = path "?" query (LF_PATH + LF_QUERY) */
+	unsigned short tailn;
+	const char *tail;       /* literal after the last field, in the pool */
+	struct lf_item items[LF_MAX_ITEMS];
+	unsigned nw3c;
+	unsigned char w3c[LF_W3C_MAX]; /* enum w3c_col per column */
+	size_t pooln;
+	char pool[LF_POOL];
 };
 
 /* A preset: its name and its fields, each with the literal before it. */
@@ -74,15 +128,21 @@ struct lf_preset {
 	const char *name;
 	const char *tail;
 	int extra_ok;
-	struct lf_preset_item items[LF_MAX_ITEMS]; /* ends at lit == NULL */
+	struct lf_preset_item items[16]; /* ends at lit == NULL */
 };
 
-/* In order of specificity: detection prefers the earlier one on ties. */
 static const struct lf_preset presets[] = {
 	{"vhost_combined", "\"", 1, {
 		{"", LF_VHOST}, {" ", LF_CLIENT}, {" ", LF_IGNORE}, {" ", LF_IGNORE},
 		{" [", LF_TIME_CLF}, {"] \"", LF_REQUEST}, {"\" ", LF_STATUS},
 		{" ", LF_BYTES}, {" \"", LF_REFERER}, {"\" \"", LF_USER_AGENT}}},
+	/* Traefik's CLF: combined, then the request count, "router" "service
+	 * URL" and the duration as "<n>ms". */
+	{"traefik", "ms", 0, {
+		{"", LF_CLIENT}, {" ", LF_IGNORE}, {" ", LF_IGNORE},
+		{" [", LF_TIME_CLF}, {"] \"", LF_REQUEST}, {"\" ", LF_STATUS},
+		{" ", LF_BYTES}, {" \"", LF_REFERER}, {"\" \"", LF_USER_AGENT},
+		{"\" ", LF_COUNT}, {" \"", LF_SKIP}, {"\" \"", LF_SKIP}, {"\" ", LF_COUNT}}},
 	{"combined", "\"", 1, {
 		{"", LF_CLIENT}, {" ", LF_IGNORE}, {" ", LF_IGNORE},
 		{" [", LF_TIME_CLF}, {"] \"", LF_REQUEST}, {"\" ", LF_STATUS},
@@ -94,14 +154,17 @@ static const struct lf_preset presets[] = {
 };
 #define LF_NPRESETS (sizeof presets / sizeof presets[0])
 
-/* Number of items of preset p. */
-static unsigned preset_len(const struct lf_preset *p)
-{
-	unsigned n = 0;
-	while (n < LF_MAX_ITEMS && p->items[n].lit != NULL)
-		n++;
-	return n;
-}
+/* Every preset in order of specificity: detection prefers the earlier one
+ * on ties. */
+static const char *const detect_order[] = {
+	"vhost_combined", "traefik", "combined", "common", "w3c", "json",
+};
+#define LF_NDETECT (sizeof detect_order / sizeof detect_order[0])
+
+/* IIS's default columns, for "w3c" before any #Fields line. */
+static const char w3c_default_fields[] =
+	"date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "
+	"cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken";
 
 static void set_err(char *err, size_t errlen, const char *fmt, const char *arg)
 {
@@ -109,47 +172,943 @@ static void set_err(char *err, size_t errlen, const char *fmt, const char *arg)
 		snprintf(err, errlen, fmt, arg);
 }
 
-static logfmt *compile_preset(const struct lf_preset *p)
+static inline int is_digit(unsigned char c)
+{
+	return (unsigned)(c - '0') < 10;
+}
+
+static inline int is_alpha(unsigned char c)
+{
+	return (unsigned)((c | 0x20) - 'a') < 26;
+}
+
+static inline unsigned char lower(unsigned char c)
+{
+	return (unsigned)(c - 'A') < 26 ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
+/* 1 when the n bytes at p equal the NUL-terminated s, ignoring ASCII case. */
+static int eq_nocase(const char *p, size_t n, const char *s)
+{
+	size_t i;
+	for (i = 0; i < n && s[i] != '\0'; i++)
+		if (lower((unsigned char)p[i]) != lower((unsigned char)s[i]))
+			return 0;
+	return i == n && s[i] == '\0';
+}
+
+/* 1 when the n bytes at p equal s exactly. */
+static int eq(const char *p, size_t n, const char *s)
+{
+	return strlen(s) == n && memcmp(p, s, n) == 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Building field lists
+ */
+
+struct lf_builder {
+	logfmt *f;
+	const char *spec;      /* the format string, for messages */
+	char *lit;             /* current literal, at the end of the pool */
+	size_t litn;
+	int overflow;          /* pool or items ran out */
+	int isargs;            /* nginx: last item is $uri followed by $is_args */
+	unsigned char rank[LF_MAX_ITEMS]; /* preference among same-purpose fields */
+	char *err;
+	size_t errlen;
+};
+
+static logfmt *fmt_alloc(enum logfmt_kind kind, const char *name)
 {
 	logfmt *f = calloc(1, sizeof *f);
-	if (f == NULL)
-		return NULL;
-	f->kind = LOGFMT_KIND_FIELDS;
-	f->name = p->name;
-	f->nitems = preset_len(p);
-	for (unsigned i = 0; i < f->nitems; i++) {
-		struct lf_item *it = &f->items[i];
-		it->litn = (unsigned char)strlen(p->items[i].lit);
-		memcpy(it->lit, p->items[i].lit, it->litn);
-		it->field = (unsigned char)p->items[i].field;
-		it->quoted = it->litn > 0 && it->lit[it->litn - 1] == '"';
-	}
-	f->tailn = (unsigned char)strlen(p->tail);
-	memcpy(f->tail, p->tail, f->tailn);
-	f->extra_ok = (unsigned char)p->extra_ok;
-	for (unsigned i = 0; i < f->nitems; i++) {
-		const char *next = i + 1 < f->nitems ? f->items[i + 1].lit : f->tail;
-		unsigned nextn = i + 1 < f->nitems ? f->items[i + 1].litn : f->tailn;
-		f->items[i].delim = nextn > 0 ? (short)(unsigned char)next[0] : LF_DELIM_EOL;
+	if (f != NULL) {
+		f->kind = kind;
+		f->name = name;
 	}
 	return f;
 }
 
-/* Returns the format named spec, or NULL with a message in err. */
+static void b_init(struct lf_builder *b, logfmt *f, const char *spec, char *err, size_t errlen)
+{
+	memset(b, 0, sizeof *b);
+	b->f = f;
+	b->spec = spec;
+	b->lit = f->pool;
+	b->err = err;
+	b->errlen = errlen;
+}
+
+/* Appends c to the current literal. */
+static void b_char(struct lf_builder *b, char c)
+{
+	if (b->f->pooln >= LF_POOL) {
+		b->overflow = 1;
+		return;
+	}
+	b->f->pool[b->f->pooln++] = c;
+	b->litn++;
+}
+
+/* Ends the current literal with a field. Adjacent fields (no literal
+ * between them) are refused, except the target pieces %U%q and
+ * $uri$is_args$args, which become one field. Returns 0, or -1 with err set. */
+static int b_field(struct lf_builder *b, enum lf_field field, int rank, const char *arg,
+                   size_t argn, const char *dir, size_t dirn)
+{
+	logfmt *f = b->f;
+	struct lf_item *prev = f->nitems > 0 ? &f->items[f->nitems - 1] : NULL;
+
+	if (prev != NULL && b->litn == 0) {
+		if (prev->field == LF_PATH && field == LF_QUERY && !b->isargs && dir[0] == '%') {
+			prev->field = LF_URI;
+			return 0;
+		}
+		if (prev->field == LF_PATH && field == LF_SKIP && eq(dir, dirn, "$is_args")) {
+			b->isargs = 1;
+			return 0;
+		}
+		if (prev->field == LF_PATH && field == LF_QUERY && b->isargs) {
+			prev->field = LF_URI_NGX;
+			b->isargs = 0;
+			return 0;
+		}
+		if (b->err != NULL && b->errlen > 0)
+			snprintf(b->err, b->errlen,
+			         "invalid log format '%s': no text between '%.*s' and the field before it",
+			         b->spec, (int)dirn, dir);
+		return -1;
+	}
+	if (b->isargs) {
+		set_err(b->err, b->errlen,
+		        "invalid log format '%s': '$is_args' must be followed by '$args'", b->spec);
+		return -1;
+	}
+	if (f->nitems >= LF_MAX_ITEMS) {
+		b->overflow = 1;
+		return 0;
+	}
+	struct lf_item *it = &f->items[f->nitems];
+	it->lit = b->lit;
+	it->litn = (unsigned short)b->litn;
+	it->field = (unsigned char)field;
+	b->rank[f->nitems] = (unsigned char)rank;
+	f->nitems++;
+	if (arg != NULL) {
+		if (f->pooln + argn > LF_POOL) {
+			b->overflow = 1;
+			return 0;
+		}
+		memcpy(f->pool + f->pooln, arg, argn);
+		it->arg = f->pool + f->pooln;
+		it->argn = (unsigned short)argn;
+		f->pooln += argn;
+	}
+	b->lit = f->pool + f->pooln;
+	b->litn = 0;
+	return 0;
+}
+
+/* Spaces a strftime format writes (its literal spaces). */
+static unsigned strf_spaces(const char *s, size_t n)
+{
+	unsigned k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '%')
+			i++;
+		else if (s[i] == ' ')
+			k++;
+	}
+	return k;
+}
+
+/* Ends the list: stores the tail and works out each field's end. */
+static int b_finish(struct lf_builder *b)
+{
+	logfmt *f = b->f;
+
+	if (b->isargs) {
+		set_err(b->err, b->errlen,
+		        "invalid log format '%s': '$is_args' must be followed by '$args'", b->spec);
+		return -1;
+	}
+	if (b->overflow) {
+		set_err(b->err, b->errlen, "invalid log format '%s': too long", b->spec);
+		return -1;
+	}
+	f->tail = b->lit;
+	f->tailn = (unsigned short)b->litn;
+	for (unsigned i = 0; i < f->nitems; i++) {
+		struct lf_item *it = &f->items[i];
+		const char *next = i + 1 < f->nitems ? f->items[i + 1].lit : f->tail;
+		unsigned nextn = i + 1 < f->nitems ? f->items[i + 1].litn : f->tailn;
+		/* Between quotes: '"' before and after ("%r" but not "%m %U %H"). */
+		it->quoted = it->litn > 0 && it->lit[it->litn - 1] == '"' && nextn > 0
+		             && next[0] == '"';
+		it->delim = nextn > 0 ? (short)(unsigned char)next[0] : LF_DELIM_EOL;
+		it->nsp = 0;
+		if (!it->quoted && it->delim == ' ') {
+			if (it->field == LF_TIME_CLF)
+				it->nsp = 1;
+			else if (it->field == LF_TIME_STRF)
+				it->nsp = (unsigned char)strf_spaces(it->arg, it->argn);
+		}
+		if (it->quoted)
+			it->end = LF_END_QUOTE;
+		else if (it->delim == LF_DELIM_EOL)
+			it->end = LF_END_EOL;
+		else if (it->nsp > 0 || it->commasp)
+			it->end = LF_END_SLOW;
+		else
+			it->end = LF_END_DELIM;
+	}
+	return 0;
+}
+
+static logfmt *compile_preset(const struct lf_preset *p)
+{
+	struct lf_builder b;
+	logfmt *f = fmt_alloc(LOGFMT_KIND_FIELDS, p->name);
+	if (f == NULL)
+		return NULL;
+	b_init(&b, f, p->name, NULL, 0);
+	for (unsigned i = 0; i < 16 && p->items[i].lit != NULL; i++) {
+		for (const char *c = p->items[i].lit; *c; c++)
+			b_char(&b, *c);
+		b_field(&b, p->items[i].field, 0, NULL, 0, "", 0);
+	}
+	for (const char *c = p->tail; *c; c++)
+		b_char(&b, *c);
+	b_finish(&b);
+	f->extra_ok = (unsigned char)p->extra_ok;
+	return f;
+}
+
+/* ---------------------------------------------------------------------
+ * strftime-style times (Apache %{format}t)
+ */
+
+/* Reads min..max digits at *pp (not past e) into *v. Returns 0, or -1. */
+static int rd_num(const char **pp, const char *e, unsigned min, unsigned max, unsigned *v)
+{
+	const char *p = *pp;
+	unsigned r = 0, k = 0;
+	while (k < max && p < e && is_digit((unsigned char)*p)) {
+		r = r * 10 + (unsigned)(*p - '0');
+		p++;
+		k++;
+	}
+	if (k < min)
+		return -1;
+	*pp = p;
+	*v = r;
+	return 0;
+}
+
+/* Month 1..12 of the English name or abbreviation at *pp (the full name
+ * when full), case-insensitive; 0 when there is none. */
+static unsigned rd_month(const char **pp, const char *e, int full)
+{
+	static const char *const names[12] = {
+		"january", "february", "march", "april", "may", "june", "july",
+		"august", "september", "october", "november", "december"};
+	const char *p = *pp;
+	if (e - p < 3)
+		return 0;
+	for (unsigned i = 0; i < 12; i++) {
+		if (!eq_nocase(p, 3, (char[4]){names[i][0], names[i][1], names[i][2], 0}))
+			continue;
+		size_t n = 3;
+		if (full) {
+			n = strlen(names[i]);
+			if ((size_t)(e - p) < n || !eq_nocase(p, n, names[i]))
+				return 0;
+		}
+		*pp = p + n;
+		return i + 1;
+	}
+	return 0;
+}
+
+/* Reads a UTC offset "+hhmm", "+hh:mm" or "Z" at *pp into *off (seconds).
+ * Returns 0, or -1. */
+static int rd_offset(const char **pp, const char *e, int64_t *off)
+{
+	const char *p = *pp;
+	unsigned oh, om;
+	if (p < e && *p == 'Z') {
+		*off = 0;
+		*pp = p + 1;
+		return 0;
+	}
+	if (p >= e || (*p != '+' && *p != '-'))
+		return -1;
+	int neg = *p++ == '-';
+	if (rd_num(&p, e, 2, 2, &oh))
+		return -1;
+	if (p < e && *p == ':')
+		p++;
+	if (rd_num(&p, e, 2, 2, &om) || om > 59 || oh > 18)
+		return -1;
+	*off = ((int64_t)oh * 3600 + om * 60) * (neg ? -1 : 1);
+	*pp = p;
+	return 0;
+}
+
+enum { ST_Y = 1, ST_MON = 2, ST_D = 4, ST_H = 8, ST_MIN = 16, ST_EPOCH = 32 };
+
+/* Parses value [p, p + n) against the strftime format [fmt, fmt + fn).
+ * Supports %Y %y %m %d %e %b %h %B %a %A %H %M %S %T %F %D %R %z %Z %s %%.
+ * Returns 0 with the wall clock and instant, or -1. */
+static int strf_parse(const char *fmt, size_t fn, const char *p, size_t n, int64_t *wall,
+                      int64_t *instant_us)
+{
+	const char *e = p + n;
+	unsigned y = 0, m = 0, d = 0, hh = 0, mi = 0, ss = 0, v;
+	unsigned have = 0;
+	int64_t off = 0, epoch = 0;
+
+	for (size_t i = 0; i < fn; i++) {
+		if (fmt[i] != '%') {
+			if (p >= e || *p != fmt[i])
+				return -1;
+			p++;
+			continue;
+		}
+		if (++i >= fn)
+			return -1;
+		switch (fmt[i]) {
+		case 'Y':
+			if (rd_num(&p, e, 4, 4, &y))
+				return -1;
+			have |= ST_Y;
+			break;
+		case 'y':
+			if (rd_num(&p, e, 2, 2, &v))
+				return -1;
+			y = 2000 + v;
+			have |= ST_Y;
+			break;
+		case 'm':
+			if (rd_num(&p, e, 2, 2, &m))
+				return -1;
+			have |= ST_MON;
+			break;
+		case 'd':
+			if (rd_num(&p, e, 2, 2, &d))
+				return -1;
+			have |= ST_D;
+			break;
+		case 'e':
+			if (p < e && *p == ' ')
+				p++;
+			if (rd_num(&p, e, 1, 2, &d))
+				return -1;
+			have |= ST_D;
+			break;
+		case 'b':
+		case 'h':
+		case 'B':
+			if ((m = rd_month(&p, e, fmt[i] == 'B')) == 0)
+				return -1;
+			have |= ST_MON;
+			break;
+		case 'a':
+		case 'A':
+		case 'Z':
+			if (p >= e || !is_alpha((unsigned char)*p))
+				return -1;
+			while (p < e && is_alpha((unsigned char)*p))
+				p++;
+			break;
+		case 'H':
+			if (rd_num(&p, e, 2, 2, &hh))
+				return -1;
+			have |= ST_H;
+			break;
+		case 'M':
+			if (rd_num(&p, e, 2, 2, &mi))
+				return -1;
+			have |= ST_MIN;
+			break;
+		case 'S':
+			if (rd_num(&p, e, 2, 2, &ss))
+				return -1;
+			break;
+		case 'T':
+		case 'R':
+			if (rd_num(&p, e, 2, 2, &hh) || p >= e || *p++ != ':'
+			    || rd_num(&p, e, 2, 2, &mi))
+				return -1;
+			if (fmt[i] == 'T' && (p >= e || *p++ != ':' || rd_num(&p, e, 2, 2, &ss)))
+				return -1;
+			have |= ST_H | ST_MIN;
+			break;
+		case 'F':
+			if (rd_num(&p, e, 4, 4, &y) || p >= e || *p++ != '-'
+			    || rd_num(&p, e, 2, 2, &m) || p >= e || *p++ != '-'
+			    || rd_num(&p, e, 2, 2, &d))
+				return -1;
+			have |= ST_Y | ST_MON | ST_D;
+			break;
+		case 'D':
+			if (rd_num(&p, e, 2, 2, &m) || p >= e || *p++ != '/'
+			    || rd_num(&p, e, 2, 2, &d) || p >= e || *p++ != '/'
+			    || rd_num(&p, e, 2, 2, &v))
+				return -1;
+			y = 2000 + v;
+			have |= ST_Y | ST_MON | ST_D;
+			break;
+		case 'z':
+			if (rd_offset(&p, e, &off))
+				return -1;
+			break;
+		case 's': {
+			const char *s0 = p;
+			epoch = 0;
+			while (p < e && is_digit((unsigned char)*p) && p - s0 < 15)
+				epoch = epoch * 10 + (*p++ - '0');
+			if (p == s0)
+				return -1;
+			have |= ST_EPOCH;
+			break;
+		}
+		case '%':
+			if (p >= e || *p++ != '%')
+				return -1;
+			break;
+		default:
+			return -1;
+		}
+	}
+	if (p != e)
+		return -1;
+	if (have & ST_EPOCH) {
+		*wall = epoch;
+		*instant_us = epoch * 1000000;
+		return 0;
+	}
+	if ((have & (ST_Y | ST_MON | ST_D | ST_H | ST_MIN)) != (ST_Y | ST_MON | ST_D | ST_H | ST_MIN)
+	    || !ktime_valid(y, m, d, hh, mi, ss))
+		return -1;
+	int64_t w = (int64_t)ktime_days_from_civil(y, m, d) * 86400 + (int64_t)hh * 3600
+	            + (int64_t)mi * 60 + ss;
+	*wall = w;
+	*instant_us = (w - off) * 1000000;
+	return 0;
+}
+
+/* 1 when a strftime format uses only what strf_parse reads and gives a
+ * full date and time, else 0. */
+static int strf_usable(const char *fmt, size_t fn)
+{
+	unsigned have = 0;
+	for (size_t i = 0; i < fn; i++) {
+		if (fmt[i] != '%')
+			continue;
+		if (++i >= fn)
+			return 0;
+		switch (fmt[i]) {
+		case 'Y': case 'y': have |= ST_Y; break;
+		case 'm': case 'b': case 'h': case 'B': have |= ST_MON; break;
+		case 'd': case 'e': have |= ST_D; break;
+		case 'H': have |= ST_H; break;
+		case 'M': have |= ST_MIN; break;
+		case 'T': case 'R': have |= ST_H | ST_MIN; break;
+		case 'F': case 'D': have |= ST_Y | ST_MON | ST_D; break;
+		case 's': have |= ST_EPOCH; break;
+		case 'a': case 'A': case 'Z': case 'z': case 'S': case '%': break;
+		default: return 0;
+		}
+	}
+	return (have & ST_EPOCH) || (have & 31) == 31;
+}
+
+/* Parses unsigned decimal [p, p + n) with an optional fraction (only when
+ * frac_ok) as a count of units of 10^-scale seconds (scale 0, 3 or 6).
+ * Wall is the UTC clock. Returns 0, or -1. */
+static int parse_epoch(const char *p, size_t n, int scale, int frac_ok, int64_t *wall,
+                       int64_t *instant_us)
+{
+	const char *e = p + n;
+	int64_t v = 0, us = 0;
+	const char *s0 = p;
+	while (p < e && is_digit((unsigned char)*p) && p - s0 < 12 + scale)
+		v = v * 10 + (*p++ - '0');
+	if (p == s0)
+		return -1;
+	if (p < e && *p == '.' && frac_ok) {
+		int64_t sc = 100000;
+		p++;
+		if (p == e)
+			return -1;
+		while (p < e && is_digit((unsigned char)*p)) {
+			us += (*p++ - '0') * sc;
+			sc /= 10;
+		}
+	}
+	if (p != e)
+		return -1;
+	int64_t unit = scale == 0 ? 1000000 : scale == 3 ? 1000 : 1;
+	*instant_us = v * unit + us;
+	*wall = *instant_us / 1000000;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Apache LogFormat and nginx log_format strings
+ */
+
+/* Keeps, per purpose, only the preferred field (highest rank, then first)
+ * and turns the others into LF_SKIP; checks that the format logs a time, a
+ * method, a target and a status. Returns 0, or -1 with err set. */
+static int resolve(struct lf_builder *b)
+{
+	logfmt *f = b->f;
+	int best_host = -1, best_client = -1, time_i = -1, req = -1, uri = -1;
+	int method = -1, path = -1, query = -1, status = -1;
+
+	for (unsigned i = 0; i < f->nitems; i++) {
+		struct lf_item *it = &f->items[i];
+		int *slot = NULL;
+		switch (it->field) {
+		case LF_HOST:
+			if (best_host < 0 || b->rank[i] > b->rank[best_host]) {
+				if (best_host >= 0)
+					f->items[best_host].field = LF_SKIP;
+				best_host = (int)i;
+			} else {
+				it->field = LF_SKIP;
+			}
+			continue;
+		case LF_CLIENT:
+			if (best_client < 0 || b->rank[i] > b->rank[best_client]) {
+				if (best_client >= 0)
+					f->items[best_client].field = LF_SKIP;
+				best_client = (int)i;
+			} else {
+				it->field = LF_SKIP;
+			}
+			continue;
+		case LF_TIME_CLF: case LF_TIME_ISO: case LF_TIME_EPOCH:
+		case LF_TIME_MSEC: case LF_TIME_USEC: case LF_TIME_STRF:
+			slot = &time_i;
+			break;
+		case LF_REQUEST: slot = &req; break;
+		case LF_URI: case LF_URI_NGX: slot = &uri; break;
+		case LF_METHOD: slot = &method; break;
+		case LF_PATH: slot = &path; break;
+		case LF_QUERY: slot = &query; break;
+		case LF_STATUS: slot = &status; break;
+		default: continue;
+		}
+		if (*slot >= 0)
+			it->field = LF_SKIP;
+		else
+			*slot = (int)i;
+	}
+	/* The request line gives method and target; else $request_uri or
+	 * %U%q; else path and query joined. */
+	if (req >= 0) {
+		if (method >= 0)
+			f->items[method].field = LF_SKIP;
+		method = req;
+		uri = req;
+	}
+	if (uri >= 0) {
+		if (path >= 0)
+			f->items[path].field = LF_SKIP;
+		if (query >= 0)
+			f->items[query].field = LF_SKIP;
+	} else if (path >= 0) {
+		uri = path;
+		f->join_query = query >= 0;
+	} else if (query >= 0) {
+		f->items[query].field = LF_SKIP;
+	}
+	const char *missing = time_i < 0 ? "time" : method < 0 ? "request method"
+	                      : uri < 0 ? "request target" : status < 0 ? "status" : NULL;
+	if (missing != NULL) {
+		if (b->err != NULL && b->errlen > 0)
+			snprintf(b->err, b->errlen, "invalid log format '%s': it logs no %s",
+			         b->spec, missing);
+		return -1;
+	}
+	return 0;
+}
+
+/* The field of Apache directive letter c with argument arg (may be NULL);
+ * *rank tells apart fields with the same purpose. */
+static enum lf_field apache_field(char c, const char *arg, size_t argn, int *rank)
+{
+	*rank = 0;
+	switch (c) {
+	case 'a': *rank = 2; return LF_CLIENT;
+	case 'h': *rank = 1; return LF_CLIENT;
+	case 'b': case 'B': case 'O': case 'I': case 'S': return LF_BYTES;
+	case 'm': return LF_METHOD;
+	case 'q': return LF_QUERY;
+	case 'r': return LF_REQUEST;
+	case 's': return LF_STATUS;
+	case 'U': return LF_PATH;
+	case 'v': *rank = 3; return LF_HOST;
+	case 'V': *rank = 2; return LF_HOST;
+	case 'i':
+		if (arg == NULL)
+			return LF_SKIP;
+		if (eq_nocase(arg, argn, "User-Agent"))
+			return LF_USER_AGENT;
+		if (eq_nocase(arg, argn, "Referer"))
+			return LF_REFERER;
+		if (eq_nocase(arg, argn, "X-Forwarded-For"))
+			return LF_XFF;
+		if (eq_nocase(arg, argn, "Host")) {
+			*rank = 1;
+			return LF_HOST;
+		}
+		return LF_SKIP;
+	case 't':
+		if (arg == NULL)
+			return LF_TIME_CLF;
+		if (argn >= 6 && memcmp(arg, "begin:", 6) == 0) {
+			arg += 6;
+			argn -= 6;
+		} else if (argn >= 4 && memcmp(arg, "end:", 4) == 0) {
+			arg += 4;
+			argn -= 4;
+		}
+		if (eq(arg, argn, "sec"))
+			return LF_TIME_EPOCH;
+		if (eq(arg, argn, "msec"))
+			return LF_TIME_MSEC;
+		if (eq(arg, argn, "usec"))
+			return LF_TIME_USEC;
+		return strf_usable(arg, argn) ? LF_TIME_STRF : LF_SKIP;
+	default:
+		return LF_SKIP;
+	}
+}
+
+static logfmt *compile_apache(const char *spec, char *err, size_t errlen)
+{
+	struct lf_builder b;
+	logfmt *f = fmt_alloc(LOGFMT_KIND_FIELDS, "apache LogFormat");
+	const char *s = spec;
+
+	if (f == NULL)
+		goto oom;
+	b_init(&b, f, spec, err, errlen);
+	while (*s != '\0') {
+		if (*s == '\\' && s[1] != '\0') {
+			/* As written in httpd.conf: \" \t \n \\ */
+			b_char(&b, s[1] == 't' ? '\t' : s[1] == 'n' ? '\n' : s[1]);
+			s += 2;
+			continue;
+		}
+		if (*s != '%') {
+			b_char(&b, *s++);
+			continue;
+		}
+		const char *d = s++;
+		if (*s == '%') {
+			b_char(&b, '%');
+			s++;
+			continue;
+		}
+		while (*s == '!' || *s == ',' || is_digit((unsigned char)*s))
+			s++;
+		while (*s == '<' || *s == '>')
+			s++;
+		const char *arg = NULL;
+		size_t argn = 0;
+		if (*s == '{') {
+			const char *close = strchr(s + 1, '}');
+			if (close == NULL) {
+				set_err(err, errlen, "invalid log format '%s': '{' without '}'", spec);
+				goto fail;
+			}
+			arg = s + 1;
+			argn = (size_t)(close - arg);
+			s = close + 1;
+		}
+		enum lf_field field;
+		int rank = 0;
+		if (*s == '^' && s[1] != '\0' && s[2] != '\0') {
+			s += 3; /* %{X}^ti, %{X}^to: trailers */
+			field = LF_SKIP;
+		} else if (*s == '\0' || *s == '^') {
+			set_err(err, errlen, "invalid log format '%s': incomplete '%%' directive", spec);
+			goto fail;
+		} else {
+			field = apache_field(*s, arg, argn, &rank);
+			s++;
+		}
+		if (field == LF_TIME_CLF && arg == NULL) {
+			/* %t is written with its brackets. */
+			b_char(&b, '[');
+			if (b_field(&b, field, 0, NULL, 0, d, (size_t)(s - d)) != 0)
+				goto fail;
+			b_char(&b, ']');
+			continue;
+		}
+		if (field == LF_TIME_STRF) {
+			if (argn >= 6 && memcmp(arg, "begin:", 6) == 0) {
+				arg += 6;
+				argn -= 6;
+			} else if (argn >= 4 && memcmp(arg, "end:", 4) == 0) {
+				arg += 4;
+				argn -= 4;
+			}
+		} else {
+			arg = NULL;
+			argn = 0;
+		}
+		if (b_field(&b, field, rank, arg, argn, d, (size_t)(s - d)) != 0)
+			goto fail;
+	}
+	if (b_finish(&b) != 0 || resolve(&b) != 0)
+		goto fail;
+	return f;
+oom:
+	set_err(err, errlen, "cannot build log format '%s': out of memory", spec);
+fail:
+	free(f);
+	return NULL;
+}
+
+/* The field of nginx variable name[0..n); *rank as for apache_field, and
+ * *commasp when the value may hold ", " (upstream lists). */
+static enum lf_field nginx_field(const char *v, size_t n, int *rank, int *commasp)
+{
+	*rank = 0;
+	*commasp = n > 9 && memcmp(v, "upstream_", 9) == 0;
+	if (eq(v, n, "remote_addr")) { *rank = 2; return LF_CLIENT; }
+	if (eq(v, n, "host")) { *rank = 3; return LF_HOST; }
+	if (eq(v, n, "server_name")) { *rank = 2; return LF_HOST; }
+	if (eq(v, n, "http_host")) { *rank = 1; return LF_HOST; }
+	if (eq(v, n, "time_local")) return LF_TIME_CLF;
+	if (eq(v, n, "time_iso8601")) return LF_TIME_ISO;
+	if (eq(v, n, "msec")) return LF_TIME_EPOCH;
+	if (eq(v, n, "request")) return LF_REQUEST;
+	if (eq(v, n, "request_uri")) return LF_URI;
+	if (eq(v, n, "uri") || eq(v, n, "document_uri")) return LF_PATH;
+	if (eq(v, n, "args") || eq(v, n, "query_string")) return LF_QUERY;
+	if (eq(v, n, "request_method")) return LF_METHOD;
+	if (eq(v, n, "status")) return LF_STATUS;
+	if (eq(v, n, "body_bytes_sent") || eq(v, n, "bytes_sent") || eq(v, n, "request_length"))
+		return LF_BYTES;
+	if (eq(v, n, "http_user_agent")) return LF_USER_AGENT;
+	if (eq(v, n, "http_referer")) return LF_REFERER;
+	if (eq(v, n, "http_x_forwarded_for")) return LF_XFF;
+	return LF_SKIP;
+}
+
+static logfmt *compile_nginx(const char *spec, char *err, size_t errlen)
+{
+	struct lf_builder b;
+	logfmt *f = fmt_alloc(LOGFMT_KIND_FIELDS, "nginx log_format");
+	const char *s = spec;
+
+	if (f == NULL) {
+		set_err(err, errlen, "cannot build log format '%s': out of memory", spec);
+		return NULL;
+	}
+	b_init(&b, f, spec, err, errlen);
+	while (*s != '\0') {
+		if (*s != '$') {
+			b_char(&b, *s++);
+			continue;
+		}
+		const char *name = ++s;
+		size_t n;
+		if (*s == '{') {
+			const char *close = strchr(s, '}');
+			if (close == NULL) {
+				set_err(err, errlen, "invalid log format '%s': '${' without '}'", spec);
+				goto fail;
+			}
+			name = s + 1;
+			n = (size_t)(close - name);
+			s = close + 1;
+		} else {
+			while (is_alpha((unsigned char)*s) || is_digit((unsigned char)*s) || *s == '_')
+				s++;
+			n = (size_t)(s - name);
+		}
+		if (n == 0) {
+			b_char(&b, '$');
+			continue;
+		}
+		int rank, commasp;
+		enum lf_field field = nginx_field(name, n, &rank, &commasp);
+		/* b_field wants the directive as "$name" for $is_args. */
+		char dir[64];
+		int dn = snprintf(dir, sizeof dir, "$%.*s", (int)(n < 60 ? n : 60), name);
+		if (b_field(&b, field, rank, NULL, 0, dir, (size_t)dn) != 0)
+			goto fail;
+		if (commasp && f->nitems > 0)
+			f->items[f->nitems - 1].commasp = 1;
+	}
+	if (b_finish(&b) != 0 || resolve(&b) != 0)
+		goto fail;
+	return f;
+fail:
+	free(f);
+	return NULL;
+}
+
+/* ---------------------------------------------------------------------
+ * W3C extended
+ */
+
+/* Fills f's columns from the names in [s, s + n) (space-separated).
+ * Returns 0, or -1 with err set. */
+static int w3c_columns(logfmt *f, const char *s, size_t n, char *err, size_t errlen)
+{
+	const char *e = s + n, *p = s;
+	unsigned have = 0, k = 0;
+	int host = -1, host1 = -1;
+
+	while (p < e) {
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p == e)
+			break;
+		const char *t = p;
+		while (p < e && *p != ' ' && *p != '\t')
+			p++;
+		size_t tn = (size_t)(p - t);
+		if (k >= LF_W3C_MAX) {
+			set_err(err, errlen, "invalid #Fields line: more than %s fields", "64");
+			return -1;
+		}
+		enum w3c_col c = W_SKIP;
+		if (eq_nocase(t, tn, "date")) c = W_DATE;
+		else if (eq_nocase(t, tn, "time")) c = W_TIME;
+		else if (eq_nocase(t, tn, "c-ip")) c = W_CIP;
+		else if (eq_nocase(t, tn, "cs-method")) c = W_METHOD;
+		else if (eq_nocase(t, tn, "cs-uri-stem")) c = W_STEM;
+		else if (eq_nocase(t, tn, "cs-uri-query")) c = W_QUERY;
+		else if (eq_nocase(t, tn, "cs(User-Agent)")) c = W_UA;
+		else if (eq_nocase(t, tn, "cs(Referer)")) c = W_REFERER;
+		else if (eq_nocase(t, tn, "cs-host")) { c = W_HOST; host = (int)k; }
+		else if (eq_nocase(t, tn, "cs(Host)")) { c = W_HOST; host1 = (int)k; }
+		else if (eq_nocase(t, tn, "sc-status")) c = W_STATUS;
+		else if (eq_nocase(t, tn, "cs(X-Forwarded-For)") || eq_nocase(t, tn, "X-Forwarded-For"))
+			c = W_XFF;
+		if (c != W_SKIP && c != W_HOST && (have & (1u << c)))
+			c = W_SKIP; /* a repeated column: the first one counts */
+		have |= 1u << c;
+		f->w3c[k++] = (unsigned char)c;
+	}
+	if (host >= 0 && host1 >= 0)
+		f->w3c[host1] = W_SKIP; /* cs-host wins over the Host header */
+	static const struct { enum w3c_col c; const char *name; } need[] = {
+		{W_DATE, "date"}, {W_TIME, "time"}, {W_METHOD, "cs-method"},
+		{W_STEM, "cs-uri-stem"}, {W_STATUS, "sc-status"}};
+	for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
+		if (!(have & (1u << need[i].c))) {
+			set_err(err, errlen, "invalid #Fields line: no '%s' field", need[i].name);
+			return -1;
+		}
+	}
+	f->nw3c = k;
+	return 0;
+}
+
+/* A new w3c format with the columns named in [s, s + n). */
+static logfmt *w3c_new(const char *s, size_t n, char *err, size_t errlen)
+{
+	logfmt *f = fmt_alloc(LOGFMT_KIND_W3C, "w3c");
+	if (f == NULL) {
+		set_err(err, errlen, "%s", "cannot build log format 'w3c': out of memory");
+		return NULL;
+	}
+	if (w3c_columns(f, s, n, err, errlen) != 0) {
+		free(f);
+		return NULL;
+	}
+	return f;
+}
+
+/* When [line, line + len) is a "#Fields:" line, points *cols at its column
+ * list and returns 1; else 0. */
+static int w3c_fields_line(const char *line, size_t len, const char **cols, size_t *ncols)
+{
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	if (len < 8 || memcmp(line, "#Fields:", 8) != 0)
+		return 0;
+	*cols = line + 8;
+	*ncols = len - 8;
+	return 1;
+}
+
+/* 1 when the line is one of the W3C directives. */
+static int w3c_directive(const char *line, size_t len)
+{
+	static const char *const names[] = {
+		"#Fields:", "#Software:", "#Version:", "#Date:", "#Remark:",
+		"#Start-Date:", "#End-Date:"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		size_t n = strlen(names[i]);
+		if (len >= n && memcmp(line, names[i], n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int logfmt_has_directives(const logfmt *f)
+{
+	return f != NULL && f->kind == LOGFMT_KIND_W3C;
+}
+
+logfmt *logfmt_directive(const logfmt *f, const char *line, size_t len, char *err,
+                         size_t errlen)
+{
+	const char *cols;
+	size_t ncols;
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if (!logfmt_has_directives(f) || !w3c_fields_line(line, len, &cols, &ncols))
+		return NULL;
+	return w3c_new(cols, ncols, err, errlen);
+}
+
+/* ---------------------------------------------------------------------
+ * Building formats
+ */
+
+/* Returns the format spec (see logfmt.h), or NULL with a message in err. */
 logfmt *logfmt_new(const char *spec, char *err, size_t errlen)
 {
+	logfmt *f;
+
 	if (spec == NULL)
 		spec = "";
+	if (strchr(spec, '%') != NULL)
+		return compile_apache(spec, err, errlen);
+	if (strchr(spec, '$') != NULL)
+		return compile_nginx(spec, err, errlen);
 	for (size_t i = 0; i < LF_NPRESETS; i++) {
 		if (strcmp(spec, presets[i].name) == 0) {
-			logfmt *f = compile_preset(&presets[i]);
-			if (f == NULL)
-				set_err(err, errlen, "cannot build log format '%s': out of memory", spec);
-			return f;
+			f = compile_preset(&presets[i]);
+			goto built;
 		}
+	}
+	if (strcmp(spec, "w3c") == 0)
+		return w3c_new(w3c_default_fields, sizeof w3c_default_fields - 1, err, errlen);
+	if (strcmp(spec, "json") == 0) {
+		f = fmt_alloc(LOGFMT_KIND_JSON, "json");
+		goto built;
 	}
 	set_err(err, errlen, "unknown log format '%s'", spec);
 	return NULL;
+built:
+	if (f == NULL)
+		set_err(err, errlen, "cannot build log format '%s': out of memory", spec);
+	return f;
 }
 
 /* Returns the static name of f. */
@@ -164,10 +1123,9 @@ void logfmt_free(logfmt *f)
 	free(f);
 }
 
-static inline int is_digit(unsigned char c)
-{
-	return (unsigned)(c - '0') < 10;
-}
+/* ---------------------------------------------------------------------
+ * Parsing helpers shared by the kinds
+ */
 
 /* Returns the first '"' in [p, end) not escaped by an odd number of
  * backslashes, or NULL. */
@@ -214,13 +1172,9 @@ static kr_str host_norm(char *h, size_t n)
 
 static inline int lower_eq(const char *p, const char *lit, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-		if ((unsigned)(c - 'A') < 26)
-			c = (unsigned char)(c + ('a' - 'A'));
-		if (c != (unsigned char)lit[i])
+	for (size_t i = 0; i < n; i++)
+		if (lower((unsigned char)p[i]) != (unsigned char)lit[i])
 			return 0;
-	}
 	return 1;
 }
 
@@ -228,7 +1182,7 @@ static inline int lower_eq(const char *p, const char *lit, size_t n)
  * path is empty) and stores its host (normalized) in *host. For "http://h?q"
  * the host bytes move one byte left to make room for the '/' of "/?q".
  * Other targets are left alone and *host is untouched. */
-static void absolute_form(kr_str *target, kr_str *host)
+LF_HOT void absolute_form(kr_str *target, kr_str *host)
 {
 	char *t = (char *)target->p;
 	size_t tn = target->n, s;
@@ -261,7 +1215,7 @@ static void absolute_form(kr_str *target, kr_str *host)
 /* Splits the request line [p, p + n) into method, target and optional
  * protocol (a last word starting with "HTTP/"). Returns 0, or -1 when there
  * is no method or no target (e.g. "-"). */
-static int split_request(char *p, size_t n, kr_record *rec)
+LF_HOT int split_request(char *p, size_t n, kr_record *rec)
 {
 	char *end = p + n;
 	char *sp = memchr(p, ' ', n);
@@ -289,24 +1243,652 @@ static int blank(const char *p, size_t n)
 	return 1;
 }
 
+LF_HOT int three_digits(const char *p, size_t n, int *status)
+{
+	if (n != 3 || !is_digit((unsigned char)p[0]) || !is_digit((unsigned char)p[1])
+	    || !is_digit((unsigned char)p[2]))
+		return -1;
+	*status = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+	return 0;
+}
+
+/* 1 when slice s has a byte in [lo, hi). */
+static int overlaps(kr_str s, const char *lo, const char *hi)
+{
+	return s.n > 0 && s.p < hi && s.p + s.n > lo;
+}
+
+/* Makes rec->target the path [path] plus "?" and the query [query] (both
+ * slices of the line, query after path), moving bytes in the line. The
+ * bytes between them are overwritten, so this is done only when none of
+ * the record's other slices (and *vhost) lie there; else the target stays
+ * the path alone. */
+static void join_target(kr_record *rec, kr_str path, kr_str query, const kr_str *vhost)
+{
+	char *a = (char *)path.p, *b = (char *)query.p;
+	size_t pn = path.n, qn = query.n;
+
+	if (b == a + pn + 1 && b[-1] == '?') {
+		rec->target = (kr_str){a, pn + 1 + qn};
+		return;
+	}
+	rec->target = path;
+	if (b < a + pn + 1)
+		return;
+	const kr_str keep[] = {rec->client, *vhost, rec->method, rec->referer, rec->user_agent,
+	                       rec->xff};
+	const size_t nkeep = sizeof keep / sizeof keep[0];
+	/* Either write "?query" right after the path (clobbering up to the
+	 * query's new end) ... */
+	const char *hi = a + pn + 1 + qn < b ? a + pn + 1 + qn : b;
+	int clash = 0;
+	for (size_t i = 0; i < nkeep; i++)
+		clash |= overlaps(keep[i], a + pn, hi);
+	if (!clash) {
+		memmove(a + pn + 1, b, qn);
+		a[pn] = '?';
+		rec->target = (kr_str){a, pn + 1 + qn};
+		return;
+	}
+	/* ... or move the path to just before "?query". */
+	char *na = b - 1 - pn;
+	const char *lo = na > a + pn ? na : a + pn;
+	for (size_t i = 0; i < nkeep; i++)
+		if (overlaps(keep[i], lo, b))
+			return;
+	memmove(na, a, pn);
+	b[-1] = '?';
+	rec->target = (kr_str){na, pn + 1 + qn};
+}
+
+/* Common end of a parse: absolute-form target, host choice. */
+LF_HOT void finish_record(kr_record *rec, kr_str vhost)
+{
+	kr_str target_host = {NULL, 0};
+	absolute_form(&rec->target, &target_host);
+	if (vhost.n > 0 && !(vhost.n == 1 && vhost.p[0] == '-'))
+		rec->host = host_norm((char *)vhost.p, vhost.n);
+	else
+		rec->host = target_host;
+}
+
+/* ---------------------------------------------------------------------
+ * W3C lines
+ */
+
+/* Parses "YYYY-MM-DD" and "hh:mm:ss[.fff]" as UTC. Returns 0, or -1. */
+static int w3c_time(const char *d, size_t dn, const char *t, size_t tn, int64_t *wall,
+                    int64_t *instant_us)
+{
+	const char *e;
+	unsigned y, m, dd, hh, mi, ss;
+	int64_t us = 0;
+
+	e = d + dn;
+	if (dn != 10 || rd_num(&d, e, 4, 4, &y) || *d++ != '-' || rd_num(&d, e, 2, 2, &m)
+	    || *d++ != '-' || rd_num(&d, e, 2, 2, &dd))
+		return -1;
+	e = t + tn;
+	if (tn < 8 || rd_num(&t, e, 2, 2, &hh) || *t++ != ':' || rd_num(&t, e, 2, 2, &mi)
+	    || *t++ != ':' || rd_num(&t, e, 2, 2, &ss))
+		return -1;
+	if (t < e && *t == '.') {
+		int64_t sc = 100000;
+		if (++t == e)
+			return -1;
+		while (t < e && is_digit((unsigned char)*t)) {
+			us += (*t++ - '0') * sc;
+			sc /= 10;
+		}
+	}
+	if (t != e || !ktime_valid(y, m, dd, hh, mi, ss))
+		return -1;
+	*wall = (int64_t)ktime_days_from_civil(y, m, dd) * 86400 + (int64_t)hh * 3600
+	        + (int64_t)mi * 60 + ss;
+	*instant_us = *wall * 1000000 + us;
+	return 0;
+}
+
+static void plus_to_space(char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] == '+')
+			p[i] = ' ';
+}
+
+static int parse_w3c(const logfmt *f, char *line, size_t len, kr_record *rec)
+{
+	char *p = line, *end = line + len;
+	kr_str date = {NULL, 0}, tm = {NULL, 0}, stem = {NULL, 0}, query = {NULL, 0};
+	kr_str vhost = {NULL, 0};
+
+	if (len > 0 && line[0] == '#')
+		return LOGFMT_SKIP;
+	for (unsigned i = 0; i < f->nw3c; i++) {
+		char *q = p;
+		while (q < end && *q != ' ' && *q != '\t')
+			q++;
+		if (q == end && i + 1 < f->nw3c)
+			return LOGFMT_MALFORMED;
+		size_t n = (size_t)(q - p);
+		if (n == 0)
+			return LOGFMT_MALFORMED;
+		kr_str v = {p, n};
+		int dash = n == 1 && p[0] == '-';
+		switch (f->w3c[i]) {
+		case W_DATE: date = v; break;
+		case W_TIME: tm = v; break;
+		case W_CIP: rec->client = v; break;
+		case W_METHOD: rec->method = v; break;
+		case W_STEM: stem = v; break;
+		case W_QUERY:
+			if (!dash)
+				query = v;
+			break;
+		case W_UA:
+			plus_to_space(p, n);
+			rec->user_agent = v;
+			break;
+		case W_REFERER: rec->referer = v; break;
+		case W_HOST:
+			if (!dash)
+				vhost = v;
+			break;
+		case W_XFF:
+			if (!dash) {
+				plus_to_space(p, n);
+				rec->xff = v;
+			}
+			break;
+		case W_STATUS:
+			if (three_digits(p, n, &rec->status) != 0)
+				return LOGFMT_MALFORMED;
+			break;
+		default:
+			break;
+		}
+		p = q < end ? q + 1 : q;
+	}
+	if (p != end)
+		return LOGFMT_MALFORMED;
+	if (w3c_time(date.p, date.n, tm.p, tm.n, &rec->wall, &rec->instant_us) != 0)
+		return LOGFMT_MALFORMED;
+	if (stem.n == 1 && stem.p[0] == '-')
+		return LOGFMT_MALFORMED;
+	if (query.n > 0)
+		join_target(rec, stem, query, &vhost);
+	else
+		rec->target = stem;
+	finish_record(rec, vhost);
+	return LOGFMT_OK;
+}
+
+/* ---------------------------------------------------------------------
+ * JSON lines
+ */
+
+enum jslot {
+	J_NONE = 0, J_CLIENT, J_HOST, J_METHOD, J_URI, J_PATH, J_QUERY, J_REQUEST,
+	J_STATUS, J_UA, J_REFERER, J_XFF, J_TIME, J_OBJ_REQUEST, J_OBJ_HEADERS, J_NSLOTS
+};
+
+enum jctx { JC_TOP, JC_REQUEST, JC_HEADERS };
+
+struct jrec {
+	kr_str v[J_NSLOTS];          /* string values (status/time may be numbers) */
+	unsigned char rank[J_NSLOTS];
+	unsigned char tkind;         /* time: JT_AUTO, JT_ISO, JT_CLF, JT_EPOCH */
+	unsigned char is_num[J_NSLOTS];
+};
+
+enum { JT_AUTO = 0, JT_ISO, JT_CLF, JT_EPOCH };
+
+struct jkey {
+	const char *name;
+	unsigned char len, slot, rank, tkind;
+};
+#define JK(name, slot, rank, tkind) {name, sizeof name - 1, slot, rank, tkind}
+
+static const struct jkey jkeys_top[] = {
+	JK("remote_addr", J_CLIENT, 3, 0), JK("ClientHost", J_CLIENT, 3, 0),
+	JK("remote_ip", J_CLIENT, 3, 0), JK("client_ip", J_CLIENT, 1, 0),
+	JK("host", J_HOST, 4, 0), JK("RequestHost", J_HOST, 4, 0),
+	JK("server_name", J_HOST, 2, 0), JK("http_host", J_HOST, 1, 0),
+	JK("request_method", J_METHOD, 2, 0), JK("method", J_METHOD, 1, 0),
+	JK("RequestMethod", J_METHOD, 2, 0),
+	JK("request_uri", J_URI, 2, 0), JK("RequestPath", J_URI, 2, 0),
+	JK("uri", J_PATH, 1, 0), JK("document_uri", J_PATH, 1, 0),
+	JK("args", J_QUERY, 1, 0), JK("query_string", J_QUERY, 1, 0),
+	JK("request", J_REQUEST, 1, 0),
+	JK("status", J_STATUS, 2, 0), JK("DownstreamStatus", J_STATUS, 2, 0),
+	JK("OriginStatus", J_STATUS, 1, 0),
+	JK("http_user_agent", J_UA, 2, 0), JK("request_User-Agent", J_UA, 2, 0),
+	JK("user_agent", J_UA, 1, 0),
+	JK("http_referer", J_REFERER, 2, 0), JK("request_Referer", J_REFERER, 2, 0),
+	JK("referer", J_REFERER, 1, 0),
+	JK("http_x_forwarded_for", J_XFF, 2, 0), JK("request_X-Forwarded-For", J_XFF, 2, 0),
+	JK("time_iso8601", J_TIME, 6, JT_ISO), JK("time_local", J_TIME, 6, JT_CLF),
+	JK("StartLocal", J_TIME, 6, JT_ISO), JK("StartUTC", J_TIME, 5, JT_ISO),
+	JK("msec", J_TIME, 4, JT_EPOCH), JK("ts", J_TIME, 4, JT_AUTO),
+	JK("time", J_TIME, 3, JT_AUTO), JK("@timestamp", J_TIME, 3, JT_AUTO),
+	JK("timestamp", J_TIME, 2, JT_AUTO),
+};
+
+/* Caddy's "request": {...}. */
+static const struct jkey jkeys_request[] = {
+	JK("remote_ip", J_CLIENT, 3, 0), JK("client_ip", J_CLIENT, 1, 0),
+	JK("host", J_HOST, 4, 0), JK("method", J_METHOD, 2, 0), JK("uri", J_URI, 2, 0),
+	JK("headers", J_OBJ_HEADERS, 0, 0),
+};
+
+/* Caddy's "request": {"headers": {...}}: values are arrays of strings. */
+static const struct jkey jkeys_headers[] = {
+	JK("User-Agent", J_UA, 1, 0), JK("Referer", J_REFERER, 1, 0),
+	JK("X-Forwarded-For", J_XFF, 1, 0), JK("Host", J_HOST, 1, 0),
+};
+
+static const struct jkey *jlookup(enum jctx ctx, const char *k, size_t n)
+{
+	const struct jkey *t;
+	size_t nt;
+	if (ctx == JC_TOP) {
+		t = jkeys_top;
+		nt = sizeof jkeys_top / sizeof jkeys_top[0];
+	} else if (ctx == JC_REQUEST) {
+		t = jkeys_request;
+		nt = sizeof jkeys_request / sizeof jkeys_request[0];
+	} else {
+		t = jkeys_headers;
+		nt = sizeof jkeys_headers / sizeof jkeys_headers[0];
+	}
+	for (size_t i = 0; i < nt; i++) {
+		if (t[i].len != n)
+			continue;
+		if (ctx == JC_HEADERS ? eq_nocase(k, n, t[i].name) : memcmp(k, t[i].name, n) == 0)
+			return &t[i];
+	}
+	return NULL;
+}
+
+static inline char *jws(char *p, char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+static int hexval(unsigned char c)
+{
+	if (is_digit(c))
+		return c - '0';
+	c = lower(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+static long hex4(const char *p, const char *end)
+{
+	if (end - p < 4)
+		return -1;
+	long v = 0;
+	for (int i = 0; i < 4; i++) {
+		int h = hexval((unsigned char)p[i]);
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+/* Writes code point cp as UTF-8 at w; returns the byte count. */
+static size_t put_utf8(char *w, unsigned long cp)
+{
+	if (cp < 0x80) {
+		w[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		w[0] = (char)(0xC0 | (cp >> 6));
+		w[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		w[0] = (char)(0xE0 | (cp >> 12));
+		w[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		w[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	w[0] = (char)(0xF0 | (cp >> 18));
+	w[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	w[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	w[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/* Reads the JSON string whose opening quote is at *pp, decoding escapes in
+ * place (\" \\ \/ \b \f \n \r \t \uXXXX with surrogate pairs, and nginx's
+ * \xHH); a lone surrogate becomes U+FFFD. The decoded text is never longer
+ * than the escaped one. Returns 0 with *out and *pp after the closing
+ * quote, or -1. */
+static int jstring(char **pp, char *end, kr_str *out)
+{
+	char *s = *pp + 1, *p = s, *w;
+
+	while (p < end && *p != '"' && *p != '\\')
+		p++;
+	if (p >= end)
+		return -1;
+	if (*p == '"') {
+		*out = (kr_str){s, (size_t)(p - s)};
+		*pp = p + 1;
+		return 0;
+	}
+	w = p;
+	while (p < end) {
+		char c = *p;
+		if (c == '"') {
+			*out = (kr_str){s, (size_t)(w - s)};
+			*pp = p + 1;
+			return 0;
+		}
+		if (c != '\\') {
+			*w++ = c;
+			p++;
+			continue;
+		}
+		if (end - p < 2)
+			return -1;
+		switch (p[1]) {
+		case '"': case '\\': case '/': *w++ = p[1]; p += 2; break;
+		case 'b': *w++ = '\b'; p += 2; break;
+		case 'f': *w++ = '\f'; p += 2; break;
+		case 'n': *w++ = '\n'; p += 2; break;
+		case 'r': *w++ = '\r'; p += 2; break;
+		case 't': *w++ = '\t'; p += 2; break;
+		case 'x': {
+			int h1 = end - p >= 4 ? hexval((unsigned char)p[2]) : -1;
+			int h2 = h1 >= 0 ? hexval((unsigned char)p[3]) : -1;
+			if (h2 < 0)
+				return -1;
+			*w++ = (char)(h1 * 16 + h2);
+			p += 4;
+			break;
+		}
+		case 'u': {
+			long cp = hex4(p + 2, end);
+			if (cp < 0)
+				return -1;
+			p += 6;
+			if (cp >= 0xD800 && cp <= 0xDBFF && end - p >= 6 && p[0] == '\\'
+			    && p[1] == 'u') {
+				long lo = hex4(p + 2, end);
+				if (lo >= 0xDC00 && lo <= 0xDFFF) {
+					cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+					p += 6;
+				}
+			}
+			if (cp >= 0xD800 && cp <= 0xDFFF)
+				cp = 0xFFFD;
+			w += put_utf8(w, (unsigned long)cp);
+			break;
+		}
+		default:
+			return -1;
+		}
+	}
+	return -1;
+}
+
+/* Skips the JSON value at *pp (strings, numbers, literals, nested objects
+ * and arrays) without decoding. Returns 0, or -1. */
+static int jskip(char **pp, char *end)
+{
+	char *p = *pp;
+	int depth = 0;
+	do {
+		p = jws(p, end);
+		if (p >= end)
+			return -1;
+		if (*p == '"') {
+			p++;
+			for (;;) {
+				char *q = memchr(p, '"', (size_t)(end - p));
+				if (q == NULL)
+					return -1;
+				size_t bs = 0;
+				while (q - bs > p && q[-(ptrdiff_t)bs - 1] == '\\')
+					bs++;
+				p = q + 1;
+				if ((bs & 1) == 0)
+					break;
+			}
+		} else if (*p == '{' || *p == '[') {
+			depth++;
+			p++;
+		} else if (*p == '}' || *p == ']') {
+			if (depth == 0)
+				return -1;
+			depth--;
+			p++;
+		} else if (*p == ',' || *p == ':') {
+			if (depth == 0)
+				return -1;
+			p++;
+		} else {
+			char *s = p;
+			while (p < end && *p != ',' && *p != '}' && *p != ']' && *p != ' '
+			       && *p != '\t' && *p != '\r' && *p != '\n' && *p != ':')
+				p++;
+			if (p == s)
+				return -1;
+		}
+	} while (depth > 0);
+	*pp = p;
+	return 0;
+}
+
+/* Stores v in slot k->slot unless a better-ranked key filled it. */
+static void jstore(struct jrec *r, const struct jkey *k, kr_str v, int num)
+{
+	if (r->v[k->slot].p != NULL && r->rank[k->slot] >= k->rank)
+		return;
+	r->v[k->slot] = v;
+	r->rank[k->slot] = k->rank;
+	r->is_num[k->slot] = (unsigned char)num;
+	if (k->slot == J_TIME)
+		r->tkind = k->tkind;
+}
+
+/* Reads the object at *pp ('{') in context ctx into r. Returns 0, or -1. */
+static int jobject(char **pp, char *end, enum jctx ctx, struct jrec *r, int depth)
+{
+	char *p = jws(*pp + 1, end);
+
+	if (p < end && *p == '}') {
+		*pp = p + 1;
+		return 0;
+	}
+	for (;;) {
+		kr_str key, v;
+		p = jws(p, end);
+		if (p >= end || *p != '"' || jstring(&p, end, &key) != 0)
+			return -1;
+		p = jws(p, end);
+		if (p >= end || *p != ':')
+			return -1;
+		p = jws(p + 1, end);
+		if (p >= end)
+			return -1;
+		static const struct jkey request_obj = JK("request", J_OBJ_REQUEST, 0, 0);
+		const struct jkey *k = jlookup(ctx, key.p, key.n);
+		if (k != NULL && k->slot == J_REQUEST && *p == '{')
+			k = &request_obj; /* Caddy's nested request */
+		if (k == NULL) {
+			if (jskip(&p, end) != 0)
+				return -1;
+		} else if (*p == '"') {
+			if (jstring(&p, end, &v) != 0)
+				return -1;
+			if (k->slot < J_OBJ_REQUEST)
+				jstore(r, k, v, 0);
+		} else if (*p == '{' && depth < LF_JSON_DEPTH
+		           && (k->slot == J_OBJ_REQUEST || k->slot == J_OBJ_HEADERS)) {
+			if (jobject(&p, end, k->slot == J_OBJ_REQUEST ? JC_REQUEST : JC_HEADERS,
+			            r, depth + 1) != 0)
+				return -1;
+		} else if (*p == '[' && ctx == JC_HEADERS) {
+			/* ["first", ...]: the first string counts. */
+			char *q = jws(p + 1, end);
+			if (q < end && *q == '"') {
+				if (jstring(&q, end, &v) != 0)
+					return -1;
+				jstore(r, k, v, 0);
+				q = jws(q, end);
+				while (q < end && *q == ',') {
+					q++;
+					if (jskip(&q, end) != 0)
+						return -1;
+					q = jws(q, end);
+				}
+				if (q >= end || *q != ']')
+					return -1;
+				p = q + 1;
+			} else if (jskip(&p, end) != 0) {
+				return -1;
+			}
+		} else {
+			char *s = p;
+			if (jskip(&p, end) != 0)
+				return -1;
+			if (is_digit((unsigned char)*s) && k->slot < J_OBJ_REQUEST)
+				jstore(r, k, (kr_str){s, (size_t)(p - s)}, 1);
+		}
+		p = jws(p, end);
+		if (p < end && *p == ',') {
+			p++;
+			continue;
+		}
+		if (p < end && *p == '}') {
+			*pp = p + 1;
+			return 0;
+		}
+		return -1;
+	}
+}
+
+/* Parses a JSON time value by kind. */
+static int jtime(const struct jrec *r, kr_record *rec)
+{
+	kr_str t = r->v[J_TIME];
+	int kind = r->tkind;
+	if (t.p == NULL)
+		return -1;
+	if (r->is_num[J_TIME] || kind == JT_EPOCH)
+		return parse_epoch(t.p, t.n, 0, 1, &rec->wall, &rec->instant_us);
+	if (kind == JT_CLF)
+		return ktime_parse_clf(t.p, t.n, &rec->wall, &rec->instant_us);
+	if (kind == JT_ISO)
+		return ktime_parse_iso8601(t.p, t.n, &rec->wall, &rec->instant_us);
+	if (ktime_parse_iso8601(t.p, t.n, &rec->wall, &rec->instant_us) == 0
+	    || ktime_parse_clf(t.p, t.n, &rec->wall, &rec->instant_us) == 0)
+		return 0;
+	return parse_epoch(t.p, t.n, 0, 1, &rec->wall, &rec->instant_us);
+}
+
+static int parse_json(char *line, size_t len, kr_record *rec)
+{
+	struct jrec r;
+	char *p = line, *end = line + len;
+
+	memset(&r, 0, sizeof r);
+	p = jws(p, end);
+	if (p >= end || *p != '{' || jobject(&p, end, JC_TOP, &r, 0) != 0)
+		return LOGFMT_MALFORMED;
+	if (jws(p, end) != end)
+		return LOGFMT_MALFORMED;
+	if (jtime(&r, rec) != 0 || three_digits(r.v[J_STATUS].p, r.v[J_STATUS].n, &rec->status) != 0)
+		return LOGFMT_MALFORMED;
+	rec->client = r.v[J_CLIENT];
+	rec->user_agent = r.v[J_UA];
+	rec->referer = r.v[J_REFERER];
+	if (!(r.v[J_XFF].n == 1 && r.v[J_XFF].p[0] == '-'))
+		rec->xff = r.v[J_XFF];
+	kr_str vhost = r.v[J_HOST];
+	if (r.v[J_REQUEST].n > 0) {
+		if (split_request((char *)r.v[J_REQUEST].p, r.v[J_REQUEST].n, rec) != 0)
+			return LOGFMT_MALFORMED;
+	} else {
+		rec->method = r.v[J_METHOD];
+		kr_str q = r.v[J_QUERY];
+		if (q.n == 1 && q.p[0] == '-')
+			q.n = 0;
+		if (r.v[J_URI].n > 0)
+			rec->target = r.v[J_URI];
+		else if (q.n > 0 && r.v[J_PATH].n > 0 && q.p > r.v[J_PATH].p)
+			join_target(rec, r.v[J_PATH], q, &vhost);
+		else
+			rec->target = r.v[J_PATH];
+		if (rec->method.n == 0 || rec->target.n == 0
+		    || (rec->target.n == 1 && rec->target.p[0] == '-'))
+			return LOGFMT_MALFORMED;
+	}
+	finish_record(rec, vhost);
+	return LOGFMT_OK;
+}
+
+/* ---------------------------------------------------------------------
+ * Field lists
+ */
+
+/* The end of an unquoted value at p that holds it->nsp spaces or ", "
+ * lists (it->commasp): the first it->delim after those. NULL when none. */
+static char *field_end(const struct lf_item *it, char *p, char *end)
+{
+	char *s = p, *q;
+	for (unsigned k = it->nsp; k > 0; k--) {
+		s = memchr(s, ' ', (size_t)(end - s));
+		if (s == NULL)
+			return NULL;
+		s++;
+	}
+	q = memchr(s, it->delim, (size_t)(end - s));
+	while (it->commasp && q != NULL && q > p && q[-1] == ',')
+		q = memchr(q + 1, it->delim, (size_t)(end - q - 1));
+	return q;
+}
+
 /* Parses one line; see logfmt.h. Returns LOGFMT_OK with rec filled,
- * LOGFMT_MALFORMED, or LOGFMT_SKIP for a blank line. */
+ * LOGFMT_MALFORMED, or LOGFMT_SKIP for a blank line (or a W3C directive). */
 int logfmt_parse(const logfmt *f, char *line, size_t len, kr_record *rec)
 {
 	char *p = line, *end, *q;
-	kr_str vhost = {NULL, 0}, target_host = {NULL, 0};
-	int open_tail = 0;
+	kr_str vhost = {NULL, 0}, path = {NULL, 0}, query = {NULL, 0};
+	int open_tail = 0, rc;
 
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
 	end = line + len;
 	memset(rec, 0, sizeof *rec);
+	if (f->kind != LOGFMT_KIND_FIELDS) {
+		if (f->kind == LOGFMT_KIND_W3C)
+			rc = parse_w3c(f, line, len, rec);
+		else
+			rc = parse_json(line, len, rec);
+		if (rc == LOGFMT_MALFORMED && blank(line, len))
+			rc = LOGFMT_SKIP;
+		return rc;
+	}
 	for (unsigned i = 0; i < f->nitems; i++) {
 		const struct lf_item *it = &f->items[i];
 		if ((size_t)(end - p) < it->litn || memcmp(p, it->lit, it->litn) != 0)
 			goto bad;
 		p += it->litn;
-		if (it->quoted) {
+		if (it->end == LF_END_DELIM) {
+			q = memchr(p, it->delim, (size_t)(end - p));
+			if (q == NULL)
+				goto bad;
+		} else if (it->end == LF_END_QUOTE) {
 			q = find_quote(p, end);
 			if (q == NULL) {
 				/* A line cut inside its last quoted field (real logs
@@ -316,10 +1898,10 @@ int logfmt_parse(const logfmt *f, char *line, size_t len, kr_record *rec)
 				q = end;
 				open_tail = 1;
 			}
-		} else if (it->delim == LF_DELIM_EOL) {
+		} else if (it->end == LF_END_EOL) {
 			q = end;
 		} else {
-			q = memchr(p, it->delim, (size_t)(end - p));
+			q = field_end(it, p, end);
 			if (q == NULL)
 				goto bad;
 		}
@@ -348,16 +1930,18 @@ int logfmt_parse(const logfmt *f, char *line, size_t len, kr_record *rec)
 				goto bad;
 			break;
 		case LF_STATUS:
-			if (n != 3 || !is_digit((unsigned char)p[0]) || !is_digit((unsigned char)p[1])
-			    || !is_digit((unsigned char)p[2]))
+			if (three_digits(p, n, &rec->status) != 0)
 				goto bad;
-			rec->status = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
 			break;
 		case LF_BYTES:
 			if (n == 0)
 				goto bad;
 			if (n == 1 && p[0] == '-')
 				break;
+			/* fall through */
+		case LF_COUNT:
+			if (n == 0)
+				goto bad;
 			for (size_t k = 0; k < n; k++)
 				if (!is_digit((unsigned char)p[k]))
 					goto bad;
@@ -367,6 +1951,57 @@ int logfmt_parse(const logfmt *f, char *line, size_t len, kr_record *rec)
 			break;
 		case LF_USER_AGENT:
 			rec->user_agent = (kr_str){p, n};
+			break;
+		case LF_SKIP:
+			break;
+		case LF_HOST:
+			vhost = (kr_str){p, n};
+			break;
+		case LF_XFF:
+			if (!(n == 1 && p[0] == '-'))
+				rec->xff = (kr_str){p, n};
+			break;
+		case LF_METHOD:
+			if (n == 0 || (n == 1 && p[0] == '-'))
+				goto bad;
+			rec->method = (kr_str){p, n};
+			break;
+		case LF_URI_NGX:
+			/* "$uri$is_args$args" logs "/p-" without a query. */
+			if (n > 1 && p[n - 1] == '-' && memchr(p, '?', n) == NULL)
+				n--;
+			/* fall through */
+		case LF_URI:
+		case LF_PATH:
+			if (n == 0 || (n == 1 && p[0] == '-'))
+				goto bad;
+			rec->target = path = (kr_str){p, n};
+			break;
+		case LF_QUERY:
+			if (n > 0 && p[0] == '?')
+				query = (kr_str){p + 1, n - 1};
+			else if (!(n == 1 && p[0] == '-'))
+				query = (kr_str){p, n};
+			break;
+		case LF_TIME_ISO:
+			if (ktime_parse_iso8601(p, n, &rec->wall, &rec->instant_us) != 0)
+				goto bad;
+			break;
+		case LF_TIME_EPOCH:
+			if (parse_epoch(p, n, 0, 1, &rec->wall, &rec->instant_us) != 0)
+				goto bad;
+			break;
+		case LF_TIME_MSEC:
+			if (parse_epoch(p, n, 3, 0, &rec->wall, &rec->instant_us) != 0)
+				goto bad;
+			break;
+		case LF_TIME_USEC:
+			if (parse_epoch(p, n, 6, 0, &rec->wall, &rec->instant_us) != 0)
+				goto bad;
+			break;
+		case LF_TIME_STRF:
+			if (strf_parse(it->arg, it->argn, p, n, &rec->wall, &rec->instant_us) != 0)
+				goto bad;
 			break;
 		}
 		p = q;
@@ -378,14 +2013,71 @@ int logfmt_parse(const logfmt *f, char *line, size_t len, kr_record *rec)
 		if (p != end && !(f->extra_ok && *p == ' '))
 			goto bad;
 	}
-	absolute_form(&rec->target, &target_host);
-	if (vhost.n > 0 && !(vhost.n == 1 && vhost.p[0] == '-'))
-		rec->host = host_norm((char *)vhost.p, vhost.n);
-	else
-		rec->host = target_host;
+	if (f->join_query && query.n > 0 && query.p > path.p)
+		join_target(rec, path, query, &vhost);
+	finish_record(rec, vhost);
 	return LOGFMT_OK;
 bad:
 	return blank(line, len) ? LOGFMT_SKIP : LOGFMT_MALFORMED;
+}
+
+/* ---------------------------------------------------------------------
+ * Detection
+ */
+
+/* Counts the lines that format name parses; for w3c the format follows
+ * the "#Fields:" lines and directive lines count as parsed. *first gets
+ * the format to return (for w3c: built from the first #Fields line), or
+ * NULL. Returns the count, or -1 when out of memory. */
+static int detect_count(const char *name, char *const *lines, const size_t *lens,
+                        unsigned nlines, char *scratch, logfmt **first)
+{
+	char err[128];
+	int ok = 0;
+	kr_record rec;
+
+	*first = NULL;
+	if (strcmp(name, "w3c") != 0) {
+		logfmt *f = logfmt_new(name, err, sizeof err);
+		if (f == NULL)
+			return -1;
+		for (unsigned i = 0; i < nlines; i++) {
+			memcpy(scratch, lines[i], lens[i]);
+			ok += logfmt_parse(f, scratch, lens[i], &rec) == LOGFMT_OK;
+		}
+		*first = f;
+		return ok;
+	}
+	logfmt *cur = NULL;
+	for (unsigned i = 0; i < nlines; i++) {
+		const char *cols;
+		size_t ncols;
+		if (lines[i][0] == '#') {
+			if (!w3c_directive(lines[i], lens[i]))
+				continue;
+			ok++;
+			if (!w3c_fields_line(lines[i], lens[i], &cols, &ncols))
+				continue;
+			logfmt *nf = w3c_new(cols, ncols, err, sizeof err);
+			if (nf == NULL)
+				continue; /* an invalid #Fields: its lines do not parse */
+			if (*first == NULL)
+				*first = nf;
+			else if (cur != *first)
+				logfmt_free(cur);
+			cur = nf;
+			continue;
+		}
+		if (cur == NULL)
+			continue;
+		memcpy(scratch, lines[i], lens[i]);
+		ok += logfmt_parse(cur, scratch, lens[i], &rec) == LOGFMT_OK;
+	}
+	if (cur != *first)
+		logfmt_free(cur);
+	if (*first == NULL)
+		ok = 0; /* directives alone are not a W3C log */
+	return ok;
 }
 
 /* Returns a freshly built format that parses a majority of the first
@@ -394,12 +2086,13 @@ bad:
  * is used. */
 logfmt *logfmt_detect(const char *buf, size_t len, char *why, size_t whylen)
 {
-	const char *lines[LF_DETECT_LINES];
+	char *lines[LF_DETECT_LINES];
 	size_t lens[LF_DETECT_LINES], maxlen = 0;
-	unsigned nlines = 0, ok[LF_NPRESETS] = {0};
+	unsigned nlines = 0;
+	int ok[LF_NDETECT] = {0};
 	const char *p = buf, *end = buf + len;
 	char *scratch = NULL;
-	logfmt *fmts[LF_NPRESETS] = {NULL};
+	logfmt *fmts[LF_NDETECT] = {NULL};
 	logfmt *ret = NULL;
 	char tmp[160];
 
@@ -409,7 +2102,7 @@ logfmt *logfmt_detect(const char *buf, size_t len, char *why, size_t whylen)
 			break;
 		const char *le = nl != NULL ? nl : end;
 		if (!blank(p, (size_t)(le - p))) {
-			lines[nlines] = p;
+			lines[nlines] = (char *)p;
 			lens[nlines] = (size_t)(le - p);
 			if (lens[nlines] > maxlen)
 				maxlen = lens[nlines];
@@ -426,37 +2119,31 @@ logfmt *logfmt_detect(const char *buf, size_t len, char *why, size_t whylen)
 	scratch = malloc(maxlen + 1);
 	if (scratch == NULL)
 		goto oom;
-	for (size_t k = 0; k < LF_NPRESETS; k++) {
-		fmts[k] = compile_preset(&presets[k]);
-		if (fmts[k] == NULL)
+	for (size_t k = 0; k < LF_NDETECT; k++) {
+		ok[k] = detect_count(detect_order[k], lines, lens, nlines, scratch, &fmts[k]);
+		if (ok[k] < 0)
 			goto oom;
-		for (unsigned i = 0; i < nlines; i++) {
-			kr_record rec;
-			memcpy(scratch, lines[i], lens[i]);
-			if (logfmt_parse(fmts[k], scratch, lens[i], &rec) == LOGFMT_OK)
-				ok[k]++;
-		}
 	}
 	size_t best = 0;
-	for (size_t k = 1; k < LF_NPRESETS; k++)
+	for (size_t k = 1; k < LF_NDETECT; k++)
 		if (ok[k] > ok[best])
 			best = k;
-	if (ok[best] * 2 > nlines) {
-		snprintf(tmp, sizeof tmp, "%s: %u of %u lines", presets[best].name, ok[best], nlines);
+	if ((unsigned)ok[best] * 2 > nlines && fmts[best] != NULL) {
+		snprintf(tmp, sizeof tmp, "%s: %d of %u lines", detect_order[best], ok[best], nlines);
 		ret = fmts[best];
 		fmts[best] = NULL;
 	} else if (ok[best] == 0) {
 		snprintf(tmp, sizeof tmp, "no known format fits any of the first %u lines", nlines);
 	} else {
-		snprintf(tmp, sizeof tmp, "no format fits a majority: %s parses %u of %u lines",
-		         presets[best].name, ok[best], nlines);
+		snprintf(tmp, sizeof tmp, "no format fits a majority: %s parses %d of %u lines",
+		         detect_order[best], ok[best], nlines);
 	}
 	set_err(why, whylen, "%s", tmp);
 	goto out;
 oom:
 	set_err(why, whylen, "%s", "out of memory");
 out:
-	for (size_t k = 0; k < LF_NPRESETS; k++)
+	for (size_t k = 0; k < LF_NDETECT; k++)
 		logfmt_free(fmts[k]);
 	free(scratch);
 	return ret;

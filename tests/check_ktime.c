@@ -1,11 +1,15 @@
 /*
  * check_ktime.c - unit tests for ktime: calendar arithmetic, periods and
- * the time syntaxes. Expected values were computed by hand and checked
- * with `date -u -d DATE +%s` (seconds / 86400 = day) and `date +%G-W%V`.
+ * the time syntaxes, relative --since/--until bounds (today, yesterday,
+ * -Nd) against a given or the local date. Expected values were computed
+ * by hand and checked with `date -u -d DATE +%s` (seconds / 86400 = day)
+ * and `date +%G-W%V`.
  */
 #include <check.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ktime.h"
 
@@ -282,10 +286,92 @@ START_TEST(test_parse_bound)
 		"", "2026-11", "2026-11-2", "2026-11-02 ", " 2026-11-02", "2026-11-02T",
 		"2026-11-02T10", "2026-11-02 10:30", "2026-11-02T10:30:1", "2026-11-02T10:30:15Z",
 		"2026-13-02", "2026-02-29", "2026-11-02T24:00", "2026-11-02T10:60",
-		"2026-11-02T10:30:61", "2026-11-02T10:30:15.5", "2026-1a-02", "today",
+		"2026-11-02T10:30:61", "2026-11-02T10:30:15.5", "2026-1a-02", "Today",
 	};
 	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
 		ck_assert_msg(ktime_parse_bound(bad[k], &w) == -1, "%s", bad[k]);
+}
+END_TEST
+
+START_TEST(test_parse_bound_relative)
+{
+	int64_t w = 0;
+	const int32_t today = 20759;   /* 2026-11-02 */
+	ck_assert_int_eq(ktime_parse_bound_at("today", today, &w), 0);
+	ck_assert_int_eq(w, INT64_C(20759) * 86400);
+	ck_assert_int_eq(ktime_parse_bound_at("yesterday", today, &w), 0);
+	ck_assert_int_eq(w, INT64_C(20758) * 86400);
+	ck_assert_int_eq(ktime_parse_bound_at("-0d", today, &w), 0);
+	ck_assert_int_eq(w, INT64_C(20759) * 86400);
+	ck_assert_int_eq(ktime_parse_bound_at("-7d", today, &w), 0);
+	ck_assert_int_eq(w, INT64_C(20752) * 86400);
+	ck_assert_int_eq(ktime_parse_bound_at("-01d", today, &w), 0);
+	ck_assert_int_eq(w, INT64_C(20758) * 86400);
+	ck_assert_int_eq(ktime_parse_bound_at("-100000d", today, &w), 0);
+	ck_assert_int_eq(w, (INT64_C(20759) - 100000) * 86400);
+	/* yesterday of 1 March in a leap year is 29 February: day numbers */
+	ck_assert_int_eq(ktime_parse_bound_at("yesterday", ktime_days_from_civil(2028, 3, 1), &w), 0);
+	ck_assert_int_eq(w, (int64_t)ktime_days_from_civil(2028, 2, 29) * 86400);
+	/* absolute bounds do not depend on today */
+	ck_assert_int_eq(ktime_parse_bound_at("2026-11-02T10:30", 0, &w), 0);
+	ck_assert_int_eq(w, INT64_C(20759) * 86400 + 10 * 3600 + 30 * 60);
+
+	static const char *bad[] = {
+		"Today", "TODAY", "today ", " yesterday", "yesterday2", "tomorrow", "-d", "-1",
+		"--1d", "-1D", "+1d", "1d", "-1h", "-1.5d", "-100001d", "-1000000d", "-1d ",
+		"- 1d", "-",
+	};
+	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
+		ck_assert_msg(ktime_parse_bound_at(bad[k], today, &w) == -1, "%s", bad[k]);
+}
+END_TEST
+
+START_TEST(test_local_day)
+{
+	/* 2025-11-02T23:30:00Z (date -u -d ... +%s) is 3 November in
+	 * Amsterdam (CET, +1) and 2 November in UTC and New York;
+	 * 2026-06-30T22:30:00Z is 1 July under summer time (CEST, +2) */
+	const char *old = getenv("TZ");
+	char *saved = old ? strdup(old) : NULL;
+	setenv("TZ", "CET-1CEST,M3.5.0,M10.5.0/3", 1);
+	tzset();
+	ck_assert_int_eq(ktime_local_day(INT64_C(1762126200)), 20395);
+	ck_assert_int_eq(ktime_local_day(INT64_C(1782858600)), 20635);
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	ck_assert_int_eq(ktime_local_day(INT64_C(1762126200)), 20394);
+	setenv("TZ", "EST5EDT,M3.2.0,M11.1.0", 1);
+	tzset();
+	ck_assert_int_eq(ktime_local_day(INT64_C(1762126200)), 20394);
+	if (saved)
+		setenv("TZ", saved, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(saved);
+
+	/* ktime_parse_bound: "today" is the local date now, midnight (the
+	 * date before or after the call, should midnight pass meanwhile) */
+	int64_t w = 1;
+	int32_t before = ktime_local_day((int64_t)time(NULL));
+	ck_assert_int_eq(ktime_parse_bound("today", &w), 0);
+	int32_t after = ktime_local_day((int64_t)time(NULL));
+	ck_assert_int_eq(w % 86400, 0);
+	ck_assert(w / 86400 == before || w / 86400 == after);
+}
+END_TEST
+
+START_TEST(test_format_bound)
+{
+	char b[32];
+	ck_assert_str_eq(ktime_format_bound(INT64_C(20759) * 86400, b, sizeof b), "2026-11-02");
+	ck_assert_str_eq(ktime_format_bound(INT64_C(20759) * 86400 + 37815, b, sizeof b),
+			 "2026-11-02T10:30:15");
+	ck_assert_str_eq(ktime_format_bound(-1, b, sizeof b), "1969-12-31T23:59:59");
+	/* what it writes reads back */
+	int64_t w;
+	ck_assert_int_eq(ktime_parse_bound("2026-11-02T10:30:15", &w), 0);
+	ck_assert_int_eq(w, INT64_C(20759) * 86400 + 37815);
 }
 END_TEST
 
@@ -332,6 +418,9 @@ Suite *ktime_suite(void)
 	tcase_add_test(tc, test_parse_iso8601);
 	tcase_add_test(tc, test_parse_iso8601_bad);
 	tcase_add_test(tc, test_parse_bound);
+	tcase_add_test(tc, test_parse_bound_relative);
+	tcase_add_test(tc, test_local_day);
+	tcase_add_test(tc, test_format_bound);
 	tcase_add_test(tc, test_parse_duration);
 	suite_add_tcase(s, tc);
 	return s;

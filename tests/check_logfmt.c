@@ -1,7 +1,9 @@
 /*
- * check_logfmt.c - unit tests for logfmt: the three presets field by field,
- * host and target normalization, malformed lines, format detection, and the
- * real Apache corpus (every line must parse as combined).
+ * check_logfmt.c - unit tests for logfmt: the presets field by field,
+ * host and target normalization, malformed lines, format detection, the
+ * real Apache corpus (every line must parse as combined), Apache LogFormat
+ * and nginx log_format strings, W3C with #Fields changing mid-file, JSON
+ * (nginx escape=json, Caddy, Traefik) with escapes decoded in place.
  *
  * Times were checked with `date -u -d '2000-10-10 13:55:36 -0700' +%s`.
  */
@@ -300,6 +302,13 @@ START_TEST(test_new)
 	f = logfmt_new("common", err, sizeof err);
 	ck_assert_str_eq(logfmt_name(f), "common");
 	logfmt_free(f);
+	static const char *more[] = {"traefik", "w3c", "json"};
+	for (size_t k = 0; k < 3; k++) {
+		f = logfmt_new(more[k], err, sizeof err);
+		ck_assert_ptr_nonnull(f);
+		ck_assert_str_eq(logfmt_name(f), more[k]);
+		logfmt_free(f);
+	}
 	ck_assert_ptr_null(logfmt_new("x", err, sizeof err));
 	ck_assert_str_eq(err, "unknown log format 'x'");
 	ck_assert_ptr_null(logfmt_new("Combined", err, sizeof err));
@@ -453,6 +462,541 @@ START_TEST(test_corpus)
 }
 END_TEST
 
+/* ------------------------------------------------------------------
+ * Formats of issue 3. Times: 2026-11-02 10:00:00 on the wall clock is
+ * 1793613600 (`date -u -d '2026-11-02 10:00:00' +%s`); with +0100 the
+ * instant is 09:00 UTC, 1793610000.
+ */
+#define W10 INT64_C(1793613600)
+#define I09 INT64_C(1793610000000000)
+#define I10 INT64_C(1793613600000000)
+
+START_TEST(test_traefik)
+{
+	kr_record r;
+	ck_assert_int_eq(parse("traefik", "192.0.2.10 - - [02/Nov/2026:10:00:00 +0100] "
+	                       "\"GET /paspoort?x=1 HTTP/1.1\" 200 512 \"-\" \"Mozilla/5.0 (X11)\" "
+	                       "42 \"gemeente-router@docker\" \"http://10.0.0.5:8080\" 5ms", &r),
+	                 LOGFMT_OK);
+	ck_str(r.client, "192.0.2.10");
+	ck_str(r.host, "");
+	ck_str(r.method, "GET");
+	ck_str(r.target, "/paspoort?x=1");
+	ck_str(r.referer, "-");
+	ck_str(r.user_agent, "Mozilla/5.0 (X11)");
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_int_eq(r.wall, W10);
+	ck_assert_int_eq(r.instant_us, I09);
+	/* Traefik's defaults for a missing router and service. */
+	ck_assert_int_eq(parse("traefik", "192.0.2.10 - - [02/Nov/2026:10:00:00 +0000] "
+	                       "\"POST /f HTTP/2.0\" 302 - \"-\" \"-\" 1 \"-\" \"-\" 0ms", &r),
+	                 LOGFMT_OK);
+	ck_str(r.method, "POST");
+	ck_assert_int_eq(r.status, 302);
+	/* Without the extra fields it is not traefik (but still combined). */
+	static const char *bad[] = {
+		"192.0.2.10 - - [02/Nov/2026:10:00:00 +0100] \"GET / HTTP/1.1\" 200 5 \"-\" \"UA\"",
+		"192.0.2.10 - - [02/Nov/2026:10:00:00 +0100] \"GET / HTTP/1.1\" 200 5 \"-\" \"UA\" "
+		"42 \"r\" \"s\" 5",
+		"192.0.2.10 - - [02/Nov/2026:10:00:00 +0100] \"GET / HTTP/1.1\" 200 5 \"-\" \"UA\" "
+		"42 r \"s\" 5ms",
+		"192.0.2.10 - - [02/Nov/2026:10:00:00 +0100] \"GET / HTTP/1.1\" 200 5 \"-\" \"UA\" "
+		"x \"r\" \"s\" 5ms",
+	};
+	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
+		ck_assert_msg(parse("traefik", bad[k], &r) == LOGFMT_MALFORMED, "accepted: %s", bad[k]);
+}
+END_TEST
+
+START_TEST(test_apache_format)
+{
+	kr_record r;
+	/* As copied from httpd.conf, with \" and %v at the end. */
+	const char *fmt = "%h %l %u %t \\\"%r\\\" %>s %b \\\"%{Referer}i\\\" \\\"%{User-Agent}i\\\" %v";
+	ck_assert_int_eq(parse(fmt, "192.0.2.7 - - [02/Nov/2026:10:00:00 +0100] "
+	                       "\"GET /verhuizen HTTP/1.1\" 200 512 \"-\" \"Mozilla/5.0\" "
+	                       "WWW.Utrecht.NL:443", &r), LOGFMT_OK);
+	ck_str(r.host, "www.utrecht.nl");
+	ck_str(r.client, "192.0.2.7");
+	ck_str(r.method, "GET");
+	ck_str(r.target, "/verhuizen");
+	ck_str(r.referer, "-");
+	ck_str(r.user_agent, "Mozilla/5.0");
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_int_eq(r.wall, W10);
+	ck_assert_int_eq(r.instant_us, I09);
+	/* "%v" ends the line: no trailing text allowed after it, none missing. */
+	ck_assert_int_eq(parse(fmt, "192.0.2.7 - - [02/Nov/2026:10:00:00 +0100] "
+	                       "\"GET / HTTP/1.1\" 200 512 \"-\" \"Mozilla/5.0\"", &r),
+	                 LOGFMT_MALFORMED);
+
+	/* %v beats %{Host}i, %a beats %h; strftime time with offset; %U%q. */
+	fmt = "%v %h %a %{%Y-%m-%dT%H:%M:%S%z}t %m %U%q %>s %D \"%{User-Agent}i\" "
+	      "\"%{X-Forwarded-For}i\" %{Host}i %{Accept}i";
+	ck_assert_int_eq(parse(fmt, "www.a.nl proxy.lan 198.51.100.1 2026-11-02T10:00:00+0100 "
+	                       "POST /form?stap=2 302 1234 \"UA x\" \"203.0.113.5, 10.0.0.1\" "
+	                       "other.nl */*", &r), LOGFMT_OK);
+	ck_str(r.host, "www.a.nl");
+	ck_str(r.client, "198.51.100.1");
+	ck_str(r.method, "POST");
+	ck_str(r.target, "/form?stap=2");
+	ck_str(r.user_agent, "UA x");
+	ck_str(r.xff, "203.0.113.5, 10.0.0.1");
+	ck_assert_int_eq(r.status, 302);
+	ck_assert_int_eq(r.wall, W10);
+	ck_assert_int_eq(r.instant_us, I09);
+	ck_assert_int_eq(parse(fmt, "www.a.nl h 198.51.100.1 2026-11-02T10:00:00-0130 "
+	                       "GET /form 200 1 \"UA\" \"-\" - -", &r), LOGFMT_OK);
+	ck_str(r.target, "/form");
+	ck_str(r.xff, "");
+	ck_assert_int_eq(r.instant_us, I10 + INT64_C(5400000000));
+
+	/* %{Host}i alone gives the host; "-" means none. */
+	fmt = "%h %t \"%r\" %s \"%{User-Agent}i\" %{Host}i";
+	ck_assert_int_eq(parse(fmt, "10.0.0.1 [02/Nov/2026:10:00:00 +0000] \"GET /x HTTP/1.1\" "
+	                       "200 \"UA\" Www.B.nl:80", &r), LOGFMT_OK);
+	ck_str(r.host, "www.b.nl");
+	ck_assert_int_eq(parse(fmt, "10.0.0.1 [02/Nov/2026:10:00:00 +0000] \"GET /x HTTP/1.1\" "
+	                       "200 \"UA\" -", &r), LOGFMT_OK);
+	ck_str(r.host, "");
+
+	/* Epoch times: %{sec}t, %{msec}t, %{usec}t (UTC wall clock). */
+	ck_assert_int_eq(parse("%h %{sec}t \"%r\" %>s", "10.0.0.1 1793613600 \"GET / HTTP/1.1\" 200",
+	                       &r), LOGFMT_OK);
+	ck_assert_int_eq(r.wall, W10);
+	ck_assert_int_eq(r.instant_us, I10);
+	ck_assert_int_eq(parse("%h %{end:msec}t \"%r\" %>s",
+	                       "10.0.0.1 1793613600250 \"GET / HTTP/1.1\" 200", &r), LOGFMT_OK);
+	ck_assert_int_eq(r.wall, W10);
+	ck_assert_int_eq(r.instant_us, I10 + 250000);
+	ck_assert_int_eq(parse("%h %{usec}t \"%r\" %>s",
+	                       "10.0.0.1 1793613600000001 \"GET / HTTP/1.1\" 200", &r), LOGFMT_OK);
+	ck_assert_int_eq(r.instant_us, I10 + 1);
+	/* A CLF strftime time holds a space; unquoted %r can not be split. */
+	ck_assert_int_eq(parse("%h %{%d/%b/%Y:%H:%M:%S %z}t %m %U %>s",
+	                       "10.0.0.1 02/Nov/2026:10:00:00 +0100 GET /x 200", &r), LOGFMT_OK);
+	ck_assert_int_eq(r.wall, W10);
+	ck_assert_int_eq(r.instant_us, I09);
+
+	/* Path and query apart: joined when nothing kept lies between ... */
+	fmt = "%h %{sec}t \"%{User-Agent}i\" %m %U %q %s";
+	ck_assert_int_eq(parse(fmt, "192.0.2.1 1793613600 \"Mozilla\" GET /zoek ?q=paspoort 200",
+	                       &r), LOGFMT_OK);
+	ck_str(r.target, "/zoek?q=paspoort");
+	ck_str(r.user_agent, "Mozilla");
+	ck_str(r.method, "GET");
+	ck_assert_int_eq(parse(fmt, "192.0.2.1 1793613600 \"Mozilla\" GET /zoek  200", &r),
+	                 LOGFMT_OK);
+	ck_str(r.target, "/zoek");
+	/* ... else the query is lost rather than the user agent. */
+	ck_assert_int_eq(parse("%h %{sec}t %m %U \"%{User-Agent}i\" %q %s",
+	                       "192.0.2.1 1793613600 GET /zoek \"Mozilla\" ?q=paspoort 200", &r),
+	                 LOGFMT_OK);
+	ck_str(r.target, "/zoek");
+	ck_str(r.user_agent, "Mozilla");
+
+	/* The request line wins over %m and %U. */
+	ck_assert_int_eq(parse("%h %t %m %U \"%r\" %>s", "10.0.0.1 [02/Nov/2026:10:00:00 +0000] "
+	                       "HEAD /a \"GET /b?c HTTP/1.1\" 200", &r), LOGFMT_OK);
+	ck_str(r.method, "GET");
+	ck_str(r.target, "/b?c");
+
+	/* Unknown directives are skipped fields; literal text must match. */
+	fmt = "%h %X %{cookie}C %{c}a %k %t \"%r\" %>s %P";
+	ck_assert_int_eq(parse(fmt, "10.0.0.1 + a=b 10.0.0.2 0 [02/Nov/2026:10:00:00 +0000] "
+	                       "\"GET / HTTP/1.1\" 200 4242", &r), LOGFMT_OK);
+	ck_str(r.client, "10.0.0.2");
+	ck_assert_int_eq(parse(fmt, "10.0.0.1 + a=b 10.0.0.2 0 [02/Nov/2026:10:00:00 +0000] "
+	                       "'GET / HTTP/1.1' 200 4242", &r), LOGFMT_MALFORMED);
+	ck_assert_int_eq(parse(fmt, "10.0.0.1 + a=b 10.0.0.2 0 [02/Nov/2026:10:00:00 +0000] "
+	                       "\"GET / HTTP/1.1\" 2x0 4242", &r), LOGFMT_MALFORMED);
+	ck_assert_int_eq(parse("%h %t \"%r\" %>s %%", "10.0.0.1 [02/Nov/2026:10:00:00 +0000] "
+	                       "\"GET / HTTP/1.1\" 200 %", &r), LOGFMT_OK);
+}
+END_TEST
+
+START_TEST(test_nginx_format)
+{
+	kr_record r;
+	const char *fmt = "$remote_addr - $remote_user [$time_local] \"$request\" $status "
+	                  "$body_bytes_sent \"$http_referer\" \"$http_user_agent\" "
+	                  "\"$http_x_forwarded_for\" $host";
+	ck_assert_int_eq(parse(fmt, "10.0.0.1 - - [02/Nov/2026:10:00:00 +0100] \"GET /afval HTTP/1.1\" "
+	                       "200 5 \"-\" \"Mozilla/5.0\" \"203.0.113.7\" Gemeente.NL", &r),
+	                 LOGFMT_OK);
+	ck_str(r.client, "10.0.0.1");
+	ck_str(r.xff, "203.0.113.7");
+	ck_str(r.host, "gemeente.nl");
+	ck_str(r.target, "/afval");
+	ck_str(r.user_agent, "Mozilla/5.0");
+	ck_assert_int_eq(r.wall, W10);
+	ck_assert_int_eq(r.instant_us, I09);
+	ck_assert_int_eq(parse(fmt, "10.0.0.1 - - [02/Nov/2026:10:00:00 +0100] \"GET /afval HTTP/1.1\" "
+	                       "200 5 \"-\" \"Mozilla/5.0\" \"-\" gemeente.nl", &r), LOGFMT_OK);
+	ck_str(r.xff, "");
+
+	/* $time_iso8601; method, URI and protocol inside one pair of quotes. */
+	fmt = "$host $remote_addr $time_iso8601 \"$request_method $request_uri $server_protocol\" "
+	      "$status \"$http_user_agent\"";
+	ck_assert_int_eq(parse(fmt, "www.b.nl 2001:db8::5 2026-11-02T10:00:00+01:00 "
+	                       "\"GET /p?a=1 HTTP/2.0\" 304 \"Mozilla/5.0 (Mac)\"", &r), LOGFMT_OK);
+	ck_str(r.host, "www.b.nl");
+	ck_str(r.client, "2001:db8::5");
+	ck_str(r.method, "GET");
+	ck_str(r.target, "/p?a=1");
+	ck_str(r.user_agent, "Mozilla/5.0 (Mac)");
+	ck_assert_int_eq(r.status, 304);
+	ck_assert_int_eq(r.wall, W10);
+	ck_assert_int_eq(r.instant_us, I09);
+	ck_assert_int_eq(parse(fmt, "www.b.nl ::1 2026-11-02T10:00:00Z \"GET /p HTTP/2.0\" 200 \"UA\"",
+	                       &r), LOGFMT_OK);
+	ck_assert_int_eq(r.wall, W10);
+	ck_assert_int_eq(r.instant_us, I10);
+	ck_assert_int_eq(parse(fmt, "www.b.nl ::1 2026-11-02 10:00 \"GET /p HTTP/2.0\" 200 \"UA\"",
+	                       &r), LOGFMT_MALFORMED);
+
+	/* $msec: seconds with milliseconds, UTC; $http_host with a port. */
+	fmt = "$msec $remote_addr \"$request\" $status \"$http_user_agent\" $http_host";
+	ck_assert_int_eq(parse(fmt, "1793613600.123 192.0.2.8 \"GET / HTTP/1.1\" 200 \"UA\" "
+	                       "www.c.nl:8080", &r), LOGFMT_OK);
+	ck_assert_int_eq(r.wall, W10);
+	ck_assert_int_eq(r.instant_us, I10 + 123000);
+	ck_str(r.host, "www.c.nl");
+
+	/* $uri$is_args$args: nginx logs a missing query as "-". */
+	fmt = "$remote_addr [$time_local] $request_method $uri$is_args$args $status \"$http_user_agent\"";
+	ck_assert_int_eq(parse(fmt, "10.0.0.1 [02/Nov/2026:10:00:00 +0000] GET /a?b=1 200 \"UA\"", &r),
+	                 LOGFMT_OK);
+	ck_str(r.target, "/a?b=1");
+	ck_assert_int_eq(parse(fmt, "10.0.0.1 [02/Nov/2026:10:00:00 +0000] GET /a- 200 \"UA\"", &r),
+	                 LOGFMT_OK);
+	ck_str(r.target, "/a");
+	/* $uri and $args apart. */
+	fmt = "$remote_addr [$time_local] $request_method $uri $args $status \"$http_user_agent\"";
+	ck_assert_int_eq(parse(fmt, "10.0.0.1 [02/Nov/2026:10:00:00 +0000] GET /a b=1 200 \"UA\"", &r),
+	                 LOGFMT_OK);
+	ck_str(r.target, "/a?b=1");
+	ck_assert_int_eq(parse(fmt, "10.0.0.1 [02/Nov/2026:10:00:00 +0000] GET /a - 200 \"UA\"", &r),
+	                 LOGFMT_OK);
+	ck_str(r.target, "/a");
+
+	/* Upstream lists hold ", "; unknown variables are skipped. */
+	fmt = "$remote_addr [$time_local] \"$request\" $status $upstream_response_time $pipe "
+	      "\"$http_user_agent\"";
+	ck_assert_int_eq(parse(fmt, "10.0.0.1 [02/Nov/2026:10:00:00 +0000] \"GET / HTTP/1.1\" 200 "
+	                       "0.004, 0.002 p \"UA\"", &r), LOGFMT_OK);
+	ck_str(r.user_agent, "UA");
+	/* JSON-ish log_format with ${var} and escape=json output. */
+	fmt = "{\"t\":\"${time_iso8601}\",\"ip\":\"$remote_addr\",\"r\":\"$request\","
+	      "\"s\":$status,\"ua\":\"$http_user_agent\"}";
+	ck_assert_int_eq(parse(fmt, "{\"t\":\"2026-11-02T10:00:00+01:00\",\"ip\":\"10.0.0.1\","
+	                       "\"r\":\"GET /x HTTP/1.1\",\"s\":200,\"ua\":\"a \\\"b\\\"\"}", &r),
+	                 LOGFMT_OK);
+	ck_str(r.target, "/x");
+	ck_str(r.user_agent, "a \\\"b\\\"");
+}
+END_TEST
+
+START_TEST(test_format_errors)
+{
+	static const struct { const char *spec, *err; } cases[] = {
+		{"$remote_addr $status", "invalid log format '$remote_addr $status': it logs no time"},
+		{"%h %t %>s", "invalid log format '%h %t %>s': it logs no request method"},
+		{"%h %t %m %>s", "invalid log format '%h %t %m %>s': it logs no request target"},
+		{"%h %t \"%r\"", "invalid log format '%h %t \"%r\"': it logs no status"},
+		{"%h%l %t \"%r\" %>s",
+		 "invalid log format '%h%l %t \"%r\" %>s': no text between '%l' and the field before it"},
+		{"$remote_addr$status [$time_local] \"$request\"",
+		 "invalid log format '$remote_addr$status [$time_local] \"$request\"': "
+		 "no text between '$status' and the field before it"},
+		{"%h %{User-Agent", "invalid log format '%h %{User-Agent': '{' without '}'"},
+		{"%h %t \"%r\" %>s %", "invalid log format '%h %t \"%r\" %>s %': incomplete '%' directive"},
+		{"$uri$is_args [$time_local] $request_method $status",
+		 "invalid log format '$uri$is_args [$time_local] $request_method $status': "
+		 "'$is_args' must be followed by '$args'"},
+		{"combined2", "unknown log format 'combined2'"},
+		{"W3C", "unknown log format 'W3C'"},
+	};
+	char err[256];
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		err[0] = '\0';
+		ck_assert_msg(logfmt_new(cases[k].spec, err, sizeof err) == NULL, "accepted %s",
+		              cases[k].spec);
+		ck_assert_str_eq(err, cases[k].err);
+	}
+	logfmt *f = logfmt_new("%h %t \"%r\" %>s", err, sizeof err);
+	ck_assert_str_eq(logfmt_name(f), "apache LogFormat");
+	ck_assert_int_eq(logfmt_has_directives(f), 0);
+	logfmt_free(f);
+	f = logfmt_new("$remote_addr [$time_local] \"$request\" $status", err, sizeof err);
+	ck_assert_str_eq(logfmt_name(f), "nginx log_format");
+	logfmt_free(f);
+}
+END_TEST
+
+START_TEST(test_w3c)
+{
+	kr_record r;
+	char err[128];
+	/* IIS's default columns before any #Fields line. */
+	ck_assert_int_eq(parse("w3c", "2026-11-02 09:00:00 10.0.0.5 GET /verhuizen stap=1 443 - "
+	                       "192.0.2.44 Mozilla/5.0+(Windows+NT+10.0) https://www.x.nl/ 200 0 0 15",
+	                       &r), LOGFMT_OK);
+	ck_str(r.client, "192.0.2.44");
+	ck_str(r.method, "GET");
+	ck_str(r.target, "/verhuizen?stap=1");
+	ck_str(r.user_agent, "Mozilla/5.0 (Windows NT 10.0)");
+	ck_str(r.referer, "https://www.x.nl/");
+	ck_str(r.host, "");
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_int_eq(r.wall, W10 - 3600);       /* UTC: wall == instant */
+	ck_assert_int_eq(r.instant_us, I09);
+	ck_assert_int_eq(parse("w3c", "2026-11-02 09:00:00 10.0.0.5 POST /verhuizen - 443 - "
+	                       "192.0.2.44 UA - 302 0 0 15", &r), LOGFMT_OK);
+	ck_str(r.target, "/verhuizen");
+	ck_str(r.method, "POST");
+	ck_assert_int_eq(parse("w3c", "#Software: Microsoft Internet Information Services 10.0", &r),
+	                 LOGFMT_SKIP);
+	ck_assert_int_eq(parse("w3c", "#Fields: date time", &r), LOGFMT_SKIP);
+	static const char *bad[] = {
+		"2026-11-02 09:00:00 10.0.0.5 GET /v - 443 - 192.0.2.44 UA - 200 0 0",
+		"2026-11-02 09:00:00 10.0.0.5 GET /v - 443 - 192.0.2.44 UA - 200 0 0 15 x",
+		"2026-11-02 25:00:00 10.0.0.5 GET /v - 443 - 192.0.2.44 UA - 200 0 0 15",
+		"2026-02-30 09:00:00 10.0.0.5 GET /v - 443 - 192.0.2.44 UA - 200 0 0 15",
+		"2026-11-02 09:00:00 10.0.0.5 GET /v - 443 - 192.0.2.44 UA - 20 0 0 15",
+		"2026-11-02 09:00:00 10.0.0.5 GET /v - 443 -  192.0.2.44 UA - 200 0 0 15",
+	};
+	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
+		ck_assert_msg(parse("w3c", bad[k], &r) == LOGFMT_MALFORMED, "accepted: %s", bad[k]);
+
+	/* Detection builds the format from the first #Fields line. */
+	const char *buf =
+		"#Software: Microsoft Internet Information Services 10.0\r\n"
+		"#Version: 1.0\r\n"
+		"#Date: 2026-11-02 09:00:00\r\n"
+		"#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "
+		"cs(User-Agent) cs(Referer) cs-host sc-status sc-substatus sc-win32-status time-taken\r\n"
+		"2026-11-02 09:00:00 10.0.0.5 GET /a - 443 - 192.0.2.1 UA+1 - WWW.X.NL 200 0 0 1\r\n"
+		"2026-11-02 09:00:01 10.0.0.5 GET /b c=d 443 - 192.0.2.2 UA+2 - www.y.nl 404 0 0 1\r\n";
+	char why[160];
+	logfmt *f = logfmt_detect(buf, strlen(buf), why, sizeof why);
+	ck_assert_msg(f != NULL, "%s", why);
+	ck_assert_str_eq(logfmt_name(f), "w3c");
+	ck_assert_str_eq(why, "w3c: 6 of 6 lines");
+	ck_assert_int_eq(logfmt_has_directives(f), 1);
+	strcpy(line_buf, "2026-11-02 09:00:00 10.0.0.5 GET /a - 443 - 192.0.2.1 UA+1 - WWW.X.NL:443 "
+	       "200 0 0 1\r");
+	ck_assert_int_eq(logfmt_parse(f, line_buf, strlen(line_buf), &r), LOGFMT_OK);
+	ck_str(r.host, "www.x.nl");
+	ck_str(r.user_agent, "UA 1");
+	ck_str(r.target, "/a");
+
+	/* #Fields changes mid-file: a new format for the lines after it. */
+	const char *fl = "#Fields: date time c-ip cs-method cs-uri-stem cs-uri-query sc-status "
+	                 "cs(User-Agent) cs-host X-Forwarded-For\r";
+	logfmt *g = logfmt_directive(f, fl, strlen(fl), err, sizeof err);
+	ck_assert_msg(g != NULL, "%s", err);
+	ck_assert_str_eq(logfmt_name(g), "w3c");
+	strcpy(line_buf, "2026-11-02 10:30:00 192.0.2.9 POST /form x=1 302 Firefox www.z.nl "
+	       "203.0.113.4,+10.0.0.1");
+	ck_assert_int_eq(logfmt_parse(g, line_buf, strlen(line_buf), &r), LOGFMT_OK);
+	ck_str(r.client, "192.0.2.9");
+	ck_str(r.method, "POST");
+	ck_str(r.target, "/form?x=1");
+	ck_str(r.host, "www.z.nl");
+	ck_str(r.user_agent, "Firefox");
+	ck_str(r.xff, "203.0.113.4, 10.0.0.1");
+	ck_assert_int_eq(r.status, 302);
+	ck_assert_int_eq(r.wall, W10 + 1800);
+	/* The old columns do not fit the new format, nor the new ones the old. */
+	strcpy(line_buf, "2026-11-02 09:00:00 10.0.0.5 GET /a - 443 - 192.0.2.1 UA - www.x.nl 200 0 0 1");
+	ck_assert_int_eq(logfmt_parse(g, line_buf, strlen(line_buf), &r), LOGFMT_MALFORMED);
+	strcpy(line_buf, "2026-11-02 10:30:00 192.0.2.9 POST /form x=1 302 Firefox www.z.nl -");
+	ck_assert_int_eq(logfmt_parse(f, line_buf, strlen(line_buf), &r), LOGFMT_MALFORMED);
+	ck_assert_int_eq(logfmt_parse(g, line_buf, strlen(line_buf), &r), LOGFMT_OK);
+	ck_str(r.xff, "");
+	logfmt_free(g);
+
+	/* Other directives do not change the format; a bad #Fields is an error. */
+	strcpy(err, "x");
+	ck_assert_ptr_null(logfmt_directive(f, "#Date: 2026-11-03 00:00:00", 26, err, sizeof err));
+	ck_assert_str_eq(err, "");
+	ck_assert_ptr_null(logfmt_directive(f, "#Fields: time c-ip cs-method cs-uri-stem sc-status",
+	                                    50, err, sizeof err));
+	ck_assert_str_eq(err, "invalid #Fields line: no 'date' field");
+	ck_assert_ptr_null(logfmt_directive(f, "#Fields: date time cs-method sc-status", 38, err,
+	                                    sizeof err));
+	ck_assert_str_eq(err, "invalid #Fields line: no 'cs-uri-stem' field");
+	logfmt_free(f);
+
+	/* Formats without directives ignore them. */
+	f = logfmt_new("combined", err, sizeof err);
+	ck_assert_int_eq(logfmt_has_directives(f), 0);
+	strcpy(err, "x");
+	ck_assert_ptr_null(logfmt_directive(f, fl, strlen(fl), err, sizeof err));
+	ck_assert_str_eq(err, "");
+	logfmt_free(f);
+}
+END_TEST
+
+START_TEST(test_json_nginx)
+{
+	kr_record r;
+	/* escape=json: \" and \u escapes (é, and U+1F600 as a surrogate pair). */
+	const char *line = "{\"time_iso8601\":\"2026-11-02T10:00:00+01:00\",\"remote_addr\":\"192.0.2.9\","
+		"\"host\":\"WWW.D.NL\",\"request_method\":\"GET\",\"request_uri\":\"/zoek?q=\\\"pas\\\"\","
+		"\"status\":\"200\",\"http_user_agent\":\"Mozilla/5.0 \\\"q\\\" caf\\u00e9 \\ud83d\\ude00 "
+		"\\u20ac\\/\\\\\",\"http_referer\":\"\",\"http_x_forwarded_for\":\"203.0.113.1\"}";
+	ck_assert_int_eq(parse("json", line, &r), LOGFMT_OK);
+	ck_str(r.client, "192.0.2.9");
+	ck_str(r.host, "www.d.nl");
+	ck_str(r.method, "GET");
+	ck_str(r.target, "/zoek?q=\"pas\"");
+	ck_str(r.user_agent, "Mozilla/5.0 \"q\" caf\xc3\xa9 \xf0\x9f\x98\x80 \xe2\x82\xac/\\");
+	ck_str(r.referer, "");
+	ck_str(r.xff, "203.0.113.1");
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_int_eq(r.wall, W10);
+	ck_assert_int_eq(r.instant_us, I09);
+	/* Decoded in place, inside the line. */
+	ck_assert(r.user_agent.p > line_buf && r.user_agent.p + r.user_agent.n < line_buf + strlen(line));
+
+	/* Any key order, spaces, a number status, the request line, time_local,
+	 * unknown keys with nested values, a lone surrogate, nginx's \x22. */
+	ck_assert_int_eq(parse("json", " { \"bytes\" : 12, \"extra\": {\"a\": [1, \"}\", null]}, "
+	                       "\"status\" : 304 , \"request\": \"POST /form?a=1 HTTP/1.1\", "
+	                       "\"http_user_agent\": \"x\\ud800y \\x22z\\x22\", \"time_local\": "
+	                       "\"02/Nov/2026:10:00:00 +0100\", \"remote_addr\": \"::1\", \"ok\": true }",
+	                       &r), LOGFMT_OK);
+	ck_assert_int_eq(r.status, 304);
+	ck_str(r.method, "POST");
+	ck_str(r.target, "/form?a=1");
+	ck_str(r.user_agent, "x\xef\xbf\xbdy \"z\"");
+	ck_str(r.host, "");
+	ck_assert_int_eq(r.wall, W10);
+	ck_assert_int_eq(r.instant_us, I09);
+
+	/* msec (epoch float), @timestamp; uri + args joined. */
+	ck_assert_int_eq(parse("json", "{\"msec\":1793613600.5,\"remote_addr\":\"1.2.3.4\","
+	                       "\"request_method\":\"GET\",\"uri\":\"/a\",\"args\":\"b=1\","
+	                       "\"status\":200,\"http_user_agent\":\"UA\"}", &r), LOGFMT_OK);
+	ck_assert_int_eq(r.wall, W10);
+	ck_assert_int_eq(r.instant_us, I10 + 500000);
+	ck_str(r.target, "/a?b=1");
+	ck_str(r.user_agent, "UA");
+	ck_assert_int_eq(parse("json", "{\"@timestamp\":\"2026-11-02T10:00:00Z\",\"remote_addr\":\"1.2.3.4\","
+	                       "\"request_method\":\"GET\",\"uri\":\"/a\",\"args\":\"-\","
+	                       "\"status\":200}", &r), LOGFMT_OK);
+	ck_str(r.target, "/a");
+	ck_assert_int_eq(r.instant_us, I10);
+
+	static const char *bad[] = {
+		"{\"json\": true}",
+		"{\"time\":\"2026-11-02T10:00:00Z\",\"request\":\"GET / HTTP/1.1\"}",
+		"{\"time\":\"2026-11-02T10:00:00Z\",\"request\":\"GET / HTTP/1.1\",\"status\":\"2000\"}",
+		"{\"time\":\"2026-11-02T10:00:00Z\",\"request\":\"GET / HTTP/1.1\",\"status\":200} x",
+		"{\"time\":\"2026-11-02T10:00:00Z\",\"request\":\"GET / HTTP/1.1\",\"status\":200",
+		"{\"time\":\"2026-11-02T10:00:00Z\",\"request\":\"G\\q\",\"status\":200}",
+		"{\"time\":\"2026-11-02T10:00:00Z\",\"request\":\"-\",\"status\":200}",
+		"{\"time\":\"yesterday\",\"request\":\"GET / HTTP/1.1\",\"status\":200}",
+		"{\"request\":\"GET / HTTP/1.1\",\"status\":200}",
+		"{\"time\":\"2026-11-02T10:00:00Z\" \"request\":\"GET / HTTP/1.1\",\"status\":200}",
+		"[1, 2]",
+		"{\"time\":\"2026-11-02T10:00:00Z\",\"request\":\"GET / HTTP/1.1\",\"status\":200,}",
+		"{\"time\":\"2026-11-02T10:00:00Z\",\"request\":\"GET / HTTP/1.1\",\"status\":200,\"http_user_agent\":\"\\u12\"}",
+	};
+	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
+		ck_assert_msg(parse("json", bad[k], &r) == LOGFMT_MALFORMED, "accepted: %s", bad[k]);
+	ck_assert_int_eq(parse("json", "  \r", &r), LOGFMT_SKIP);
+}
+END_TEST
+
+START_TEST(test_json_caddy_traefik)
+{
+	kr_record r;
+	ck_assert_int_eq(parse("json", "{\"level\":\"info\",\"ts\":1793613600.5,\"logger\":\"http.log.access\","
+	                       "\"msg\":\"handled request\",\"request\":{\"remote_ip\":\"192.0.2.20\","
+	                       "\"remote_port\":\"41342\",\"client_ip\":\"192.0.2.21\",\"proto\":\"HTTP/2.0\","
+	                       "\"method\":\"GET\",\"host\":\"Www.E.nl\",\"uri\":\"/paspoort?x=1\","
+	                       "\"headers\":{\"Accept\":[\"*/*\"],\"User-Agent\":[\"Mozilla/5.0 (Caddy)\","
+	                       "\"second\"],\"X-Forwarded-For\":[\"198.51.100.3\"]},\"tls\":{\"resumed\":false}},"
+	                       "\"bytes_read\":0,\"user_id\":\"\",\"duration\":0.0009,\"size\":10900,"
+	                       "\"status\":200,\"resp_headers\":{\"Server\":[\"Caddy\"]}}", &r), LOGFMT_OK);
+	ck_str(r.client, "192.0.2.20");
+	ck_str(r.host, "www.e.nl");
+	ck_str(r.method, "GET");
+	ck_str(r.target, "/paspoort?x=1");
+	ck_str(r.user_agent, "Mozilla/5.0 (Caddy)");
+	ck_str(r.xff, "198.51.100.3");
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_int_eq(r.wall, W10);
+	ck_assert_int_eq(r.instant_us, I10 + 500000);
+	/* A non-access Caddy line is malformed. */
+	ck_assert_int_eq(parse("json", "{\"level\":\"info\",\"ts\":1793613600.5,\"msg\":\"serving\"}", &r),
+	                 LOGFMT_MALFORMED);
+
+	/* Traefik's JSON access log: StartLocal keeps the local wall clock. */
+	ck_assert_int_eq(parse("json", "{\"ClientAddr\":\"192.0.2.30:5555\",\"ClientHost\":\"192.0.2.30\","
+	                       "\"DownstreamStatus\":200,\"OriginStatus\":502,\"RequestHost\":\"www.f.nl\","
+	                       "\"RequestMethod\":\"POST\",\"RequestPath\":\"/form?s=2\","
+	                       "\"StartLocal\":\"2026-11-02T10:00:00.123+01:00\","
+	                       "\"StartUTC\":\"2026-11-02T09:00:00.123Z\",\"request_User-Agent\":\"Mozilla\","
+	                       "\"level\":\"info\",\"time\":\"2026-11-02T10:00:01+01:00\"}", &r), LOGFMT_OK);
+	ck_str(r.client, "192.0.2.30");
+	ck_str(r.host, "www.f.nl");
+	ck_str(r.method, "POST");
+	ck_str(r.target, "/form?s=2");
+	ck_str(r.user_agent, "Mozilla");
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_int_eq(r.wall, W10);
+	ck_assert_int_eq(r.instant_us, I09 + 123000);
+}
+END_TEST
+
+START_TEST(test_detect_more)
+{
+	static char buf[1 << 14];
+	size_t n = 0;
+	const char *traefik = "10.0.0.1 - - [17/May/2015:10:05:03 +0000] \"GET / HTTP/1.1\" 200 5 "
+	                      "\"-\" \"UA\" 7 \"r@docker\" \"http://10.0.0.2:80\" 3ms";
+	add(buf, &n, traefik, 3);
+	detect(buf, n, "traefik", "traefik: 3 of 3 lines");
+	/* Mostly plain combined: combined wins. */
+	add(buf, &n, L_COMBINED, 5);
+	detect(buf, n, "combined", "combined: 8 of 8 lines");
+
+	n = 0;
+	add(buf, &n, "{\"time\":\"2026-11-02T10:00:00Z\",\"remote_addr\":\"1.2.3.4\","
+	    "\"request\":\"GET / HTTP/1.1\",\"status\":200,\"http_user_agent\":\"UA\"}", 2);
+	detect(buf, n, "json", "json: 2 of 2 lines");
+	n = 0;
+	add(buf, &n, "{\"level\":\"info\",\"ts\":1793613600.5,\"request\":{\"remote_ip\":\"1.2.3.4\","
+	    "\"method\":\"GET\",\"host\":\"h\",\"uri\":\"/\"},\"status\":200}", 3);
+	detect(buf, n, "json", "json: 3 of 3 lines");
+
+	/* W3C directives without a #Fields line are not enough. */
+	n = 0;
+	add(buf, &n, "#Software: Microsoft Internet Information Services 10.0", 1);
+	add(buf, &n, "#Version: 1.0", 1);
+	add(buf, &n, "2026-11-02 09:00:00 GET /a 200", 1);
+	detect(buf, n, NULL, "no known format fits any of the first 3 lines");
+	/* With a #Fields line, directives count. */
+	n = 0;
+	add(buf, &n, "#Version: 1.0", 1);
+	add(buf, &n, "#Fields: date time cs-method cs-uri-stem sc-status", 1);
+	add(buf, &n, "2026-11-02 09:00:00 GET /a 200", 1);
+	add(buf, &n, "garbage", 2);
+	detect(buf, n, "w3c", "w3c: 3 of 5 lines");
+	/* #Fields changing within the detection lines. */
+	n = 0;
+	add(buf, &n, "#Fields: date time cs-method cs-uri-stem sc-status", 1);
+	add(buf, &n, "2026-11-02 09:00:00 GET /a 200", 1);
+	add(buf, &n, "#Fields: date time c-ip cs-method cs-uri-stem sc-status", 1);
+	add(buf, &n, "2026-11-02 09:00:00 1.2.3.4 GET /a 200", 2);
+	detect(buf, n, "w3c", "w3c: 5 of 5 lines");
+}
+END_TEST
+
 Suite *logfmt_suite(void)
 {
 	Suite *s = suite_create("logfmt");
@@ -467,6 +1011,14 @@ Suite *logfmt_suite(void)
 	tcase_add_test(tc, test_new);
 	tcase_add_test(tc, test_detect);
 	tcase_add_test(tc, test_corpus);
+	tcase_add_test(tc, test_traefik);
+	tcase_add_test(tc, test_apache_format);
+	tcase_add_test(tc, test_nginx_format);
+	tcase_add_test(tc, test_format_errors);
+	tcase_add_test(tc, test_w3c);
+	tcase_add_test(tc, test_json_nginx);
+	tcase_add_test(tc, test_json_caddy_traefik);
+	tcase_add_test(tc, test_detect_more);
 	suite_add_tcase(s, tc);
 	return s;
 }
