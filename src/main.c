@@ -24,6 +24,8 @@
 
 static const cmd_entry commands[] = {
 	{ "analyze", cmd_analyze, "klantreis analyze " ANALYZE_OPTS " [log ...]" },
+	{ "compare", cmd_compare, "klantreis compare --at time | --before range --after range\n"
+	  "                 [--alpha p] [analyze-option ...] [log ...]" },
 	{ "catalog", cmd_catalog, "klantreis catalog" },
 	{ "check", cmd_check, "klantreis check [-qv] -c file [--gemeente name]" },
 };

@@ -1,0 +1,238 @@
+/*
+ * cmd_compare.c - `klantreis compare`: did a change help? The funnel of
+ * every gemeente and product before and after a moment (--at) or over two
+ * ranges (--before, --after), with the two-proportion z-test
+ * (measurement.md, section 9).
+ *
+ * Flow as in analyze: options -> catalogue and matcher -> one scan with
+ * two sides (the pipeline offers each record to every side whose range
+ * holds it) -> one report table per side -> compare rows -> report. The
+ * funnel is sequential unless --funnel is given. Nothing is written to
+ * stdout before the scan finished.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "compare.h"
+#include "ktime.h"
+#include "msg.h"
+#include "run.h"
+
+enum { OPT_AT = OPT_CMD_BASE, OPT_BEFORE, OPT_AFTER, OPT_ALPHA };
+
+/* Parses "A..B" (either end may be left out: open) with the --since
+ * syntax. Returns 0, or -1 (message given). */
+static int parse_range(const char *opt, const char *arg, scan_range *r)
+{
+	const char *dots = strstr(arg, "..");
+	char a[64];
+	if (!dots || (size_t)(dots - arg) >= sizeof a)
+		goto bad;
+	memcpy(a, arg, (size_t)(dots - arg));
+	a[dots - arg] = '\0';
+	r->from = INT64_MIN;
+	r->to = INT64_MAX;
+	if (a[0] && ktime_parse_bound(a, &r->from) < 0)
+		goto bad;
+	if (dots[2] && ktime_parse_bound(dots + 2, &r->to) < 0)
+		goto bad;
+	if (r->from >= r->to) {
+		msg_error("invalid %s '%s': empty range, the start is not before the end", opt, arg);
+		return -1;
+	}
+	return 0;
+bad:
+	msg_error("invalid %s '%s': expected FROM..TO with times like 2026-11-01, "
+	          "2026-11-01T12:00, today, yesterday or -Nd (either may be left out)", opt, arg);
+	return -1;
+}
+
+static int parse_alpha(const char *arg, double *alpha)
+{
+	char *end;
+	double a = strtod(arg, &end);
+	if (end == arg || *end || !(a > 0.0 && a <= 1.0)) {
+		msg_error("invalid --alpha '%s': expected a number above 0 and at most 1", arg);
+		return -1;
+	}
+	*alpha = a;
+	return 0;
+}
+
+/* The side [from, to) cut to [since, until). */
+static scan_range clip(scan_range r, const run_opts *o)
+{
+	if (r.from < o->since)
+		r.from = o->since;
+	if (r.to > o->until)
+		r.to = o->until;
+	return r;
+}
+
+static int usage_error(const char *text)
+{
+	msg_error("%s", text);
+	return cmd_usage("compare");
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		RUN_LONGOPTS,
+		{ "at", required_argument, NULL, OPT_AT },
+		{ "before", required_argument, NULL, OPT_BEFORE },
+		{ "after", required_argument, NULL, OPT_AFTER },
+		{ "alpha", required_argument, NULL, OPT_ALPHA },
+		{ NULL, 0, NULL, 0 }
+	};
+	run_opts o;
+	catalog *cat = NULL;
+	matcher *m = NULL;
+	scan_result res;
+	report_table side_t[2];
+	compare_table ct;
+	run_out out;
+	int c, rc, have_at = 0, have_before = 0, have_after = 0;
+	int64_t at = 0;
+	scan_range given[2] = { { INT64_MIN, INT64_MAX }, { INT64_MIN, INT64_MAX } };
+	double alpha = 0.05;
+
+	memset(&res, 0, sizeof res);
+	memset(side_t, 0, sizeof side_t);
+	memset(&ct, 0, sizeof ct);
+	run_opts_init(&o);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, RUN_SHORTOPTS, longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_HELP:
+			cmd_usage("compare");
+			return 0;
+		case OPT_AT:
+			if (ktime_parse_bound(optarg, &at) < 0) {
+				msg_error("invalid --at '%s': expected YYYY-MM-DD, "
+				          "YYYY-MM-DDTHH:MM[:SS], today, yesterday or -Nd", optarg);
+				return cmd_usage("compare");
+			}
+			have_at = 1;
+			continue;
+		case OPT_BEFORE:
+		case OPT_AFTER:
+			if (parse_range(c == OPT_BEFORE ? "--before" : "--after", optarg,
+			                &given[c == OPT_AFTER]) < 0)
+				return cmd_usage("compare");
+			if (c == OPT_BEFORE)
+				have_before = 1;
+			else
+				have_after = 1;
+			continue;
+		case OPT_ALPHA:
+			if (parse_alpha(optarg, &alpha) < 0)
+				return cmd_usage("compare");
+			continue;
+		}
+		int h = run_parse_option(&o, c, optarg);
+		if (h < 0)
+			return cmd_usage("compare");
+		if (h == 0) {
+			if (c == '?' && optopt)
+				msg_error("unknown option '-%c'", optopt);
+			else
+				msg_error("unknown or incomplete option '%s'", argv[optind - 1]);
+			return cmd_usage("compare");
+		}
+	}
+	if (!o.funnel_set)
+		o.sequential = 1;
+	if (o.sequential && o.count_hits)
+		return usage_error("'--count hits' cannot be combined with '--funnel sequential' "
+		                   "(compare's default; use --funnel open)");
+	if (have_at && (have_before || have_after))
+		return usage_error("'--at' cannot be combined with '--before' and '--after'");
+	if (!have_at && !(have_before && have_after))
+		return usage_error("compare needs '--at TIME', or '--before A..B' and '--after C..D'");
+	if (o.since >= o.until)
+		return usage_error("empty time range: --since is not before --until");
+	if (o.by != KTIME_BY_NONE)
+		return usage_error("'--by' does not apply to compare: give the periods with "
+		                   "'--before' and '--after'");
+	if (o.details)
+		return usage_error("'--details' does not apply to compare");
+	if (o.append)
+		return usage_error("'--append' does not apply to compare");
+	if (o.format == REPORT_JSON || o.format == REPORT_HTML)
+		return usage_error("compare writes '--format table' or '--format csv'");
+
+	scan_range side[2];
+	if (have_at) {
+		given[0].to = at;
+		given[1].from = at;
+	}
+	side[0] = clip(given[0], &o);
+	side[1] = clip(given[1], &o);
+	static const char *const side_names[2] = { "before", "after" };
+	for (int s = 0; s < 2; s++)
+		if (side[s].from >= side[s].to)
+			msg_warn("the %s side holds no time within --since/--until; its figures are 0",
+			         side_names[s]);
+	if (side[0].from < side[1].to && side[1].from < side[0].to &&
+	    side[0].from < side[0].to && side[1].from < side[1].to)
+		msg_warn("the before and after ranges overlap: records in both count on both "
+		         "sides, and the z-test assumes they do not");
+
+	rc = run_setup(&o, &cat, &m);
+	if (rc != RUN_OK)
+		return rc;
+
+	double t0 = run_now();
+	rc = run_scan(&o, m, argv + optind, argc - optind, 2, side, &res);
+	if (rc < 0) {
+		rc = RUN_INPUT;
+		goto out;
+	}
+	for (int s = 0; s < 2; s++) {
+		if (run_table_res(&o, cat, m, &res, s, &side_t[s]) < 0) {
+			rc = RUN_INPUT;
+			goto out;
+		}
+	}
+	if (compare_build(&side_t[0], &side_t[1], &ct) < 0) {
+		msg_error("cannot pair the before and after rows: %s", strerror(errno));
+		rc = RUN_INPUT;
+		goto out;
+	}
+	ct.alpha = alpha;
+	ct.min_cell = o.min_cell;
+	ct.count_hits = o.count_hits;
+	ct.sequential = o.sequential;
+	for (int s = 0; s < 2; s++) {
+		ct.from[s] = side[s].from;
+		ct.to[s] = side[s].to;
+	}
+	ct.csv_sep = side_t[0].csv_sep;
+	ct.decimal_comma = o.decimal_comma;
+	ct.bom = o.bom;
+	ct.color = side_t[0].color;
+	run_summary(&res, m, run_now() - t0);
+
+	if (run_out_open(&out, o.output) < 0) {
+		rc = RUN_INPUT;
+		goto out;
+	}
+	int w = compare_write(&ct, run_format(&o), out.fp);
+	if (run_out_close(&out, w == 0) < 0 && rc == RUN_OK)
+		rc = RUN_INPUT;
+out:
+	free(ct.rows);
+	free(side_t[0].rows);
+	free(side_t[1].rows);
+	scan_result_free(&res);
+	match_free(m);
+	catalog_free(cat);
+	return rc;
+}

@@ -1,0 +1,337 @@
+/*
+ * compare.c - the before/after report of `klantreis compare` (compare.h,
+ * measurement.md section 9).
+ *
+ * compare_figures_of is the one place where a row's published values are
+ * decided (--min-cell suppression, empty cells, the z-test); the CSV and
+ * the table writer only format them. CSV: the exact header of section 9,
+ * "\n" line ends, numbers as printf("%.4f") of the doubles (a decrease
+ * prints "-0.0500"), fields quoted only when they hold the separator, '"',
+ * CR or LF, text cells that a spreadsheet would run as a formula prefixed
+ * with "'", as in the analyze CSV (report_cells.c). TABLE: padded columns
+ * (widths in UTF-8 code points), conversions as percentages and the change
+ * in percentage points, "-" for empty cells; ANSI colour only with
+ * t->color (bold title; a significant rise green, a fall red).
+ *
+ * Nothing is printed but to the given stream; errors are returned.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare.h"
+#include "ktime.h"
+#include "stats.h"
+
+static int64_t shown(const compare_table *t, int64_t v)
+{
+	return t->min_cell > 1 && v >= 1 && v < t->min_cell ? -1 : v;
+}
+
+void compare_figures_of(const compare_table *t, const compare_row *r, compare_figures *f)
+{
+	int hidden = 0;
+	memset(f, 0, sizeof *f);
+	for (int s = 0; s < 2; s++) {
+		f->info[s] = shown(t, r->info[s]);
+		f->done[s] = shown(t, r->done[s]);
+		if (f->info[s] < 0 || f->done[s] < 0) {
+			hidden = 1;
+			continue;
+		}
+		if (f->info[s] > 0) {
+			f->has_conv[s] = 1;
+			f->conv[s] = (double)f->done[s] / (double)f->info[s];
+		}
+	}
+	if (f->has_conv[0] && f->has_conv[1]) {
+		f->has_change = 1;
+		f->change = f->conv[1] - f->conv[0];
+	}
+	if (!hidden && stats_ztest(r->done[0], r->info[0], r->done[1], r->info[1], &f->p)) {
+		f->has_p = 1;
+		f->significant = f->p < t->alpha;
+	}
+}
+
+int compare_build(const report_table *before, const report_table *after, compare_table *t)
+{
+	t->rows = NULL;
+	t->nrows = 0;
+	if (before->nrows != after->nrows) {
+		errno = EINVAL;
+		return -1;
+	}
+	t->rows = calloc(before->nrows + 1, sizeof *t->rows);
+	if (!t->rows) {
+		errno = ENOMEM;
+		return -1;
+	}
+	for (size_t i = 0; i < before->nrows; i++) {
+		const report_row *b = &before->rows[i], *a = &after->rows[i];
+		if (b->gemeente != a->gemeente || b->product != a->product) {
+			free(t->rows);
+			t->rows = NULL;
+			errno = EINVAL;
+			return -1;
+		}
+		compare_row *r = &t->rows[i];
+		r->gemeente = b->gemeente;
+		r->product = b->product;
+		r->info[COMPARE_BEFORE] = b->n[0];
+		r->done[COMPARE_BEFORE] = b->n[2];
+		r->info[COMPARE_AFTER] = a->n[0];
+		r->done[COMPARE_AFTER] = a->n[2];
+	}
+	t->nrows = before->nrows;
+	return 0;
+}
+
+/* Result of a run of writes: -1 with errno set when fp has failed. */
+static int finish(FILE *fp)
+{
+	int saved = errno;
+	if (fflush(fp) != 0)
+		return -1;
+	if (ferror(fp)) {
+		errno = saved ? saved : EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- CSV ---- */
+
+/* One field after a separator (none when first): quoted when it holds
+ * sep, '"', CR or LF; a text cell that a spreadsheet would take for a
+ * formula gets a leading "'"; a number cell gets a decimal comma on
+ * request. The same rules as the analyze CSV (report_cells.c). */
+static void put_field(FILE *fp, const compare_table *t, const char *s, int text, int first)
+{
+	char sep = t->csv_sep ? t->csv_sep : ',';
+	int formula = text && s[0] && strchr("=+-@\t\r", s[0]);
+	int comma = !text && t->decimal_comma;
+	int quote = formula && sep == '\'';
+	for (const char *q = s; *q && !quote; q++) {
+		char ch = comma && *q == '.' ? ',' : *q;
+		quote = ch == sep || ch == '"' || ch == '\r' || ch == '\n';
+	}
+	if (!first)
+		putc(sep, fp);
+	if (quote)
+		putc('"', fp);
+	if (formula)
+		putc('\'', fp);
+	for (const char *q = s; *q; q++) {
+		char ch = comma && *q == '.' ? ',' : *q;
+		if (ch == '"')
+			putc('"', fp);
+		putc(ch, fp);
+	}
+	if (quote)
+		putc('"', fp);
+}
+
+static void put_count(FILE *fp, const compare_table *t, int64_t v)
+{
+	char buf[32] = "";
+	if (v >= 0)
+		snprintf(buf, sizeof buf, "%" PRId64, v);
+	put_field(fp, t, buf, 0, 0);
+}
+
+static void put_dec4(FILE *fp, const compare_table *t, int has, double v)
+{
+	char buf[64] = "";
+	if (has)
+		snprintf(buf, sizeof buf, "%.4f", v);
+	put_field(fp, t, buf, 0, 0);
+}
+
+static const char *const csv_header[] = {
+	"gemeente", "product", "info_before", "done_before", "conversion_before",
+	"info_after", "done_after", "conversion_after", "change", "p_value", "significant",
+};
+
+static int write_csv(const compare_table *t, FILE *fp)
+{
+	if (t->bom)
+		fputs("\xEF\xBB\xBF", fp);
+	for (size_t k = 0; k < sizeof csv_header / sizeof csv_header[0]; k++)
+		put_field(fp, t, csv_header[k], 0, k == 0);
+	putc('\n', fp);
+	for (size_t i = 0; i < t->nrows && !ferror(fp); i++) {
+		const compare_row *r = &t->rows[i];
+		compare_figures f;
+		compare_figures_of(t, r, &f);
+		put_field(fp, t, r->gemeente ? r->gemeente : "", 1, 1);
+		put_field(fp, t, r->product ? r->product : "", 1, 0);
+		for (int s = 0; s < 2; s++) {
+			put_count(fp, t, f.info[s]);
+			put_count(fp, t, f.done[s]);
+			put_dec4(fp, t, f.has_conv[s], f.conv[s]);
+		}
+		put_dec4(fp, t, f.has_change, f.change);
+		put_dec4(fp, t, f.has_p, f.p);
+		put_field(fp, t, !f.has_p ? "" : f.significant ? "yes" : "no", 0, 0);
+		putc('\n', fp);
+	}
+	return finish(fp);
+}
+
+/* ---- TABLE ---- */
+
+enum {
+	C_GEMEENTE, C_PRODUCT, C_INFO_B, C_DONE_B, C_CONV_B, C_INFO_A, C_DONE_A,
+	C_CONV_A, C_CHANGE, C_P, C_SIGNIFICANT, NC
+};
+
+static const char *const titles[NC] = {
+	"gemeente", "product", "info before", "done before", "conv before",
+	"info after", "done after", "conv after", "change", "p", "significant",
+};
+
+#define CELL_MAX 64
+
+static size_t utf8_width(const char *s)
+{
+	size_t w = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		w += (*p & 0xC0) != 0x80;
+	return w;
+}
+
+/* The cells of row r into s[] (buf holds those that are formatted). */
+static void table_cells(const compare_table *t, const compare_row *r,
+                        char buf[NC][CELL_MAX], const char *s[NC], compare_figures *f)
+{
+	compare_figures_of(t, r, f);
+	s[C_GEMEENTE] = r->gemeente ? r->gemeente : "-";
+	s[C_PRODUCT] = r->product ? r->product : "-";
+	for (int side = 0; side < 2; side++) {
+		int c = side ? C_INFO_A : C_INFO_B;
+		int64_t v[2] = { f->info[side], f->done[side] };
+		for (int k = 0; k < 2; k++) {
+			s[c + k] = "-";
+			if (v[k] >= 0) {
+				snprintf(buf[c + k], CELL_MAX, "%" PRId64, v[k]);
+				s[c + k] = buf[c + k];
+			}
+		}
+		s[c + 2] = "-";
+		if (f->has_conv[side]) {
+			snprintf(buf[c + 2], CELL_MAX, "%.1f%%", 100.0 * f->conv[side]);
+			s[c + 2] = buf[c + 2];
+		}
+	}
+	s[C_CHANGE] = "-";
+	if (f->has_change) {
+		snprintf(buf[C_CHANGE], CELL_MAX, f->change == 0.0 ? "%.1f pp" : "%+.1f pp",
+		         100.0 * f->change);
+		s[C_CHANGE] = buf[C_CHANGE];
+	}
+	s[C_P] = "-";
+	s[C_SIGNIFICANT] = "-";
+	if (f->has_p) {
+		snprintf(buf[C_P], CELL_MAX, "%.4f", f->p);
+		s[C_P] = buf[C_P];
+		s[C_SIGNIFICANT] = f->significant ? "yes" : "no";
+	}
+}
+
+static void put_spaces(FILE *fp, size_t n)
+{
+	while (n--)
+		putc(' ', fp);
+}
+
+/* One line of cells padded to w; text columns left-aligned. colour (or
+ * NULL) wraps the last cell. */
+static void table_line(FILE *fp, const char *const *s, const size_t *w, const char *colour)
+{
+	for (int c = 0; c < NC; c++) {
+		size_t len = utf8_width(s[c]);
+		size_t pad = w[c] > len ? w[c] - len : 0;
+		if (c > 0)
+			fputs("  ", fp);
+		if (c <= C_PRODUCT) {
+			fputs(s[c], fp);
+			put_spaces(fp, pad);
+		} else if (c == C_SIGNIFICANT) {
+			/* last column: left-aligned under its title, no trailing blanks */
+			fprintf(fp, "%s%s%s", colour ? colour : "", s[c], colour ? "\033[0m" : "");
+		} else {
+			put_spaces(fp, pad);
+			fputs(s[c], fp);
+		}
+	}
+}
+
+/* "A..B" as the options take it; an open end is left out. */
+static char *range_label(int64_t from, int64_t to, char *buf, size_t n)
+{
+	char a[32] = "", b[32] = "";
+	if (from != INT64_MIN)
+		ktime_format_bound(from, a, sizeof a);
+	if (to != INT64_MAX)
+		ktime_format_bound(to, b, sizeof b);
+	snprintf(buf, n, "%s..%s", a, b);
+	return buf;
+}
+
+static int write_table(const compare_table *t, FILE *fp)
+{
+	size_t w[NC];
+	char buf[NC][CELL_MAX], rb[2][80];
+	const char *s[NC];
+	compare_figures f;
+
+	for (int c = 0; c < NC; c++)
+		w[c] = utf8_width(titles[c]);
+	for (size_t i = 0; i < t->nrows; i++) {
+		table_cells(t, &t->rows[i], buf, s, &f);
+		for (int c = 0; c < NC; c++) {
+			size_t len = utf8_width(s[c]);
+			if (len > w[c])
+				w[c] = len;
+		}
+	}
+	fprintf(fp, "%sBefore and after per gemeente and product (%s, %s funnel)%s\n",
+		t->color ? "\033[1m" : "", t->count_hits ? "hits" : "visitors",
+		t->sequential ? "sequential" : "open", t->color ? "\033[0m" : "");
+	fprintf(fp, "before %s, after %s; significant when p < %g\n\n",
+		range_label(t->from[0], t->to[0], rb[0], sizeof rb[0]),
+		range_label(t->from[1], t->to[1], rb[1], sizeof rb[1]), t->alpha);
+	table_line(fp, titles, w, NULL);
+	putc('\n', fp);
+	for (int c = 0; c < NC; c++) {
+		if (c > 0)
+			fputs("  ", fp);
+		for (size_t k = 0; k < w[c]; k++)
+			putc('-', fp);
+	}
+	putc('\n', fp);
+	for (size_t i = 0; i < t->nrows && !ferror(fp); i++) {
+		table_cells(t, &t->rows[i], buf, s, &f);
+		const char *colour = NULL;
+		if (t->color && f.has_p && f.significant && f.has_change && f.change != 0.0)
+			colour = f.change > 0 ? "\033[32m" : "\033[31m";
+		table_line(fp, s, w, colour);
+		putc('\n', fp);
+	}
+	return finish(fp);
+}
+
+int compare_write(const compare_table *t, enum report_format fmt, FILE *fp)
+{
+	switch (fmt) {
+	case REPORT_CSV:
+		return write_csv(t, fp);
+	case REPORT_TABLE:
+		return write_table(t, fp);
+	default:
+		errno = EINVAL;
+		return -1;
+	}
+}
