@@ -153,6 +153,16 @@ int run_out_open(run_out *out, const char *path);
  * file is removed. Returns 0, or -1 (message given). */
 int run_out_close(run_out *out, int ok);
 
+/* --append: appends the CSV report of t (report_write, so with the
+ * --csv-sep/--decimal-comma variants) to the history file path. A new or
+ * empty file gets the BOM (with --bom) and header first; an existing file
+ * must start with the same header (a BOM or a CR before its newline are
+ * ignored) and end with a newline, else nothing is written. The file is
+ * locked (flock) while appending and cut back to its old size when a
+ * write fails, so it never holds a partial row. Returns 0, or -1 (message
+ * given). */
+int run_append(const report_table *t, const char *path);
+
 /* The report format to use: o->format, or table on a terminal. */
 enum report_format run_format(const run_opts *o);
 

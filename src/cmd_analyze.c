@@ -7,9 +7,11 @@
  * never leaves half a report.
  */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "bench.h"
 #include "cmd.h"
@@ -58,6 +60,11 @@ int cmd_analyze(int argc, char **argv)
 		msg_error("empty time range: --since is not before --until");
 		return cmd_usage("analyze");
 	}
+	if (o.append && !o.output && o.format >= 0 && o.format != REPORT_CSV) {
+		msg_error("'--format' other than csv needs -o with '--append' "
+		          "(the history file is CSV)");
+		return cmd_usage("analyze");
+	}
 
 	rc = run_setup(&o, &cat, &m);
 	if (rc != RUN_OK)
@@ -83,6 +90,24 @@ int cmd_analyze(int argc, char **argv)
 		goto out;
 	}
 	t.meta = &meta.m;
+	if (o.highlight) {
+		size_t i = 0;
+		while (i < t.nrows && strcasecmp(t.rows[i].gemeente, o.highlight) != 0)
+			i++;
+		if (i == t.nrows)
+			msg_warn("gemeente '%s' of --highlight is not in the report", o.highlight);
+	}
+	if (o.since != INT64_MIN)
+		meta.m.since = &o.since;
+	if (o.until != INT64_MAX)
+		meta.m.until = &o.until;
+	if (o.append) {
+		/* the CSV rows to the history file; the report only with -o */
+		if (run_append(&t, o.append) < 0 && rc == RUN_OK)
+			rc = RUN_INPUT;
+		if (!o.output)
+			goto out;
+	}
 	if (run_out_open(&out, o.output) < 0) {
 		rc = RUN_INPUT;
 		goto out;

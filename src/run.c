@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -120,7 +121,8 @@ int run_parse_option(run_opts *o, int c, const char *arg)
 	case OPT_UNTIL:
 		if (ktime_parse_bound(arg, &v) < 0)
 			return bad(c == OPT_SINCE ? "--since" : "--until", arg,
-			           "expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]");
+			           "expected YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS], today, "
+			           "yesterday or -Nd");
 		if (c == OPT_SINCE)
 			o->since = v;
 		else
@@ -330,7 +332,8 @@ static int table(const run_opts *o, const catalog *cat, const matcher *m,
 	t->bom = o->bom;
 	t->lang = o->lang ? o->lang : "nl";
 	t->highlight = o->highlight;
-	t->color = !o->output && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	const char *no_color = getenv("NO_COLOR");   /* no-color.org: set and not empty */
+	t->color = !o->output && isatty(STDOUT_FILENO) && !(no_color && *no_color);
 	if (!cells && ncells)
 		goto out;
 	int ngem = match_ngemeenten(m);
@@ -546,6 +549,129 @@ int run_out_open(run_out *out, const char *path)
 		return -1;
 	}
 	return 0;
+}
+
+/* Writes all n bytes of p to fd. Returns 0, or -1 (errno set). */
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = EIO;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* The first line of the regular file fd (at most n - 1 bytes) into buf
+ * without BOM, CR and LF. Returns 0, or -1 when it has no complete first
+ * line within n - 1 bytes or cannot be read. */
+static int first_line(int fd, char *buf, size_t n)
+{
+	size_t len = 0;
+	while (len + 1 < n) {
+		ssize_t r = pread(fd, buf + len, n - 1 - len, (off_t)len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+	}
+	buf[len] = '\0';
+	char *nl = memchr(buf, '\n', len);
+	if (!nl)
+		return -1;
+	*nl = '\0';
+	if (nl > buf && nl[-1] == '\r')
+		nl[-1] = '\0';
+	if (memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+		memmove(buf, buf + 3, strlen(buf + 3) + 1);
+	return 0;
+}
+
+int run_append(const report_table *t, const char *path)
+{
+	char *csv = NULL, old[4096];
+	size_t len = 0;
+	int fd = -1, rc = -1;
+	struct stat st;
+
+	FILE *mem = open_memstream(&csv, &len);
+	if (!mem || report_write(t, REPORT_CSV, mem) < 0) {
+		msg_error("out of memory");
+		if (mem)
+			fclose(mem);
+		goto out;
+	}
+	if (fclose(mem) != 0) {
+		msg_error("out of memory");
+		goto out;
+	}
+	/* The header: after an optional BOM, up to and including its '\n'. */
+	size_t bom = len >= 3 && memcmp(csv, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+	char *nl = memchr(csv + bom, '\n', len - bom);
+	if (!nl) {
+		errno = EINVAL;
+		goto fail;
+	}
+	size_t hdr_end = (size_t)(nl - csv) + 1;
+
+	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		msg_error("cannot open '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	if (flock(fd, LOCK_EX) < 0 && errno != ENOLCK && errno != EINVAL && errno != EOPNOTSUPP)
+		goto fail;
+	if (fstat(fd, &st) < 0)
+		goto fail;
+	const char *data = csv;
+	size_t n = len;
+	if (S_ISREG(st.st_mode) && st.st_size > 0) {
+		char last;
+		size_t hlen = hdr_end - 1 - bom;
+		if (first_line(fd, old, sizeof old) < 0 || strlen(old) != hlen ||
+		    memcmp(old, csv + bom, hlen) != 0) {
+			msg_error("cannot append to '%s': its header differs from this report's; "
+			          "--by, --details, --csv-sep and the file must agree", path);
+			goto out;
+		}
+		if (pread(fd, &last, 1, st.st_size - 1) != 1)
+			goto fail;
+		if (last != '\n') {
+			msg_error("cannot append to '%s': its last line is incomplete", path);
+			goto out;
+		}
+		data = csv + hdr_end;
+		n = len - hdr_end;
+	}
+	if (write_all(fd, data, n) < 0) {
+		int saved = errno;
+		if (S_ISREG(st.st_mode) && ftruncate(fd, st.st_size) < 0)
+			msg_error("cannot cut '%s' back to %lld bytes: %s", path,
+			          (long long)st.st_size, strerror(errno));
+		errno = saved;
+		goto fail;
+	}
+	int c = close(fd);
+	fd = -1;
+	if (c < 0)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	msg_error("cannot append to '%s': %s", path, strerror(errno));
+out:
+	if (fd >= 0)
+		close(fd);
+	free(csv);
+	return rc;
 }
 
 int run_out_close(run_out *out, int ok)
