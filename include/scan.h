@@ -39,6 +39,8 @@ typedef struct {
 	int nsides;                /* 1 or 2 */
 	scan_range side[SCAN_MAX_SIDES];
 	visitor_key key;
+	int client_xff;            /* client = xff_client(trust, xff, connection) */
+	const struct xff_trust *trust; /* --trusted-proxies; may be NULL */
 } scan_opts;
 
 /* What happened to one input. Strings are owned by the scan_result. */
@@ -51,6 +53,7 @@ typedef struct {
 	int gzip;
 	int failed;                /* 1: could not be read to the end; 2: no format */
 	char error[400];           /* message when failed, without the file name */
+	char warning[256];         /* first invalid W3C "#Fields:" line, or "" */
 } scan_input;
 
 typedef struct {
@@ -80,6 +83,8 @@ typedef struct {
 	uint64_t *gem_qualified;
 	funnel *fun[SCAN_MAX_SIDES];/* merged funnels, one per side */
 	void **fmts_;              /* private: the inputs' formats */
+	void **xfmts_;             /* private: formats from W3C #Fields lines */
+	size_t nxfmts_;
 } scan_result;
 
 /* Runs the pipeline over paths[0..npaths) ("-" is standard input; no path

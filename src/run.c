@@ -20,6 +20,7 @@
 #include "logfmt.h"
 #include "msg.h"
 #include "run.h"
+#include "xff.h"
 
 void run_opts_init(run_opts *o)
 {
@@ -156,9 +157,18 @@ int run_parse_option(run_opts *o, int c, const char *arg)
 		else
 			return bad("--client-from", arg, "expected 'conn' or 'xff'");
 		return 1;
-	case OPT_TRUSTED_PROXIES:
+	case OPT_TRUSTED_PROXIES: {
+		/* validated here so a typo is a usage error before any log is read */
+		char e[200];
+		xff_trust *t = xff_trust_new(arg, e, sizeof e);
+		if (!t) {
+			msg_error("%s", e);
+			return -1;
+		}
+		xff_trust_free(t);
 		o->trusted_proxies = arg;
 		return 1;
+	}
 	case OPT_DETAILS:
 		o->details = 1;
 		return 1;
@@ -249,8 +259,21 @@ int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
 	for (int i = 0; i < nsides; i++)
 		so.side[i] = sides[i];
 	visitor_key_random(&so.key);
+	xff_trust *trust = NULL;
+	if (o->client_xff) {
+		trust = xff_trust_new(o->trusted_proxies, err, sizeof err);
+		if (!trust) {
+			msg_error("%s", err);
+			return -1;
+		}
+		so.client_xff = 1;
+		so.trust = trust;
+	} else if (o->trusted_proxies) {
+		msg_warn("'--trusted-proxies' has no effect without '--client-from xff'");
+	}
 
 	int rc = scan_run(&so, m, paths, npaths, res, err, sizeof err);
+	xff_trust_free(trust);
 	if (rc < 0) {
 		msg_error("%s", err);
 		return -1;
@@ -265,6 +288,8 @@ int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
 			          in->lines, in->error);
 		else if (in->failed == 2)
 			msg_error("'%s': %s", name, in->error);
+		if (in->warning[0])
+			msg_warn("'%s': %s", name, in->warning);
 		if (in->format && strcmp(in->format, "common") == 0 && !o->include_bots && in->lines)
 			msg_warn("'%s': the common format logs no user agent, so every request "
 			         "counts as a bot; use --include-bots to count them", name);

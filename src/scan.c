@@ -8,11 +8,18 @@
  * (up to MAX_LINE; a longer line is counted malformed and skipped).
  * Records point into the block and are done with before it is recycled.
  *
+ * W3C logs: a "#Fields:" line changes the format of the lines after it.
+ * The reader walks the lines of such inputs, splits a block after each
+ * "#Fields:" line and tags the part after it with the new format (kept in
+ * scan.xfmts until the result is freed). After an invalid "#Fields:" line
+ * the format is NULL: lines are malformed until the next valid one.
+ *
  * Line numbers: each worker notes (block sequence, lines in block); after
  * the run the notes are summed in sequence order, which turns the
  * (block, line-in-block) of malformed samples into line numbers per input.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -25,6 +32,7 @@
 #include "logfmt.h"
 #include "msg.h"
 #include "scan.h"
+#include "xff.h"
 
 #define BLOCK_SIZE (1u << 20)
 #define MAX_LINE ((size_t)64 << 20)
@@ -83,6 +91,8 @@ struct scan {
 	worker *w;
 	int nw;
 	uint64_t long_lines;       /* reader-side count of over-long lines */
+	logfmt **xfmts;            /* formats built from W3C "#Fields:" lines */
+	size_t nxfmts, capxfmts;
 	/* progress (reader thread only) */
 	uint64_t total_raw;        /* sum of the regular inputs' sizes, 0 unknown */
 	uint64_t done_raw;         /* raw bytes of finished inputs */
@@ -229,6 +239,16 @@ static void process_line(worker *w, const block *b, uint64_t lineno, char *p, si
 		return;
 	}
 	w->lines++;
+	if (!b->fmt) {
+		/* after an invalid W3C "#Fields:" line */
+		if (p[0] == '#')
+			w->skipped++;
+		else {
+			w->excluded[FILTER_MALFORMED]++;
+			add_sample(w, b, lineno, p, n);
+		}
+		return;
+	}
 	int rc = logfmt_parse(b->fmt, p, n, &rec);
 	if (rc == LOGFMT_SKIP) {
 		w->skipped++;
@@ -239,6 +259,8 @@ static void process_line(worker *w, const block *b, uint64_t lineno, char *p, si
 		add_sample(w, b, lineno, p, n);
 		return;
 	}
+	if (o->client_xff)
+		rec.client = xff_client(o->trust, rec.xff, rec.client);
 	int gem = match_gemeente(w->mctx, rec.host);
 	int reason = -1;
 	unsigned sides = 0;
@@ -374,6 +396,86 @@ static void progress(scan *s, const input *in)
 		msg_progress("%.1f MB, %.0f MB/s", (double)done / 1e6, rate / 1e6);
 }
 
+/* The reader's format state of one W3C input. */
+typedef struct {
+	const logfmt *dir;         /* last valid format: reads the directives */
+	const logfmt *cur;         /* format of the data lines; NULL after a bad #Fields */
+	uint64_t line;             /* physical lines walked so far */
+} w3c_state;
+
+/* Hands cur[0..len) (whole lines of input fi) to the workers. With a
+ * W3C format, splits the block after every "#Fields:" line so the lines
+ * after it are parsed with the format it declares. Returns 0, or -1 when
+ * out of memory (cur is then given back). */
+static int queue_lines(scan *s, block *cur, int fi, uint64_t *seq, const logfmt *fmt,
+                       w3c_state *w3, scan_input *si)
+{
+	cur->file = fi;
+	if (!w3) {
+		cur->seq = (*seq)++;
+		cur->fmt = fmt;
+		dispatch(s, cur);
+		return 0;
+	}
+	size_t off = 0;
+	while (off < cur->len) {
+		char *p = cur->buf + off;
+		char *nl = memchr(p, '\n', cur->len - off);
+		size_t n = nl ? (size_t)(nl - p) : cur->len - off;
+		size_t next = off + n + (nl ? 1 : 0);
+		w3->line++;
+		if (n > 0 && p[0] == '#') {
+			char e[160];
+			logfmt *nf = logfmt_directive(w3->dir, p, n, e, sizeof e);
+			if (!nf && e[0] && !si->warning[0])
+				snprintf(si->warning, sizeof si->warning,
+				         "line %" PRIu64 ": %s; lines are malformed until the next "
+				         "valid #Fields line", w3->line, e);
+			if (nf || e[0]) {
+				if (nf && s->nxfmts == s->capxfmts) {
+					size_t nc = s->capxfmts ? 2 * s->capxfmts : 8;
+					logfmt **x = realloc(s->xfmts, nc * sizeof *x);
+					if (!x) {
+						logfmt_free(nf);
+						give_free(s, cur);
+						return -1;
+					}
+					s->xfmts = x;
+					s->capxfmts = nc;
+				}
+				if (nf)
+					s->xfmts[s->nxfmts++] = nf;
+				/* split: [0, next) keeps the old format */
+				if (next < cur->len) {
+					block *rest = take_free(s);
+					if (ensure_cap(rest, cur->len - next) < 0) {
+						give_free(s, rest);
+						give_free(s, cur);
+						return -1;
+					}
+					memcpy(rest->buf, cur->buf + next, cur->len - next);
+					rest->len = cur->len - next;
+					rest->file = fi;
+					cur->len = next;
+					cur->seq = (*seq)++;
+					cur->fmt = w3->cur;
+					dispatch(s, cur);
+					cur = rest;
+					next = 0;
+				}
+				if (nf)
+					w3->dir = nf;
+				w3->cur = nf;
+			}
+		}
+		off = next;
+	}
+	cur->seq = (*seq)++;
+	cur->fmt = w3->cur;
+	dispatch(s, cur);
+	return 0;
+}
+
 /* Reads one input to the end. Returns 0, 1 (read error), 2 (no format),
  * -1 (out of memory). */
 static int read_input(scan *s, int fi, const char *path, scan_input *si,
@@ -385,6 +487,7 @@ static int read_input(scan *s, int fi, const char *path, scan_input *si,
 	input *in = NULL;
 	block *cur = NULL;
 	int skipping = 0; /* inside an over-long line */
+	w3c_state w3 = { NULL, NULL, 0 };
 
 	if (strcmp(path, "-") == 0) {
 		fp = stdin;
@@ -484,10 +587,16 @@ static int read_input(scan *s, int fi, const char *path, scan_input *si,
 		}
 		cur->len = cut;
 		if (cut > 0) {
-			cur->file = fi;
-			cur->seq = (*seq)++;
-			cur->fmt = *fmtp;
-			dispatch(s, cur);
+			int dirs = logfmt_has_directives(*fmtp);
+			if (dirs && !w3.dir)
+				w3.dir = w3.cur = *fmtp;
+			block *b = cur;
+			cur = NULL;
+			if (queue_lines(s, b, fi, seq, *fmtp, dirs ? &w3 : NULL, si) < 0) {
+				give_free(s, next);
+				rc = -1;
+				goto out;
+			}
 		} else {
 			give_free(s, cur);
 		}
@@ -723,6 +832,8 @@ out:
 	free(pool);
 	/* Formats must outlive the workers: names in res point into them. */
 	res->fmts_ = (void **)fmts;
+	res->xfmts_ = (void **)s.xfmts;
+	res->nxfmts_ = s.nxfmts;
 	pthread_mutex_destroy(&s.lock);
 	pthread_cond_destroy(&s.work_cv);
 	pthread_cond_destroy(&s.free_cv);
@@ -739,6 +850,9 @@ void scan_result_free(scan_result *res)
 		for (int i = 0; i < res->ninputs; i++)
 			logfmt_free(res->fmts_[i]);
 	free(res->fmts_);
+	for (size_t i = 0; i < res->nxfmts_; i++)
+		logfmt_free(res->xfmts_[i]);
+	free(res->xfmts_);
 	free(res->inputs);
 	free(res->gem_excluded);
 	free(res->gem_qualified);
