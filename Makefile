@@ -2,7 +2,8 @@
 #
 #   make            build ./klantreis
 #   make run        analyze the bundled sample log with the built-in catalogue
-#   make check      unit tests (Check) and end-to-end tests
+#   make check      unit tests (Check), end-to-end tests, the HTML report in
+#                   headless Chromium
 #   make bench      speed against wc, gzip, igzip, GoAccess and mawk
 #   make install    install binary and man page under $(DESTDIR)$(PREFIX)
 #
@@ -29,7 +30,10 @@ LIBOBJ = $(filter-out build/main.o build/cmd_%.o,$(OBJ))
 TEST_SRC = $(wildcard tests/check_*.c)
 TEST_OBJ = $(TEST_SRC:tests/%.c=build/tests/%.o)
 
-DEBS = build-essential pkg-config libpcre2-dev libcsv-dev zlib1g-dev check libisal-dev
+# python3 parses the JSON and CSV reports in e2e tests; chromium renders the
+# HTML report in tests/html_browser.sh.
+DEBS = build-essential pkg-config libpcre2-dev libcsv-dev zlib1g-dev check libisal-dev \
+       gzip python3 chromium
 BENCH_DEBS = goaccess mawk isal time gzip
 
 all: klantreis
@@ -69,6 +73,7 @@ check: deps
 	CK_FORK=yes ./build/check_unit
 	KLANTREIS=./klantreis sh tests/e2e.sh
 	KLANTREIS=./klantreis sh tests/consistency.sh
+	KLANTREIS=./klantreis sh tests/html_browser.sh
 
 bench: 
 	$(MAKE) deps EXTRA_DEBS="$(BENCH_DEBS)"

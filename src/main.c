@@ -16,11 +16,14 @@
 
 
 #define ANALYZE_OPTS \
-	"[-qv] [-c file] [--gemeente name] [--log-format name]\n" \
+	"[-qv] [-c file] [--gemeente name] [--log-format format]\n" \
+	"                 [--client-from conn|xff] [--trusted-proxies list]\n" \
 	"                 [--count visitors|hits] [--funnel open|sequential] [--window dur]\n" \
 	"                 [--by day|week|month] [--since time] [--until time]\n" \
-	"                 [--min-visitors n] [--include-bots] [--format table|csv]\n" \
-	"                 [-o file] [-j jobs]"
+	"                 [--min-visitors n] [--peer] [--details] [--min-cell n]\n" \
+	"                 [--include-bots] [--format table|csv|json|html] [-o file]\n" \
+	"                 [--append file] [--csv-sep c] [--decimal-comma] [--bom]\n" \
+	"                 [--lang nl|en] [--highlight name] [-j jobs]"
 
 static const cmd_entry commands[] = {
 	{ "analyze", cmd_analyze, "klantreis analyze " ANALYZE_OPTS " [log ...]" },

@@ -238,6 +238,16 @@ int run_setup(const run_opts *o, catalog **catp, matcher **mp)
 		catalog_free(cat);
 		return RUN_USAGE;
 	}
+	if (o->peer) {
+		size_t i = 0;
+		while (i < cat->nrows && !cat->rows[i].peer)
+			i++;
+		if (i == cat->nrows)
+			msg_warn("'--peer' has no effect: %s%s%s has no peer column, so every "
+			         "gemeente is benchmarked against all others",
+			         o->catalog_path ? "catalogue '" : "the built-in catalogue",
+			         o->catalog_path ? o->catalog_path : "", o->catalog_path ? "'" : "");
+	}
 	*catp = cat;
 	*mp = m;
 	return RUN_OK;
