@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "catalog.h"
 #include "funnel.h"
@@ -59,9 +60,28 @@ static inline uint64_t entry_hash(uint64_t v, int32_t day, int32_t gem, int32_t 
 	           (uint64_t)(uint32_t)row * 0x9e3779b97f4a7c15ull);
 }
 
+/* Tables of 2 MiB and more are aligned to 2 MiB and offered to the
+ * kernel as transparent huge pages: the table is touched at random, so
+ * 4 KiB pages cost a fault each on first touch and a TLB miss on every
+ * probe after. */
+#define HUGE_PAGE ((size_t)2 << 20)
+
+static void *table_alloc(size_t bytes)
+{
+	if (bytes < HUGE_PAGE)
+		return malloc(bytes);
+	bytes = (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	void *p = aligned_alloc(HUGE_PAGE, bytes);
+#ifdef MADV_HUGEPAGE
+	if (p)
+		madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
 static int table_init(funnel *f, size_t cap)
 {
-	f->tab = malloc(cap * sizeof *f->tab);
+	f->tab = table_alloc(cap * sizeof *f->tab);
 	if (!f->tab)
 		return -1;
 	for (size_t i = 0; i < cap; i++)
@@ -325,40 +345,101 @@ static int cmp_cell(const void *a, const void *b)
 	return (x->row > y->row) - (x->row < y->row);
 }
 
+/* The cells of funnel_cells while they are summed: open addressing on
+ * (period, gem, row), growing at load 1/2. Distinct cells number periods
+ * x gemeenten x rows, far fewer than entries, so summing here (instead of
+ * sorting one cell per entry) keeps the final step small. */
+typedef struct {
+	funnel_cell *c;            /* row -1: free */
+	size_t cap, used;
+} cellmap;
+
+static int cellmap_init(cellmap *m, size_t cap)
+{
+	m->c = malloc(cap * sizeof *m->c);
+	if (!m->c)
+		return -1;
+	for (size_t i = 0; i < cap; i++)
+		m->c[i].row = -1;
+	m->cap = cap;
+	m->used = 0;
+	return 0;
+}
+
+static funnel_cell *cellmap_get(cellmap *m, int32_t period, int gem, int row)
+{
+	if ((m->used + 1) * 2 > m->cap) {
+		cellmap old = *m;
+		if (cellmap_init(m, old.cap * 2) < 0) {
+			*m = old;
+			return NULL;
+		}
+		for (size_t i = 0; i < old.cap; i++) {
+			if (old.c[i].row < 0)
+				continue;
+			size_t j = entry_hash(0, old.c[i].period, old.c[i].gem, old.c[i].row) &
+			           (m->cap - 1);
+			while (m->c[j].row >= 0)
+				j = (j + 1) & (m->cap - 1);
+			m->c[j] = old.c[i];
+			m->used++;
+		}
+		free(old.c);
+	}
+	size_t mask = m->cap - 1, j = entry_hash(0, period, gem, row) & mask;
+	for (;; j = (j + 1) & mask) {
+		funnel_cell *c = &m->c[j];
+		if (c->row < 0) {
+			memset(c, 0, sizeof *c);
+			c->period = period;
+			c->gem = gem;
+			c->row = row;
+			m->used++;
+			return c;
+		}
+		if (c->period == period && c->gem == gem && c->row == row)
+			return c;
+	}
+}
+
 funnel_cell *funnel_cells(const funnel *f, const funnel_cfg *cfg, size_t *n)
 {
-	funnel_cell *cells = NULL, *out = NULL;
+	cellmap map = { NULL, 0, 0 };
+	funnel_cell *out = NULL;
 	int *steps = NULL;
 	int64_t *inst = NULL, *scratch = NULL;
-	size_t cap_ev = 0, nc = 0;
+	size_t cap_ev = 0;
+	/* the period of a day, memoised: entries come in no day order, but
+	 * logs span few days */
+	int32_t last_day = INT32_MIN, last_period = 0;
 
 	*n = 0;
 	if (f->used == 0 && f->errused == 0)
 		return NULL;
-	cells = malloc((f->used + f->errused) * sizeof *cells);
-	if (!cells)
+	if (cellmap_init(&map, 256) < 0)
 		goto out;
 	for (size_t i = 0; i < f->errcap; i++) {
 		const errcell *e = &f->err[i];
 		if (e->row < 0)
 			continue;
-		funnel_cell *c = &cells[nc++];
-		memset(c, 0, sizeof *c);
-		c->period = cfg->by == KTIME_BY_NONE ? 0 : ktime_period_start(e->day, cfg->by);
-		c->gem = e->gem;
-		c->row = e->row;
+		int32_t period = cfg->by == KTIME_BY_NONE ? 0 : ktime_period_start(e->day, cfg->by);
+		funnel_cell *c = cellmap_get(&map, period, e->gem, e->row);
+		if (!c)
+			goto out;
 		for (int s = 0; s < 3; s++)
-			c->errors[s] = e->n[s];
+			c->errors[s] += e->n[s];
 	}
 	for (size_t i = 0; i < f->cap; i++) {
 		const entry *e = &f->tab[i];
 		if (e->row < 0)
 			continue;
-		funnel_cell *c = &cells[nc++];
-		memset(c, 0, sizeof *c);
-		c->period = cfg->by == KTIME_BY_NONE ? 0 : ktime_period_start(e->day, cfg->by);
-		c->gem = e->gem;
-		c->row = e->row;
+		if (e->day != last_day) {
+			last_day = e->day;
+			last_period = cfg->by == KTIME_BY_NONE ? 0 : ktime_period_start(e->day, cfg->by);
+		}
+		funnel_cell *c = cellmap_get(&map, last_period, e->gem, e->row);
+		if (!c)
+			goto out;
 		c->matched = 1;
 		if (cfg->sequential) {
 			size_t k = 0;
@@ -386,31 +467,23 @@ funnel_cell *funnel_cells(const funnel *f, const funnel_cfg *cfg, size_t *n)
 			}
 			int level = funnel_level(steps, inst, k, cfg->window_us, scratch);
 			for (int s = 0; s < 3; s++)
-				c->n[s] = level > s;
+				c->n[s] += level > s;
 		} else {
 			for (int s = 0; s < 3; s++)
-				c->n[s] = cfg->count_hits ? (int64_t)e->hits[s] : (e->hits[s] > 0);
+				c->n[s] += cfg->count_hits ? (int64_t)e->hits[s] : (e->hits[s] > 0);
 		}
 	}
-	qsort(cells, nc, sizeof *cells, cmp_cell);
-	/* Sum equal (period, gem, row) runs in place. */
+	/* compact the map in place and sort the few cells */
 	size_t w = 0;
-	for (size_t i = 0; i < nc; i++) {
-		if (w > 0 && cmp_cell(&cells[w - 1], &cells[i]) == 0) {
-			for (int s = 0; s < 3; s++) {
-				cells[w - 1].n[s] += cells[i].n[s];
-				cells[w - 1].errors[s] += cells[i].errors[s];
-			}
-			cells[w - 1].matched |= cells[i].matched;
-		} else {
-			cells[w++] = cells[i];
-		}
-	}
+	for (size_t i = 0; i < map.cap; i++)
+		if (map.c[i].row >= 0)
+			map.c[w++] = map.c[i];
+	qsort(map.c, w, sizeof *map.c, cmp_cell);
 	*n = w;
-	out = cells;
-	cells = NULL;
+	out = map.c;
+	map.c = NULL;
 out:
-	free(cells);
+	free(map.c);
 	free(steps);
 	free(inst);
 	free(scratch);
