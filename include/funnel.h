@@ -43,6 +43,20 @@ void funnel_free(funnel *f);
 int funnel_add(funnel *f, uint64_t visitor, int32_t day, int64_t instant_us,
                int gem, int row, int step);
 
+/* One matched step for funnel_add_batch. */
+typedef struct {
+	uint64_t visitor;
+	int64_t instant_us;
+	int32_t day;
+	int gem, row, step;
+} funnel_req;
+
+/* Records r[0..n) exactly like n funnel_add calls in that order, but
+ * first prefetches the table slots of all of them so their cache misses
+ * overlap (the table is far larger than the cache). Returns 0, or -1 when
+ * out of memory. */
+int funnel_add_batch(funnel *f, const funnel_req *r, size_t n);
+
 /* Records one 5xx request by a non-bot that matched a step (for
  * --details). Returns 0, or -1 when out of memory. */
 int funnel_add_error(funnel *f, int32_t day, int gem, int row, int step);

@@ -169,6 +169,15 @@ static entry *lookup(funnel *f, uint64_t v, int32_t day, int32_t gem, int32_t ro
 	}
 }
 
+/* Grows the table until n more entries keep the load under 1/2. */
+static int reserve(funnel *f, size_t n)
+{
+	while ((f->used + n) * 2 > f->cap)
+		if (grow(f) < 0)
+			return -1;
+	return 0;
+}
+
 static int push_event(funnel *f, entry *e, int64_t instant, int step)
 {
 	if (f->nev == f->evcap) {
@@ -200,6 +209,20 @@ int funnel_add(funnel *f, uint64_t visitor, int32_t day, int64_t instant_us,
 	e->hits[step]++;
 	if (f->keep_events)
 		return push_event(f, e, instant_us, step);
+	return 0;
+}
+
+int funnel_add_batch(funnel *f, const funnel_req *r, size_t n)
+{
+	if (reserve(f, n) < 0)
+		return -1;
+	size_t mask = f->cap - 1;
+	for (size_t i = 0; i < n; i++)
+		__builtin_prefetch(&f->tab[entry_hash(r[i].visitor, r[i].day, r[i].gem, r[i].row) & mask], 1);
+	for (size_t i = 0; i < n; i++)
+		if (funnel_add(f, r[i].visitor, r[i].day, r[i].instant_us, r[i].gem, r[i].row,
+		               r[i].step) < 0)
+			return -1;
 	return 0;
 }
 

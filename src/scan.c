@@ -37,6 +37,7 @@
 #define BLOCK_SIZE (1u << 20)
 #define MAX_LINE ((size_t)64 << 20)
 #define MAX_HITS 256
+#define PENDING 64                 /* matched steps queued per side, see flush */
 
 typedef struct block {
 	char *buf;
@@ -78,6 +79,8 @@ typedef struct {
 	int oom;
 	filter_cache bots;
 	match_hit hits[MAX_HITS];
+	funnel_req pend[SCAN_MAX_SIDES][PENDING];
+	int npend[SCAN_MAX_SIDES];
 } worker;
 
 struct scan {
@@ -227,6 +230,15 @@ static void count_error(worker *w, const kr_record *rec, int gem)
 	}
 }
 
+/* Adds the queued steps of side i to its funnel. Steps are queued so
+ * funnel_add_batch can overlap the cache misses of their table slots. */
+static void flush(worker *w, int i)
+{
+	if (w->npend[i] && funnel_add_batch(w->fun[i], w->pend[i], (size_t)w->npend[i]) < 0)
+		w->oom = 1;
+	w->npend[i] = 0;
+}
+
 static void process_line(worker *w, const block *b, uint64_t lineno, char *p, size_t n)
 {
 	const scan_opts *o = w->s->o;
@@ -296,10 +308,12 @@ static void process_line(worker *w, const block *b, uint64_t lineno, char *p, si
 	for (int i = 0; i < o->nsides; i++) {
 		if (!(sides & (1u << i)))
 			continue;
-		for (int h = 0; h < nh; h++)
-			if (funnel_add(w->fun[i], v, day, rec.instant_us, gem,
-			               w->hits[h].row, w->hits[h].step) < 0)
-				w->oom = 1;
+		for (int h = 0; h < nh; h++) {
+			if (w->npend[i] == PENDING)
+				flush(w, i);
+			w->pend[i][w->npend[i]++] = (funnel_req){ v, rec.instant_us, day, gem,
+			                                          w->hits[h].row, w->hits[h].step };
+		}
 	}
 }
 
@@ -313,6 +327,8 @@ static void process_block(worker *w, block *b)
 		process_line(w, b, ++lineno, p, (size_t)(le - p));
 		p = le + 1;
 	}
+	for (int i = 0; i < w->s->o->nsides; i++)
+		flush(w, i);
 	if (w->nnotes == w->capnotes) {
 		size_t nc = w->capnotes ? w->capnotes * 2 : 256;
 		block_note *n = realloc(w->notes, nc * sizeof *n);

@@ -146,6 +146,45 @@ START_TEST(test_merge_and_growth)
 }
 END_TEST
 
+/* funnel_add_batch must equal one funnel_add per request, also when
+ * the batch makes the table grow and holds the same entry twice. */
+START_TEST(test_batch_equals_single)
+{
+	funnel *a = funnel_new(1), *b = funnel_new(1);
+	funnel_req r[300];
+	size_t n = 0;
+	for (int i = 0; i < 300; i++) {
+		uint64_t v = (uint64_t)(i % 250) + 1; /* 50 visitors twice */
+		r[n++] = (funnel_req){ v, (int64_t)i * S, 100 + i % 2, i % 3, i % 4, i % 3 };
+		ck_assert_int_eq(funnel_add(a, r[n - 1].visitor, r[n - 1].day, r[n - 1].instant_us,
+		                            r[n - 1].gem, r[n - 1].row, r[n - 1].step), 0);
+	}
+	ck_assert_int_eq(funnel_add_batch(b, r, 100), 0);
+	ck_assert_int_eq(funnel_add_batch(b, r + 100, 200), 0);
+	ck_assert_uint_eq(funnel_size(a), funnel_size(b));
+	for (int seq = 0; seq < 2; seq++) {
+		for (int hits = 0; hits < 2 - seq; hits++) {
+			funnel_cfg cfg = { seq, hits, 3600 * S, KTIME_BY_DAY };
+			size_t na, nb;
+			funnel_cell *ca = cells_of(a, cfg, &na), *cb = cells_of(b, cfg, &nb);
+			ck_assert_uint_eq(na, nb);
+			ck_assert_uint_gt(na, 1);
+			for (size_t k = 0; k < na; k++) {
+				ck_assert_int_eq(ca[k].period, cb[k].period);
+				ck_assert_int_eq(ca[k].gem, cb[k].gem);
+				ck_assert_int_eq(ca[k].row, cb[k].row);
+				for (int st = 0; st < 3; st++)
+					ck_assert_int_eq(ca[k].n[st], cb[k].n[st]);
+			}
+			free(ca);
+			free(cb);
+		}
+	}
+	funnel_free(a);
+	funnel_free(b);
+}
+END_TEST
+
 START_TEST(test_week_and_month_periods)
 {
 	funnel *f = funnel_new(0);
@@ -182,6 +221,7 @@ Suite *funnel_suite(void)
 	tcase_add_test(tc, test_level_later_info_wins);
 	tcase_add_test(tc, test_open_visitors_and_hits);
 	tcase_add_test(tc, test_merge_and_growth);
+	tcase_add_test(tc, test_batch_equals_single);
 	tcase_add_test(tc, test_week_and_month_periods);
 	suite_add_tcase(s, tc);
 	return s;
