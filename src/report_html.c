@@ -54,6 +54,8 @@ typedef struct {
 	const char *col_gemeente, *col_conv, *col_rank, *col_gain, *rank_of;
 	const char *reasons[6][2];   /* summary name -> label */
 	char thousands, decimal;
+	const char *col_errors[2];   /* --details: 5xx on the form and done steps */
+	const char *peer;            /* "%s" = peer group */
 } labels;
 
 static const labels nl = {
@@ -79,6 +81,8 @@ static const labels nl = {
 	  { "bot", "bot" }, { "unknown host", "onbekende host" },
 	  { "outside time range", "buiten de periode" } },
 	'.', ',',
+	{ "5xx formulier", "5xx afgerond" },
+	"groep %s",
 };
 
 static const labels en = {
@@ -104,22 +108,25 @@ static const labels en = {
 	  { "bot", "bot" }, { "unknown host", "unknown host" },
 	  { "outside time range", "outside time range" } },
 	',', '.',
+	{ "5xx form", "5xx done" },
+	"peer group %s",
 };
 
 /* ---- values ---- */
 
 enum {
 	V_INFO, V_FORM, V_DONE, V_FORM_RATE, V_DONE_RATE, V_CONV, V_MEDIAN, V_RANK,
-	V_RANKED, V_GAIN, V_LOW, V_HIGH, NV
+	V_RANKED, V_GAIN, V_LOW, V_HIGH, V_FERR, V_DERR, NV
 };
 static const char *const v_cols[NV] = {
 	"info", "form", "done", "form_rate", "done_rate", "conversion",
 	"median_conversion", "rank", "ranked", "potential_gain", "conversion_low",
-	"conversion_high",
+	"conversion_high", "form_errors", "done_errors",
 };
 
 typedef struct {
 	const char *period, *gemeente, *product;
+	const char *peer;      /* peer group with --peer, else NULL */
 	unsigned has;          /* bit k: value k present */
 	double v[NV];
 	int hl;                /* the --highlight gemeente */
@@ -140,6 +147,7 @@ typedef struct {
 	size_t *sel;           /* scratch: row indices, nrows of them */
 	const char **gems;     /* scratch: gemeente names, nrows of them */
 	int has_ci;            /* the table has conversion_low/high */
+	int has_err;           /* the table has form_errors/done_errors */
 } html;
 
 static void put(html *h, const char *s)
@@ -258,6 +266,7 @@ static int load(html *h, const report_table *t, const report_cells *c)
 	for (int k = 0; k < NV; k++)
 		col[k] = report_cells_col(c, v_cols[k]);
 	h->has_ci = col[V_LOW] >= 0 && col[V_HIGH] >= 0;
+	h->has_err = col[V_FERR] >= 0 && col[V_DERR] >= 0;
 	h->nrows = c->nrows;
 	h->rows = calloc(c->nrows + 1, sizeof *h->rows);
 	h->periods = calloc(c->nrows + 1, sizeof *h->periods);
@@ -272,6 +281,7 @@ static int load(html *h, const report_table *t, const report_cells *c)
 		r->period = src->period;
 		r->gemeente = src->gemeente ? src->gemeente : "-";
 		r->product = src->product ? src->product : "-";
+		r->peer = t->peer ? (src->peer ? src->peer : "") : NULL;
 		r->hl = t->highlight && strcasecmp(t->highlight, r->gemeente) == 0;
 		for (int k = 0; k < NV; k++) {
 			const char *v = report_cell(c, i, col[k]);
@@ -612,7 +622,8 @@ static int cmp_conv(const void *a, const void *b, void *rows)
 }
 
 /* The benchmark chart of the selected rows sel[0..n). */
-static void benchmark_chart(html *h, size_t *sel, size_t n, size_t product)
+static void benchmark_chart(html *h, size_t *sel, size_t n, size_t product,
+                            const char *group)
 {
 	const labels *L = h->L;
 	const double left = 32, width = 54;
@@ -639,6 +650,10 @@ static void benchmark_chart(html *h, size_t *sel, size_t n, size_t product)
 	}
 	put(h, "<h3>");
 	esc(h, L->benchmark);
+	if (group) {
+		put(h, " \xe2\x80\x93 ");
+		put_fmt1(h, L->peer, group[0] ? group : "\xe2\x80\x93");
+	}
 	put(h, "</h3>\n");
 	if (m == 0) {
 		put(h, "<p class=\"note\">");
@@ -922,6 +937,11 @@ static void data_table(html *h, const size_t *sel, size_t n)
 	esc(h, L->col_rank);
 	put(h, "</th><th>");
 	esc(h, L->col_gain);
+	if (h->has_err)
+		for (int k = 0; k < 2; k++) {
+			put(h, "</th><th>");
+			esc(h, L->col_errors[k]);
+		}
 	put(h, "</th></tr></thead>\n<tbody>\n");
 	for (size_t j = 0; j < n; j++) {
 		const hrow *r = &h->rows[sel[j]];
@@ -940,6 +960,10 @@ static void data_table(html *h, const size_t *sel, size_t n)
 		}
 		put(h, "</td>");
 		td(h, r, V_GAIN, 0);
+		if (h->has_err) {
+			td(h, r, V_FERR, 0);
+			td(h, r, V_DERR, 0);
+		}
 		put(h, "</tr>\n");
 	}
 	put(h, "</tbody></table></div>\n");
@@ -967,7 +991,28 @@ static int product_section(html *h, size_t p)
 		funnel_chart(h, &h->rows[h->sel[j]]);
 	put(h, "</div>\n");
 	data_table(h, h->sel, n);
-	benchmark_chart(h, h->sel, n, p);
+	if (!h->t->peer) {
+		benchmark_chart(h, h->sel, n, p, NULL);
+	} else {
+		/* one chart per peer group: a median is only shared within it */
+		size_t *grp = malloc((n + 1) * sizeof *grp);
+		if (!grp)
+			return -1;
+		for (size_t j = 0; j < n; j++) {
+			const char *g = h->rows[h->sel[j]].peer;
+			size_t k = 0;
+			while (k < j && strcmp(h->rows[h->sel[k]].peer, g) != 0)
+				k++;
+			if (k < j)
+				continue; /* group drawn already */
+			size_t m = 0;
+			for (size_t i = j; i < n; i++)
+				if (strcmp(h->rows[h->sel[i]].peer, g) == 0)
+					grp[m++] = h->sel[i];
+			benchmark_chart(h, grp, m, p, g);
+		}
+		free(grp);
+	}
 	if (h->nperiods && trend_chart(h, product) < 0)
 		return -1;
 	put(h, "</section>\n");

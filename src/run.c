@@ -472,12 +472,40 @@ void run_summary(const scan_result *r, const matcher *m, double seconds)
 	         seconds > 0 ? mb / seconds : 0.0);
 }
 
+/* Appends arg to dst quoted for a POSIX shell when it needs quoting
+ * ('...' with ' written as '\''), so the command line can be run again as
+ * shown. dst must have room for 4 * strlen(arg) + 3 more bytes. */
+static void append_quoted(char *dst, const char *arg)
+{
+	char *d = dst + strlen(dst);
+	int plain = arg[0] != '\0';
+	for (const char *p = arg; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		            "0123456789@%+=:,./-_", *p))
+			plain = 0;
+	if (plain) {
+		strcpy(d, arg);
+		return;
+	}
+	*d++ = '\'';
+	for (const char *p = arg; *p; p++) {
+		if (*p == '\'') {
+			memcpy(d, "'\\''", 4);
+			d += 4;
+		} else {
+			*d++ = *p;
+		}
+	}
+	*d++ = '\'';
+	*d = '\0';
+}
+
 int run_meta(const scan_result *res, const matcher *mt, int argc, char **argv,
              double elapsed, run_meta_buf *mb)
 {
 	size_t len = sizeof "klantreis";
 	for (int i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 1;
+		len += 4 * strlen(argv[i]) + 3 + 1;
 	mb->command_line = malloc(len);
 	mb->names = calloc((size_t)res->ninputs + 1, sizeof *mb->names);
 	mb->formats = calloc((size_t)res->ninputs + 1, sizeof *mb->formats);
@@ -490,7 +518,7 @@ int run_meta(const scan_result *res, const matcher *mt, int argc, char **argv,
 	strcpy(mb->command_line, "klantreis");
 	for (int i = 0; i < argc; i++) {
 		strcat(mb->command_line, " ");
-		strcat(mb->command_line, argv[i]);
+		append_quoted(mb->command_line, argv[i]);
 	}
 	for (int i = 0; i < res->ninputs; i++) {
 		mb->names[i] = res->inputs[i].name;
@@ -671,16 +699,16 @@ int run_append(const report_table *t, const char *path)
 	if (S_ISREG(st.st_mode) && st.st_size > 0) {
 		char last;
 		size_t hlen = hdr_end - 1 - bom;
-		if (first_line(fd, old, sizeof old) < 0 || strlen(old) != hlen ||
-		    memcmp(old, csv + bom, hlen) != 0) {
-			msg_error("cannot append to '%s': its header differs from this report's; "
-			          "--by, --details, --csv-sep and the file must agree", path);
-			goto out;
-		}
 		if (pread(fd, &last, 1, st.st_size - 1) != 1)
 			goto fail;
 		if (last != '\n') {
 			msg_error("cannot append to '%s': its last line is incomplete", path);
+			goto out;
+		}
+		if (first_line(fd, old, sizeof old) < 0 || strlen(old) != hlen ||
+		    memcmp(old, csv + bom, hlen) != 0) {
+			msg_error("cannot append to '%s': its header differs from this report's; "
+			          "--by, --details, --csv-sep and the file must agree", path);
 			goto out;
 		}
 		data = csv + hdr_end;
