@@ -11,6 +11,7 @@
  *   - host is lower-case, without ":port" and without a trailing dot;
  *     host.n == 0 when the format logs no virtual host and the target was
  *     not in absolute form;
+ *   - user_agent is the same bytes whatever the format (escapes undone);
  *   - target is the request-target as logged (never percent-decoded), reduced
  *     from absolute form "http://h/p?q" to "/p?q" ("/" when empty);
  *   - wall is the logged wall-clock time, instant_us the absolute instant.
@@ -33,7 +34,9 @@ typedef struct {
 	kr_str method;     /* "GET", "POST", ... as logged */
 	kr_str target;     /* path plus optional ?query, not decoded */
 	kr_str referer;    /* parsed where the format has it, else empty */
-	kr_str user_agent; /* as logged; "-" and empty mean "no user agent" */
+	kr_str user_agent; /* decoded: Apache/nginx \" \\ \xHH escapes, JSON
+	                      escapes and W3C '+' undone, so one browser has one
+	                      value in every format; "-" and empty mean "none" */
 	kr_str xff;        /* X-Forwarded-For header where logged, else empty */
 	int status;        /* HTTP status, 0..999 */
 	int64_t wall;      /* wall clock as logged: seconds since 1970-01-01T00:00

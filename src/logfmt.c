@@ -1129,6 +1129,48 @@ void logfmt_free(logfmt *f)
 
 /* Returns the first '"' in [p, end) not escaped by an odd number of
  * backslashes, or NULL. */
+static int hexval(unsigned char c);
+
+/* Undoes, in place, the escapes Apache (ap_escape_logitem) and nginx
+ * (escape=default) write inside quoted fields: \" \\ \xHH and \b \n \r \t
+ * \v. Another backslash is kept as written. Returns the new length. Used
+ * for the user agent, which keys visitors: the same browser must give the
+ * same key in a text log and in a JSON log (which is decoded too). */
+static size_t unescape_quoted(char *p, size_t n)
+{
+	size_t r = 0, w = 0;
+	while (r < n) {
+		char c = p[r];
+		if (c != '\\' || r + 1 == n) {
+			p[w++] = c;
+			r++;
+			continue;
+		}
+		char e = p[r + 1];
+		int hi, lo;
+		switch (e) {
+		case '"': case '\\': p[w++] = e; r += 2; break;
+		case 'b': p[w++] = '\b'; r += 2; break;
+		case 'n': p[w++] = '\n'; r += 2; break;
+		case 'r': p[w++] = '\r'; r += 2; break;
+		case 't': p[w++] = '\t'; r += 2; break;
+		case 'v': p[w++] = '\v'; r += 2; break;
+		case 'x':
+			if (r + 3 < n && (hi = hexval((unsigned char)p[r + 2])) >= 0 &&
+			    (lo = hexval((unsigned char)p[r + 3])) >= 0) {
+				p[w++] = (char)(hi << 4 | lo);
+				r += 4;
+				break;
+			}
+			/* fall through */
+		default:
+			p[w++] = c;
+			r++;
+		}
+	}
+	return w;
+}
+
 /* memchr over [p, end). (A byte loop for short fields was tried: more
  * instructions and no faster than glibc's vector memchr.) */
 static inline char *find_byte(char *p, char *end, int c)
@@ -1960,7 +2002,7 @@ int logfmt_parse(const logfmt *f, char *line, size_t len, kr_record *rec)
 			rec->referer = (kr_str){p, n};
 			break;
 		case LF_USER_AGENT:
-			rec->user_agent = (kr_str){p, n};
+			rec->user_agent = (kr_str){p, memchr(p, '\\', n) ? unescape_quoted(p, n) : n};
 			break;
 		case LF_SKIP:
 			break;
