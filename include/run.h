@@ -61,9 +61,14 @@ void run_opts_init(run_opts *o);
  * value (message already given). */
 int run_parse_option(run_opts *o, int c, const char *arg);
 
+/* Says what was wrong with the option getopt_long just rejected: c is
+ * ':' (its argument is missing; the option string must start with ':')
+ * or '?' (unknown or ambiguous). Uses optopt and argv[optind - 1]. */
+void run_option_error(int c, char **argv);
+
 /* The getopt_long table entries and short options of run_parse_option;
  * commands append their own. */
-#define RUN_SHORTOPTS "qvc:o:j:"
+#define RUN_SHORTOPTS ":qvc:o:j:"  /* ":": a missing argument returns ':' */
 enum {
 	OPT_GEMEENTE = 256, OPT_LOG_FORMAT, OPT_COUNT, OPT_FUNNEL, OPT_WINDOW,
 	OPT_BY, OPT_SINCE, OPT_UNTIL, OPT_MIN_VISITORS, OPT_INCLUDE_BOTS,

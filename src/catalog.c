@@ -221,12 +221,32 @@ static void add_hosts(load_state *st, const char *s, int gem)
 	}
 }
 
+/* libcsv's error in words a catalogue editor understands; at_end: the
+ * error came from csv_fini (the file ended inside a quoted cell). */
+static const char *csv_message(int e, int at_end)
+{
+	if (e == CSV_EPARSE)
+		return at_end ? "unterminated quoted cell (a '\"' is not closed)"
+		              : "stray '\"' in a cell (quote the whole cell and double "
+		                "the quotes inside it)";
+	return csv_strerror(e);
+}
+
 static void data_row(load_state *st)
 {
 	catalog *c = st->c;
 	if (st->ncells != st->nheader) {
-		fail(st, st->row_line, "row has %zu cells, the header has %zu",
-		     st->ncells, st->nheader);
+		/* name the first known column the row falls short of */
+		int miss = -1;
+		for (int k = 0; k < NCOLS; k++)
+			if (st->col[k] >= (long)st->ncells && (miss < 0 || st->col[k] < st->col[miss]))
+				miss = k;
+		if (miss >= 0)
+			fail(st, st->row_line, "column '%s': missing (the row has %zu cells, "
+			     "the header %zu)", col_names[miss], st->ncells, st->nheader);
+		else
+			fail(st, st->row_line, "row has %zu cells, the header has %zu",
+			     st->ncells, st->nheader);
 		return;
 	}
 	for (int k = 0; k < NCOLS; k++) {
@@ -315,7 +335,7 @@ static void feed_line(load_state *st, struct csv_parser *p, const char *s, size_
 		}
 	}
 	if (csv_parse(p, s, n, on_cell, on_row, st) != n && !st->failed)
-		fail(st, st->line, "%s", csv_strerror(csv_error(p)));
+		fail(st, st->line, "%s", csv_message(csv_error(p), 0));
 }
 
 catalog *catalog_load(FILE *fp, const char *name, char *err, size_t errlen)
@@ -373,7 +393,7 @@ catalog *catalog_load(FILE *fp, const char *name, char *err, size_t errlen)
 		goto out;
 	}
 	if (csv_fini(&p, on_cell, on_row, &st) != 0 && !st.failed)
-		fail(&st, st.in_row ? st.row_line : st.line, "%s", csv_strerror(csv_error(&p)));
+		fail(&st, st.in_row ? st.row_line : st.line, "%s", csv_message(csv_error(&p), 1));
 	if (!st.failed && st.c->nrows == 0)
 		fail(&st, 0, "no products");
 out:

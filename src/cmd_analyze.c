@@ -45,10 +45,7 @@ int cmd_analyze(int argc, char **argv)
 		if (h < 0)
 			return cmd_usage("analyze");
 		if (h == 0) {
-			if (c == '?' && optopt)
-				msg_error("unknown option '-%c'", optopt);
-			else
-				msg_error("unknown or incomplete option '%s'", argv[optind - 1]);
+			run_option_error(c, argv);
 			return cmd_usage("analyze");
 		}
 	}

@@ -18,7 +18,7 @@ int cmd_catalog(int argc, char **argv)
 	int c;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "qv", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":qv", longopts, NULL)) != -1) {
 		if (c == 'h') {
 			cmd_usage("catalog");
 			return 0;
@@ -27,7 +27,7 @@ int cmd_catalog(int argc, char **argv)
 			msg_set_level(c == 'q' ? MSG_QUIET : MSG_VERBOSE);
 			continue;
 		}
-		msg_error("unknown option '%s'", argv[optind - 1]);
+		run_option_error(c, argv);
 		return cmd_usage("catalog");
 	}
 	if (optind < argc) {
@@ -57,7 +57,7 @@ int cmd_check(int argc, char **argv)
 	run_opts_init(&o);
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "qvc:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":qvc:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			cmd_usage("check");
@@ -75,7 +75,7 @@ int cmd_check(int argc, char **argv)
 			o.gemeente = optarg;
 			break;
 		default:
-			msg_error("unknown or incomplete option '%s'", argv[optind - 1]);
+			run_option_error(c, argv);
 			return cmd_usage("check");
 		}
 	}

@@ -140,10 +140,7 @@ int cmd_compare(int argc, char **argv)
 		if (h < 0)
 			return cmd_usage("compare");
 		if (h == 0) {
-			if (c == '?' && optopt)
-				msg_error("unknown option '-%c'", optopt);
-			else
-				msg_error("unknown or incomplete option '%s'", argv[optind - 1]);
+			run_option_error(c, argv);
 			return cmd_usage("compare");
 		}
 	}

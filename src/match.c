@@ -475,7 +475,8 @@ matcher *match_new(const catalog *cat, const char *force_gemeente, char *err, si
 	if (force_gemeente && !m->builtin) {
 		m->force = catalog_find_gemeente(cat, force_gemeente);
 		if (m->force < 0) {
-			set_err(err, errlen, "unknown gemeente '%s'", force_gemeente);
+			set_err(err, errlen, "%s: column 'gemeente': no gemeente '%s' (--gemeente)",
+			        cat->name ? cat->name : "catalogue", force_gemeente);
 			goto fail;
 		}
 	}

@@ -246,7 +246,8 @@ size_t report_utf8_len(const unsigned char *p, size_t n)
  * leading single quote; a number cell gets a decimal comma on request. */
 static void put_field(FILE *fp, const char *s, int text, char sep, int decimal_comma)
 {
-	int formula = text && s[0] && strchr("=+-@\t\r", s[0]);
+	/* a lone "-" (the built-in gemeente of lines without a host) is no formula */
+	int formula = text && s[0] && strchr("=+-@\t\r", s[0]) && strcmp(s, "-") != 0;
 	int comma = !text && decimal_comma && report_is_number(s);
 	int quote = 0;
 	for (const char *q = s; *q; q++) {

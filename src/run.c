@@ -51,6 +51,22 @@ static int bad(const char *opt, const char *arg, const char *what)
 	return -1;
 }
 
+void run_option_error(int c, char **argv)
+{
+	const char *arg = argv[optind - 1];
+	int is_long = arg[0] == '-' && arg[1] == '-';
+	if (c == ':') {
+		if (is_long)
+			msg_error("option '%s' needs an argument", arg);
+		else
+			msg_error("option '-%c' needs an argument", optopt);
+	} else if (!is_long && optopt > 0 && optopt < 128) {
+		msg_error("unknown option '-%c'", optopt);
+	} else {
+		msg_error("unknown option '%s'", arg);
+	}
+}
+
 int run_parse_option(run_opts *o, int c, const char *arg)
 {
 	int64_t v;

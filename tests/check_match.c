@@ -113,9 +113,9 @@ START_TEST(test_single_gemeente_and_force)
 
 	strcpy(err, "junk");
 	ck_assert_ptr_null(match_new(c, "Gamma", err, sizeof err));
-	ck_assert_str_eq(err, "unknown gemeente 'Gamma'");
+	ck_assert_str_eq(err, "cat.csv: column 'gemeente': no gemeente 'Gamma' (--gemeente)");
 	ck_assert_ptr_null(match_new(c, "alpha", err, sizeof err));
-	ck_assert_str_eq(err, "unknown gemeente 'alpha'");
+	ck_assert_str_eq(err, "cat.csv: column 'gemeente': no gemeente 'alpha' (--gemeente)");
 	catalog_free(c);
 }
 END_TEST

@@ -52,6 +52,24 @@ for mode in "" "--funnel sequential --window 2h" "--count hits" "--by day --min-
 	done
 done
 
+# The same 12 requests written in every log format (the fmt-* e2e cases
+# whose README says so): e2e.sh checks each against its expected CSV; here
+# those expected files must all be one and the same, so no format can
+# drift to figures of its own.
+e2e=$root/testdata/e2e
+n=0
+for readme in "$e2e"/fmt-*/README; do
+	grep -q 'The same 12 requests are written in every fmt' "$readme" || continue
+	case=$(basename "$(dirname "$readme")")
+	n=$((n + 1))
+	if cmp -s "$e2e/fmt-vhost-combined/expected" "$e2e/$case/expected"; then
+		ok "same figures in every format: $case"
+	else
+		bad "same figures in every format: $case differs from fmt-vhost-combined"
+	fi
+done
+[ "$n" -ge 9 ] || bad "same figures in every format: only $n cases found"
+
 awk=
 for a in mawk awk; do command -v $a > /dev/null 2>&1 && { awk=$a; break; }; done
 if [ -n "$awk" ]; then
