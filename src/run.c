@@ -378,7 +378,9 @@ static int table(const run_opts *o, const catalog *cat, const matcher *m,
 				rr->product = cat->rows[rows[r]].product;
 				rr->peer = cat->rows[rows[r]].peer;
 				funnel_cell key = { .period = periods[p], .gem = g, .row = rows[r] };
-				funnel_cell *c = bsearch(&key, cells, ncells, sizeof *cells, cmp_cell_key);
+				/* cells is NULL when ncells == 0: no bsearch on it */
+				funnel_cell *c = ncells ? bsearch(&key, cells, ncells, sizeof *cells,
+				                                  cmp_cell_key) : NULL;
 				if (c) {
 					memcpy(rr->n, c->n, sizeof rr->n);
 					memcpy(rr->errors, c->errors, sizeof rr->errors);
