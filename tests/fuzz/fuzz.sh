@@ -61,8 +61,10 @@ for t; do
 		seed_input || { echo "FAIL $t (cannot make gzip seeds)"; failed=$((failed + 1)); continue; }
 		dirs="$seeds $out/seed/input"
 	fi
-	# shellcheck disable=SC2086
-	if ! "$bin" -runs=0 -timeout=20 -rss_limit_mb=2048 $dirs >"$log" 2>&1; then
+	# Replay: the seed files are named one by one, never as a corpus
+	# directory, which libFuzzer would write to (and "reduce" seeds in).
+	# shellcheck disable=SC2046,SC2086
+	if ! "$bin" -timeout=20 -rss_limit_mb=2048 $(find $dirs -type f | sort) >"$log" 2>&1; then
 		echo "FAIL $t (replay of the seed corpus; see $log)"
 		tail -n 20 "$log" | sed 's/^/    /'
 		failed=$((failed + 1))
@@ -72,6 +74,7 @@ for t; do
 		mkdir -p "$out/corpus/$t"
 		dict=
 		[ -f "$root/tests/fuzz/$corpus.dict" ] && dict=-dict=$root/tests/fuzz/$corpus.dict
+		# the first directory receives new inputs: build/, never tests/
 		# shellcheck disable=SC2086
 		"$bin" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 \
 			-max_len=8192 -print_final_stats=1 $dict \
