@@ -12,7 +12,8 @@
  * name ("unexpected end of gzip stream", "invalid gzip data: ...", or
  * strerror text). Bytes handed out before the error are good data.
  * Trailing bytes after a complete gzip member that are not another gzip
- * member are an error too ("trailing garbage after gzip stream").
+ * member are an error too ("trailing garbage after gzip stream"), except
+ * zero bytes up to the end of the file: block padding, ignored as by gzip.
  */
 #ifndef KR_INPUT_H
 #define KR_INPUT_H

@@ -580,19 +580,28 @@ static int write_str(FILE *fp, const char *s)
 	return write_cell(fp, s ? s : "", s ? strlen(s) : 0);
 }
 
-/* Writes the hosts of gemeente gem separated by spaces (unquoted: a host
- * holds no space, comma or quote). */
+/* Writes the hosts of gemeente gem, separated by spaces, as one cell:
+ * quoted as a whole when a host holds a comma or quote (the loader splits
+ * only on white space, so "a,b" is one host and must come back as one). */
 static int write_hosts(FILE *fp, const catalog *c, int gem)
 {
+	char *cell = NULL;
+	size_t n = 0;
+	FILE *mem = open_memstream(&cell, &n);
+	if (!mem)
+		return -1;
 	int first = 1;
 	for (size_t i = 0; i < c->nhosts; i++) {
 		if (c->hosts[i].gem != gem)
 			continue;
-		if ((!first && putc(' ', fp) == EOF) || write_str(fp, c->hosts[i].host) < 0)
-			return -1;
+		if (!first)
+			putc(' ', mem);
+		fputs(c->hosts[i].host, mem);
 		first = 0;
 	}
-	return 0;
+	int rc = fclose(mem) == 0 ? write_cell(fp, cell, n) : -1;
+	free(cell);
+	return rc;
 }
 
 /* The example gemeente the built-in template is written with. */

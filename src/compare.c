@@ -246,6 +246,14 @@ static void put_spaces(FILE *fp, size_t n)
 		putc(' ', fp);
 }
 
+/* Text for a terminal: control characters (a logged Host header may hold
+ * ESC) become '?', one column each as utf8_width counted them. */
+static void put_text(FILE *fp, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		putc(*p < 0x20 || *p == 0x7f ? '?' : *p, fp);
+}
+
 /* One line of cells padded to w; text columns left-aligned. colour (or
  * NULL) wraps the last cell. */
 static void table_line(FILE *fp, const char *const *s, const size_t *w, const char *colour)
@@ -256,7 +264,7 @@ static void table_line(FILE *fp, const char *const *s, const size_t *w, const ch
 		if (c > 0)
 			fputs("  ", fp);
 		if (c <= C_PRODUCT) {
-			fputs(s[c], fp);
+			put_text(fp, s[c]);
 			put_spaces(fp, pad);
 		} else if (c == C_SIGNIFICANT) {
 			/* last column: left-aligned under its title, no trailing blanks */

@@ -5,7 +5,8 @@
  * bytes; plain data is then copied out (or read straight into the caller's
  * buffer once the raw buffer is empty), gzip data is inflated straight into
  * the caller's buffer. After a gzip member ends, leftover input that starts
- * a new member starts a new inflate; anything else is "trailing garbage".
+ * a new member starts a new inflate; zero bytes up to the end are padding
+ * and ignored (as gzip(1) does); anything else is "trailing garbage".
  * Inflate is ISA-L's (HAVE_ISAL) unless input_force_zlib(1), else zlib's.
  */
 #include <errno.h>
@@ -198,6 +199,24 @@ static ssize_t inflate_some(input *in, char *dst, size_t cap, int *end)
 	return (ssize_t)(before - in->z.avail_out);
 }
 
+/* Between members, at a zero byte: consumes the rest of the input when it
+ * is all zero bytes (padding to a block size, as tape and some backup
+ * tools write; gzip(1) ignores it too) and returns 1; returns 0 at the
+ * first non-zero byte, -1 on a read error. */
+static int zero_padding(input *in)
+{
+	for (;;) {
+		for (; in->rpos < in->rlen; in->rpos++)
+			if (in->raw[in->rpos] != 0)
+				return 0;
+		ssize_t r = refill(in);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			return 1;
+	}
+}
+
 static ssize_t read_gzip(input *in, char *dst, size_t cap)
 {
 	for (;;) {
@@ -209,6 +228,14 @@ static ssize_t read_gzip(input *in, char *dst, size_t cap)
 			}
 			if (in->rlen == in->rpos)
 				return 0;
+			if (in->raw[in->rpos] == 0) {
+				int z = zero_padding(in);
+				if (z < 0)
+					return -1;
+				if (z > 0)
+					return 0;
+				return fail(in, "trailing garbage after gzip stream");
+			}
 			if (in->rlen - in->rpos < 2 || in->raw[in->rpos] != 0x1f ||
 			    in->raw[in->rpos + 1] != 0x8b)
 				return fail(in, "trailing garbage after gzip stream");

@@ -67,17 +67,20 @@ void msg_info(const char *fmt, ...)
 char *msg_escape(const char *s, size_t len, size_t max, char *buf, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
+	/* content gets n - 5 bytes, leaving room for "...", the NUL and one
+	 * spare; computed without underflow, so a tiny n stays in bounds */
+	size_t room = n > 5 ? n - 5 : 0;
 	size_t o = 0, i;
 	if (n == 0)
 		return buf;
 	for (i = 0; i < len && i < max; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c >= 0x20 && c < 0x7f && c != '\\') {
-			if (o + 1 >= n - 4)
+			if (o + 1 > room)
 				break;
 			buf[o++] = (char)c;
 		} else {
-			if (o + 4 >= n - 4)
+			if (o + 4 > room)
 				break;
 			buf[o++] = '\\';
 			buf[o++] = 'x';

@@ -344,6 +344,15 @@ static void put_spaces(FILE *fp, size_t n)
 		putc(' ', fp);
 }
 
+/* Writes text for a terminal: a control character (a gemeente named
+ * after a logged Host header may hold ESC) becomes '?', which keeps the
+ * width utf8_width counted and the terminal out of the log's hands. */
+static void put_text(FILE *fp, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		putc(*p < 0x20 || *p == 0x7f ? '?' : *p, fp);
+}
+
 /* Writes one line of cells s[first..last) padded to widths w. */
 static void table_line(FILE *fp, const char *const *s, const size_t *w, int first, int last)
 {
@@ -353,7 +362,7 @@ static void table_line(FILE *fp, const char *const *s, const size_t *w, int firs
 		if (c > first)
 			fputs("  ", fp);
 		if (COL_IS_TEXT(c)) {
-			fputs(s[c], fp);
+			put_text(fp, s[c]);
 			if (c + 1 < last)
 				put_spaces(fp, pad);
 		} else {

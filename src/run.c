@@ -322,8 +322,9 @@ int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
 	}
 	long limit = match_limit_hits(m);
 	if (limit > 0)
-		msg_warn("catalogue line %ld: pattern hit the PCRE2 match limit on %ld "
-		         "target(s); counted as not matching", match_limit_line(m), limit);
+		msg_warn("%s:%ld: pattern hit the PCRE2 match limit on %ld target(s); "
+		         "counted as not matching",
+		         o->catalog_path ? o->catalog_path : "built-in", match_limit_line(m), limit);
 	return rc == 2 ? RUN_USAGE : rc;
 }
 
@@ -429,7 +430,9 @@ static int table(const run_opts *o, const catalog *cat, const matcher *m,
 				rr->product = cat->rows[rows[r]].product;
 				rr->peer = cat->rows[rows[r]].peer;
 				funnel_cell key = { .period = periods[p], .gem = g, .row = rows[r] };
-				funnel_cell *c = bsearch(&key, cells, ncells, sizeof *cells, cmp_cell_key);
+				/* cells is NULL when ncells == 0: no bsearch on it */
+				funnel_cell *c = ncells ? bsearch(&key, cells, ncells, sizeof *cells,
+				                                  cmp_cell_key) : NULL;
 				if (c) {
 					memcpy(rr->n, c->n, sizeof rr->n);
 					memcpy(rr->errors, c->errors, sizeof rr->errors);
@@ -472,9 +475,17 @@ void run_summary(const scan_result *r, const matcher *m, double seconds)
 	msg_info("matching a step: %" PRIu64, r->matched);
 	for (int g = 0; g < r->ngem; g++) {
 		const uint64_t *x = r->gem_excluded + (size_t)g * FILTER_NREASONS;
+		/* built-in mode: the name is a logged host, which may hold ESC */
+		const char *name = match_gemeente_name(m, g);
+		char esc[200];
+		for (const char *p = name; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+				name = msg_escape(name, strlen(name), 120, esc, sizeof esc);
+				break;
+			}
 		msg_info("gemeente '%s': qualifying %" PRIu64 "; excluded: method %" PRIu64
 		         ", status %" PRIu64 ", bot %" PRIu64 ", outside time range %" PRIu64,
-		         match_gemeente_name(m, g), r->gem_qualified[g], x[FILTER_METHOD],
+		         name, r->gem_qualified[g], x[FILTER_METHOD],
 		         x[FILTER_STATUS], x[FILTER_BOT], x[FILTER_TIME]);
 	}
 	for (int i = 0; i < r->nsamples; i++) {

@@ -682,7 +682,8 @@ static int collect(scan *s, scan_result *res)
 	nnotes = 0;
 	for (int i = 0; i < s->nw; i++) {
 		worker *w = &s->w[i];
-		memcpy(notes + nnotes, w->notes, w->nnotes * sizeof *notes);
+		if (w->nnotes) /* w->notes is NULL when the worker got no block */
+			memcpy(notes + nnotes, w->notes, w->nnotes * sizeof *notes);
 		nnotes += w->nnotes;
 		res->lines += w->lines;
 		res->blank += w->blank;

@@ -248,7 +248,7 @@ START_TEST(test_many_rows)
 	 * gemeente g has info 128 and done g, conversion g/128 (exact), so the
 	 * median is (49 + 50) / 256, rank 100 - g and gain max(0, 50 - g). */
 	enum { NG = 100, NP = 500 };
-	static char names[NP][8];
+	static char names[NP][16]; /* room for any int: no -Wformat-truncation */
 	report_row *r = malloc(NG * NP * sizeof *r);
 	ck_assert_ptr_nonnull(r);
 	for (int p = 0; p < NP; p++)

@@ -296,6 +296,29 @@ START_TEST(test_write_quoting_round_trip)
 }
 END_TEST
 
+/* Found by tests/fuzz (catalog target): a host cell holding a comma or
+ * quote was written host by host, each quoted on its own ("a.nl," b.nl),
+ * which does not load back. The cell is now quoted as a whole. */
+START_TEST(test_write_hosts_with_comma)
+{
+	catalog *c = load_str("gemeente,host,product,info,form,done\n"
+	                      "A,\"a.nl, b\"\"q c.nl\",P,/i,,\n");
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert_uint_eq(c->nhosts, 3);
+	char *out = write_str(c);
+	ck_assert_str_eq(out, "gemeente,host,product,info,form,done\n"
+	                      "A,\"a.nl, b\"\"q c.nl\",P,/i,,\n");
+	catalog *d = load_str(out);
+	ck_assert_msg(d != NULL, "%s", err);
+	ck_assert_uint_eq(d->nhosts, 3);
+	ck_assert_int_eq(host_gem(d, "a.nl,"), 0);
+	ck_assert_int_eq(host_gem(d, "b\"q"), 0);
+	free(out);
+	catalog_free(d);
+	catalog_free(c);
+}
+END_TEST
+
 START_TEST(test_builtin)
 {
 	catalog *b = catalog_builtin();
@@ -386,6 +409,7 @@ Suite *catalog_suite(void)
 	tcase_add_test(tc, test_hosts);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_write_quoting_round_trip);
+	tcase_add_test(tc, test_write_hosts_with_comma);
 	tcase_add_test(tc, test_builtin);
 	tcase_add_test(tc, test_step_names);
 	tcase_add_test(tc, test_example_file);

@@ -220,6 +220,36 @@ START_TEST(test_gzip_corrupt_and_garbage)
 }
 END_TEST
 
+/* Zero bytes after the last member are block padding (gzip -t accepts
+ * them): all data, clean end. Zeros followed by anything else are still
+ * trailing garbage. */
+START_TEST(test_gzip_zero_padding)
+{
+	input_force_zlib(_i);
+	const char *s = "padded member\n";
+	size_t gn, got;
+	int st;
+	char err[128];
+	unsigned char *g = gz(s, strlen(s), &gn);
+	size_t pad = 300000; /* more than the raw buffer: padding spans refills */
+	unsigned char *p = calloc(1, gn + pad + 1);
+	memcpy(p, g, gn);
+	char *o = slurp(p, gn + pad, 4096, &got, &st, err, NULL);
+	ck_assert_int_eq(st, 0);
+	ck_assert_uint_eq(got, strlen(s));
+	ck_assert(memcmp(o, s, got) == 0);
+	free(o);
+	p[gn + pad] = 'x';
+	o = slurp(p, gn + pad + 1, 4096, &got, &st, err, NULL);
+	ck_assert_int_eq(st, -1);
+	ck_assert_str_eq(err, "trailing garbage after gzip stream");
+	ck_assert_uint_eq(got, strlen(s));
+	free(o);
+	free(p);
+	free(g);
+}
+END_TEST
+
 START_TEST(test_directory)
 {
 	FILE *fp = fopen(".", "r");
@@ -258,6 +288,7 @@ Suite *input_suite(void)
 	tcase_add_loop_test(tc, test_gzip_large, 0, 2);
 	tcase_add_loop_test(tc, test_gzip_truncated, 0, 2);
 	tcase_add_loop_test(tc, test_gzip_corrupt_and_garbage, 0, 2);
+	tcase_add_loop_test(tc, test_gzip_zero_padding, 0, 2);
 	tcase_add_test(tc, test_directory);
 	tcase_add_test(tc, test_impl_name);
 	suite_add_tcase(s, tc);

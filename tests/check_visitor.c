@@ -49,12 +49,27 @@ START_TEST(test_triple)
 }
 END_TEST
 
+/* Privacy: every run draws its own key from getrandom (0 = not the
+ * clock-and-pid fallback), so hashes of two runs cannot be linked. */
+START_TEST(test_key_per_run)
+{
+	visitor_key a, b;
+	ck_assert_int_eq(visitor_key_random(&a), 0);
+	ck_assert_int_eq(visitor_key_random(&b), 0);
+	ck_assert(a.k0 != b.k0 || a.k1 != b.k1);
+	ck_assert(a.k0 != 0 || a.k1 != 0);
+	ck_assert_uint_ne(visitor_hash(&a, S("10.0.0.1"), S("Firefox"), 1),
+	                  visitor_hash(&b, S("10.0.0.1"), S("Firefox"), 1));
+}
+END_TEST
+
 Suite *visitor_suite(void)
 {
 	Suite *s = suite_create("visitor");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_siphash_vectors);
 	tcase_add_test(tc, test_triple);
+	tcase_add_test(tc, test_key_per_run);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -21,7 +21,17 @@
 #                      FILE             FILE.gz = gzip of FILE
 #                      OUT = F1 F2 ...  OUT = one gzip member per file, catenated
 #                      OUT ~ FILE       OUT = gzip of FILE cut to half its size
+#   setup            shell script run with sh in the scratch directory after
+#                    the gzip inputs are made and before cmd, to make inputs
+#                    that should not be committed (a 10 MB line, a FIFO, an
+#                    unreadable file); a non-zero exit fails the case. It may
+#                    write a file `skip` with one line saying why the case
+#                    cannot run here: the case then prints "skip NAME: why"
+#                    and counts as passed. $KLANTREIS is set.
 #   README           which rule the case guards and how the numbers follow
+# Any case fails when stderr holds a sanitizer or valgrind report
+# (AddressSanitizer, UBSan's "runtime error:", valgrind's "==PID==" lines),
+# whatever its exit status.
 # Then the corpus check: the real log must give 0 malformed lines (and, when
 # testdata/e2e/corpus.expected exists, exactly that CSV).
 #
@@ -116,6 +126,13 @@ run_case() {
 		note "no cmd file" >>"$why"
 	elif [ -f "$work/gzip" ] && ! make_gzip "$work" 2>>"$why"; then
 		note "cannot make the gzip inputs" >>"$why"
+	elif [ -f "$work/setup" ] && ! (cd "$work" && sh ./setup) >>"$why" 2>&1; then
+		note "setup failed" >>"$why"
+	elif [ -f "$work/skip" ]; then
+		echo "skip $name: $(head -n 1 "$work/skip")"
+		passed=$((passed + 1))
+		chmod -R u+rwx "$work" 2>/dev/null
+		return
 	else
 		cmdline=$(cat "$work/cmd")
 		input=/dev/null
@@ -140,7 +157,12 @@ run_case() {
 				fi
 			done <"$work/stderr_contains"
 		fi
+		if grep -E -q 'Sanitizer|runtime error:|^==[0-9]+==' "$err"; then
+			note "stderr holds a sanitizer or valgrind report" >>"$why"
+		fi
 	fi
+	# a setup may have left files unreadable; the scratch dir must go
+	chmod -R u+rwx "$work" 2>/dev/null
 	if [ -s "$why" ]; then
 		echo "FAIL $name"
 		cat "$why"
