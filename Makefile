@@ -158,7 +158,6 @@ fuzz-check:
 	else \
 	  $(MAKE) fuzz-build && sh tests/fuzz/fuzz.sh $(FUZZ_CHECK_TIME) $(FUZZ_TARGETS); \
 	fi
->>>>>>> hard
 
 bench: 
 	$(MAKE) deps EXTRA_DEBS="$(BENCH_DEBS)"
