@@ -146,4 +146,14 @@ int report_is_number(const char *s);
  * bytes there are not valid UTF-8 (overlong, surrogate, cut short). */
 size_t report_utf8_len(const unsigned char *p, size_t n);
 
+/* Writes one CSV field s (no separator): quoted, quotes doubled, when it
+ * holds sep, '"', CR or LF; a text cell that a spreadsheet would take for a
+ * formula (starting with = + - @ TAB CR, but not a lone "-") gets a leading
+ * "'"; a number cell gets a decimal comma when decimal_comma is set. */
+void report_csv_field(FILE *fp, const char *s, int text, char sep, int decimal_comma);
+
+/* Flushes fp after a run of writes. Returns 0, or -1 with errno set when
+ * any write to fp failed. */
+int report_finish(FILE *fp);
+
 #endif

@@ -88,49 +88,16 @@ int compare_build(const report_table *before, const report_table *after, compare
 	return 0;
 }
 
-/* Result of a run of writes: -1 with errno set when fp has failed. */
-static int finish(FILE *fp)
-{
-	int saved = errno;
-	if (fflush(fp) != 0)
-		return -1;
-	if (ferror(fp)) {
-		errno = saved ? saved : EIO;
-		return -1;
-	}
-	return 0;
-}
-
 /* ---- CSV ---- */
 
-/* One field after a separator (none when first): quoted when it holds
- * sep, '"', CR or LF; a text cell that a spreadsheet would take for a
- * formula gets a leading "'"; a number cell gets a decimal comma on
- * request. The same rules as the analyze CSV (report_cells.c). */
+/* One field after a separator (none when first), by the rules of the
+ * analyze CSV (report_csv_field). */
 static void put_field(FILE *fp, const compare_table *t, const char *s, int text, int first)
 {
 	char sep = t->csv_sep ? t->csv_sep : ',';
-	int formula = text && s[0] && strchr("=+-@\t\r", s[0]);
-	int comma = !text && t->decimal_comma;
-	int quote = formula && sep == '\'';
-	for (const char *q = s; *q && !quote; q++) {
-		char ch = comma && *q == '.' ? ',' : *q;
-		quote = ch == sep || ch == '"' || ch == '\r' || ch == '\n';
-	}
 	if (!first)
 		putc(sep, fp);
-	if (quote)
-		putc('"', fp);
-	if (formula)
-		putc('\'', fp);
-	for (const char *q = s; *q; q++) {
-		char ch = comma && *q == '.' ? ',' : *q;
-		if (ch == '"')
-			putc('"', fp);
-		putc(ch, fp);
-	}
-	if (quote)
-		putc('"', fp);
+	report_csv_field(fp, s, text, sep, t->decimal_comma);
 }
 
 static void put_count(FILE *fp, const compare_table *t, int64_t v)
@@ -177,7 +144,7 @@ static int write_csv(const compare_table *t, FILE *fp)
 		put_field(fp, t, !f.has_p ? "" : f.significant ? "yes" : "no", 0, 0);
 		putc('\n', fp);
 	}
-	return finish(fp);
+	return report_finish(fp);
 }
 
 /* ---- TABLE ---- */
@@ -328,7 +295,7 @@ static int write_table(const compare_table *t, FILE *fp)
 		table_line(fp, s, w, colour);
 		putc('\n', fp);
 	}
-	return finish(fp);
+	return report_finish(fp);
 }
 
 int compare_write(const compare_table *t, enum report_format fmt, FILE *fp)

@@ -52,7 +52,7 @@ char *report_rate(int64_t num, int64_t den, char *buf, size_t n)
 }
 
 /* Result of a run of writes: -1 with errno set when fp has failed. */
-static int finish(FILE *fp)
+int report_finish(FILE *fp)
 {
 	int saved = errno;
 	if (fflush(fp) != 0)
@@ -241,7 +241,7 @@ static int write_csv(const report_table *t, FILE *fp)
 			break;
 	}
 	free(hidden);
-	return finish(fp);
+	return report_finish(fp);
 }
 
 /* ---- TABLE ---- */
@@ -467,7 +467,7 @@ static int write_table(const report_table *t, FILE *fp)
 			break;
 	}
 	free(hidden);
-	return finish(fp);
+	return report_finish(fp);
 }
 
 int report_write_csv_plain(const report_table *t, FILE *fp)

@@ -244,7 +244,7 @@ size_t report_utf8_len(const unsigned char *p, size_t n)
 /* Writes one field: quoted (quotes doubled) when it holds sep, '"', CR or
  * LF; a text cell that a spreadsheet would take for a formula gets a
  * leading single quote; a number cell gets a decimal comma on request. */
-static void put_field(FILE *fp, const char *s, int text, char sep, int decimal_comma)
+void report_csv_field(FILE *fp, const char *s, int text, char sep, int decimal_comma)
 {
 	/* a lone "-" (the built-in gemeente of lines without a host) is no formula */
 	int formula = text && s[0] && strchr("=+-@\t\r", s[0]) && strcmp(s, "-") != 0;
@@ -286,14 +286,14 @@ int report_write_csv(const report_table *t, FILE *fp)
 	for (size_t k = 0; k < c->ncols; k++) {
 		if (k)
 			putc(sep, fp);
-		put_field(fp, c->names[k], 0, sep, 0);
+		report_csv_field(fp, c->names[k], 0, sep, 0);
 	}
 	putc('\n', fp);
 	for (size_t i = 0; i < c->nrows && !ferror(fp); i++) {
 		for (size_t k = 0; k < c->ncols; k++) {
 			if (k)
 				putc(sep, fp);
-			put_field(fp, report_cell(c, i, (int)k), c->is_text[k], sep,
+			report_csv_field(fp, report_cell(c, i, (int)k), c->is_text[k], sep,
 			          t->decimal_comma);
 		}
 		putc('\n', fp);

@@ -240,13 +240,5 @@ int report_write_json(const report_table *t, FILE *fp)
 	}
 	fputs(c->nrows ? "\n  ]\n}\n" : "]\n}\n", fp);
 	report_cells_free(c);
-
-	int saved = errno;
-	if (fflush(fp) != 0)
-		return -1;
-	if (ferror(fp)) {
-		errno = saved ? saved : EIO;
-		return -1;
-	}
-	return 0;
+	return report_finish(fp);
 }
