@@ -5,7 +5,8 @@
  * available) and the host -> gemeente routing table. It is shared read-only
  * between threads, except for the gemeente table in built-in mode, which
  * grows as new hosts are seen and is guarded by a mutex. Each thread uses
- * its own match_ctx (PCRE2 match data, a host cache).
+ * its own match_ctx (PCRE2 match data, a host cache, a cache of recent
+ * match_target results; about 1 MiB).
  *
  * Gemeente ids are small integers: in catalogue mode the catalogue's
  * gemeente index; in built-in mode an id assigned when a host is first seen

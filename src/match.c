@@ -14,6 +14,13 @@
  * all that, the catalogue's guard (catalog.h; the built-in template has
  * one) rejects in one search the targets that match no pattern at all.
  *
+ * Each match_ctx remembers recent results: a 4-way set-associative cache
+ * of (plan, target) -> hits for targets up to 40 bytes. Logs repeat a
+ * few thousand targets over and over ("/", "/afval", "/css/main.css"), so
+ * most lines skip PCRE2 altogether. Only complete results are stored, and
+ * never one where a pattern ran into a limit, so the cache changes no
+ * figure.
+ *
  * Routing: in catalogue mode a read-only open-addressing table maps hosts
  * to gemeenten (lock-free). In built-in mode every new host gets the next
  * id under a mutex; each match_ctx caches host -> id for the hosts it has
@@ -43,6 +50,11 @@ enum {
 	MATCH_LIMIT = 1000000,
 	DEPTH_LIMIT = 10000,
 	CACHE_SLOTS = 512,      /* per-ctx host cache, direct mapped */
+	RCACHE_BITS = 12,       /* per-ctx result cache: 1 << RCACHE_BITS sets */
+	RCACHE_SETS = 1 << RCACHE_BITS,
+	RCACHE_WAYS = 4,
+	RCACHE_KEY = 40,        /* longest target the result cache holds */
+	RCACHE_HITS = 3,        /* most hits a cached result holds */
 	JIT_STACK_MAX = 1 << 20,
 };
 
@@ -118,8 +130,22 @@ typedef struct {
 	int id;
 } cache_ent;
 
+/* A remembered match_target result: the hits of one target under one
+ * plan. Results depend on nothing else, so a hit is exact; the key bytes
+ * are compared in full. */
+typedef struct {
+	uint64_t h;
+	uint32_t hits[RCACHE_HITS]; /* row << 2 | step */
+	uint16_t plan;              /* plan index + 1; 0: empty slot */
+	uint8_t n;                  /* target length */
+	uint8_t nhits;
+	char s[RCACHE_KEY];
+} rcache_ent;                   /* 64 bytes: one cache line */
+
 struct match_ctx {
 	matcher *m;
+	rcache_ent *rc;             /* RCACHE_SETS * RCACHE_WAYS entries */
+	long limits;                /* limit events seen by this context */
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *js;
@@ -127,13 +153,23 @@ struct match_ctx {
 	cache_ent cache[CACHE_SLOTS];
 };
 
+/* A fast non-cryptographic hash, eight bytes at a time; inputs here are
+ * hosts and targets from the log, and every table compares full keys. */
 static uint64_t hash_bytes(const char *p, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 0x100000001b3ull;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ ((uint64_t)n * 0xff51afd7ed558ccdull), w;
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+		h ^= h >> 31;
 	}
+	if (n) {
+		w = 0;
+		memcpy(&w, p, n);
+		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
 	return h ^ (h >> 29);
 }
 
@@ -568,7 +604,10 @@ match_ctx *match_ctx_new(matcher *m)
 	x->md = pcre2_match_data_create(m->max_pairs, NULL);
 	x->mctx = pcre2_match_context_copy(m->mctx);
 	x->res = malloc((size_t)m->max_uniq + 1);
-	if (!x->md || !x->mctx || !x->res) {
+	x->rc = aligned_alloc(64, (size_t)RCACHE_SETS * RCACHE_WAYS * sizeof *x->rc);
+	if (x->rc)
+		memset(x->rc, 0, (size_t)RCACHE_SETS * RCACHE_WAYS * sizeof *x->rc);
+	if (!x->md || !x->mctx || !x->res || !x->rc) {
 		match_ctx_free(x);
 		return NULL;
 	}
@@ -588,6 +627,7 @@ void match_ctx_free(match_ctx *x)
 	pcre2_match_context_free(x->mctx);
 	pcre2_jit_stack_free(x->js);
 	free(x->res);
+	free(x->rc);
 	free(x);
 }
 
@@ -629,6 +669,7 @@ static int run(match_ctx *x, const pcre2_code *code, int jit, const char *s, siz
 		return 1;
 	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
 	    rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT) {
+		x->limits++;
 		if (line > 0) { /* not the prefilter */
 			atomic_fetch_add_explicit(&x->m->limit_hits, 1, memory_order_relaxed);
 			long zero = 0;
@@ -637,6 +678,39 @@ static int run(match_ctx *x, const pcre2_code *code, int jit, const char *s, siz
 		return line > 0 ? 0 : -1;
 	}
 	return 0;
+}
+
+/* Runs plan pl on s: the uncached half of match_target. */
+static int run_plan(match_ctx *x, const plan *pl, const char *s, size_t n, match_hit *out,
+                    int max)
+{
+	const matcher *m = x->m;
+	if (m->guard && run(x, m->guard, m->guard_jit, s, n, 0) == 0)
+		return 0;
+	signed char *res = x->res;
+	memset(res, -1, (size_t)pl->nuniq);
+	int unknown = pl->nuniq;
+	for (int k = 1; k >= 0; k--) { /* the anchored one first: it is cheap */
+		if (!pl->pre[k] || run(x, pl->pre[k], pl->pre_jit[k], s, n, 0) != 0)
+			continue;
+		unknown -= pl->pre_count[k];
+		if (unknown == 0)
+			return 0;
+		for (int i = 0; i < pl->nuniq; i++)
+			if (pl->in_pre[i] == k + 1)
+				res[i] = 0;
+	}
+	int nh = 0;
+	for (int i = 0; i < pl->nchecks && nh < max; i++) {
+		const check *c = &pl->checks[i];
+		if (res[c->u] < 0) {
+			const upat *u = &m->pats[pl->uniq[c->u]];
+			res[c->u] = (signed char)run(x, u->code, u->jit, s, n, u->line);
+		}
+		if (res[c->u])
+			out[nh++] = (match_hit){ c->row, c->step };
+	}
+	return nh;
 }
 
 int match_target(match_ctx *x, int gem, kr_str target, match_hit *out, int max)
@@ -652,32 +726,52 @@ int match_target(match_ctx *x, int gem, kr_str target, match_hit *out, int max)
 	if (!pl || pl->nchecks == 0)
 		return 0;
 	const char *s = target.p ? target.p : "";
-	if (m->guard && run(x, m->guard, m->guard_jit, s, target.n, 0) == 0)
-		return 0;
-	signed char *res = x->res;
-	memset(res, -1, (size_t)pl->nuniq);
-	int unknown = pl->nuniq;
-	for (int k = 1; k >= 0; k--) { /* the anchored one first: it is cheap */
-		if (!pl->pre[k] || run(x, pl->pre[k], pl->pre_jit[k], s, target.n, 0) != 0)
+	size_t n = target.n;
+	size_t key = (size_t)(pl - m->plans) + 1;
+	if (n > RCACHE_KEY || key > UINT16_MAX)
+		return run_plan(x, pl, s, n, out, max);
+
+	/* Most requests repeat a target seen moments ago: answer those from
+	 * the cache. A result is stored only when it is complete (not cut at
+	 * max), small, and no pattern ran into a limit, so a cached answer is
+	 * exactly what the patterns would say. A hit moves its entry one way
+	 * up; a new result enters at the top and the last way falls out. */
+	/* the plan goes into the set index too: the popular targets ("/",
+	 * "/afval") are the same for every gemeente */
+	uint64_t h = hash_bytes(s, n) ^ key;
+	uint64_t hs = (h ^ (key << 32)) * 0x9e3779b97f4a7c15ull;
+	rcache_ent *set = &x->rc[(hs >> (64 - RCACHE_BITS)) * RCACHE_WAYS];
+	for (int w = 0; w < RCACHE_WAYS; w++) {
+		rcache_ent *e = &set[w];
+		if (e->h != h || e->plan != key || e->n != n || memcmp(e->s, s, n) != 0)
 			continue;
-		unknown -= pl->pre_count[k];
-		if (unknown == 0)
-			return 0;
-		for (int i = 0; i < pl->nuniq; i++)
-			if (pl->in_pre[i] == k + 1)
-				res[i] = 0;
-	}
-	int n = 0;
-	for (int i = 0; i < pl->nchecks && n < max; i++) {
-		const check *c = &pl->checks[i];
-		if (res[c->u] < 0) {
-			const upat *u = &m->pats[pl->uniq[c->u]];
-			res[c->u] = (signed char)run(x, u->code, u->jit, s, target.n, u->line);
+		int k = e->nhits < max ? e->nhits : max;
+		for (int i = 0; i < k; i++)
+			out[i] = (match_hit){ (int)(e->hits[i] >> 2), (int)(e->hits[i] & 3) };
+		if (w > 0) {
+			rcache_ent t = set[w - 1];
+			set[w - 1] = *e;
+			*e = t;
 		}
-		if (res[c->u])
-			out[n++] = (match_hit){ c->row, c->step };
+		return k;
 	}
-	return n;
+	long limits = x->limits;
+	int nh = run_plan(x, pl, s, n, out, max);
+	if (x->limits != limits || nh > RCACHE_HITS || nh >= max)
+		return nh;
+	for (int i = 0; i < nh; i++)
+		if (out[i].row < 0 || out[i].row >= (1 << 29))
+			return nh;
+	memmove(&set[1], &set[0], (RCACHE_WAYS - 1) * sizeof *set);
+	rcache_ent *e = &set[0];
+	e->h = h;
+	e->plan = (uint16_t)key;
+	e->n = (uint8_t)n;
+	e->nhits = (uint8_t)nh;
+	for (int i = 0; i < nh; i++)
+		e->hits[i] = (uint32_t)out[i].row << 2 | (uint32_t)out[i].step;
+	memcpy(e->s, s, n);
+	return nh;
 }
 
 int match_ngemeenten(const matcher *m)

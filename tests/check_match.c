@@ -254,6 +254,62 @@ START_TEST(test_match_limit_and_dedupe)
 }
 END_TEST
 
+/* match_target remembers recent results per context; a remembered answer
+ * must be exactly the patterns' answer. */
+START_TEST(test_result_cache)
+{
+	catalog *c = load_str("gemeente,host,product,info,form,done\n"
+	                      "A,a.nl,P,^/p$,^/p/form,\n"
+	                      "B,b.nl,P,^/q$,^/p$,\n"
+	                      "A,a.nl,Boom,(a+)+$,,\n");
+	matcher *m = match_new(c, NULL, err, sizeof err);
+	ck_assert_msg(m != NULL, "%s", err);
+	match_ctx *x = match_ctx_new(m);
+	/* the same target under two gemeenten: two answers, again and again */
+	for (int i = 0; i < 3; i++) {
+		ck_assert_str_eq(hits(x, 0, S("/p")), "0.0");
+		ck_assert_str_eq(hits(x, 1, S("/p")), "1.1");
+	}
+	/* a target that hits the match limit is never remembered: each time
+	 * counts */
+	kr_str boom = S("aaaaaaaaaaaaaaaaaaaaaaaaaaaaa!");
+	for (int i = 1; i <= 3; i++) {
+		ck_assert_str_eq(hits(x, 0, boom), "");
+		ck_assert_int_eq(match_limit_hits(m), i);
+	}
+	/* 40 bytes (cached) and 41 bytes (not) that differ only at the end */
+	ck_assert_str_eq(hits(x, 0, S("/p/form/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")), "0.1 2.0");
+	ck_assert_str_eq(hits(x, 0, S("/p/form/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab")), "0.1");
+	ck_assert_str_eq(hits(x, 0, S("/p/form/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")), "0.1 2.0");
+	ck_assert_str_eq(hits(x, 0, S("/p/form/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")), "0.1 2.0");
+	ck_assert_str_eq(hits(x, 0, S("/p/form/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab")), "0.1");
+	/* a prefix of a remembered target is another target */
+	ck_assert_str_eq(hits(x, 0, S("/p/for")), "");
+	/* far more targets than the cache holds, twice over: every answer is
+	 * still right after evictions */
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < 40000; i++) {
+			char t[32];
+			int n = snprintf(t, sizeof t, i % 2 ? "/p/form%d" : "/x%d", i);
+			ck_assert_str_eq(hits(x, i % 3 == 0, ((kr_str){ t, (size_t)n })),
+			                 i % 2 ? (i % 3 == 0 ? "" : "0.1") : "");
+		}
+	ck_assert_str_eq(hits(x, 0, S("/p")), "0.0");
+	ck_assert_str_eq(hits(x, 1, S("/p")), "1.1");
+	/* a cut answer (max 1) is not remembered as the whole one */
+	match_hit h[4];
+	kr_str t2 = S("/p/form/aaaa");
+	ck_assert_int_eq(match_target(x, 0, t2, h, 1), 1);
+	ck_assert_str_eq(hits(x, 0, t2), "0.1 2.0");
+	ck_assert_int_eq(match_target(x, 0, t2, h, 1), 1);
+	ck_assert_int_eq(h[0].row, 0);
+	ck_assert_int_eq(h[0].step, 1);
+	match_ctx_free(x);
+	match_free(m);
+	catalog_free(c);
+}
+END_TEST
+
 START_TEST(test_prefilter_corners)
 {
 	/* patterns that must not be merged blindly into one alternation:
@@ -546,6 +602,7 @@ Suite *match_suite(void)
 	tcase_add_test(tc, test_raw_bytes);
 	tcase_add_test(tc, test_bad_pattern);
 	tcase_add_test(tc, test_match_limit_and_dedupe);
+	tcase_add_test(tc, test_result_cache);
 	tcase_add_test(tc, test_prefilter_corners);
 	tcase_add_test(tc, test_builtin_mode);
 	tcase_add_test(tc, test_builtin_patterns);
