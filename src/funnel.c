@@ -1,12 +1,20 @@
 /*
  * funnel.c - the visitor-day table behind every figure.
  *
- * Open addressing with linear probing over a power-of-two array; an entry
- * is free when its row is -1. Load factor stays under 1/2. Sequential-mode
- * events live in one growing array and are chained per entry by index, so
- * adding an event never allocates per line (the arrays double when full).
+ * Open addressing with linear probing over a power-of-two array of 24-byte
+ * entries; an all-zero entry is free (row is stored plus one), so a fresh
+ * table needs no initialising pass: large tables come straight from mmap
+ * as zero pages. Load factor stays under 1/2. An entry holds the steps the
+ * visitor-day reached (open funnel) or the head of its event chain
+ * (sequential funnel). Sequential-mode events live in one growing array
+ * and are chained per entry by index, so adding an event never allocates
+ * per line (the arrays double when full).
+ *
+ * Hits (--count hits) do not need the visitor: they are summed per (day,
+ * gemeente, row) in a small cell table, like the 5xx counts of --details.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -18,9 +26,9 @@ typedef struct {
 	uint64_t visitor;
 	int32_t day;
 	int32_t gem;
-	int32_t row;      /* -1: free slot */
-	int32_t ev_head;  /* first event index or -1 */
-	uint32_t hits[3];
+	int32_t row1;     /* row + 1; 0: free slot */
+	uint32_t aux;     /* open: bit s set when step s was reached;
+	                   * sequential: first event index + 1, 0 for none */
 } entry;
 
 typedef struct {
@@ -29,16 +37,23 @@ typedef struct {
 	int32_t step;
 } event;
 
+/* Per (day, gemeente, row) counters: hits, or 5xx errors. */
 typedef struct {
 	int32_t day, gem, row;     /* row -1: free */
-	uint32_t n[3];
-} errcell;
+	uint64_t n[3];
+} cell;
+
+typedef struct {
+	cell *c;                   /* small open-addressed table */
+	size_t cap, used;
+} celltab;
 
 struct funnel {
 	entry *tab;
 	size_t cap, used;
-	errcell *err;              /* small open-addressed table, 5xx counts */
-	size_t errcap, errused;
+	size_t bytes;              /* of tab, when it came from mmap; else 0 */
+	celltab hits;              /* hits of each step */
+	celltab err;               /* 5xx requests matching each step */
 	event *ev;
 	size_t nev, evcap;
 	int keep_events;
@@ -60,35 +75,48 @@ static inline uint64_t entry_hash(uint64_t v, int32_t day, int32_t gem, int32_t 
 	           (uint64_t)(uint32_t)row * 0x9e3779b97f4a7c15ull);
 }
 
-/* Tables of 2 MiB and more are aligned to 2 MiB and offered to the
- * kernel as transparent huge pages: the table is touched at random, so
- * 4 KiB pages cost a fault each on first touch and a TLB miss on every
- * probe after. */
+/* Tables of 2 MiB and more come from mmap, aligned to 2 MiB and offered
+ * to the kernel as transparent huge pages: the table is touched at random,
+ * so 4 KiB pages cost a fault each on first touch and a TLB miss on every
+ * probe after. mmap's pages are zero, which is what a free entry is. */
 #define HUGE_PAGE ((size_t)2 << 20)
-
-static void *table_alloc(size_t bytes)
-{
-	if (bytes < HUGE_PAGE)
-		return malloc(bytes);
-	bytes = (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-	void *p = aligned_alloc(HUGE_PAGE, bytes);
-#ifdef MADV_HUGEPAGE
-	if (p)
-		madvise(p, bytes, MADV_HUGEPAGE);
-#endif
-	return p;
-}
 
 static int table_init(funnel *f, size_t cap)
 {
-	f->tab = table_alloc(cap * sizeof *f->tab);
-	if (!f->tab)
-		return -1;
-	for (size_t i = 0; i < cap; i++)
-		f->tab[i].row = -1;
+	size_t bytes = cap * sizeof *f->tab;
+	if (bytes < HUGE_PAGE) {
+		f->tab = calloc(cap, sizeof *f->tab);
+		if (!f->tab)
+			return -1;
+		f->bytes = 0;
+	} else {
+		size_t len = bytes + HUGE_PAGE;
+		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return -1;
+		/* keep the 2 MiB-aligned part of [p, p + len) */
+		char *q = (char *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+		if (q > p)
+			munmap(p, (size_t)(q - p));
+		if (p + len > q + bytes)
+			munmap(q + bytes, (size_t)(p + len - (q + bytes)));
+#ifdef MADV_HUGEPAGE
+		madvise(q, bytes, MADV_HUGEPAGE);
+#endif
+		f->tab = (entry *)(void *)q;
+		f->bytes = bytes;
+	}
 	f->cap = cap;
 	f->used = 0;
 	return 0;
+}
+
+static void table_free(entry *tab, size_t bytes)
+{
+	if (bytes)
+		munmap(tab, bytes);
+	else
+		free(tab);
 }
 
 funnel *funnel_new(int keep_events)
@@ -108,9 +136,10 @@ void funnel_free(funnel *f)
 {
 	if (!f)
 		return;
-	free(f->tab);
+	table_free(f->tab, f->bytes);
 	free(f->ev);
-	free(f->err);
+	free(f->hits.c);
+	free(f->err.c);
 	free(f);
 }
 
@@ -125,23 +154,25 @@ static entry *lookup(funnel *f, uint64_t v, int32_t day, int32_t gem, int32_t ro
 static int grow(funnel *f)
 {
 	entry *old = f->tab;
-	size_t oldcap = f->cap;
+	size_t oldcap = f->cap, oldbytes = f->bytes, oldused = f->used;
 	if (table_init(f, oldcap * 2) < 0) {
 		f->tab = old;
 		f->cap = oldcap;
+		f->bytes = oldbytes;
+		f->used = oldused;
 		return -1;
 	}
 	size_t mask = f->cap - 1;
 	for (size_t i = 0; i < oldcap; i++) {
-		if (old[i].row < 0)
+		if (old[i].row1 == 0)
 			continue;
-		size_t j = entry_hash(old[i].visitor, old[i].day, old[i].gem, old[i].row) & mask;
-		while (f->tab[j].row >= 0)
+		size_t j = entry_hash(old[i].visitor, old[i].day, old[i].gem, old[i].row1 - 1) & mask;
+		while (f->tab[j].row1 != 0)
 			j = (j + 1) & mask;
 		f->tab[j] = old[i];
 		f->used++;
 	}
-	free(old);
+	table_free(old, oldbytes);
 	return 0;
 }
 
@@ -153,17 +184,16 @@ static entry *lookup(funnel *f, uint64_t v, int32_t day, int32_t gem, int32_t ro
 	size_t j = entry_hash(v, day, gem, row) & mask;
 	for (;;) {
 		entry *e = &f->tab[j];
-		if (e->row < 0) {
+		if (e->row1 == 0) {
 			e->visitor = v;
 			e->day = day;
 			e->gem = gem;
-			e->row = row;
-			e->ev_head = -1;
-			e->hits[0] = e->hits[1] = e->hits[2] = 0;
+			e->row1 = row + 1;
+			e->aux = 0;
 			f->used++;
 			return e;
 		}
-		if (e->visitor == v && e->day == day && e->gem == gem && e->row == row)
+		if (e->visitor == v && e->day == day && e->gem == gem && e->row1 == row + 1)
 			return e;
 		j = (j + 1) & mask;
 	}
@@ -176,6 +206,42 @@ static int reserve(funnel *f, size_t n)
 		if (grow(f) < 0)
 			return -1;
 	return 0;
+}
+
+/* The counters of (day, gem, row) in t, inserted when new; NULL when out
+ * of memory. */
+static cell *cell_get(celltab *t, int32_t day, int32_t gem, int32_t row)
+{
+	if ((t->used + 1) * 2 > t->cap) {
+		size_t ncap = t->cap ? t->cap * 2 : 64;
+		cell *n = malloc(ncap * sizeof *n);
+		if (!n)
+			return NULL;
+		for (size_t i = 0; i < ncap; i++)
+			n[i].row = -1;
+		for (size_t i = 0; i < t->cap; i++) {
+			if (t->c[i].row < 0)
+				continue;
+			size_t j = entry_hash(0, t->c[i].day, t->c[i].gem, t->c[i].row) & (ncap - 1);
+			while (n[j].row >= 0)
+				j = (j + 1) & (ncap - 1);
+			n[j] = t->c[i];
+		}
+		free(t->c);
+		t->c = n;
+		t->cap = ncap;
+	}
+	size_t mask = t->cap - 1, j = entry_hash(0, day, gem, row) & mask;
+	for (;; j = (j + 1) & mask) {
+		cell *c = &t->c[j];
+		if (c->row < 0) {
+			*c = (cell){ day, gem, row, { 0, 0, 0 } };
+			t->used++;
+			return c;
+		}
+		if (c->day == day && c->gem == gem && c->row == row)
+			return c;
+	}
 }
 
 static int push_event(funnel *f, entry *e, int64_t instant, int step)
@@ -195,8 +261,8 @@ static int push_event(funnel *f, entry *e, int64_t instant, int step)
 	event *ev = &f->ev[f->nev];
 	ev->instant = instant;
 	ev->step = step;
-	ev->next = e->ev_head;
-	e->ev_head = (int32_t)f->nev++;
+	ev->next = (int32_t)e->aux - 1;
+	e->aux = (uint32_t)++f->nev;
 	return 0;
 }
 
@@ -206,9 +272,16 @@ int funnel_add(funnel *f, uint64_t visitor, int32_t day, int64_t instant_us,
 	entry *e = lookup(f, visitor, day, gem, row);
 	if (!e)
 		return -1;
-	e->hits[step]++;
-	if (f->keep_events)
-		return push_event(f, e, instant_us, step);
+	if (f->keep_events) {
+		if (push_event(f, e, instant_us, step) < 0)
+			return -1;
+	} else {
+		e->aux |= 1u << step;
+	}
+	cell *c = cell_get(&f->hits, day, gem, row);
+	if (!c)
+		return -1;
+	c->n[step]++;
 	return 0;
 }
 
@@ -226,76 +299,49 @@ int funnel_add_batch(funnel *f, const funnel_req *r, size_t n)
 	return 0;
 }
 
-static errcell *err_lookup(funnel *f, int32_t day, int32_t gem, int32_t row)
-{
-	if ((f->errused + 1) * 2 > f->errcap) {
-		size_t ncap = f->errcap ? f->errcap * 2 : 64;
-		errcell *n = malloc(ncap * sizeof *n);
-		if (!n)
-			return NULL;
-		for (size_t i = 0; i < ncap; i++)
-			n[i].row = -1;
-		for (size_t i = 0; i < f->errcap; i++) {
-			if (f->err[i].row < 0)
-				continue;
-			size_t j = entry_hash(0, f->err[i].day, f->err[i].gem, f->err[i].row) & (ncap - 1);
-			while (n[j].row >= 0)
-				j = (j + 1) & (ncap - 1);
-			n[j] = f->err[i];
-		}
-		free(f->err);
-		f->err = n;
-		f->errcap = ncap;
-	}
-	size_t mask = f->errcap - 1, j = entry_hash(0, day, gem, row) & mask;
-	for (;; j = (j + 1) & mask) {
-		errcell *e = &f->err[j];
-		if (e->row < 0) {
-			*e = (errcell){ day, gem, row, { 0, 0, 0 } };
-			f->errused++;
-			return e;
-		}
-		if (e->day == day && e->gem == gem && e->row == row)
-			return e;
-	}
-}
-
 int funnel_add_error(funnel *f, int32_t day, int gem, int row, int step)
 {
-	errcell *e = err_lookup(f, day, gem, row);
-	if (!e)
+	cell *c = cell_get(&f->err, day, gem, row);
+	if (!c)
 		return -1;
-	e->n[step]++;
+	c->n[step]++;
 	return 0;
 }
 
-int funnel_merge(funnel *dst, const funnel *src)
+/* Adds the counters of src to dst. */
+static int cells_merge(celltab *dst, const celltab *src)
 {
-	for (size_t i = 0; i < src->errcap; i++) {
-		const errcell *s = &src->err[i];
+	for (size_t i = 0; i < src->cap; i++) {
+		const cell *s = &src->c[i];
 		if (s->row < 0)
 			continue;
-		errcell *d = err_lookup(dst, s->day, s->gem, s->row);
+		cell *d = cell_get(dst, s->day, s->gem, s->row);
 		if (!d)
 			return -1;
 		for (int k = 0; k < 3; k++)
 			d->n[k] += s->n[k];
 	}
+	return 0;
+}
+
+int funnel_merge(funnel *dst, const funnel *src)
+{
+	if (cells_merge(&dst->err, &src->err) < 0 || cells_merge(&dst->hits, &src->hits) < 0)
+		return -1;
 	for (size_t i = 0; i < src->cap; i++) {
 		const entry *s = &src->tab[i];
-		if (s->row < 0)
+		if (s->row1 == 0)
 			continue;
-		entry *d = lookup(dst, s->visitor, s->day, s->gem, s->row);
+		entry *d = lookup(dst, s->visitor, s->day, s->gem, s->row1 - 1);
 		if (!d)
 			return -1;
-		for (int k = 0; k < 3; k++)
-			d->hits[k] += s->hits[k];
-		if (dst->keep_events) {
-			for (int32_t x = s->ev_head; x >= 0; x = src->ev[x].next) {
-				if (push_event(dst, d, src->ev[x].instant, src->ev[x].step) < 0)
-					return -1;
-			}
+		if (!dst->keep_events) {
+			d->aux |= s->aux;
+			continue;
 		}
+		for (int32_t x = (int32_t)s->aux - 1; x >= 0; x = src->ev[x].next)
+			if (push_event(dst, d, src->ev[x].instant, src->ev[x].step) < 0)
+				return -1;
 	}
 	return 0;
 }
@@ -437,12 +483,12 @@ funnel_cell *funnel_cells(const funnel *f, const funnel_cfg *cfg, size_t *n)
 	int32_t last_day = INT32_MIN, last_period = 0;
 
 	*n = 0;
-	if (f->used == 0 && f->errused == 0)
+	if (f->used == 0 && f->err.used == 0)
 		return NULL;
 	if (cellmap_init(&map, 256) < 0)
 		goto out;
-	for (size_t i = 0; i < f->errcap; i++) {
-		const errcell *e = &f->err[i];
+	for (size_t i = 0; i < f->err.cap; i++) {
+		const cell *e = &f->err.c[i];
 		if (e->row < 0)
 			continue;
 		int32_t period = cfg->by == KTIME_BY_NONE ? 0 : ktime_period_start(e->day, cfg->by);
@@ -450,23 +496,36 @@ funnel_cell *funnel_cells(const funnel *f, const funnel_cfg *cfg, size_t *n)
 		if (!c)
 			goto out;
 		for (int s = 0; s < 3; s++)
-			c->errors[s] += e->n[s];
+			c->errors[s] += (int64_t)e->n[s];
+	}
+	if (cfg->count_hits && !cfg->sequential) {
+		for (size_t i = 0; i < f->hits.cap; i++) {
+			const cell *e = &f->hits.c[i];
+			if (e->row < 0)
+				continue;
+			int32_t period = cfg->by == KTIME_BY_NONE ? 0 : ktime_period_start(e->day, cfg->by);
+			funnel_cell *c = cellmap_get(&map, period, e->gem, e->row);
+			if (!c)
+				goto out;
+			for (int s = 0; s < 3; s++)
+				c->n[s] += (int64_t)e->n[s];
+		}
 	}
 	for (size_t i = 0; i < f->cap; i++) {
 		const entry *e = &f->tab[i];
-		if (e->row < 0)
+		if (e->row1 == 0)
 			continue;
 		if (e->day != last_day) {
 			last_day = e->day;
 			last_period = cfg->by == KTIME_BY_NONE ? 0 : ktime_period_start(e->day, cfg->by);
 		}
-		funnel_cell *c = cellmap_get(&map, last_period, e->gem, e->row);
+		funnel_cell *c = cellmap_get(&map, last_period, e->gem, e->row1 - 1);
 		if (!c)
 			goto out;
 		c->matched = 1;
 		if (cfg->sequential) {
 			size_t k = 0;
-			for (int32_t x = e->ev_head; x >= 0; x = f->ev[x].next)
+			for (int32_t x = (int32_t)e->aux - 1; x >= 0; x = f->ev[x].next)
 				k++;
 			if (k > cap_ev) {
 				size_t nc2 = k * 2;
@@ -484,16 +543,16 @@ funnel_cell *funnel_cells(const funnel *f, const funnel_cfg *cfg, size_t *n)
 				cap_ev = nc2;
 			}
 			k = 0;
-			for (int32_t x = e->ev_head; x >= 0; x = f->ev[x].next) {
+			for (int32_t x = (int32_t)e->aux - 1; x >= 0; x = f->ev[x].next) {
 				steps[k] = f->ev[x].step;
 				inst[k++] = f->ev[x].instant;
 			}
 			int level = funnel_level(steps, inst, k, cfg->window_us, scratch);
 			for (int s = 0; s < 3; s++)
 				c->n[s] += level > s;
-		} else {
+		} else if (!cfg->count_hits) {
 			for (int s = 0; s < 3; s++)
-				c->n[s] += cfg->count_hits ? (int64_t)e->hits[s] : (e->hits[s] > 0);
+				c->n[s] += (e->aux >> s) & 1;
 		}
 	}
 	/* compact the map in place and sort the few cells */
