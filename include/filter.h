@@ -36,15 +36,17 @@ int filter_status(int status);
  * spec's tokens (ASCII case-insensitive substring). */
 int filter_is_bot(kr_str ua);
 
-/* A per-thread memo of recent user agents and their bot verdict. User
- * agents repeat heavily in real logs, so most lookups are one hash of a
- * few sampled bytes plus one memcmp. Zero-initialise before use. */
+/* A per-thread memo of recent user agents and their bot verdict, two ways
+ * per set. User agents repeat heavily in real logs, so most lookups are
+ * one hash of a few sampled bytes plus one or two memcmp. Zero-initialise
+ * before use. */
 #define FILTER_CACHE_SLOTS 512
 #define FILTER_CACHE_MAXLEN 240
 typedef struct {
 	struct {
 		uint16_t len;     /* 0: empty slot */
 		uint8_t bot;
+		uint8_t victim;   /* first way of a set: the way to fill next */
 		char ua[FILTER_CACHE_MAXLEN];
 	} slot[FILTER_CACHE_SLOTS];
 } filter_cache;
