@@ -81,13 +81,27 @@ static inline uint64_t entry_hash(uint64_t v, int32_t day, int32_t gem, int32_t 
  * probe after. mmap's pages are zero, which is what a free entry is. */
 #define HUGE_PAGE ((size_t)2 << 20)
 
+/* Write-faults every page of [p, p + bytes) now. Probing reads a slot
+ * before it writes one; a read of an untouched page maps the shared zero
+ * page, and the write after it must then flush that mapping from every
+ * core's TLB (an IPI per page, slow in a VM) once a second thread runs. */
+static void touch(void *p, size_t bytes)
+{
+	for (size_t i = 0; i < bytes; i += 4096)
+		((volatile char *)p)[i] = 0;
+}
+
 static int table_init(funnel *f, size_t cap)
 {
 	size_t bytes = cap * sizeof *f->tab;
 	if (bytes < HUGE_PAGE) {
-		f->tab = calloc(cap, sizeof *f->tab);
+		/* not calloc, which may hand out untouched pages (see touch);
+		 * touch also keeps the compiler from turning this into calloc */
+		f->tab = malloc(bytes);
 		if (!f->tab)
 			return -1;
+		touch(f->tab, bytes);
+		memset(f->tab, 0, bytes);
 		f->bytes = 0;
 	} else {
 		size_t len = bytes + HUGE_PAGE;
@@ -103,6 +117,7 @@ static int table_init(funnel *f, size_t cap)
 #ifdef MADV_HUGEPAGE
 		madvise(q, bytes, MADV_HUGEPAGE);
 #endif
+		touch(q, bytes);
 		f->tab = (entry *)(void *)q;
 		f->bytes = bytes;
 	}
