@@ -168,6 +168,16 @@ static unsigned month_of(const char *p)
 	return 0;
 }
 
+/* The date and zone of the last CLF time parsed on this thread: lines
+ * come in time order, so thousands in a row share "dd/Mon/yyyy" and
+ * "+hhmm" and only the clock needs parsing. */
+static _Thread_local struct {
+	char key[16];              /* bytes 0-10 and 21-25 of the last time */
+	int valid;
+	int64_t day_wall;          /* wall seconds of its midnight */
+	int64_t off;               /* its offset in seconds */
+} clf_memo;
+
 /* Parses an Apache %t body, exactly "dd/Mon/yyyy:hh:mm:ss +hhmm" (26
  * bytes). Returns 0 with *wall and *instant_us set, or -1. */
 int ktime_parse_clf(const char *p, size_t n, int64_t *wall, int64_t *instant_us)
@@ -177,9 +187,18 @@ int ktime_parse_clf(const char *p, size_t n, int64_t *wall, int64_t *instant_us)
 	if (n != 26 || p[2] != '/' || p[6] != '/' || p[11] != ':' || p[14] != ':'
 	    || p[17] != ':' || p[20] != ' ' || (p[21] != '+' && p[21] != '-'))
 		return -1;
-	if (digits(p, 2, &d) || digits(p + 7, 4, &y) || digits(p + 12, 2, &hh)
-	    || digits(p + 15, 2, &mi) || digits(p + 18, 2, &ss)
-	    || digits(p + 22, 2, &oh) || digits(p + 24, 2, &om))
+	if (digits(p + 12, 2, &hh) || digits(p + 15, 2, &mi) || digits(p + 18, 2, &ss) ||
+	    hh >= 24 || mi >= 60 || ss > 60)
+		return -1;
+	int64_t clock = (int64_t)hh * 3600 + (int64_t)mi * 60 + ss;
+	if (clf_memo.valid && memcmp(clf_memo.key, p, 11) == 0 &&
+	    memcmp(clf_memo.key + 11, p + 21, 5) == 0) {
+		*wall = clf_memo.day_wall + clock;
+		*instant_us = (*wall - clf_memo.off) * 1000000;
+		return 0;
+	}
+	if (digits(p, 2, &d) || digits(p + 7, 4, &y) || digits(p + 22, 2, &oh) ||
+	    digits(p + 24, 2, &om))
 		return -1;
 	m = month_of(p + 3);
 	if (m == 0 || !ktime_valid(y, m, d, hh, mi, ss))
@@ -187,9 +206,14 @@ int ktime_parse_clf(const char *p, size_t n, int64_t *wall, int64_t *instant_us)
 	if (om > 59 || oh * 60 + om > KTIME_MAX_OFFSET_MIN)
 		return -1;
 	int64_t off = ((int64_t)oh * 3600 + om * 60) * (p[21] == '-' ? -1 : 1);
-	int64_t w = wall_of(y, m, d, hh, mi, ss);
-	*wall = w;
-	*instant_us = (w - off) * 1000000;
+	int64_t day_wall = wall_of(y, m, d, 0, 0, 0);
+	memcpy(clf_memo.key, p, 11);
+	memcpy(clf_memo.key + 11, p + 21, 5);
+	clf_memo.day_wall = day_wall;
+	clf_memo.off = off;
+	clf_memo.valid = 1;
+	*wall = day_wall + clock;
+	*instant_us = (*wall - off) * 1000000;
 	return 0;
 }
 

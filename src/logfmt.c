@@ -1194,25 +1194,53 @@ static char *find_quote(char *p, char *end)
 	}
 }
 
+/* Bit 7 set in each byte of w that is an ASCII capital; no carries cross
+ * bytes (seven low bits plus at most 0x3f stay below 0x100). */
+static inline uint64_t upper_bytes(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = ones * 0x80;
+	uint64_t x = w & ~high;
+	return (x + ones * (0x80 - 'A')) & ~(x + ones * (0x80 - 'Z' - 1)) & ~w & high;
+}
+
+/* Lower-cases h in place (ASCII letters only), eight bytes at a time;
+ * writes only the words that hold a capital. */
+static void lower_ascii(char *h, size_t n)
+{
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, h + i, 8);
+		uint64_t up = upper_bytes(w);
+		if (up) {
+			w |= up >> 2; /* 0x80 >> 2 == 'a' - 'A' */
+			memcpy(h + i, &w, 8);
+		}
+	}
+	for (; i < n; i++)
+		if ((unsigned)(h[i] - 'A') < 26)
+			h[i] = (char)(h[i] + ('a' - 'A'));
+}
+
 /* Lower-cases h in place, then drops a ":port" (digits after the last
  * ':', not inside a bare IPv6 literal) and one trailing dot. */
 static kr_str host_norm(char *h, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned)(h[i] - 'A') < 26)
-			h[i] = (char)(h[i] + ('a' - 'A'));
-	char *colon = memrchr(h, ':', n);
-	if (colon != NULL) {
-		int digits = 1;
-		for (char *c = colon + 1; c < h + n; c++)
-			digits &= is_digit((unsigned char)*c);
+	lower_ascii(h, n);
+	/* the last ':' has only digits after it when the run of digits at
+	 * the end is preceded by one */
+	size_t k = n;
+	while (k > 0 && is_digit((unsigned char)h[k - 1]))
+		k--;
+	if (k > 0 && h[k - 1] == ':') {
+		char *colon = h + k - 1;
 		int strip;
 		if (h[0] == '[')
 			strip = colon > h && colon[-1] == ']';
 		else
-			strip = memchr(h, ':', n) == colon;
-		if (digits && strip)
-			n = (size_t)(colon - h);
+			strip = memchr(h, ':', k - 1) == NULL;
+		if (strip)
+			n = k - 1;
 	}
 	if (n > 0 && h[n - 1] == '.')
 		n--;

@@ -184,6 +184,37 @@ START_TEST(test_parse_clf)
 }
 END_TEST
 
+/* ktime_parse_clf remembers the last date and zone: a time that shares
+ * one of them, or the date, must still be parsed in full. */
+START_TEST(test_parse_clf_memo)
+{
+	int64_t w = 0, i = 0, day = (int64_t)ktime_days_from_civil(2026, 11, 2) * 86400;
+
+	ck_assert_int_eq(ktime_parse_clf("02/Nov/2026:10:00:00 +0100", 26, &w, &i), 0);
+	ck_assert_int_eq(w, day + 36000);
+	ck_assert_int_eq(i, (day + 32400) * 1000000);
+	ck_assert_int_eq(ktime_parse_clf("02/Nov/2026:10:00:01 +0100", 26, &w, &i), 0);
+	ck_assert_int_eq(w, day + 36001);
+	ck_assert_int_eq(i, (day + 32401) * 1000000);
+	/* same date, other zone */
+	ck_assert_int_eq(ktime_parse_clf("02/Nov/2026:10:00:01 -0100", 26, &w, &i), 0);
+	ck_assert_int_eq(w, day + 36001);
+	ck_assert_int_eq(i, (day + 39601) * 1000000);
+	/* same zone, other date */
+	ck_assert_int_eq(ktime_parse_clf("03/Nov/2026:00:00:00 -0100", 26, &w, &i), 0);
+	ck_assert_int_eq(w, day + 86400);
+	/* a bad clock on a remembered date */
+	ck_assert_int_eq(ktime_parse_clf("03/Nov/2026:24:00:00 -0100", 26, &w, &i), -1);
+	ck_assert_int_eq(ktime_parse_clf("03/Nov/2026:23:60:00 -0100", 26, &w, &i), -1);
+	ck_assert_int_eq(ktime_parse_clf("03/Nov/2026:23:00:61 -0100", 26, &w, &i), -1);
+	ck_assert_int_eq(ktime_parse_clf("03/Nov/2026:2x:00:00 -0100", 26, &w, &i), -1);
+	/* a bad date after a good one, then the good one again */
+	ck_assert_int_eq(ktime_parse_clf("31/Nov/2026:00:00:00 -0100", 26, &w, &i), -1);
+	ck_assert_int_eq(ktime_parse_clf("03/Nov/2026:23:59:60 -0100", 26, &w, &i), 0);
+	ck_assert_int_eq(w, day + 86400 + 86400);
+}
+END_TEST
+
 START_TEST(test_parse_clf_bad)
 {
 	static const char *bad[] = {
@@ -414,6 +445,7 @@ Suite *ktime_suite(void)
 	tcase_add_test(tc, test_period_start);
 	tcase_add_test(tc, test_period_label);
 	tcase_add_test(tc, test_parse_clf);
+	tcase_add_test(tc, test_parse_clf_memo);
 	tcase_add_test(tc, test_parse_clf_bad);
 	tcase_add_test(tc, test_parse_iso8601);
 	tcase_add_test(tc, test_parse_iso8601_bad);

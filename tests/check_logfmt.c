@@ -162,6 +162,19 @@ START_TEST(test_vhost_combined)
 	                       "[02/Nov/2026:10:00:00 +0100] \"GET / HTTP/1.1\" 200 1 "
 	                       "\"-\" \"UA\"", &r), LOGFMT_OK);
 	ck_str(r.host, "www.example.nl");
+
+	/* Only A-Z change, also next to their neighbours in ASCII and to
+	 * bytes that differ from a capital in bit 7 only (eight at a time,
+	 * then the tail). */
+	ck_assert_int_eq(parse("vhost_combined", "A@Z[a`z{\xC1\xDA\xC3\x89Q:1:ABC:080 192.0.2.7 - - "
+	                       "[02/Nov/2026:10:00:00 +0100] \"GET / HTTP/1.1\" 200 1 "
+	                       "\"-\" \"UA\"", &r), LOGFMT_OK);
+	ck_str(r.host, "a@z[a`z{\xC1\xDA\xC3\x89q:1:abc:080");
+	/* a port after a host with no other colon; an empty port */
+	ck_assert_int_eq(parse("vhost_combined", "Gemeente.NL: 192.0.2.7 - - "
+	                       "[02/Nov/2026:10:00:00 +0100] \"GET / HTTP/1.1\" 200 1 "
+	                       "\"-\" \"UA\"", &r), LOGFMT_OK);
+	ck_str(r.host, "gemeente.nl");
 }
 END_TEST
 
