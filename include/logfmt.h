@@ -51,6 +51,10 @@ logfmt *logfmt_detect(const char *buf, size_t len, char *why, size_t whylen);
  * lines; in w3c, lines starting with '#'). */
 int logfmt_parse(const logfmt *f, char *line, size_t len, kr_record *rec);
 
+/* logfmt_parse without the fast path for Apache's combined formats: the
+ * reference that path must agree with. Exposed for tests. */
+int logfmt_parse_items(const logfmt *f, char *line, size_t len, kr_record *rec);
+
 /* The format's name for messages: the preset name ("combined", "w3c", ...),
  * or "apache LogFormat" / "nginx log_format" for a format string; static. */
 const char *logfmt_name(const logfmt *f);

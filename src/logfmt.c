@@ -109,6 +109,8 @@ struct logfmt {
 	unsigned nitems;
 	unsigned char extra_ok; /* " anything" may follow the tail */
 	unsigned char join_query; /* target = path "?" query (LF_PATH + LF_QUERY) */
+	unsigned char clf;      /* items are Apache's combined (1) or
+	                         * vhost_combined (2): parse_clf may try first */
 	unsigned short tailn;
 	const char *tail;       /* literal after the last field, in the pool */
 	struct lf_item items[LF_MAX_ITEMS];
@@ -365,6 +367,32 @@ static int b_finish(struct lf_builder *b)
 	return 0;
 }
 
+/* Sets f->clf when f's items are exactly Apache's combined or
+ * vhost_combined, whatever they were built from. */
+static void mark_clf(logfmt *f)
+{
+	static const struct lf_preset_item shape[] = {
+		{"", LF_VHOST}, {" ", LF_CLIENT}, {" ", LF_IGNORE}, {" ", LF_IGNORE},
+		{" [", LF_TIME_CLF}, {"] \"", LF_REQUEST}, {"\" ", LF_STATUS}, {" ", LF_BYTES},
+		{" \"", LF_REFERER}, {"\" \"", LF_USER_AGENT},
+	};
+	const unsigned n = sizeof shape / sizeof shape[0];
+	f->clf = 0;
+	if (f->kind != LOGFMT_KIND_FIELDS || f->join_query || f->tailn != 1 || f->tail[0] != '"')
+		return;
+	unsigned skip = f->nitems == n ? 0 : 1; /* combined: no vhost */
+	if (f->nitems + skip != n)
+		return;
+	for (unsigned i = 0; i < f->nitems; i++) {
+		const struct lf_item *it = &f->items[i];
+		const char *lit = i == 0 ? "" : shape[i + skip].lit;
+		if (it->field != shape[i + skip].field || it->litn != strlen(lit) ||
+		    memcmp(it->lit, lit, it->litn) != 0)
+			return;
+	}
+	f->clf = (unsigned char)(2 - skip);
+}
+
 static logfmt *compile_preset(const struct lf_preset *p)
 {
 	struct lf_builder b;
@@ -381,6 +409,7 @@ static logfmt *compile_preset(const struct lf_preset *p)
 		b_char(&b, *c);
 	b_finish(&b);
 	f->extra_ok = (unsigned char)p->extra_ok;
+	mark_clf(f);
 	return f;
 }
 
@@ -868,6 +897,7 @@ static logfmt *compile_apache(const char *spec, char *err, size_t errlen)
 	}
 	if (b_finish(&b) != 0 || resolve(&b) != 0)
 		goto fail;
+	mark_clf(f);
 	return f;
 oom:
 	set_err(err, errlen, "cannot build log format '%s': out of memory", spec);
@@ -1935,9 +1965,102 @@ static char *field_end(const struct lf_item *it, char *p, char *end)
 	return q;
 }
 
+/* Apache's combined and vhost_combined, the formats most logs are in,
+ * without the item loop: short fields ("-", the time, the status, the
+ * size) are checked in place instead of searched for. Returns LOGFMT_OK
+ * with rec filled exactly as the item loop would fill it, or -1 to leave
+ * the line to the item loop: anything unusual (an ident or a user that is
+ * not "-" followed by the expected text, a line cut inside its last
+ * field, ...) takes that path, which then also decides whether the line is
+ * malformed. The check_logfmt suite compares both on every corpus line
+ * and on mutations of them. */
+static int parse_clf(const logfmt *f, char *line, char *end, kr_record *rec)
+{
+	char *p = line, *q;
+	kr_str vhost = {NULL, 0};
+
+	memset(rec, 0, sizeof *rec);
+	if (f->clf == 2) {
+		q = find_byte(p, end, ' ');
+		if (q == NULL || q == p)
+			return -1;
+		vhost = (kr_str){p, (size_t)(q - p)};
+		p = q + 1;
+	}
+	q = find_byte(p, end, ' ');
+	if (q == NULL || q == p)
+		return -1;
+	rec->client = (kr_str){p, (size_t)(q - p)};
+	p = q + 1;
+	/* ident and user: "- - [" or "- user [" */
+	if (end - p < 2 || p[0] != '-' || p[1] != ' ')
+		return -1;
+	p += 2;
+	if (end - p >= 3 && p[0] == '-' && p[1] == ' ' && p[2] == '[') {
+		p += 3;
+	} else {
+		q = find_byte(p, end, ' ');
+		if (q == NULL || q == p || end - q < 2 || q[1] != '[')
+			return -1;
+		p = q + 2;
+	}
+	/* "dd/Mon/yyyy:hh:mm:ss +hhmm] \"" */
+	if (end - p < 29 || p[26] != ']' || p[27] != ' ' || p[28] != '"' ||
+	    ktime_parse_clf(p, 26, &rec->wall, &rec->instant_us) != 0)
+		return -1;
+	p += 29;
+	q = find_quote(p, end);
+	if (q == NULL || split_request(p, (size_t)(q - p), rec) != 0)
+		return -1;
+	p = q + 1;
+	/* ' ' status ' ' size ' "' */
+	if (end - p < 5 || p[0] != ' ' || p[4] != ' ' ||
+	    three_digits(p + 1, 3, &rec->status) != 0)
+		return -1;
+	p += 5;
+	q = p;
+	while (q < end && is_digit((unsigned char)*q))
+		q++;
+	if (q == p && q < end && *q == '-')
+		q++;
+	if (q == p || end - q < 2 || q[0] != ' ' || q[1] != '"')
+		return -1;
+	p = q + 2;
+	q = find_quote(p, end);
+	if (q == NULL || end - q < 3 || q[1] != ' ' || q[2] != '"')
+		return -1;
+	rec->referer = (kr_str){p, (size_t)(q - p)};
+	p = q + 3;
+	q = find_quote(p, end);
+	if (q == NULL)
+		return -1;
+	if (q + 1 != end && !(f->extra_ok && q[1] == ' '))
+		return -1;
+	size_t n = (size_t)(q - p);
+	rec->user_agent = (kr_str){p, memchr(p, '\\', n) ? unescape_quoted(p, n) : n};
+	finish_record(rec, vhost);
+	return LOGFMT_OK;
+}
+
 /* Parses one line; see logfmt.h. Returns LOGFMT_OK with rec filled,
  * LOGFMT_MALFORMED, or LOGFMT_SKIP for a blank line (or a W3C directive). */
+static int parse_items(const logfmt *f, char *line, size_t len, kr_record *rec);
+
 int logfmt_parse(const logfmt *f, char *line, size_t len, kr_record *rec)
+{
+	size_t n = len > 0 && line[len - 1] == '\r' ? len - 1 : len;
+	if (f->clf && parse_clf(f, line, line + n, rec) == LOGFMT_OK)
+		return LOGFMT_OK;
+	return parse_items(f, line, len, rec);
+}
+
+int logfmt_parse_items(const logfmt *f, char *line, size_t len, kr_record *rec)
+{
+	return parse_items(f, line, len, rec);
+}
+
+/* logfmt_parse for every format, one item at a time. */
+static int parse_items(const logfmt *f, char *line, size_t len, kr_record *rec)
 {
 	char *p = line, *end, *q;
 	kr_str vhost = {NULL, 0}, path = {NULL, 0}, query = {NULL, 0};

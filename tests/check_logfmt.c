@@ -447,6 +447,163 @@ START_TEST(test_detect)
 }
 END_TEST
 
+/* ---- the fast path for combined formats against the item loop ------- */
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+/* A slice as offset into its buffer (or -1 when empty) and length. */
+#define SAME_STR(a, abuf, b, bbuf)                                                     \
+	do {                                                                           \
+		ck_assert_uint_eq((a).n, (b).n);                                       \
+		if ((a).n)                                                             \
+			ck_assert_int_eq((a).p - (abuf), (b).p - (bbuf));              \
+	} while (0)
+
+/* Parses line[0..n) with logfmt_parse and with logfmt_parse_items, each on
+ * its own copy, and asserts the same result, record and buffer. Returns
+ * the result. */
+static int same_both_ways(const logfmt *f, const char *line, size_t n)
+{
+	static char a[4096], b[4096];
+	kr_record ra, rb;
+	ck_assert_uint_le(n, sizeof a);
+	memcpy(a, line, n);
+	memcpy(b, line, n);
+	int ca = logfmt_parse(f, a, n, &ra);
+	int cb = logfmt_parse_items(f, b, n, &rb);
+	ck_assert_msg(ca == cb, "%d vs %d: %.*s", ca, cb, (int)n, line);
+	ck_assert_msg(memcmp(a, b, n) == 0, "buffers differ: %.*s", (int)n, line);
+	if (ca != LOGFMT_OK)
+		return ca;
+	SAME_STR(ra.client, a, rb.client, b);
+	SAME_STR(ra.host, a, rb.host, b);
+	SAME_STR(ra.method, a, rb.method, b);
+	SAME_STR(ra.target, a, rb.target, b);
+	SAME_STR(ra.referer, a, rb.referer, b);
+	SAME_STR(ra.user_agent, a, rb.user_agent, b);
+	SAME_STR(ra.xff, a, rb.xff, b);
+	ck_assert_int_eq(ra.status, rb.status);
+	ck_assert_int_eq(ra.wall, rb.wall);
+	ck_assert_int_eq(ra.instant_us, rb.instant_us);
+	return ca;
+}
+
+/* Mutates line[0..*n) in place (capacity cap): replaces, inserts or
+ * deletes a byte, mostly one of the bytes the formats care about. */
+static void mutate(char *line, size_t *n, size_t cap)
+{
+	static const char bytes[] = " \"\\[]-:/0123456789aZ?\r\t.,x\x80\xff";
+	char c = bytes[rng() % (sizeof bytes - 1)];
+	size_t at = *n ? (size_t)(rng() % *n) : 0;
+	switch (rng() % 4) {
+	case 0:
+		if (*n)
+			line[at] = c;
+		break;
+	case 1:
+		if (*n + 1 < cap) {
+			memmove(line + at + 1, line + at, *n - at);
+			line[at] = c;
+			(*n)++;
+		}
+		break;
+	case 2:
+		if (*n) {
+			memmove(line + at, line + at + 1, *n - at - 1);
+			(*n)--;
+		}
+		break;
+	default:
+		*n = at; /* cut */
+		break;
+	}
+}
+
+START_TEST(test_clf_fast_path)
+{
+	char err[128];
+	static const char *const names[] = { "combined", "vhost_combined" };
+	/* lines that take each branch of the fast path, or leave it */
+	static const char *const extra[] = {
+		"192.0.2.1 - - [02/Nov/2026:10:00:00 +0100] \"GET /a HTTP/1.1\" 200 5 \"-\" \"UA\"",
+		"192.0.2.1 - jan [02/Nov/2026:10:00:00 +0100] \"GET /a HTTP/1.1\" 200 - \"r\" \"UA\"",
+		"192.0.2.1 id - [02/Nov/2026:10:00:00 +0100] \"GET /a HTTP/1.1\" 200 5 \"-\" \"UA\"",
+		"192.0.2.1 - - [02/Nov/2026:10:00:00 +0100] \"GET http://WWW.A.NL:80/x?q HTTP/1.0\" 200 5 \"-\" \"U\\\"A\\x41\"",
+		"192.0.2.1 - - [02/Nov/2026:10:00:00 +0100] \"GET /a HTTP/1.1\" 200 5 \"-\" \"UA\" extra",
+		"192.0.2.1 - - [02/Nov/2026:10:00:00 +0100] \"GET /a HTTP/1.1\" 200 5 \"-\" \"UA\"x",
+		"192.0.2.1 - - [02/Nov/2026:10:00:00 +0100] \"GET /a HTTP/1.1\" 200 5 \"-\" \"cut",
+		"192.0.2.1 - - [02/Nov/2026:10:00:00 +0100] \"-\" 400 0 \"-\" \"-\"",
+		"192.0.2.1 - - [31/Nov/2026:10:00:00 +0100] \"GET / HTTP/1.1\" 200 5 \"-\" \"UA\"",
+		"192.0.2.1 - - [02/Nov/2026:10:00:00 +0100] \"GET / HTTP/1.1\" 2000 5 \"-\" \"UA\"",
+		"192.0.2.1 - - [02/Nov/2026:10:00:00 +0100] \"GET / HTTP/1.1\" 200 5x \"-\" \"UA\"\r",
+		"   ",
+	};
+	FILE *fp = open_corpus();
+	ck_assert_ptr_nonnull(fp);
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	static char lines[10100][600];
+	static size_t lens[10100];
+	size_t nl = 0;
+	for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++) {
+		lens[nl] = strlen(extra[i]);
+		memcpy(lines[nl++], extra[i], strlen(extra[i]));
+	}
+	while ((len = getline(&line, &cap, fp)) > 0 && nl < 10100) {
+		if (line[len - 1] == '\n')
+			len--;
+		if ((size_t)len >= 500)
+			continue;
+		memcpy(lines[nl], line, (size_t)len);
+		lens[nl++] = (size_t)len;
+	}
+	free(line);
+	fclose(fp);
+	ck_assert_uint_gt(nl, 9000);
+
+	for (int k = 0; k < 2; k++) {
+		logfmt *f = logfmt_new(names[k], err, sizeof err);
+		ck_assert_msg(f != NULL, "%s", err);
+		long ok = 0, total = 0;
+		for (size_t i = 0; i < nl; i++) {
+			char buf[1100];
+			size_t n = 0;
+			if (k == 1) { /* a vhost in front, with capitals and a port */
+				static const char *const vh[] = { "www.a.nl:443 ", "WWW.B.NL ", "c.nl. ", "- " };
+				const char *v = vh[i % 4];
+				memcpy(buf, v, strlen(v));
+				n = strlen(v);
+			}
+			memcpy(buf + n, lines[i], lens[i]);
+			n += lens[i];
+			ok += same_both_ways(f, buf, n) == LOGFMT_OK;
+			total++;
+			for (int m = 0; m < 12; m++) {
+				char mb[1100];
+				size_t mn = n;
+				memcpy(mb, buf, n);
+				for (int r = 0; r <= m % 3; r++)
+					mutate(mb, &mn, sizeof mb);
+				same_both_ways(f, mb, mn);
+				total++;
+			}
+		}
+		/* nearly every unmutated corpus line parses (both ways) */
+		ck_assert_int_gt(ok, 9900);
+		logfmt_free(f);
+	}
+}
+END_TEST
+
 START_TEST(test_corpus)
 {
 	FILE *fp = open_corpus();
@@ -1059,6 +1216,7 @@ Suite *logfmt_suite(void)
 	tcase_add_test(tc, test_new);
 	tcase_add_test(tc, test_detect);
 	tcase_add_test(tc, test_corpus);
+	tcase_add_test(tc, test_clf_fast_path);
 	tcase_add_test(tc, test_traefik);
 	tcase_add_test(tc, test_apache_format);
 	tcase_add_test(tc, test_nginx_format);
