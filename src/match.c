@@ -155,22 +155,52 @@ struct match_ctx {
 
 /* A fast non-cryptographic hash, eight bytes at a time; inputs here are
  * hosts and targets from the log, and every table compares full keys. */
+static inline uint64_t load64(const char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	return w;
+}
+
+/* The last 1-7 bytes of [p, p + n) as a word, without reading past them
+ * (fixed-size loads instead of a memcpy of n bytes). */
+static inline uint64_t load_tail(const char *p, size_t n)
+{
+	uint32_t a, b;
+	if (n >= 4) {
+		memcpy(&a, p, 4);
+		memcpy(&b, p + n - 4, 4);
+		return (uint64_t)a | (uint64_t)b << 32;
+	}
+	return (uint64_t)(unsigned char)p[0] | (uint64_t)(unsigned char)p[n / 2] << 8 |
+	       (uint64_t)(unsigned char)p[n - 1] << 16;
+}
+
 static uint64_t hash_bytes(const char *p, size_t n)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ ((uint64_t)n * 0xff51afd7ed558ccdull), w;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ ((uint64_t)n * 0xff51afd7ed558ccdull);
+	size_t len = n;
 	for (; n >= 8; p += 8, n -= 8) {
-		memcpy(&w, p, 8);
-		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+		h = (h ^ load64(p)) * 0xc4ceb9fe1a85ec53ull;
 		h ^= h >> 31;
 	}
-	if (n) {
-		w = 0;
-		memcpy(&w, p, n);
-		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-	}
+	if (n) /* the last 8 bytes (overlapping) when there are 8, else the rest */
+		h = (h ^ (len >= 8 ? load64(p + n - 8) : load_tail(p, n))) * 0xc4ceb9fe1a85ec53ull;
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdull;
 	return h ^ (h >> 29);
+}
+
+/* memcmp(a, b, n) == 0 for the short keys here, a word at a time. */
+static inline int same_bytes(const char *a, const char *b, size_t n)
+{
+	if (n >= 8) {
+		for (size_t i = 0; i + 8 <= n; i += 8)
+			if (load64(a + i) != load64(b + i))
+				return 0;
+		return load64(a + n - 8) == load64(b + n - 8);
+	}
+	return n == 0 || load_tail(a, n) == load_tail(b, n);
 }
 
 static tab_ent *tab_find(const tab *t, const char *k, size_t n, uint64_t h)
@@ -181,7 +211,7 @@ static tab_ent *tab_find(const tab *t, const char *k, size_t n, uint64_t h)
 		tab_ent *e = &t->e[i];
 		if (!e->k)
 			return NULL;
-		if (e->h == h && e->n == n && memcmp(e->k, k, n) == 0)
+		if (e->h == h && e->n == n && same_bytes(e->k, k, n))
 			return e;
 	}
 }
@@ -646,7 +676,7 @@ int match_gemeente(match_ctx *x, kr_str host)
 		host = (kr_str){ "-", 1 };
 	uint64_t h = hash_bytes(host.p, host.n);
 	cache_ent *c = &x->cache[h & (CACHE_SLOTS - 1)];
-	if (c->k && c->h == h && c->n == host.n && memcmp(c->k, host.p, host.n) == 0)
+	if (c->k && c->h == h && c->n == host.n && same_bytes(c->k, host.p, host.n))
 		return c->id;
 	const char *key = NULL;
 	pthread_mutex_lock(&m->lock);
@@ -743,7 +773,7 @@ int match_target(match_ctx *x, int gem, kr_str target, match_hit *out, int max)
 	rcache_ent *set = &x->rc[(hs >> (64 - RCACHE_BITS)) * RCACHE_WAYS];
 	for (int w = 0; w < RCACHE_WAYS; w++) {
 		rcache_ent *e = &set[w];
-		if (e->h != h || e->plan != key || e->n != n || memcmp(e->s, s, n) != 0)
+		if (e->h != h || e->plan != key || e->n != n || !same_bytes(e->s, s, n))
 			continue;
 		int k = e->nhits < max ? e->nhits : max;
 		for (int i = 0; i < k; i++)

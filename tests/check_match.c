@@ -296,6 +296,31 @@ START_TEST(test_result_cache)
 		}
 	ck_assert_str_eq(hits(x, 0, S("/p")), "0.0");
 	ck_assert_str_eq(hits(x, 1, S("/p")), "1.1");
+	/* keys of every length up to past the cache's, differing in one byte
+	 * anywhere: each keeps its own answer, first time and cached */
+	catalog *c2 = load_str("gemeente,host,product,info,form,done\n"
+	                       "A,a.nl,P,^/a*$,,\n");
+	matcher *m2 = match_new(c2, NULL, err, sizeof err);
+	ck_assert_msg(m2 != NULL, "%s", err);
+	match_ctx *x2 = match_ctx_new(m2);
+	for (int len = 1; len <= 44; len++) {
+		char t[64], u[64];
+		t[0] = '/';
+		memset(t + 1, 'a', (size_t)len - 1);
+		kr_str all_a = { t, (size_t)len };
+		for (int i = 1; i < len; i++) {
+			memcpy(u, t, (size_t)len);
+			u[i] = 'b';
+			kr_str one_b = { u, (size_t)len };
+			for (int round = 0; round < 2; round++) {
+				ck_assert_msg(strcmp(hits(x2, 0, all_a), "0.0") == 0, "len %d", len);
+				ck_assert_msg(strcmp(hits(x2, 0, one_b), "") == 0, "len %d at %d", len, i);
+			}
+		}
+	}
+	match_ctx_free(x2);
+	match_free(m2);
+	catalog_free(c2);
 	/* a cut answer (max 1) is not remembered as the whole one */
 	match_hit h[4];
 	kr_str t2 = S("/p/form/aaaa");
