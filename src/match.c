@@ -94,6 +94,9 @@ typedef struct {
 	int nuniq;
 	unsigned char *in_pre; /* per uniq: 0, or 1 + the prefilter covering it */
 	pcre2_code *pre[2];    /* prefilters: unanchored, anchored (or NULL) */
+	int pre_shared[2];     /* pre[k] belongs to an earlier plan with the
+	                        * same prefilter text */
+	char *pre_src[2];      /* its text, while the plans are built */
 	int pre_jit[2];
 	int pre_count[2];      /* how many distinct patterns each covers */
 } plan;
@@ -382,7 +385,10 @@ out:
 /* Builds prefilter k (0: unanchored patterns, 1: anchored ones) of plan
  * pl; leaves it NULL when there is no point (fewer than two patterns) or it
  * does not compile. */
-static void build_prefilter(matcher *m, plan *pl, int k)
+/* Builds prefilter k of plan pl. Gemeenten on the same CMS often share
+ * their patterns, so a text already compiled for an earlier plan (seen:
+ * text -> plan index) is shared instead of compiled again. */
+static void build_prefilter(matcher *m, plan *pl, int k, tab *seen)
 {
 	size_t len = 0;
 	int n = 0;
@@ -411,9 +417,22 @@ static void build_prefilter(matcher *m, plan *pl, int k)
 		w += l + 4;
 	}
 	char msg[64];
-	size_t off;
-	pl->pre[k] = compile(s, (size_t)(w - s), &pl->pre_jit[k], msg, sizeof msg, &off);
-	free(s);
+	size_t off, sn = (size_t)(w - s);
+	uint64_t h = hash_bytes(s, sn) ^ (uint64_t)k;
+	tab_ent *e = tab_find(seen, s, sn, h);
+	if (e) {
+		const plan *o = &m->plans[e->v];
+		pl->pre[k] = o->pre[k];
+		pl->pre_jit[k] = o->pre_jit[k];
+		pl->pre_shared[k] = 1;
+		free(s);
+	} else {
+		pl->pre[k] = compile(s, sn, &pl->pre_jit[k], msg, sizeof msg, &off);
+		if (pl->pre[k] && tab_add(seen, s, sn, h, (int)(pl - m->plans)) == 0)
+			pl->pre_src[k] = s; /* the key in seen, freed after the build */
+		else
+			free(s);
+	}
 	if (!pl->pre[k])
 		return;
 	for (int i = 0; i < pl->nuniq; i++) {
@@ -426,7 +445,7 @@ static void build_prefilter(matcher *m, plan *pl, int k)
 
 /* Builds plan pl over the given rows; local[] is scratch of npats ints,
  * all -1 on entry and on return. */
-static int build_plan(matcher *m, plan *pl, int *local)
+static int build_plan(matcher *m, plan *pl, int *local, tab *seen)
 {
 	const catalog *c = m->cat;
 	pl->checks = malloc(((size_t)pl->nrows * STEP_COUNT + 1) * sizeof *pl->checks);
@@ -449,8 +468,8 @@ static int build_plan(matcher *m, plan *pl, int *local)
 	}
 	for (int i = 0; i < pl->nuniq; i++)
 		local[pl->uniq[i]] = -1;
-	build_prefilter(m, pl, 0);
-	build_prefilter(m, pl, 1);
+	build_prefilter(m, pl, 0, seen);
+	build_prefilter(m, pl, 1, seen);
 	if (pl->nuniq > m->max_uniq)
 		m->max_uniq = pl->nuniq;
 	if (pl->nchecks > m->max_hits)
@@ -463,6 +482,7 @@ static int build_plans(matcher *m)
 	const catalog *c = m->cat;
 	int rc = -1;
 	int *local = malloc(((size_t)m->npats + 1) * sizeof *local);
+	tab seen = { NULL, 0, 0 };
 	m->nplans = c->builtin ? 1 : (int)c->ngem;
 	m->plans = calloc((size_t)m->nplans + 1, sizeof *m->plans);
 	if (!local || !m->plans)
@@ -477,11 +497,17 @@ static int build_plans(matcher *m)
 		for (size_t r = 0; r < c->nrows; r++)
 			if (c->builtin || c->rows[r].gem == g)
 				pl->rows[pl->nrows++] = (int)r;
-		if (build_plan(m, pl, local) < 0)
+		if (build_plan(m, pl, local, &seen) < 0)
 			goto out;
 	}
 	rc = 0;
 out:
+	for (int g = 0; m->plans && g < m->nplans; g++)
+		for (int k = 0; k < 2; k++) {
+			free(m->plans[g].pre_src[k]);
+			m->plans[g].pre_src[k] = NULL;
+		}
+	tab_free(&seen);
 	free(local);
 	return rc;
 }
@@ -610,8 +636,11 @@ void match_free(matcher *m)
 		free(pl->checks);
 		free(pl->uniq);
 		free(pl->in_pre);
-		pcre2_code_free(pl->pre[0]);
-		pcre2_code_free(pl->pre[1]);
+		for (int k = 0; k < 2; k++) {
+			if (!pl->pre_shared[k])
+				pcre2_code_free(pl->pre[k]);
+			free(pl->pre_src[k]);
+		}
 	}
 	free(m->plans);
 	pcre2_match_context_free(m->mctx);

@@ -335,6 +335,34 @@ START_TEST(test_result_cache)
 }
 END_TEST
 
+/* Gemeenten with the same patterns share one compiled prefilter; each
+ * still answers with its own rows. */
+START_TEST(test_shared_prefilter)
+{
+	catalog *c = load_str("gemeente,host,product,info,form,done\n"
+	                      "A,a.nl,P,^/p$,^/f$,^/d\n"
+	                      "B,b.nl,P,^/p$,^/f$,^/d\n"
+	                      "C,c.nl,P,^/p$,^/g$,^/d\n"
+	                      "B,b.nl,Q,^/q$,,\n");
+	matcher *m = match_new(c, NULL, err, sizeof err);
+	ck_assert_msg(m != NULL, "%s", err);
+	match_ctx *x = match_ctx_new(m);
+	ck_assert_str_eq(hits(x, 0, S("/p")), "0.0");
+	ck_assert_str_eq(hits(x, 1, S("/p")), "1.0");
+	ck_assert_str_eq(hits(x, 2, S("/p")), "2.0");
+	ck_assert_str_eq(hits(x, 0, S("/f")), "0.1");
+	ck_assert_str_eq(hits(x, 1, S("/f")), "1.1");
+	ck_assert_str_eq(hits(x, 2, S("/f")), "");
+	ck_assert_str_eq(hits(x, 2, S("/g")), "2.1");
+	ck_assert_str_eq(hits(x, 0, S("/q")), "");
+	ck_assert_str_eq(hits(x, 1, S("/q")), "3.0");
+	ck_assert_str_eq(hits(x, 1, S("/done")), "1.2");
+	match_ctx_free(x);
+	match_free(m);
+	catalog_free(c);
+}
+END_TEST
+
 START_TEST(test_prefilter_corners)
 {
 	/* patterns that must not be merged blindly into one alternation:
@@ -628,6 +656,7 @@ Suite *match_suite(void)
 	tcase_add_test(tc, test_bad_pattern);
 	tcase_add_test(tc, test_match_limit_and_dedupe);
 	tcase_add_test(tc, test_result_cache);
+	tcase_add_test(tc, test_shared_prefilter);
 	tcase_add_test(tc, test_prefilter_corners);
 	tcase_add_test(tc, test_builtin_mode);
 	tcase_add_test(tc, test_builtin_patterns);
