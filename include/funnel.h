@@ -6,6 +6,9 @@
  * events. Memory therefore grows with distinct matched visitor-days, not
  * with lines. Each worker thread fills its own funnel; funnel_merge folds
  * them together at the end, so results do not depend on the thread count.
+ * A funnel is split into parts by visitor hash; the parts of several
+ * funnels can be merged on several threads at once (funnel_merge_part),
+ * and funnel_cells works on one thread per part.
  *
  * funnel_cells turns the entries into figures (measurement.md, section 5)
  * per (period, gemeente, row).
@@ -35,8 +38,13 @@ typedef struct {
 } funnel_cell;
 
 /* A new empty funnel; keep_events must be set for the sequential funnel.
- * Returns NULL when out of memory. */
-funnel *funnel_new(int keep_events);
+ * nparts (rounded down to a power of two, 1 to 64) is the number of parts:
+ * the number of threads that will merge it and compute its cells. Returns
+ * NULL when out of memory. */
+funnel *funnel_new(int keep_events, int nparts);
+
+/* The number of parts of f. */
+int funnel_nparts(const funnel *f);
 void funnel_free(funnel *f);
 
 /* Records one matched step. Returns 0, or -1 when out of memory. */
@@ -64,13 +72,21 @@ int funnel_add_error(funnel *f, int32_t day, int gem, int row, int step);
 /* Adds everything of src to dst (src unchanged). Returns 0 or -1 (OOM). */
 int funnel_merge(funnel *dst, const funnel *src);
 
+/* funnel_merge in pieces: funnel_merge_counts adds the per-cell counters
+ * (hits, errors); funnel_merge_part the entries of part p. Calls for
+ * different p may run at once on different threads (they touch only part
+ * p of dst); dst and src must have the same number of parts (else -1).
+ * Both return 0 or -1 (out of memory). */
+int funnel_merge_counts(funnel *dst, const funnel *src);
+int funnel_merge_part(funnel *dst, const funnel *src, int p);
+
 /* Distinct (visitor-day, gemeente, row) entries held. */
 size_t funnel_size(const funnel *f);
 
-/* Computes the figures, sorted by (period, gem, row), one cell for every
- * combination that has at least one matched event. Returns a malloc'ed
- * array the caller frees (count in *n; NULL with *n == 0 when empty or out
- * of memory: check *n and errno). */
+/* Computes the figures (one thread per part), sorted by (period, gem,
+ * row), one cell for every combination that has at least one matched
+ * event. Returns a malloc'ed array the caller frees (count in *n; NULL
+ * with *n == 0 when empty or out of memory: check *n and errno). */
 funnel_cell *funnel_cells(const funnel *f, const funnel_cfg *cfg, size_t *n);
 
 /* The sequential level (0..3) of one visitor's events: the largest k with

@@ -12,8 +12,14 @@
  *
  * Hits (--count hits) do not need the visitor: they are summed per (day,
  * gemeente, row) in a small cell table, like the 5xx counts of --details.
+ *
+ * Parts: the entries are split over 1, 2, 4, ... independent tables by
+ * the top bits of their hash, so that the funnels of several workers can
+ * be merged, and their cells computed, one part per thread. The figures do
+ * not depend on the number of parts.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,16 +54,32 @@ typedef struct {
 	size_t cap, used;
 } celltab;
 
-struct funnel {
+/* One part: a table and, in sequential mode, the events of its entries. */
+typedef struct {
 	entry *tab;
 	size_t cap, used;
 	size_t bytes;              /* of tab, when it came from mmap; else 0 */
-	celltab hits;              /* hits of each step */
-	celltab err;               /* 5xx requests matching each step */
 	event *ev;
 	size_t nev, evcap;
+} part;
+
+#define MAX_PARTS 64
+
+struct funnel {
+	part *parts;
+	int nparts;                /* a power of two */
+	int pbits;                 /* log2(nparts) */
+	celltab hits;              /* hits of each step */
+	celltab err;               /* 5xx requests matching each step */
 	int keep_events;
 };
+
+/* The part of an entry with hash h: its top bits (the slot uses the low
+ * ones). */
+static inline part *part_of(const funnel *f, uint64_t h)
+{
+	return &f->parts[f->pbits ? h >> (64 - f->pbits) : 0];
+}
 
 static inline uint64_t mix(uint64_t x)
 {
@@ -91,7 +113,7 @@ static void touch(void *p, size_t bytes)
 		((volatile char *)p)[i] = 0;
 }
 
-static int table_init(funnel *f, size_t cap)
+static int table_init(part *f, size_t cap)
 {
 	size_t bytes = cap * sizeof *f->tab;
 	if (bytes < HUGE_PAGE) {
@@ -134,16 +156,27 @@ static void table_free(entry *tab, size_t bytes)
 		free(tab);
 }
 
-funnel *funnel_new(int keep_events)
+funnel *funnel_new(int keep_events, int nparts)
 {
 	funnel *f = calloc(1, sizeof *f);
 	if (!f)
 		return NULL;
 	f->keep_events = keep_events;
-	if (table_init(f, 1024) < 0) {
+	f->nparts = 1;
+	while (f->nparts * 2 <= nparts && f->nparts < MAX_PARTS) {
+		f->nparts *= 2;
+		f->pbits++;
+	}
+	f->parts = calloc((size_t)f->nparts, sizeof *f->parts);
+	if (!f->parts) {
 		free(f);
 		return NULL;
 	}
+	for (int p = 0; p < f->nparts; p++)
+		if (table_init(&f->parts[p], 1024) < 0) {
+			funnel_free(f);
+			return NULL;
+		}
 	return f;
 }
 
@@ -151,8 +184,12 @@ void funnel_free(funnel *f)
 {
 	if (!f)
 		return;
-	table_free(f->tab, f->bytes);
-	free(f->ev);
+	for (int p = 0; f->parts && p < f->nparts; p++) {
+		if (f->parts[p].tab)
+			table_free(f->parts[p].tab, f->parts[p].bytes);
+		free(f->parts[p].ev);
+	}
+	free(f->parts);
 	free(f->hits.c);
 	free(f->err.c);
 	free(f);
@@ -160,13 +197,18 @@ void funnel_free(funnel *f)
 
 size_t funnel_size(const funnel *f)
 {
-	return f->used;
+	size_t n = 0;
+	for (int p = 0; p < f->nparts; p++)
+		n += f->parts[p].used;
+	return n;
 }
 
-/* Finds or inserts the entry; NULL when out of memory. */
-static entry *lookup(funnel *f, uint64_t v, int32_t day, int32_t gem, int32_t row);
+int funnel_nparts(const funnel *f)
+{
+	return f->nparts;
+}
 
-static int grow(funnel *f)
+static int grow(part *f)
 {
 	entry *old = f->tab;
 	size_t oldcap = f->cap, oldbytes = f->bytes, oldused = f->used;
@@ -191,12 +233,14 @@ static int grow(funnel *f)
 	return 0;
 }
 
-static entry *lookup(funnel *f, uint64_t v, int32_t day, int32_t gem, int32_t row)
+/* Finds or inserts the entry whose hash is h in part f; NULL when out of
+ * memory. */
+static entry *lookup(part *f, uint64_t h, uint64_t v, int32_t day, int32_t gem, int32_t row)
 {
 	if ((f->used + 1) * 2 > f->cap && grow(f) < 0)
 		return NULL;
 	size_t mask = f->cap - 1;
-	size_t j = entry_hash(v, day, gem, row) & mask;
+	size_t j = h & mask;
 	for (;;) {
 		entry *e = &f->tab[j];
 		if (e->row1 == 0) {
@@ -215,7 +259,7 @@ static entry *lookup(funnel *f, uint64_t v, int32_t day, int32_t gem, int32_t ro
 }
 
 /* Grows the table until n more entries keep the load under 1/2. */
-static int reserve(funnel *f, size_t n)
+static int reserve(part *f, size_t n)
 {
 	while ((f->used + n) * 2 > f->cap)
 		if (grow(f) < 0)
@@ -259,7 +303,7 @@ static cell *cell_get(celltab *t, int32_t day, int32_t gem, int32_t row)
 	}
 }
 
-static int push_event(funnel *f, entry *e, int64_t instant, int step)
+static int push_event(part *f, entry *e, int64_t instant, int step)
 {
 	if (f->nev == f->evcap) {
 		size_t ncap = f->evcap ? f->evcap * 2 : 4096;
@@ -284,11 +328,13 @@ static int push_event(funnel *f, entry *e, int64_t instant, int step)
 int funnel_add(funnel *f, uint64_t visitor, int32_t day, int64_t instant_us,
                int gem, int row, int step)
 {
-	entry *e = lookup(f, visitor, day, gem, row);
+	uint64_t h = entry_hash(visitor, day, gem, row);
+	part *pt = part_of(f, h);
+	entry *e = lookup(pt, h, visitor, day, gem, row);
 	if (!e)
 		return -1;
 	if (f->keep_events) {
-		if (push_event(f, e, instant_us, step) < 0)
+		if (push_event(pt, e, instant_us, step) < 0)
 			return -1;
 	} else {
 		e->aux |= 1u << step;
@@ -302,11 +348,14 @@ int funnel_add(funnel *f, uint64_t visitor, int32_t day, int64_t instant_us,
 
 int funnel_add_batch(funnel *f, const funnel_req *r, size_t n)
 {
-	if (reserve(f, n) < 0)
-		return -1;
-	size_t mask = f->cap - 1;
-	for (size_t i = 0; i < n; i++)
-		__builtin_prefetch(&f->tab[entry_hash(r[i].visitor, r[i].day, r[i].gem, r[i].row) & mask], 1);
+	for (int p = 0; p < f->nparts; p++)
+		if (reserve(&f->parts[p], n) < 0)
+			return -1;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t h = entry_hash(r[i].visitor, r[i].day, r[i].gem, r[i].row);
+		const part *pt = part_of(f, h);
+		__builtin_prefetch(&pt->tab[h & (pt->cap - 1)], 1);
+	}
 	for (size_t i = 0; i < n; i++)
 		if (funnel_add(f, r[i].visitor, r[i].day, r[i].instant_us, r[i].gem, r[i].row,
 		               r[i].step) < 0)
@@ -339,25 +388,49 @@ static int cells_merge(celltab *dst, const celltab *src)
 	return 0;
 }
 
-int funnel_merge(funnel *dst, const funnel *src)
+/* Folds the entries of src's part sp into dst. */
+static int merge_part(funnel *dst, const part *sp)
 {
-	if (cells_merge(&dst->err, &src->err) < 0 || cells_merge(&dst->hits, &src->hits) < 0)
-		return -1;
-	for (size_t i = 0; i < src->cap; i++) {
-		const entry *s = &src->tab[i];
+	for (size_t i = 0; i < sp->cap; i++) {
+		const entry *s = &sp->tab[i];
 		if (s->row1 == 0)
 			continue;
-		entry *d = lookup(dst, s->visitor, s->day, s->gem, s->row1 - 1);
+		uint64_t h = entry_hash(s->visitor, s->day, s->gem, s->row1 - 1);
+		part *dp = part_of(dst, h);
+		entry *d = lookup(dp, h, s->visitor, s->day, s->gem, s->row1 - 1);
 		if (!d)
 			return -1;
 		if (!dst->keep_events) {
 			d->aux |= s->aux;
 			continue;
 		}
-		for (int32_t x = (int32_t)s->aux - 1; x >= 0; x = src->ev[x].next)
-			if (push_event(dst, d, src->ev[x].instant, src->ev[x].step) < 0)
+		for (int32_t x = (int32_t)s->aux - 1; x >= 0; x = sp->ev[x].next)
+			if (push_event(dp, d, sp->ev[x].instant, sp->ev[x].step) < 0)
 				return -1;
 	}
+	return 0;
+}
+
+int funnel_merge_counts(funnel *dst, const funnel *src)
+{
+	return cells_merge(&dst->err, &src->err) < 0 || cells_merge(&dst->hits, &src->hits) < 0
+	       ? -1 : 0;
+}
+
+int funnel_merge_part(funnel *dst, const funnel *src, int p)
+{
+	if (dst->nparts != src->nparts || p < 0 || p >= src->nparts)
+		return -1;
+	return merge_part(dst, &src->parts[p]);
+}
+
+int funnel_merge(funnel *dst, const funnel *src)
+{
+	if (funnel_merge_counts(dst, src) < 0)
+		return -1;
+	for (int p = 0; p < src->nparts; p++)
+		if (merge_part(dst, &src->parts[p]) < 0)
+			return -1;
 	return 0;
 }
 
@@ -486,10 +559,19 @@ static funnel_cell *cellmap_get(cellmap *m, int32_t period, int gem, int row)
 	}
 }
 
-funnel_cell *funnel_cells(const funnel *f, const funnel_cfg *cfg, size_t *n)
+/* The cells of one part's entries, summed into map (one thread). */
+typedef struct {
+	const funnel_cfg *cfg;
+	const part *pt;
+	cellmap map;
+	int rc;
+	pthread_t th;
+} part_job;
+
+static void part_cells(part_job *j)
 {
-	cellmap map = { NULL, 0, 0 };
-	funnel_cell *out = NULL;
+	const funnel_cfg *cfg = j->cfg;
+	const part *pt = j->pt;
 	int *steps = NULL;
 	int64_t *inst = NULL, *scratch = NULL;
 	size_t cap_ev = 0;
@@ -497,11 +579,107 @@ funnel_cell *funnel_cells(const funnel *f, const funnel_cfg *cfg, size_t *n)
 	 * logs span few days */
 	int32_t last_day = INT32_MIN, last_period = 0;
 
+	j->rc = -1;
+	for (size_t i = 0; i < pt->cap; i++) {
+		const entry *e = &pt->tab[i];
+		if (e->row1 == 0)
+			continue;
+		if (e->day != last_day) {
+			last_day = e->day;
+			last_period = cfg->by == KTIME_BY_NONE ? 0 : ktime_period_start(e->day, cfg->by);
+		}
+		funnel_cell *c = cellmap_get(&j->map, last_period, e->gem, e->row1 - 1);
+		if (!c)
+			goto out;
+		c->matched = 1;
+		if (cfg->sequential) {
+			size_t k = 0;
+			for (int32_t x = (int32_t)e->aux - 1; x >= 0; x = pt->ev[x].next)
+				k++;
+			if (k > cap_ev) {
+				size_t nc2 = k * 2;
+				int *s2 = realloc(steps, nc2 * sizeof *s2);
+				if (s2)
+					steps = s2;
+				int64_t *i2 = realloc(inst, nc2 * sizeof *i2);
+				if (i2)
+					inst = i2;
+				int64_t *x2 = realloc(scratch, 2 * nc2 * sizeof *x2);
+				if (x2)
+					scratch = x2;
+				if (!s2 || !i2 || !x2)
+					goto out;
+				cap_ev = nc2;
+			}
+			k = 0;
+			for (int32_t x = (int32_t)e->aux - 1; x >= 0; x = pt->ev[x].next) {
+				steps[k] = pt->ev[x].step;
+				inst[k++] = pt->ev[x].instant;
+			}
+			int level = funnel_level(steps, inst, k, cfg->window_us, scratch);
+			for (int s = 0; s < 3; s++)
+				c->n[s] += level > s;
+		} else if (!cfg->count_hits) {
+			for (int s = 0; s < 3; s++)
+				c->n[s] += (e->aux >> s) & 1;
+		}
+	}
+	j->rc = 0;
+out:
+	free(steps);
+	free(inst);
+	free(scratch);
+}
+
+static void *part_main(void *arg)
+{
+	part_cells(arg);
+	return NULL;
+}
+
+funnel_cell *funnel_cells(const funnel *f, const funnel_cfg *cfg, size_t *n)
+{
+	cellmap map = { NULL, 0, 0 };
+	funnel_cell *out = NULL;
+	part_job job[MAX_PARTS];
+	int njobs = 0;
+
 	*n = 0;
-	if (f->used == 0 && f->err.used == 0)
+	if (funnel_size(f) == 0 && f->err.used == 0)
 		return NULL;
 	if (cellmap_init(&map, 256) < 0)
 		goto out;
+	/* one thread per part (the caller's thread takes part 0) */
+	for (int p = 0; p < f->nparts; p++, njobs++) {
+		job[p] = (part_job){ cfg, &f->parts[p], { NULL, 0, 0 }, -1, 0 };
+		if (cellmap_init(&job[p].map, 256) < 0)
+			goto out;
+	}
+	int started[MAX_PARTS] = { 0 };
+	for (int p = 1; p < njobs; p++)
+		started[p] = pthread_create(&job[p].th, NULL, part_main, &job[p]) == 0;
+	part_cells(&job[0]);
+	for (int p = 1; p < njobs; p++) {
+		if (started[p])
+			pthread_join(job[p].th, NULL);
+		else
+			part_cells(&job[p]);
+	}
+	for (int p = 0; p < njobs; p++) {
+		if (job[p].rc < 0)
+			goto out;
+		for (size_t i = 0; i < job[p].map.cap; i++) {
+			const funnel_cell *pc = &job[p].map.c[i];
+			if (pc->row < 0)
+				continue;
+			funnel_cell *c = cellmap_get(&map, pc->period, pc->gem, pc->row);
+			if (!c)
+				goto out;
+			for (int s = 0; s < 3; s++)
+				c->n[s] += pc->n[s];
+			c->matched |= pc->matched;
+		}
+	}
 	for (size_t i = 0; i < f->err.cap; i++) {
 		const cell *e = &f->err.c[i];
 		if (e->row < 0)
@@ -526,50 +704,6 @@ funnel_cell *funnel_cells(const funnel *f, const funnel_cfg *cfg, size_t *n)
 				c->n[s] += (int64_t)e->n[s];
 		}
 	}
-	for (size_t i = 0; i < f->cap; i++) {
-		const entry *e = &f->tab[i];
-		if (e->row1 == 0)
-			continue;
-		if (e->day != last_day) {
-			last_day = e->day;
-			last_period = cfg->by == KTIME_BY_NONE ? 0 : ktime_period_start(e->day, cfg->by);
-		}
-		funnel_cell *c = cellmap_get(&map, last_period, e->gem, e->row1 - 1);
-		if (!c)
-			goto out;
-		c->matched = 1;
-		if (cfg->sequential) {
-			size_t k = 0;
-			for (int32_t x = (int32_t)e->aux - 1; x >= 0; x = f->ev[x].next)
-				k++;
-			if (k > cap_ev) {
-				size_t nc2 = k * 2;
-				int *s2 = realloc(steps, nc2 * sizeof *s2);
-				if (s2)
-					steps = s2;
-				int64_t *i2 = realloc(inst, nc2 * sizeof *i2);
-				if (i2)
-					inst = i2;
-				int64_t *x2 = realloc(scratch, 2 * nc2 * sizeof *x2);
-				if (x2)
-					scratch = x2;
-				if (!s2 || !i2 || !x2)
-					goto out;
-				cap_ev = nc2;
-			}
-			k = 0;
-			for (int32_t x = (int32_t)e->aux - 1; x >= 0; x = f->ev[x].next) {
-				steps[k] = f->ev[x].step;
-				inst[k++] = f->ev[x].instant;
-			}
-			int level = funnel_level(steps, inst, k, cfg->window_us, scratch);
-			for (int s = 0; s < 3; s++)
-				c->n[s] += level > s;
-		} else if (!cfg->count_hits) {
-			for (int s = 0; s < 3; s++)
-				c->n[s] += (e->aux >> s) & 1;
-		}
-	}
 	/* compact the map in place and sort the few cells */
 	size_t w = 0;
 	for (size_t i = 0; i < map.cap; i++)
@@ -580,9 +714,8 @@ funnel_cell *funnel_cells(const funnel *f, const funnel_cfg *cfg, size_t *n)
 	out = map.c;
 	map.c = NULL;
 out:
+	for (int p = 0; p < njobs; p++)
+		free(job[p].map.c);
 	free(map.c);
-	free(steps);
-	free(inst);
-	free(scratch);
 	return out;
 }

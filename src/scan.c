@@ -654,7 +654,7 @@ static int worker_init(worker *w, scan *s)
 	if (!w->mctx)
 		return -1;
 	for (int i = 0; i < s->o->nsides; i++)
-		if (!(w->fun[i] = funnel_new(s->o->keep_events)))
+		if (!(w->fun[i] = funnel_new(s->o->keep_events, s->nw)))
 			return -1;
 	return 0;
 }
@@ -666,6 +666,56 @@ static void worker_fini(worker *w)
 		funnel_free(w->fun[i]);
 	free(w->notes);
 	free(w->gem_stats);
+}
+
+/* Merging the workers' funnels into dst (worker 0's), one thread per
+ * part: the parts are disjoint, so the threads never touch the same
+ * table. */
+typedef struct {
+	scan *s;
+	funnel *dst;
+	int side, part, rc;
+	pthread_t th;
+} merge_job;
+
+static void *merge_main(void *arg)
+{
+	merge_job *j = arg;
+	j->rc = 0;
+	for (int i = 1; i < j->s->nw && j->rc == 0; i++)
+		j->rc = funnel_merge_part(j->dst, j->s->w[i].fun[j->side], j->part);
+	return NULL;
+}
+
+static int merge_parts(scan *s, funnel *dst, int side)
+{
+	int np = funnel_nparts(dst), rc = 0;
+	merge_job *job = calloc((size_t)np, sizeof *job);
+	int *started = calloc((size_t)np, sizeof *started);
+	if (!job || !started) {
+		free(job);
+		free(started);
+		return -1;
+	}
+	for (int p = 0; p < np; p++) {
+		job[p] = (merge_job){ s, dst, side, p, 0, 0 };
+		if (p > 0)
+			started[p] = pthread_create(&job[p].th, NULL, merge_main, &job[p]) == 0;
+	}
+	merge_main(&job[0]);
+	for (int p = 1; p < np; p++) {
+		if (started[p])
+			pthread_join(job[p].th, NULL);
+		else
+			merge_main(&job[p]);
+		if (job[p].rc < 0)
+			rc = -1;
+	}
+	if (job[0].rc < 0)
+		rc = -1;
+	free(job);
+	free(started);
+	return rc;
 }
 
 /* Folds the workers' counters, samples and funnels into res. */
@@ -729,8 +779,10 @@ static int collect(scan *s, scan_result *res)
 		res->fun[side] = s->w[0].fun[side];
 		s->w[0].fun[side] = NULL;
 		for (int i = 1; i < s->nw; i++)
-			if (funnel_merge(res->fun[side], s->w[i].fun[side]) < 0)
+			if (funnel_merge_counts(res->fun[side], s->w[i].fun[side]) < 0)
 				goto out;
+		if (merge_parts(s, res->fun[side], side) < 0)
+			goto out;
 	}
 	res->ngem = match_ngemeenten(s->m);
 	res->gem_excluded = calloc((size_t)res->ngem * FILTER_NREASONS + 1, sizeof *res->gem_excluded);

@@ -2,6 +2,7 @@
  * check_funnel.c - visitor counting, the sequential level with its window
  * edge, merging and periods.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include "catalog.h"
 #include "check_suites.h"
@@ -79,7 +80,7 @@ static funnel_cell *cells_of(funnel *f, funnel_cfg cfg, size_t *n)
 
 START_TEST(test_open_visitors_and_hits)
 {
-	funnel *f = funnel_new(0);
+	funnel *f = funnel_new(0, 1);
 	int32_t day = 20394;
 	/* visitor 1: info twice, form once; visitor 2: form only; row 1 gets
 	 * one info of visitor 1; visitor 1 on the next day is another visitor. */
@@ -117,7 +118,7 @@ END_TEST
 
 START_TEST(test_merge_and_growth)
 {
-	funnel *a = funnel_new(1), *b = funnel_new(1);
+	funnel *a = funnel_new(1, 1), *b = funnel_new(1, 1);
 	/* Enough distinct visitors to force several table growths. */
 	for (uint64_t v = 1; v <= 5000; v++) {
 		funnel *f = (v & 1) ? a : b;
@@ -150,7 +151,7 @@ END_TEST
  * the batch makes the table grow and holds the same entry twice. */
 START_TEST(test_batch_equals_single)
 {
-	funnel *a = funnel_new(1), *b = funnel_new(1);
+	funnel *a = funnel_new(1, 1), *b = funnel_new(1, 1);
 	funnel_req r[300];
 	size_t n = 0;
 	for (int i = 0; i < 300; i++) {
@@ -185,9 +186,94 @@ START_TEST(test_batch_equals_single)
 }
 END_TEST
 
+/* Funnels split into 1, 2 and 4 parts hold the same figures; merging part
+ * by part (also from several threads at once) equals funnel_merge. */
+typedef struct {
+	funnel *dst, *src;
+	int part, rc;
+} part_merge;
+
+static void *merge_one(void *arg)
+{
+	part_merge *m = arg;
+	m->rc = funnel_merge_part(m->dst, m->src, m->part);
+	return NULL;
+}
+
+START_TEST(test_parts)
+{
+	for (int seq = 0; seq < 2; seq++) {
+		funnel *ref = funnel_new(seq, 1), *f[3][2];
+		for (int k = 0; k < 3; k++)
+			for (int w = 0; w < 2; w++)
+				f[k][w] = funnel_new(seq, 1 << k);
+		ck_assert_int_eq(funnel_nparts(f[2][0]), 4);
+		funnel *three = funnel_new(0, 3); /* rounded down to 2 */
+		ck_assert_int_eq(funnel_nparts(three), 2);
+		funnel_free(three);
+		/* two "workers" see overlapping visitors */
+		for (uint64_t v = 1; v <= 20000; v++) {
+			int w = (int)(v % 2), step = (int)(v % 3), day = 100 + (int)(v % 5);
+			uint64_t vis = v % 7000 + 1;
+			funnel_add(ref, vis, day, (int64_t)v * S, (int)(v % 3), (int)(v % 4), step);
+			for (int k = 0; k < 3; k++)
+				ck_assert_int_eq(funnel_add(f[k][w], vis, day, (int64_t)v * S, (int)(v % 3),
+				                            (int)(v % 4), step), 0);
+			if (v % 11 == 0) {
+				funnel_add_error(ref, day, 1, 2, step);
+				for (int k = 0; k < 3; k++)
+					funnel_add_error(f[k][w], day, 1, 2, step);
+			}
+		}
+		/* k = 0, 1: funnel_merge; k = 2: four threads, one part each */
+		for (int k = 0; k < 2; k++)
+			ck_assert_int_eq(funnel_merge(f[k][0], f[k][1]), 0);
+		ck_assert_int_eq(funnel_merge_counts(f[2][0], f[2][1]), 0);
+		pthread_t th[4];
+		part_merge pm[4];
+		for (int p = 0; p < 4; p++) {
+			pm[p] = (part_merge){ f[2][0], f[2][1], p, -2 };
+			ck_assert_int_eq(pthread_create(&th[p], NULL, merge_one, &pm[p]), 0);
+		}
+		for (int p = 0; p < 4; p++) {
+			pthread_join(th[p], NULL);
+			ck_assert_int_eq(pm[p].rc, 0);
+		}
+		ck_assert_int_eq(funnel_merge_part(f[2][0], f[1][1], 0), -1); /* 4 vs 2 parts */
+		ck_assert_int_eq(funnel_merge_part(f[2][0], f[2][1], 4), -1);
+		for (int k = 0; k < 3; k++) {
+			ck_assert_uint_eq(funnel_size(f[k][0]), funnel_size(ref));
+			for (int hits = 0; hits < 2 - seq; hits++) {
+				funnel_cfg cfg = { seq, hits, 3 * 3600 * S, KTIME_BY_DAY };
+				size_t na, nb;
+				funnel_cell *ca = cells_of(ref, cfg, &na), *cb = cells_of(f[k][0], cfg, &nb);
+				ck_assert_uint_eq(na, nb);
+				ck_assert_uint_gt(na, 20);
+				for (size_t i = 0; i < na; i++) {
+					ck_assert_int_eq(ca[i].period, cb[i].period);
+					ck_assert_int_eq(ca[i].gem, cb[i].gem);
+					ck_assert_int_eq(ca[i].row, cb[i].row);
+					ck_assert_int_eq(ca[i].matched, cb[i].matched);
+					for (int st = 0; st < 3; st++) {
+						ck_assert_int_eq(ca[i].n[st], cb[i].n[st]);
+						ck_assert_int_eq(ca[i].errors[st], cb[i].errors[st]);
+					}
+				}
+				free(ca);
+				free(cb);
+			}
+		}
+		funnel_free(ref);
+		for (int k = 0; k < 3; k++)
+			for (int w = 0; w < 2; w++)
+				funnel_free(f[k][w]);
+	}
+}
+END_TEST
+
 START_TEST(test_week_and_month_periods)
 {
-	funnel *f = funnel_new(0);
+	funnel *f = funnel_new(0, 1);
 	/* 2024-12-30 (Mon, ISO week 2025-W01) and 2025-01-05 (Sun, same week),
 	 * 2025-01-06 (next week). */
 	int32_t d1 = ktime_days_from_civil(2024, 12, 30);
@@ -222,6 +308,7 @@ Suite *funnel_suite(void)
 	tcase_add_test(tc, test_open_visitors_and_hits);
 	tcase_add_test(tc, test_merge_and_growth);
 	tcase_add_test(tc, test_batch_equals_single);
+	tcase_add_test(tc, test_parts);
 	tcase_add_test(tc, test_week_and_month_periods);
 	suite_add_tcase(s, tc);
 	return s;
