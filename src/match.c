@@ -79,6 +79,7 @@ typedef struct {
 	long line;        /* catalogue line of its first use */
 	int prefilter_ok; /* may be joined into a prefilter */
 	int anchored;     /* anchored at the start by its own structure */
+	unsigned char first[32]; /* bit b: a target "/" b ... may match */
 } upat;
 
 typedef struct {
@@ -93,6 +94,7 @@ typedef struct {
 	int *uniq;        /* matcher pattern indexes of the distinct patterns */
 	int nuniq;
 	unsigned char *in_pre; /* per uniq: 0, or 1 + the prefilter covering it */
+	unsigned char first[32]; /* OR of its patterns' first[] */
 	pcre2_code *pre[2];    /* prefilters: unanchored, anchored (or NULL) */
 	int pre_shared[2];     /* pre[k] belongs to an earlier plan with the
 	                        * same prefilter text */
@@ -326,6 +328,38 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 }
 
 /* Compiles every distinct pattern of the catalogue into m->pats. */
+/*
+ * The bytes b for which a target starting "/" b can match u. Most
+ * targets start with '/', and the byte after it sorts them well: "/css",
+ * "/js", "/images" against "/producten", "/e-formulier". PCRE2 decides
+ * with (hard) partial matching: when "/" b neither matches nor reaches its
+ * end on any path (assertions at the end such as \b, $ or a lookahead
+ * count as reaching it), every path fails within those two bytes, so no
+ * target that starts with them can match (nor run into a match limit).
+ * Only anchored patterns that may join a prefilter are probed (no
+ * backtracking verbs, \K-like tricks or back references); for any other
+ * pattern, and on any error, every bit is set.
+ */
+static void first_bytes(const matcher *m, upat *u)
+{
+	memset(u->first, 0xff, sizeof u->first);
+	if (!u->anchored || !u->prefilter_ok)
+		return;
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	if (!md)
+		return;
+	unsigned char subj[2] = { '/', 0 };
+	memset(u->first, 0, sizeof u->first);
+	for (int b = 0; b < 256; b++) {
+		subj[1] = (unsigned char)b;
+		int rc = pcre2_match(u->code, subj, 2, 0, PCRE2_PARTIAL_HARD | PCRE2_NO_JIT, md,
+		                     m->mctx);
+		if (rc != PCRE2_ERROR_NOMATCH)
+			u->first[b >> 3] |= (unsigned char)(1u << (b & 7));
+	}
+	pcre2_match_data_free(md);
+}
+
 static int compile_all(matcher *m, char *err, size_t errlen)
 {
 	const catalog *c = m->cat;
@@ -369,6 +403,7 @@ static int compile_all(matcher *m, char *err, size_t errlen)
 			uint32_t opts = 0;
 			pcre2_pattern_info(u->code, PCRE2_INFO_ALLOPTIONS, &opts);
 			u->anchored = (opts & PCRE2_ANCHORED) != 0;
+			first_bytes(m, u);
 			m->row_pat[r * STEP_COUNT + (size_t)s] = m->npats - 1;
 			if (tab_add(&seen, p, n, h, m->npats - 1) < 0) {
 				set_err(err, errlen, "out of memory");
@@ -466,8 +501,11 @@ static int build_plan(matcher *m, plan *pl, int *local, tab *seen)
 			pl->checks[pl->nchecks++] = (check){ pl->rows[i], s, local[g] };
 		}
 	}
-	for (int i = 0; i < pl->nuniq; i++)
+	for (int i = 0; i < pl->nuniq; i++) {
 		local[pl->uniq[i]] = -1;
+		for (size_t k = 0; k < sizeof pl->first; k++)
+			pl->first[k] |= m->pats[pl->uniq[i]].first[k];
+	}
 	build_prefilter(m, pl, 0, seen);
 	build_prefilter(m, pl, 1, seen);
 	if (pl->nuniq > m->max_uniq)
@@ -572,12 +610,6 @@ matcher *match_new(const catalog *cat, const char *force_gemeente, char *err, si
 			goto fail;
 		}
 	}
-	if (compile_all(m, err, errlen) < 0)
-		goto fail;
-	if (build_plans(m) < 0) {
-		set_err(err, errlen, "out of memory");
-		goto fail;
-	}
 	m->mctx = pcre2_match_context_create(NULL);
 	if (!m->mctx) {
 		set_err(err, errlen, "out of memory");
@@ -585,6 +617,12 @@ matcher *match_new(const catalog *cat, const char *force_gemeente, char *err, si
 	}
 	pcre2_set_match_limit(m->mctx, MATCH_LIMIT);
 	pcre2_set_depth_limit(m->mctx, DEPTH_LIMIT);
+	if (compile_all(m, err, errlen) < 0)
+		goto fail;
+	if (build_plans(m) < 0) {
+		set_err(err, errlen, "out of memory");
+		goto fail;
+	}
 	if (cat->guard) {
 		char msg[128];
 		size_t off;
@@ -786,6 +824,8 @@ int match_target(match_ctx *x, int gem, kr_str target, match_hit *out, int max)
 		return 0;
 	const char *s = target.p ? target.p : "";
 	size_t n = target.n;
+	if (n >= 2 && s[0] == '/' && !(pl->first[(unsigned char)s[1] >> 3] & (1u << (s[1] & 7))))
+		return 0; /* no pattern can match a target that starts so */
 	size_t key = (size_t)(pl - m->plans) + 1;
 	if (n > RCACHE_KEY || key > UINT16_MAX)
 		return run_plan(x, pl, s, n, out, max);

@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include "check_suites.h"
 #include "catalog.h"
 #include "match.h"
@@ -363,6 +366,68 @@ START_TEST(test_shared_prefilter)
 }
 END_TEST
 
+/* The first-byte filter (a target "/" b ... that no pattern of the
+ * gemeente can match is answered without matching) against PCRE2 itself:
+ * anchored patterns with the constructs that make partial matching
+ * subtle, every byte after the '/', several continuations. */
+START_TEST(test_first_byte_filter)
+{
+	static const char *const pats[] = {
+		"^/(producten/)?paspoort/?([?]|$)", "^/e-formulier/a", "(?i)^/Zoeken",
+		"^/x\\B", "^/y\\b", "^/q(?=r)", "^/w(?!v)", "^/[^a-z]", "^/\\d+$", "^/.",
+		"^/$", "^/(?:k|\\x80|\\xff)", "^/(?:)?m*n", "\\A/t", "^/(?<=/)s", "^/(a|ab)c",
+	};
+	const int np = (int)(sizeof pats / sizeof pats[0]);
+	char csv[4096] = "gemeente,host,product,info,form,done\n";
+	for (int i = 0; i < np; i++) {
+		/* one gemeente per pattern, so each has its own filter */
+		snprintf(csv + strlen(csv), sizeof csv - strlen(csv), "G%02d,g%d.nl,P,\"%s\",,\n",
+		         i, i, pats[i]);
+	}
+	catalog *c = load_str(csv);
+	matcher *m = match_new(c, NULL, err, sizeof err);
+	ck_assert_msg(m != NULL, "%s", err);
+	match_ctx *x = match_ctx_new(m);
+	pcre2_code *code[32];
+	pcre2_match_data *md = pcre2_match_data_create(64, NULL);
+	for (int i = 0; i < np; i++) {
+		int ec;
+		PCRE2_SIZE eo;
+		code[i] = pcre2_compile((PCRE2_SPTR)pats[i], PCRE2_ZERO_TERMINATED, 0, &ec, &eo, NULL);
+		ck_assert_ptr_nonnull(code[i]);
+	}
+	static const char *const tails[] = { "", "r", "v", "a", "1", "/", "bc", "aspoort", "oeken" };
+	long matched = 0;
+	for (int b = 0; b < 256; b++) {
+		for (size_t t = 0; t < sizeof tails / sizeof tails[0]; t++) {
+			char tg[32];
+			tg[0] = '/';
+			tg[1] = (char)b;
+			size_t n = 2 + strlen(tails[t]);
+			memcpy(tg + 2, tails[t], n - 2);
+			for (int i = 0; i < np; i++) {
+				char want[16] = "";
+				if (pcre2_match(code[i], (PCRE2_SPTR)tg, n, 0, 0, md, NULL) >= 0) {
+					snprintf(want, sizeof want, "%d.0", i);
+					matched++;
+				}
+				for (int round = 0; round < 2; round++)
+					ck_assert_msg(strcmp(hits(x, i, ((kr_str){ tg, n })), want) == 0,
+					              "%s: byte %d tail '%s': got '%s', want '%s'", pats[i],
+					              b, tails[t], hits(x, i, ((kr_str){ tg, n })), want);
+			}
+		}
+	}
+	ck_assert_int_gt(matched, 20);
+	for (int i = 0; i < np; i++)
+		pcre2_code_free(code[i]);
+	pcre2_match_data_free(md);
+	match_ctx_free(x);
+	match_free(m);
+	catalog_free(c);
+}
+END_TEST
+
 START_TEST(test_prefilter_corners)
 {
 	/* patterns that must not be merged blindly into one alternation:
@@ -657,6 +722,7 @@ Suite *match_suite(void)
 	tcase_add_test(tc, test_match_limit_and_dedupe);
 	tcase_add_test(tc, test_result_cache);
 	tcase_add_test(tc, test_shared_prefilter);
+	tcase_add_test(tc, test_first_byte_filter);
 	tcase_add_test(tc, test_prefilter_corners);
 	tcase_add_test(tc, test_builtin_mode);
 	tcase_add_test(tc, test_builtin_patterns);
