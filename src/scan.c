@@ -682,8 +682,9 @@ static void *merge_main(void *arg)
 {
 	merge_job *j = arg;
 	j->rc = 0;
-	for (int i = 1; i < j->s->nw && j->rc == 0; i++)
-		j->rc = funnel_merge_part(j->dst, j->s->w[i].fun[j->side], j->part);
+	for (int i = 0; i < j->s->nw && j->rc == 0; i++)
+		if (j->s->w[i].fun[j->side]) /* the destination's slot is NULL */
+			j->rc = funnel_merge_part(j->dst, j->s->w[i].fun[j->side], j->part);
 	return NULL;
 }
 
@@ -776,10 +777,19 @@ static int collect(scan *s, scan_result *res)
 	res->nsamples = nall < SCAN_MAX_SAMPLES ? nall : SCAN_MAX_SAMPLES;
 	memcpy(res->sample, all, (size_t)res->nsamples * sizeof all[0]);
 	for (int side = 0; side < s->o->nsides; side++) {
-		res->fun[side] = s->w[0].fun[side];
-		s->w[0].fun[side] = NULL;
+		/* into the biggest: workers share few visitor-days (each sees
+		 * its own stretch of the log), so the union is about the sum,
+		 * and the biggest table is the likeliest to hold it without
+		 * growing */
+		int big = 0;
 		for (int i = 1; i < s->nw; i++)
-			if (funnel_merge_counts(res->fun[side], s->w[i].fun[side]) < 0)
+			if (funnel_size(s->w[i].fun[side]) > funnel_size(s->w[big].fun[side]))
+				big = i;
+		res->fun[side] = s->w[big].fun[side];
+		s->w[big].fun[side] = NULL;
+		for (int i = 0; i < s->nw; i++)
+			if (s->w[i].fun[side] &&
+			    funnel_merge_counts(res->fun[side], s->w[i].fun[side]) < 0)
 				goto out;
 		if (merge_parts(s, res->fun[side], side) < 0)
 			goto out;
