@@ -8,6 +8,12 @@
  * (up to MAX_LINE; a longer line is counted malformed and skipped).
  * Records point into the block and are done with before it is recycled.
  *
+ * Threads: with -j N > 1 there are N - 1 worker threads plus the reader,
+ * which is worker 0: when every block is in flight it parses a queued
+ * block instead of waiting for a free one, and at the end it parses its
+ * share of what is left. So N threads are busy, not N + 1 (on two cores,
+ * a third thread only took turns with the other two).
+ *
  * W3C logs: a "#Fields:" line changes the format of the lines after it.
  * The reader walks the lines of such inputs, splits a block after each
  * "#Fields:" line and tags the part after it with the new format (kept in
@@ -63,7 +69,7 @@ typedef struct {
 
 typedef struct scan scan;
 
-typedef struct {
+typedef struct worker_s {
 	scan *s;
 	pthread_t th;
 	match_ctx *mctx;
@@ -91,6 +97,7 @@ struct scan {
 	block *queue_head, *queue_tail;
 	block *free_list;
 	int done;                  /* no more blocks will be queued */
+	struct worker_s *helper;   /* the reader's own worker state (-j > 1) */
 	worker *w;
 	int nw;
 	uint64_t long_lines;       /* reader-side count of over-long lines */
@@ -104,11 +111,39 @@ struct scan {
 
 /* ---- block pool and queue -------------------------------------------- */
 
+static void process_block(worker *w, block *b);
+static void give_free(scan *s, block *b);
+
+/* The oldest queued block, or NULL; caller holds the lock. */
+static block *pop_queued(scan *s)
+{
+	block *b = s->queue_head;
+	if (b) {
+		s->queue_head = b->next;
+		if (!s->queue_head)
+			s->queue_tail = NULL;
+	}
+	return b;
+}
+
+/* A free block for the reader. With worker threads, a reader that is
+ * ahead of them (every block is queued or being parsed) parses a queued
+ * block itself instead of waiting: the reader is one of the -j threads,
+ * so -j2 on two cores runs two busy threads, not three. */
 static block *take_free(scan *s)
 {
 	pthread_mutex_lock(&s->lock);
-	while (!s->free_list)
+	while (!s->free_list) {
+		block *q = s->helper ? pop_queued(s) : NULL;
+		if (q) {
+			pthread_mutex_unlock(&s->lock);
+			process_block(s->helper, q);
+			give_free(s, q);
+			pthread_mutex_lock(&s->lock);
+			continue;
+		}
 		pthread_cond_wait(&s->free_cv, &s->lock);
+	}
 	block *b = s->free_list;
 	s->free_list = b->next;
 	pthread_mutex_unlock(&s->lock);
@@ -144,12 +179,7 @@ static block *dequeue(scan *s)
 	pthread_mutex_lock(&s->lock);
 	while (!s->queue_head && !s->done)
 		pthread_cond_wait(&s->work_cv, &s->lock);
-	block *b = s->queue_head;
-	if (b) {
-		s->queue_head = b->next;
-		if (!s->queue_head)
-			s->queue_tail = NULL;
-	}
+	block *b = pop_queued(s);
 	pthread_mutex_unlock(&s->lock);
 	return b;
 }
@@ -859,7 +889,9 @@ int scan_run(const scan_opts *o, matcher *m, char *const *paths, int npaths,
 		if (worker_init(&s.w[i], &s) < 0)
 			goto oom;
 	if (o->jobs > 1) {
-		for (; started < s.nw; started++) {
+		/* worker 0 is the reader's own (see take_free) */
+		s.helper = &s.w[0];
+		for (started = 1; started < s.nw; started++) {
 			int e = pthread_create(&s.w[started].th, NULL, worker_main, &s.w[started]);
 			if (e) {
 				snprintf(err, errlen, "cannot start worker thread: %s", strerror(e));
@@ -894,7 +926,12 @@ int scan_run(const scan_opts *o, matcher *m, char *const *paths, int npaths,
 	s.done = 1;
 	pthread_cond_broadcast(&s.work_cv);
 	pthread_mutex_unlock(&s.lock);
-	for (int i = 0; i < started; i++)
+	if (s.helper) /* the reader takes its share of what is left */
+		for (block *b; (b = dequeue(&s)) != NULL;) {
+			process_block(s.helper, b);
+			give_free(&s, b);
+		}
+	for (int i = 1; i < started; i++)
 		pthread_join(s.w[i].th, NULL);
 	if (rc >= 0 && collect(&s, res) < 0)
 		goto oom;
