@@ -301,6 +301,7 @@ Suite *funnel_suite(void)
 {
 	Suite *s = suite_create("funnel");
 	TCase *tc = tcase_create("core");
+	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_level_basic);
 	tcase_add_test(tc, test_level_window_edge);
 	tcase_add_test(tc, test_level_order);
