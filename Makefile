@@ -117,7 +117,7 @@ FUZZ_CC ?= clang
 FUZZ_TIME ?= 60
 FUZZ_CHECK_TIME ?= 10
 FUZZ_PRESETS = combined common vhost_combined traefik w3c json
-FUZZ_TARGETS = $(FUZZ_PRESETS:%=logfmt_%) logfmt_string logfmt_detect catalog \
+FUZZ_TARGETS = $(FUZZ_PRESETS:%=logfmt_%) logfmt_string logfmt_detect catalog match \
 	input_isal input_zlib
 FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined

@@ -55,8 +55,42 @@ static inline void fuzz_check_record(const kr_record *r)
 			abort(); /* host is lower-case */
 }
 
+/* Aborts unless slices a (into buffer ab) and b (into bb) are the same
+ * bytes at the same offsets. */
+static inline void fuzz_same_str(kr_str a, const char *ab, kr_str b, const char *bb)
+{
+	if (a.n != b.n || (a.n && a.p - ab != b.p - bb))
+		abort();
+}
+
+/* logfmt_parse against logfmt_parse_items (the reference its fast path
+ * for Apache's combined formats must agree with), each on its own copy:
+ * same result, same record, same buffer afterwards. */
+static inline void fuzz_same_both_ways(const logfmt *f, const char *line, size_t n)
+{
+	char *a = fuzz_dup((const uint8_t *)line, n), *b = fuzz_dup((const uint8_t *)line, n);
+	kr_record ra, rb;
+	int ca = logfmt_parse(f, a, n, &ra), cb = logfmt_parse_items(f, b, n, &rb);
+	if (ca != cb || (n && memcmp(a, b, n) != 0))
+		abort();
+	if (ca == LOGFMT_OK) {
+		fuzz_same_str(ra.client, a, rb.client, b);
+		fuzz_same_str(ra.host, a, rb.host, b);
+		fuzz_same_str(ra.method, a, rb.method, b);
+		fuzz_same_str(ra.target, a, rb.target, b);
+		fuzz_same_str(ra.referer, a, rb.referer, b);
+		fuzz_same_str(ra.user_agent, a, rb.user_agent, b);
+		fuzz_same_str(ra.xff, a, rb.xff, b);
+		if (ra.status != rb.status || ra.wall != rb.wall || ra.instant_us != rb.instant_us)
+			abort();
+	}
+	free(a);
+	free(b);
+}
+
 /* Parses the lines of data[0..size) with f the way the pipeline does:
- * a line starting with '#' may replace the format (W3C "#Fields:"). */
+ * a line starting with '#' may replace the format (W3C "#Fields:").
+ * Each line is also parsed both ways (fuzz_same_both_ways). */
 static inline void fuzz_parse_lines(const logfmt *f, const uint8_t *data, size_t size)
 {
 	logfmt *own = NULL;
@@ -75,6 +109,7 @@ static inline void fuzz_parse_lines(const logfmt *f, const uint8_t *data, size_t
 				cur = nf;
 			}
 		}
+		fuzz_same_both_ways(cur, line, n);
 		kr_record rec;
 		memset(&rec, 0, sizeof rec);
 		int rc = logfmt_parse(cur, line, n, &rec);
