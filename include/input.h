@@ -37,6 +37,11 @@ ssize_t input_read(input *in, char *dst, size_t cap);
  * The string lives as long as the input. */
 const char *input_error(const input *in);
 
+/* 1 when the error of input_read came after the end of a complete gzip
+ * member (trailing garbage): every byte read before it is whole, so an
+ * unterminated last line is a line, not a cut-off one. */
+int input_error_after_member(const input *in);
+
 /* The name given to input_new (lives as long as the input). */
 const char *input_name(const input *in);
 

@@ -31,6 +31,7 @@ struct input {
 	int eof;                 /* fp is exhausted */
 	int mode;
 	int failed;
+	int after_member;        /* the error is trailing garbage */
 	char err[160];
 	uint64_t raw_bytes;
 	int use_isal;
@@ -217,6 +218,18 @@ static int zero_padding(input *in)
 	}
 }
 
+/* Bytes after a complete member that start no other member. */
+static ssize_t garbage(input *in)
+{
+	in->after_member = 1;
+	return fail(in, "trailing garbage after gzip stream");
+}
+
+int input_error_after_member(const input *in)
+{
+	return in->failed && in->after_member;
+}
+
 static ssize_t read_gzip(input *in, char *dst, size_t cap)
 {
 	for (;;) {
@@ -234,11 +247,11 @@ static ssize_t read_gzip(input *in, char *dst, size_t cap)
 					return -1;
 				if (z > 0)
 					return 0;
-				return fail(in, "trailing garbage after gzip stream");
+				return garbage(in);
 			}
 			if (in->rlen - in->rpos < 2 || in->raw[in->rpos] != 0x1f ||
 			    in->raw[in->rpos + 1] != 0x8b)
-				return fail(in, "trailing garbage after gzip stream");
+				return garbage(in);
 			if (start_member(in) < 0)
 				return fail(in, "out of memory");
 		}

@@ -569,9 +569,12 @@ static int read_input(scan *s, int fi, const char *path, scan_input *si,
 			snprintf(si->error, sizeof si->error, "%s", input_error(in));
 			si->failed = 1;
 			rc = 1;
-			/* keep only complete lines */
-			char *nl = cur->len ? memrchr(cur->buf, '\n', cur->len) : NULL;
-			cur->len = nl ? (size_t)(nl - cur->buf) + 1 : 0;
+			/* keep only complete lines; after trailing garbage the
+			 * member before it was whole, and so is its last line */
+			if (!input_error_after_member(in)) {
+				char *nl = cur->len ? memrchr(cur->buf, '\n', cur->len) : NULL;
+				cur->len = nl ? (size_t)(nl - cur->buf) + 1 : 0;
+			}
 			if (skipping)
 				cur->len = 0;
 		}

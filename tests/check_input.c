@@ -29,6 +29,9 @@ static unsigned char *gz(const char *src, size_t n, size_t *outn)
 
 /* Reads all of buf through an input with reads of at most cap bytes.
  * Returns the bytes (caller frees), their count, and the final status. */
+/* input_error_after_member after the last slurp */
+static int after_member;
+
 static char *slurp(const void *buf, size_t n, size_t cap, size_t *got, int *status,
                    char *err, int *isgz)
 {
@@ -53,6 +56,7 @@ static char *slurp(const void *buf, size_t n, size_t cap, size_t *got, int *stat
 	}
 	*status = (int)r;
 	snprintf(err, 128, "%s", input_error(in));
+	after_member = input_error_after_member(in);
 	if (isgz)
 		*isgz = input_is_gzip(in);
 	/* errors are sticky */
@@ -169,6 +173,7 @@ START_TEST(test_gzip_truncated)
 		char *o = slurp(g, cuts[k], 4096, &got, &st, err, NULL);
 		ck_assert_msg(st == -1, "cut at %zu not detected", cuts[k]);
 		ck_assert_str_eq(err, "unexpected end of gzip stream");
+		ck_assert_int_eq(after_member, 0); /* cut inside a member */
 		ck_assert_uint_le(got, n);
 		ck_assert(memcmp(o, t, got) == 0); /* a prefix of the original */
 		free(o);
@@ -203,6 +208,7 @@ START_TEST(test_gzip_corrupt_and_garbage)
 	o = slurp(bad, gn, 4096, &got, &st, err, NULL);
 	ck_assert_int_eq(st, -1);
 	ck_assert_str_eq(err, "invalid gzip data");
+	ck_assert_int_eq(after_member, 0); /* the member itself is bad */
 	free(o);
 	free(bad);
 	/* trailing garbage after a good member: data first, then the error */
@@ -212,6 +218,7 @@ START_TEST(test_gzip_corrupt_and_garbage)
 	o = slurp(tg, gn + 8, 4096, &got, &st, err, NULL);
 	ck_assert_int_eq(st, -1);
 	ck_assert_str_eq(err, "trailing garbage after gzip stream");
+	ck_assert_int_eq(after_member, 1); /* what came before is whole */
 	ck_assert_uint_eq(got, strlen(s));
 	ck_assert(memcmp(o, s, got) == 0);
 	free(o);
