@@ -637,6 +637,25 @@ static void *part_main(void *arg)
 	return NULL;
 }
 
+/* Adds the counters of t to the cells of map, per period of by: into
+ * errors[] when errors is set, else into n[]. Returns 0, or -1 (OOM). */
+static int sum_counts(cellmap *map, const celltab *t, enum ktime_by by, int errors)
+{
+	for (size_t i = 0; i < t->cap; i++) {
+		const cell *e = &t->c[i];
+		if (e->row < 0)
+			continue;
+		int32_t period = by == KTIME_BY_NONE ? 0 : ktime_period_start(e->day, by);
+		funnel_cell *c = cellmap_get(map, period, e->gem, e->row);
+		if (!c)
+			return -1;
+		int64_t *to = errors ? c->errors : c->n;
+		for (int s = 0; s < 3; s++)
+			to[s] += (int64_t)e->n[s];
+	}
+	return 0;
+}
+
 funnel_cell *funnel_cells(const funnel *f, const funnel_cfg *cfg, size_t *n)
 {
 	cellmap map = { NULL, 0, 0 };
@@ -680,30 +699,10 @@ funnel_cell *funnel_cells(const funnel *f, const funnel_cfg *cfg, size_t *n)
 			c->matched |= pc->matched;
 		}
 	}
-	for (size_t i = 0; i < f->err.cap; i++) {
-		const cell *e = &f->err.c[i];
-		if (e->row < 0)
-			continue;
-		int32_t period = cfg->by == KTIME_BY_NONE ? 0 : ktime_period_start(e->day, cfg->by);
-		funnel_cell *c = cellmap_get(&map, period, e->gem, e->row);
-		if (!c)
-			goto out;
-		for (int s = 0; s < 3; s++)
-			c->errors[s] += (int64_t)e->n[s];
-	}
-	if (cfg->count_hits && !cfg->sequential) {
-		for (size_t i = 0; i < f->hits.cap; i++) {
-			const cell *e = &f->hits.c[i];
-			if (e->row < 0)
-				continue;
-			int32_t period = cfg->by == KTIME_BY_NONE ? 0 : ktime_period_start(e->day, cfg->by);
-			funnel_cell *c = cellmap_get(&map, period, e->gem, e->row);
-			if (!c)
-				goto out;
-			for (int s = 0; s < 3; s++)
-				c->n[s] += (int64_t)e->n[s];
-		}
-	}
+	if (sum_counts(&map, &f->err, cfg->by, 1) < 0)
+		goto out;
+	if (cfg->count_hits && !cfg->sequential && sum_counts(&map, &f->hits, cfg->by, 0) < 0)
+		goto out;
 	/* compact the map in place and sort the few cells */
 	size_t w = 0;
 	for (size_t i = 0; i < map.cap; i++)
