@@ -158,8 +158,6 @@ struct match_ctx {
 	cache_ent cache[CACHE_SLOTS];
 };
 
-/* A fast non-cryptographic hash, eight bytes at a time; inputs here are
- * hosts and targets from the log, and every table compares full keys. */
 static inline uint64_t load64(const char *p)
 {
 	uint64_t w;
@@ -181,6 +179,8 @@ static inline uint64_t load_tail(const char *p, size_t n)
 	       (uint64_t)(unsigned char)p[n - 1] << 16;
 }
 
+/* A fast non-cryptographic hash, eight bytes at a time; inputs here are
+ * hosts and targets from the log, and every table compares full keys. */
 static uint64_t hash_bytes(const char *p, size_t n)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ull ^ ((uint64_t)n * 0xff51afd7ed558ccdull);
@@ -422,7 +422,7 @@ out:
  * does not compile. */
 /* Builds prefilter k of plan pl. Gemeenten on the same CMS often share
  * their patterns, so a text already compiled for an earlier plan (seen:
- * text -> plan index) is shared instead of compiled again. */
+ * text -> plan index * 2 + k) is shared instead of compiled again. */
 static void build_prefilter(matcher *m, plan *pl, int k, tab *seen)
 {
 	size_t len = 0;
@@ -456,14 +456,14 @@ static void build_prefilter(matcher *m, plan *pl, int k, tab *seen)
 	uint64_t h = hash_bytes(s, sn) ^ (uint64_t)k;
 	tab_ent *e = tab_find(seen, s, sn, h);
 	if (e) {
-		const plan *o = &m->plans[e->v];
-		pl->pre[k] = o->pre[k];
-		pl->pre_jit[k] = o->pre_jit[k];
+		const plan *o = &m->plans[e->v / 2];
+		pl->pre[k] = o->pre[e->v % 2];
+		pl->pre_jit[k] = o->pre_jit[e->v % 2];
 		pl->pre_shared[k] = 1;
 		free(s);
 	} else {
 		pl->pre[k] = compile(s, sn, &pl->pre_jit[k], msg, sizeof msg, &off);
-		if (pl->pre[k] && tab_add(seen, s, sn, h, (int)(pl - m->plans)) == 0)
+		if (pl->pre[k] && tab_add(seen, s, sn, h, (int)(pl - m->plans) * 2 + k) == 0)
 			pl->pre_src[k] = s; /* the key in seen, freed after the build */
 		else
 			free(s);

@@ -701,9 +701,9 @@ static void worker_fini(worker *w)
 	free(w->gem_stats);
 }
 
-/* Merging the workers' funnels into dst (worker 0's), one thread per
- * part: the parts are disjoint, so the threads never touch the same
- * table. */
+/* Merging the workers' funnels into dst (the biggest of them, whose slot
+ * in its worker is NULL by then), one thread per part: the parts are
+ * disjoint, so the threads never touch the same table. */
 typedef struct {
 	scan *s;
 	funnel *dst;
