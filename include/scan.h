@@ -3,8 +3,10 @@
  *
  * scan_run reads every input in order on the calling thread (open,
  * decompress, cut into blocks of whole lines, detect the log format) and
- * hands the blocks to `jobs` worker threads (none with jobs == 1: the
- * calling thread parses too). Each worker parses records in place, applies
+ * hands the blocks to `jobs` - 1 worker threads; the calling thread is the
+ * last of the `jobs` parsers (it parses a queued block whenever every
+ * block is in flight, and with jobs == 1 it parses everything). Each
+ * parser parses records in place, applies
  * the filters, routes by host, matches the catalogue and adds matched
  * steps to its own funnels; at the end the funnels and counters are merged,
  * so results do not depend on the number of jobs. Memory is bounded by the
@@ -32,7 +34,7 @@ typedef struct {
 typedef struct {
 	const char *log_format;    /* forced format, or NULL to detect per input */
 	int include_bots;
-	int jobs;                  /* worker threads, >= 1 */
+	int jobs;                  /* parsing threads, the caller among them; >= 1 */
 	int keep_events;           /* sequential funnel needs event instants */
 	int details;               /* count 5xx requests that match a step */
 	int progress;              /* show progress on stderr (a terminal) */

@@ -3,12 +3,13 @@
  *
  * Open addressing with linear probing over a power-of-two array of 24-byte
  * entries; an all-zero entry is free (row is stored plus one), so a fresh
- * table needs no initialising pass: large tables come straight from mmap
- * as zero pages. Load factor stays under 1/2. An entry holds the steps the
- * visitor-day reached (open funnel) or the head of its event chain
- * (sequential funnel). Sequential-mode events live in one growing array
- * and are chained per entry by index, so adding an event never allocates
- * per line (the arrays double when full).
+ * table needs no per-entry initialisation: large tables come from mmap as
+ * zero pages (written once per page, see touch). Load factor stays under
+ * 1/2. An entry holds the steps the visitor-day reached (open funnel) or
+ * the head of its event chain (sequential funnel). Sequential-mode events
+ * live in one growing array per part and are chained per entry by index,
+ * so adding an event never allocates per line (the arrays double when
+ * full).
  *
  * Hits (--count hits) do not need the visitor: they are summed per (day,
  * gemeente, row) in a small cell table, like the 5xx counts of --details.

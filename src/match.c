@@ -14,6 +14,11 @@
  * all that, the catalogue's guard (catalog.h; the built-in template has
  * one) rejects in one search the targets that match no pattern at all.
  *
+ * Shortcuts, each exact: a plan's first-byte filter (first_bytes) answers
+ * a target "/" b ... that none of its patterns can match without any
+ * matching; plans with the same prefilter text share one compiled
+ * prefilter.
+ *
  * Each match_ctx remembers recent results: a 4-way set-associative cache
  * of (plan, target) -> hits for targets up to 40 bytes. Logs repeat a
  * few thousand targets over and over ("/", "/afval", "/css/main.css"), so
