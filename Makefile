@@ -80,6 +80,7 @@ check: deps
 	$(MAKE) klantreis build/check_unit
 	CK_FORK=yes ./build/check_unit
 	KLANTREIS=./klantreis sh tests/e2e.sh
+	E2E_DIR=testdata/realworld KLANTREIS=./klantreis sh tests/e2e.sh
 	KLANTREIS=./klantreis sh tests/consistency.sh
 	KLANTREIS=./klantreis sh tests/html_browser.sh
 	$(MAKE) sanitize
@@ -98,6 +99,7 @@ sanitize:
 		build/asan/klantreis build/asan/check_unit
 	$(SAN_ENV) CK_FORK=yes ./build/asan/check_unit
 	$(SAN_ENV) KLANTREIS=./build/asan/klantreis sh tests/e2e.sh
+	$(SAN_ENV) E2E_DIR=testdata/realworld KLANTREIS=./build/asan/klantreis sh tests/e2e.sh
 	$(SAN_ENV) KLANTREIS=./build/asan/klantreis sh tests/consistency.sh
 
 # ---- valgrind: the e2e cases with the binary run under memcheck -----------
