@@ -11,6 +11,14 @@
  * are no syntax error), and rows whose quoted first cell starts with '#' are
  * dropped too. The first other row is the header.
  *
+ * Spreadsheets: the separator is ',', ';' (Dutch Excel, LibreOffice) or a
+ * tab, chosen on the first physical line of the header row as the one that
+ * occurs most often outside quotes (',' on a tie or when none occurs). Every
+ * cell must be valid UTF-8 (strictly: no overlong forms, surrogates or
+ * code points above U+10FFFF); the first invalid byte is reported at its
+ * own line with its column and the iconv command that fixes a Latin-1 or
+ * Windows-1252 file, instead of loading mojibake.
+ *
  * Invariants of a loaded catalog (see catalog.h): rows in file order,
  * gemeenten in order of first appearance, every host once, lower-case and
  * without a trailing dot, (gemeente, product) unique, pattern cells stored
@@ -49,10 +57,15 @@ typedef struct {
 	int in_row;        /* a row has started and not yet ended */
 	char *cellbuf;     /* the current row's cells, each NUL-terminated */
 	size_t cellbuf_n, cellbuf_cap;
-	struct { size_t off, len; } *cells; /* the cells' places in cellbuf */
+	struct { size_t off, len; long line; } *cells; /* the cells' places in
+	                      cellbuf, and the line each ends on */
 	size_t ncells, cells_cap;
+	int sep_done;      /* the separator is chosen (on the header's line) */
 	int header_done;
 	size_t nheader;
+	char *header;      /* the header's cells (a copy of cellbuf), for naming
+	                      columns klantreis does not use */
+	size_t *header_off;
 	long col[NCOLS];   /* cell index of each column, -1 when absent */
 	size_t rows_cap, gem_cap, hosts_cap;
 } load_state;
@@ -121,6 +134,7 @@ static void on_cell(void *s, size_t len, void *data)
 	st->cellbuf[st->cellbuf_n + len] = '\0';
 	st->cells[st->ncells].off = st->cellbuf_n;
 	st->cells[st->ncells].len = len;
+	st->cells[st->ncells].line = st->line;
 	st->ncells++;
 	st->cellbuf_n += len + 1;
 }
@@ -147,10 +161,23 @@ static void header_row(load_state *st)
 	}
 	for (int k = 0; k < COL_PEER; k++) {
 		if (st->col[k] < 0) {
-			fail(st, st->row_line, "column '%s': missing", col_names[k]);
+			if (st->ncells == 1)
+				fail(st, st->row_line, "column '%s': missing (the header is one "
+				     "cell: separate the cells with ',', ';' or a tab)", col_names[k]);
+			else
+				fail(st, st->row_line, "column '%s': missing", col_names[k]);
 			return;
 		}
 	}
+	st->header = malloc(st->cellbuf_n + 1);
+	st->header_off = malloc((st->ncells + 1) * sizeof *st->header_off);
+	if (!st->header || !st->header_off) {
+		fail(st, 0, "out of memory");
+		return;
+	}
+	memcpy(st->header, st->cellbuf, st->cellbuf_n);
+	for (size_t i = 0; i < st->ncells; i++)
+		st->header_off[i] = st->cells[i].off;
 	st->nheader = st->ncells;
 	st->header_done = 1;
 }
@@ -304,20 +331,160 @@ static void data_row(load_state *st)
 		fail(st, 0, "out of memory");
 }
 
+/* Length of the valid UTF-8 prefix of [p, p + n): n when all of it is
+ * valid. Strict (RFC 3629): no overlong forms, no surrogates, nothing
+ * above U+10FFFF, no sequence cut short. */
+static size_t utf8_valid_len(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned c = p[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		size_t len;
+		unsigned lo = 0x80, hi = 0xBF; /* range of the second byte */
+		if (c >= 0xC2 && c <= 0xDF) {
+			len = 2;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			len = 3;
+			if (c == 0xE0)
+				lo = 0xA0;      /* overlong */
+			else if (c == 0xED)
+				hi = 0x9F;      /* surrogates */
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			len = 4;
+			if (c == 0xF0)
+				lo = 0x90;      /* overlong */
+			else if (c == 0xF4)
+				hi = 0x8F;      /* above U+10FFFF */
+		} else {
+			return i;               /* C0, C1 (overlong), F5-FF, 80-BF */
+		}
+		if (n - i < len || p[i + 1] < lo || p[i + 1] > hi)
+			return i;
+		for (size_t k = 2; k < len; k++)
+			if ((p[i + k] & 0xC0) != 0x80)
+				return i;
+		i += len;
+	}
+	return n;
+}
+
+/* Is s safe to paste into a shell command unquoted? */
+static int shell_plain(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("/._-+,:@%", *s))
+			return 0;
+	return 1;
+}
+
+/* Fails unless every cell of the current row is valid UTF-8. The message
+ * names the line of the first bad byte (a quoted cell may span lines), its
+ * column, the byte and the text before it, and the iconv command that
+ * converts the file: from Windows-1252 when the byte is 0x80-0x9F (C1
+ * controls in Latin-1, but letters and quotes in Windows' Excel), else
+ * from Latin-1. */
+static void check_utf8(load_state *st)
+{
+	for (size_t i = 0; i < st->ncells; i++) {
+		const unsigned char *p = (const unsigned char *)cell(st, i);
+		size_t n = st->cells[i].len;
+		size_t ok = utf8_valid_len(p, n);
+		if (ok == n)
+			continue;
+		/* line breaks after the bad byte move its line up from the
+		 * line the cell ends on; CR LF is one break, a lone CR too */
+		long line = st->cells[i].line;
+		for (size_t k = ok; k < n; k++)
+			if (p[k] == '\n' || (p[k] == '\r' && (k + 1 == n || p[k + 1] != '\n')))
+				line--;
+		char where[96];
+		if (!st->header_done) {
+			snprintf(where, sizeof where, "header cell %zu: ", i + 1);
+		} else {
+			const char *col = i < st->nheader ? st->header + st->header_off[i] : NULL;
+			if (col && *col && utf8_valid_len((const unsigned char *)col, strlen(col)) ==
+			                       strlen(col) && strlen(col) < 64)
+				snprintf(where, sizeof where, "column '%s': ", col);
+			else
+				snprintf(where, sizeof where, "cell %zu: ", i + 1);
+		}
+		/* up to 24 bytes of the (valid) text before the bad byte on its
+		 * line */
+		size_t b = ok > 24 ? ok - 24 : 0;
+		while (b < ok && (p[b] & 0xC0) == 0x80)
+			b++;
+		for (size_t k = b; k < ok; k++)
+			if (p[k] == '\n' || p[k] == '\r')
+				b = k + 1;
+		char before[64];
+		size_t bn = 0;
+		for (size_t k = b; k < ok; k++)
+			before[bn++] = p[k] < 0x20 || p[k] == 0x7f ? '?' : (char)p[k];
+		before[bn] = '\0';
+		char ctx[96];
+		if (bn)
+			snprintf(ctx, sizeof ctx, " after '%s'", before);
+		else
+			snprintf(ctx, sizeof ctx, " at the start of the %s", ok ? "line" : "cell");
+		const char *from = p[ok] >= 0x80 && p[ok] <= 0x9F ? "windows-1252" : "latin1";
+		const char *q = shell_plain(st->name) ? "" : "'";
+		if (strcmp(st->name, "-") == 0)
+			fail(st, line, "%snot UTF-8 (byte 0x%02X%s); convert the catalogue "
+			     "with: iconv -f %s -t utf-8", where, p[ok], ctx, from);
+		else
+			fail(st, line, "%snot UTF-8 (byte 0x%02X%s); convert the file "
+			     "with: iconv -f %s -t utf-8 %s%s%s > %s%s.utf8%s", where, p[ok],
+			     ctx, from, q, st->name, q, q, st->name, q);
+		return;
+	}
+}
+
 /* libcsv row callback. */
 static void on_row(int term, void *data)
 {
 	load_state *st = data;
 	(void)term;
-	if (!st->failed && st->ncells > 0 && cell(st, 0)[0] != '#') {
+	if (!st->failed && st->ncells > 0 && cell(st, 0)[0] == '#') {
 		if (!st->header_done)
+			st->sep_done = 0; /* a quoted comment: choose on the next row */
+	} else if (!st->failed && st->ncells > 0) {
+		check_utf8(st);
+		if (!st->failed && !st->header_done)
 			header_row(st);
-		else
+		else if (!st->failed)
 			data_row(st);
 	}
 	st->ncells = 0;
 	st->cellbuf_n = 0;
 	st->in_row = 0;
+}
+
+/* The separator of the header line [s, s + n): whichever of ',', ';' and
+ * tab occurs most often outside double quotes; ',' on a tie. A quoted
+ * header cell that spans lines ends the count at the line's end. */
+static unsigned char detect_sep(const char *s, size_t n)
+{
+	static const unsigned char cand[] = { ',', ';', '\t' };
+	size_t count[3] = { 0, 0, 0 };
+	int quoted = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"')
+			quoted = !quoted;
+		else if (!quoted)
+			for (int k = 0; k < 3; k++)
+				count[k] += (unsigned char)s[i] == cand[k];
+	}
+	int best = 0;
+	for (int k = 1; k < 3; k++)
+		if (count[k] > count[best])
+			best = k;
+	return cand[best];
 }
 
 /* Feeds one physical line (with its terminator) to libcsv. */
@@ -332,6 +499,10 @@ static void feed_line(load_state *st, struct csv_parser *p, const char *s, size_
 		if (i < n && s[i] != '\r' && s[i] != '\n') {
 			st->in_row = 1;
 			st->row_line = st->line;
+			if (!st->sep_done) {
+				csv_set_delim(p, detect_sep(s, n));
+				st->sep_done = 1;
+			}
 		}
 	}
 	if (csv_parse(p, s, n, on_cell, on_row, st) != n && !st->failed)
@@ -402,6 +573,8 @@ out:
 	free(buf);
 	free(st.cellbuf);
 	free(st.cells);
+	free(st.header);
+	free(st.header_off);
 	if (st.failed) {
 		catalog_free(st.c);
 		return NULL;

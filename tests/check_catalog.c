@@ -1,7 +1,8 @@
 /*
  * check_catalog.c - unit tests for the catalogue reader and writer
  * (measurement.md, section 3): column handling, comments, BOM, quoting and
- * line numbers, every error message, hosts, and the CSV round trip.
+ * line numbers, separators (',', ';', tab), strict UTF-8, every error
+ * message, hosts, and the CSV round trip.
  *
  * Catalogues are fed as strings through fmemopen(); expected values are
  * worked out by hand from the input text.
@@ -255,6 +256,148 @@ START_TEST(test_errors)
 }
 END_TEST
 
+START_TEST(test_separator_semicolon_bom_crlf)
+{
+	/* as Dutch Excel and LibreOffice save it: BOM, ';', CRLF; a quoted
+	 * cell holding ';' and a doubled quote, a pattern with a bare comma,
+	 * a quoted cell spanning lines, a comment */
+	catalog *c = load_str(
+		"\xef\xbb\xbfgemeente;host;product;info;form;done\r\n"           /* 1 */
+		"S\xc3\xba" "dwest-Frysl\xc3\xa2n;www.sudwestfryslan.nl;Paspoort;"
+		"\"^/pas(?:;x)?\";/form/pas{1,2};/pas/klaar\r\n"                  /* 2 */
+		"# opmerking; met, scheidingstekens\r\n"                         /* 3 */
+		"S\xc3\xba" "dwest-Frysl\xc3\xa2n;;\"Twee;\r\n"                   /* 4 */
+		"regels \"\"x\"\"\";/i,j;;\r\n"                                   /* 5 */
+		"Utrecht;utrecht.nl;Parkeren;/parkeren;;\r\n");                  /* 6 */
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert_uint_eq(c->ngem, 2);
+	ck_assert_str_eq(c->gemeenten[0], "S\xc3\xba" "dwest-Frysl\xc3\xa2n");
+	ck_assert_str_eq(c->gemeenten[1], "Utrecht");
+	ck_assert_uint_eq(c->nrows, 3);
+	ck_assert_str_eq(c->rows[0].pat[STEP_INFO], "^/pas(?:;x)?");
+	ck_assert_str_eq(c->rows[0].pat[STEP_FORM], "/form/pas{1,2}");
+	ck_assert_str_eq(c->rows[0].pat[STEP_DONE], "/pas/klaar");
+	ck_assert_int_eq(c->rows[0].line, 2);
+	ck_assert_str_eq(c->rows[1].product, "Twee;\r\nregels \"x\"");
+	ck_assert_str_eq(c->rows[1].pat[STEP_INFO], "/i,j");
+	ck_assert_ptr_null(c->rows[1].pat[STEP_FORM]);
+	ck_assert_int_eq(c->rows[1].line, 4);
+	ck_assert_str_eq(c->rows[2].product, "Parkeren");
+	ck_assert_int_eq(c->rows[2].line, 6);
+	ck_assert_int_eq(host_gem(c, "www.sudwestfryslan.nl"), 0);
+	ck_assert_int_eq(host_gem(c, "utrecht.nl"), 1);
+	catalog_free(c);
+
+	/* errors keep FILE:LINE in a ';' catalogue */
+	expect_error("\xef\xbb\xbfgemeente;host;product;info;form;done\r\n"
+	             "A;a.nl;P;/i;/f;/d\r\n"
+	             ";b.nl;P;/i;/f;/d\r\n",
+	             "cat.csv:3: column 'gemeente': empty");
+	expect_error("gemeente;host;product;info;form\r\n",
+	             "cat.csv:1: column 'done': missing");
+	expect_error("gemeente;host;product;info;form;done\r\n"
+	             "A;a.nl;P;/i;/f\r\n",
+	             "cat.csv:2: column 'done': missing (the row has 5 cells, the header 6)");
+	/* a header that is one cell names the separators */
+	expect_error("gemeente|host|product|info|form|done\n",
+	             "cat.csv:1: column 'gemeente': missing (the header is one cell: "
+	             "separate the cells with ',', ';' or a tab)");
+}
+END_TEST
+
+START_TEST(test_separator_tab_and_ties)
+{
+	/* tab-separated: empty cells, a quoted tab, spaces inside a cell */
+	catalog *c = load_str(
+		"gemeente\thost\tproduct\tinfo\tform\tdone\n"
+		"Alpha\ta.nl b.nl\tP 1\t/i\t\t\"/d\tx\"\n");
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert_str_eq(c->rows[0].product, "P 1");
+	ck_assert_ptr_null(c->rows[0].pat[STEP_FORM]);
+	ck_assert_str_eq(c->rows[0].pat[STEP_DONE], "/d\tx");
+	ck_assert_int_eq(host_gem(c, "b.nl"), 0);
+	catalog_free(c);
+
+	/* separators inside quotes do not count; commas still win here, and
+	 * a ';' in a comma catalogue is an ordinary character */
+	c = load_str("gemeente,host,product,info,form,done,\"a;b;c;d;e;f;g\"\n"
+	             "A,a.nl,P;Q,/i;x,,,\n");
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert_str_eq(c->rows[0].product, "P;Q");
+	ck_assert_str_eq(c->rows[0].pat[STEP_INFO], "/i;x");
+	catalog_free(c);
+
+	/* the separator is chosen on the header, not on comments or a quoted
+	 * comment row before it */
+	c = load_str("# a, b, c, d, e, f, g, h\n"
+	             "\"# quoted, comment, with, commas, , , , ,\"\n"
+	             "gemeente;host;product;info;form;done\n"
+	             "A;a.nl;P,Q;/i;;\n");
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert_str_eq(c->rows[0].product, "P,Q");
+	ck_assert_int_eq(c->rows[0].line, 4);
+	catalog_free(c);
+}
+END_TEST
+
+START_TEST(test_not_utf8)
+{
+	/* Latin-1 from old Excel: refused at the line and column of the byte,
+	 * with the iconv command */
+	expect_error("gemeente;host;product;info;form;done\r\n"
+	             "Utrecht;utrecht.nl;P;/i;;\r\n"
+	             "S\xfa" "dwest-Frysl\xe2n;sudwestfryslan.nl;P;/i;;\r\n",
+	             "cat.csv:3: column 'gemeente': not UTF-8 (byte 0xFA after 'S'); "
+	             "convert the file with: iconv -f latin1 -t utf-8 cat.csv > cat.csv.utf8");
+	/* Windows-1252 quotes (0x93) get that code page */
+	expect_error("gemeente,host,product,info,form,done\n"
+	             "A,a.nl,\x93Paspoort\x94,/i,,\n",
+	             "cat.csv:2: column 'product': not UTF-8 (byte 0x93 at the start of the "
+	             "cell); convert the file with: iconv -f windows-1252 -t utf-8 cat.csv > "
+	             "cat.csv.utf8");
+	/* in a quoted cell spanning lines: the line of the byte */
+	expect_error("gemeente,host,product,info,form,done,notitie\n"
+	             "A,a.nl,P,/i,,,\"een\nt\xe9" "st\nx\"\n",
+	             "cat.csv:3: column 'notitie': not UTF-8 (byte 0xE9 after 't'); convert "
+	             "the file with: iconv -f latin1 -t utf-8 cat.csv > cat.csv.utf8");
+	/* in the header */
+	expect_error("gemeente,host,product,info,form,done,caf\xe9\n",
+	             "cat.csv:1: header cell 7: not UTF-8 (byte 0xE9 after 'caf'); convert "
+	             "the file with: iconv -f latin1 -t utf-8 cat.csv > cat.csv.utf8");
+	/* strict: overlong '/', overlong 3-byte, a surrogate, above U+10FFFF,
+	 * a sequence cut short, a lone continuation byte */
+	static const char *const bad[] = {
+		"\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+		"\xf0\x8f\xbf\xbf", "\xc3", "\xe2\x82", "\x80", "\xf8\x88\x80\x80\x80",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char in[128], msg[256];
+		snprintf(in, sizeof in, "gemeente,host,product,info,form,done\n"
+		         "A,a.nl,P,/i%s,,\n", bad[i]);
+		snprintf(msg, sizeof msg, "cat.csv:2: column 'info': not UTF-8 (byte 0x%02X "
+		         "after '/i'); convert the file with: iconv -f %s -t utf-8 cat.csv > "
+		         "cat.csv.utf8", (unsigned char)bad[i][0],
+		         (unsigned char)bad[i][0] <= 0x9F ? "windows-1252" : "latin1");
+		expect_error(in, msg);
+	}
+	/* the largest and smallest valid forms of each length load */
+	catalog *c = load_str("gemeente,host,product,info,form,done\n"
+	                      "A,a.nl,P,/\xc2\x80\xdf\xbf\xe0\xa0\x80\xed\x9f\xbf"
+	                      "\xee\x80\x80\xef\xbf\xbf\xf0\x90\x80\x80\xf4\x8f\xbf\xbf,,\n");
+	ck_assert_msg(c != NULL, "%s", err);
+	catalog_free(c);
+	/* a file name a shell would split is quoted in the command */
+	const char *s = "gemeente,host,product,info,form,done\nA\xff,a.nl,P,/i,,\n";
+	FILE *fp = fmemopen((void *)s, strlen(s), "r");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_ptr_null(catalog_load(fp, "mijn cat.csv", err, sizeof err));
+	fclose(fp);
+	ck_assert_str_eq(err, "mijn cat.csv:2: column 'gemeente': not UTF-8 (byte 0xFF "
+	                      "after 'A'); convert the file with: iconv -f latin1 -t utf-8 "
+	                      "'mijn cat.csv' > 'mijn cat.csv.utf8'");
+}
+END_TEST
+
 START_TEST(test_write_quoting_round_trip)
 {
 	const char *in =
@@ -408,6 +551,9 @@ Suite *catalog_suite(void)
 	tcase_add_test(tc, test_quoted_cells_and_lines);
 	tcase_add_test(tc, test_hosts);
 	tcase_add_test(tc, test_errors);
+	tcase_add_test(tc, test_separator_semicolon_bom_crlf);
+	tcase_add_test(tc, test_separator_tab_and_ties);
+	tcase_add_test(tc, test_not_utf8);
 	tcase_add_test(tc, test_write_quoting_round_trip);
 	tcase_add_test(tc, test_write_hosts_with_comma);
 	tcase_add_test(tc, test_builtin);
