@@ -10,8 +10,9 @@
  *
  * Gemeente ids are small integers: in catalogue mode the catalogue's
  * gemeente index; in built-in mode an id assigned when a host is first seen
- * (its name is the host, or "-" for records without a host). Rows are
- * catalogue row indexes (template rows in built-in mode).
+ * (its name is the host without a leading "www.", so www.example.nl and
+ * example.nl are one gemeente "example.nl"; "-" for records without a
+ * host). Rows are catalogue row indexes (template rows in built-in mode).
  */
 #ifndef KR_MATCH_H
 #define KR_MATCH_H
@@ -42,6 +43,11 @@ void match_ctx_free(match_ctx *ctx);
 
 /* Gemeente id of a record's (normalized) host, or -1 for "unknown host". */
 int match_gemeente(match_ctx *ctx, kr_str host);
+
+/* The built-in gemeente name of a (normalized, non-empty) host: host
+ * without a leading "www." when a dot remains after it (www.example.nl ->
+ * example.nl; www.nl stays). The result points into host's bytes. */
+kr_str match_builtin_name(kr_str host);
 
 /* Runs the patterns of gemeente gem against target (raw bytes, n of them;
  * NUL bytes and invalid UTF-8 are fine). Writes the hits in row order, then

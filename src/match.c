@@ -27,9 +27,10 @@
  * figure.
  *
  * Routing: in catalogue mode a read-only open-addressing table maps hosts
- * to gemeenten (lock-free). In built-in mode every new host gets the next
- * id under a mutex; each match_ctx caches host -> id for the hosts it has
- * seen, so the lock is taken only for hosts new to that thread. Names of
+ * to gemeenten (lock-free). In built-in mode a host's gemeente is the host
+ * without a leading "www." (match_builtin_name), and every new name gets
+ * the next id under a mutex; each match_ctx caches host -> id for the hosts it has
+ * seen, so the lock is taken only for names new to that thread. Names of
  * built-in gemeenten are allocated once and never move, so cached pointers
  * stay valid for the matcher's life.
  *
@@ -733,6 +734,13 @@ void match_ctx_free(match_ctx *x)
 	free(x);
 }
 
+kr_str match_builtin_name(kr_str host)
+{
+	if (host.n > 4 && memcmp(host.p, "www.", 4) == 0 && memchr(host.p + 4, '.', host.n - 4))
+		return (kr_str){ host.p + 4, host.n - 4 };
+	return host;
+}
+
 int match_gemeente(match_ctx *x, kr_str host)
 {
 	matcher *m = x->m;
@@ -746,6 +754,7 @@ int match_gemeente(match_ctx *x, kr_str host)
 	}
 	if (host.n == 0)
 		host = (kr_str){ "-", 1 };
+	host = match_builtin_name(host);
 	uint64_t h = hash_bytes(host.p, host.n);
 	cache_ent *c = &x->cache[h & (CACHE_SLOTS - 1)];
 	if (c->k && c->h == h && c->n == host.n && same_bytes(c->k, host.p, host.n))

@@ -474,12 +474,23 @@ START_TEST(test_builtin_mode)
 	ck_assert_int_eq(match_gemeente(y, S("c.nl")), 3);
 	ck_assert_int_eq(match_gemeente(x, S("a.nl")), 1);
 	ck_assert_int_eq(match_gemeente(x, S("c.nl")), 3);
-	ck_assert_int_eq(match_ngemeenten(m), 4);
-	ck_assert_str_eq(match_gemeente_name(m, 0), "www.b.nl");
+	/* www.X and X are one gemeente, named X, whichever comes first and
+	 * in either context; "www." is kept when no dot would remain */
+	ck_assert_int_eq(match_gemeente(y, S("b.nl")), 0);
+	ck_assert_int_eq(match_gemeente(x, S("b.nl")), 0);
+	ck_assert_int_eq(match_gemeente(y, S("www.a.nl")), 1);
+	ck_assert_int_eq(match_gemeente(x, S("www.nl")), 4);
+	ck_assert_int_eq(match_gemeente(x, S("nl")), 5);
+	ck_assert_int_eq(match_gemeente(x, S("www.www.c.nl")), 6);
+	ck_assert_int_eq(match_ngemeenten(m), 7);
+	ck_assert_str_eq(match_gemeente_name(m, 0), "b.nl");
 	ck_assert_str_eq(match_gemeente_name(m, 1), "a.nl");
 	ck_assert_str_eq(match_gemeente_name(m, 2), "-");
 	ck_assert_str_eq(match_gemeente_name(m, 3), "c.nl");
-	ck_assert_ptr_null(match_gemeente_name(m, 4));
+	ck_assert_str_eq(match_gemeente_name(m, 4), "www.nl");
+	ck_assert_str_eq(match_gemeente_name(m, 5), "nl");
+	ck_assert_str_eq(match_gemeente_name(m, 6), "www.c.nl");
+	ck_assert_ptr_null(match_gemeente_name(m, 7));
 	/* every gemeente shares the template rows */
 	const int *r0, *r3;
 	ck_assert_int_eq(match_rows(m, 0, &r0), 10);
@@ -488,7 +499,7 @@ START_TEST(test_builtin_mode)
 		ck_assert_int_eq(r0[i], i);
 		ck_assert_int_eq(r3[i], i);
 	}
-	ck_assert_int_eq(match_rows(m, 4, &r0), 0);
+	ck_assert_int_eq(match_rows(m, 7, &r0), 0);
 	ck_assert_int_eq(match_max_hits(m), 30);
 	ck_assert_str_eq(hits(x, 1, S("/verhuizen")), "0.0");
 	ck_assert_str_eq(hits(y, 3, S("/verhuizen")), "0.0");
