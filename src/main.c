@@ -30,7 +30,7 @@ static const cmd_entry commands[] = {
 	{ "compare", cmd_compare, "klantreis compare --at time | --before range --after range\n"
 	  "                 [--alpha p] [analyze-option ...] [log ...]" },
 	{ "catalog", cmd_catalog, "klantreis catalog" },
-	{ "check", cmd_check, "klantreis check [-qv] -c file [--gemeente name]" },
+	{ "check", cmd_check, "klantreis check [-qv] [-c file] [--gemeente name] [url ... | -]" },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
