@@ -9,7 +9,9 @@
  * the line where it started. Lines whose first cell starts with '#' are
  * comments: they are dropped before libcsv sees them (so quotes in a comment
  * are no syntax error), and rows whose quoted first cell starts with '#' are
- * dropped too. The first other row is the header.
+ * dropped too, as are rows of only empty cells (",,,,," or ";;;;;", which
+ * spreadsheets write for rows that once held something). The first other
+ * row is the header.
  *
  * Spreadsheets: the separator is ',', ';' (Dutch Excel, LibreOffice) or a
  * tab, chosen on the first physical line of the header row as the one that
@@ -445,15 +447,28 @@ static void check_utf8(load_state *st)
 	}
 }
 
+/* Are all cells of the current row empty (";;;;;", as spreadsheets save
+ * a row that once held something)? */
+static int row_empty(const load_state *st)
+{
+	for (size_t i = 0; i < st->ncells; i++)
+		if (st->cells[i].len)
+			return 0;
+	return 1;
+}
+
 /* libcsv row callback. */
 static void on_row(int term, void *data)
 {
 	load_state *st = data;
 	(void)term;
-	if (!st->failed && st->ncells > 0 && cell(st, 0)[0] == '#') {
+	if (st->failed || row_empty(st)) {
+		if (!st->header_done)
+			st->sep_done = 0; /* choose on the next row */
+	} else if (cell(st, 0)[0] == '#') {
 		if (!st->header_done)
 			st->sep_done = 0; /* a quoted comment: choose on the next row */
-	} else if (!st->failed && st->ncells > 0) {
+	} else {
 		check_utf8(st);
 		if (!st->failed && !st->header_done)
 			header_row(st);

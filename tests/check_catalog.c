@@ -288,6 +288,20 @@ START_TEST(test_separator_semicolon_bom_crlf)
 	ck_assert_int_eq(host_gem(c, "utrecht.nl"), 1);
 	catalog_free(c);
 
+	/* rows of only empty cells, as spreadsheets save rows that once held
+	 * something, are skipped like blank lines (also before the header) */
+	c = load_str(";;\r\n"
+	             "gemeente;host;product;info;form;done;;\r\n"
+	             "A;a.nl;P;/i;;;;\r\n"
+	             ";;;;;;;\r\n"
+	             "\"\";;;;;;;\r\n"
+	             "A;a.nl;Q;/q;;;;\r\n"
+	             ";;;;;;;\r\n");
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert_uint_eq(c->nrows, 2);
+	ck_assert_int_eq(c->rows[1].line, 6);
+	catalog_free(c);
+
 	/* errors keep FILE:LINE in a ';' catalogue */
 	expect_error("\xef\xbb\xbfgemeente;host;product;info;form;done\r\n"
 	             "A;a.nl;P;/i;/f;/d\r\n"
