@@ -1,8 +1,10 @@
 /*
  * catalog.h - the catalogue of gemeenten, products and step patterns.
  *
- * Loaded from CSV (measurement.md, section 3) with libcsv, or the built-in
- * template of common municipal products. A catalog owns all its strings.
+ * Loaded from CSV (measurement.md, section 3) with libcsv - also as
+ * spreadsheets save it (';' or tab separated, BOM, CRLF) - or the built-in
+ * template of common municipal products. A catalog owns all its strings,
+ * all valid UTF-8.
  *
  * Invariants:
  *   - rows are in file order; rows[i].gem indexes gemeenten[], which are in
@@ -55,7 +57,10 @@ typedef struct {
 /* Step names as used in column headers: "info", "form", "done". */
 extern const char *const catalog_step_names[STEP_COUNT];
 
-/* Reads a catalogue from fp; name is used in messages (and copied). On
+/* Reads a catalogue from fp; name is used in messages (and copied). Cells
+ * are separated by ',', ';' or tab, whichever the header line uses most
+ * (see catalog.c); a BOM and CRLF line ends are fine; every cell must be
+ * valid UTF-8. On
  * error returns NULL and writes "NAME:LINE: column 'COL': message" (or
  * "NAME:LINE: message" for CSV syntax errors and rows with the wrong
  * number of cells, "NAME: message" when no line applies, e.g.

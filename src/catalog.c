@@ -374,15 +374,35 @@ static size_t utf8_valid_len(const unsigned char *p, size_t n)
 	return n;
 }
 
-/* Is s safe to paste into a shell command unquoted? */
-static int shell_plain(const char *s)
+/* Appends the NUL-terminated t to buf (size n > 0) at *o, cutting it short
+ * where buf ends; buf stays NUL-terminated. */
+static void put_str(char *buf, size_t n, size_t *o, const char *t)
 {
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && !strchr("/._-+,:@%", *s))
-			return 0;
-	return 1;
+	for (; *t && *o + 1 < n; t++)
+		buf[(*o)++] = *t;
+	buf[*o] = '\0';
+}
+
+/* Writes s followed by suffix to buf (size n > 0, cut short if need be) as
+ * one shell word: as is when s holds only characters a shell leaves alone,
+ * else in single quotes (a quote inside becomes '\''). */
+static void shell_word(char *buf, size_t n, const char *s, const char *suffix)
+{
+	size_t o = 0;
+	int plain = *s != '\0';
+	for (const char *t = s; *t; t++)
+		if (!isalnum((unsigned char)*t) && !strchr("/._-+,:@%", *t))
+			plain = 0;
+	buf[0] = '\0';
+	if (!plain)
+		put_str(buf, n, &o, "'");
+	for (; *s; s++) {
+		char c[2] = { *s, '\0' };
+		put_str(buf, n, &o, *s == '\'' ? "'\\''" : c);
+	}
+	put_str(buf, n, &o, suffix);
+	if (!plain)
+		put_str(buf, n, &o, "'");
 }
 
 /* Fails unless every cell of the current row is valid UTF-8. The message
@@ -435,14 +455,16 @@ static void check_utf8(load_state *st)
 		else
 			snprintf(ctx, sizeof ctx, " at the start of the %s", ok ? "line" : "cell");
 		const char *from = p[ok] >= 0x80 && p[ok] <= 0x9F ? "windows-1252" : "latin1";
-		const char *q = shell_plain(st->name) ? "" : "'";
+		char in[160], out[168];
+		shell_word(in, sizeof in, st->name, "");
+		shell_word(out, sizeof out, st->name, ".utf8");
 		if (strcmp(st->name, "-") == 0)
 			fail(st, line, "%snot UTF-8 (byte 0x%02X%s); convert the catalogue "
 			     "with: iconv -f %s -t utf-8", where, p[ok], ctx, from);
 		else
 			fail(st, line, "%snot UTF-8 (byte 0x%02X%s); convert the file "
-			     "with: iconv -f %s -t utf-8 %s%s%s > %s%s.utf8%s", where, p[ok],
-			     ctx, from, q, st->name, q, q, st->name, q);
+			     "with: iconv -f %s -t utf-8 %s > %s", where, p[ok], ctx, from, in,
+			     out);
 		return;
 	}
 }

@@ -409,6 +409,13 @@ START_TEST(test_not_utf8)
 	ck_assert_str_eq(err, "mijn cat.csv:2: column 'gemeente': not UTF-8 (byte 0xFF "
 	                      "after 'A'); convert the file with: iconv -f latin1 -t utf-8 "
 	                      "'mijn cat.csv' > 'mijn cat.csv.utf8'");
+	fp = fmemopen((void *)s, strlen(s), "r");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_ptr_null(catalog_load(fp, "it's.csv", err, sizeof err));
+	fclose(fp);
+	ck_assert_str_eq(err, "it's.csv:2: column 'gemeente': not UTF-8 (byte 0xFF after "
+	                      "'A'); convert the file with: iconv -f latin1 -t utf-8 "
+	                      "'it'\\''s.csv' > 'it'\\''s.csv.utf8'");
 }
 END_TEST
 
