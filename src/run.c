@@ -563,7 +563,8 @@ void run_summary(const scan_result *r, const matcher *m, double seconds)
 	if (hostcount_total(r->unknown_hosts)) {
 		char list[2400];
 		top_hosts(r->unknown_hosts, 10, list, sizeof list);
-		msg_info("hosts of no gemeente: %" PRIu64 " requests, %zu%s hosts; most frequent: %s",
+		msg_info("hosts of no gemeente: %" PRIu64 " request(s) of %zu%s host(s); most "
+		         "frequent: %s",
 		         hostcount_total(r->unknown_hosts), hostcount_distinct(r->unknown_hosts),
 		         hostcount_untracked(r->unknown_hosts) ? " or more" : "", list);
 	} else {
