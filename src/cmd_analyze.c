@@ -4,7 +4,8 @@
  * Flow: options -> catalogue and matcher -> scan of every input ->
  * funnel figures -> benchmark -> report. Nothing is written to stdout
  * before the catalogue compiled and the scan finished, so a failed run
- * never leaves half a report.
+ * never leaves half a report; after an unreadable input the -o report and
+ * the --append history stay as they were (but with --keep-going).
  */
 #include <getopt.h>
 #include <stdint.h>
