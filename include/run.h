@@ -1,7 +1,8 @@
 /*
  * run.h - what analyze and compare share: options, the catalogue and
  * matcher set-up, the scan, turning funnels into report rows, the run
- * summary and atomic report output.
+ * summary, and when the report files may be written (the files
+ * themselves: output.h).
  *
  * Status codes follow the man page: RUN_OK 0, RUN_INPUT 1 (some input
  * could not be read fully), RUN_USAGE 2 (usage, catalogue or format error).
@@ -50,6 +51,8 @@ typedef struct {
 	int decimal_comma;         /* --decimal-comma */
 	int bom;                   /* --bom */
 	const char *append;        /* --append FILE */
+	/* nightly runs (issue 12) */
+	int keep_going;            /* --keep-going: write reports despite unreadable inputs */
 } run_opts;
 
 /* Defaults: visitors, open funnel, 24h window, min-visitors 30, all
@@ -74,7 +77,7 @@ enum {
 	OPT_BY, OPT_SINCE, OPT_UNTIL, OPT_MIN_VISITORS, OPT_INCLUDE_BOTS,
 	OPT_FORMAT, OPT_HELP, OPT_CLIENT_FROM, OPT_TRUSTED_PROXIES, OPT_DETAILS,
 	OPT_MIN_CELL, OPT_PEER, OPT_HIGHLIGHT, OPT_LANG, OPT_CSV_SEP,
-	OPT_DECIMAL_COMMA, OPT_BOM, OPT_APPEND, OPT_CMD_BASE = 300
+	OPT_DECIMAL_COMMA, OPT_BOM, OPT_APPEND, OPT_KEEP_GOING, OPT_CMD_BASE = 300
 };
 #define RUN_LONGOPTS \
 	{ "catalog", required_argument, NULL, 'c' }, \
@@ -104,6 +107,7 @@ enum {
 	{ "decimal-comma", no_argument, NULL, OPT_DECIMAL_COMMA }, \
 	{ "bom", no_argument, NULL, OPT_BOM }, \
 	{ "append", required_argument, NULL, OPT_APPEND }, \
+	{ "keep-going", no_argument, NULL, OPT_KEEP_GOING }, \
 	{ "help", no_argument, NULL, OPT_HELP }
 
 /* Loads the catalogue (or the built-in one) and compiles it. On error
@@ -111,7 +115,10 @@ enum {
 int run_setup(const run_opts *o, catalog **cat, matcher **m);
 
 /* Runs the scan with the given sides. Reports unreadable inputs (file and
- * line) as it goes. Returns RUN_OK / RUN_INPUT / RUN_USAGE, or -1 on a
+ * line) as it goes, and an empty result loudly (hidden by -q): an empty
+ * input; no request of a catalogue host (naming the most frequent hosts
+ * seen); no request within the time range(s) (naming the range the log
+ * covers). Returns RUN_OK / RUN_INPUT / RUN_USAGE, or -1 on a
  * fatal error (message given). */
 int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
              int nsides, const scan_range *sides, scan_result *res);
@@ -142,31 +149,19 @@ void run_meta_free(run_meta_buf *meta);
 int run_table_res(const run_opts *o, const catalog *cat, const matcher *m,
                   const scan_result *res, int side, report_table *t);
 
-/* The -v run summary on stderr; m names the gemeenten. */
+/* The -v run summary on stderr (with the most frequent hosts that are no
+ * gemeente); m names the gemeenten. */
 void run_summary(const scan_result *res, const matcher *m, double seconds);
 
-/* Report output: stdout, or -o FILE written to a temporary file in the
- * same directory and renamed over FILE on success (a device or FIFO is
- * written directly). */
-typedef struct {
-	FILE *fp;
-	const char *path;
-	char *tmp;
-} run_out;
-int run_out_open(run_out *out, const char *path);
-/* Finishes the output: flush, close, rename. With ok == 0 the temporary
- * file is removed. Returns 0, or -1 (message given). */
-int run_out_close(run_out *out, int ok);
+/* Before any input is read: -o and --append can be written (output.h).
+ * Returns RUN_OK, or RUN_INPUT (message given). */
+int run_check_outputs(const run_opts *o);
 
-/* --append: appends the CSV report of t (report_write, so with the
- * --csv-sep/--decimal-comma variants) to the history file path. A new or
- * empty file gets the BOM (with --bom) and header first; an existing file
- * must start with the same header (a BOM or a CR before its newline are
- * ignored) and end with a newline, else nothing is written. The file is
- * locked (flock) while appending and cut back to its old size when a
- * write fails, so it never holds a partial row. Returns 0, or -1 (message
- * given). */
-int run_append(const report_table *t, const char *path);
+/* After a scan that could not read every input (rc from run_scan not
+ * RUN_OK) and without --keep-going: says that the -o report and the
+ * --append history were left as they were. Returns 1 when the outputs
+ * must not be written (rc is not RUN_OK and no --keep-going), else 0. */
+int run_keep_outputs(const run_opts *o, int rc);
 
 /* The report format to use: o->format, or table on a terminal. */
 enum report_format run_format(const run_opts *o);

@@ -84,6 +84,12 @@ typedef struct {
 	uint64_t *gem_excluded;
 	uint64_t *gem_qualified;
 	funnel *fun[SCAN_MAX_SIDES];/* merged funnels, one per side */
+	/* For the emptiness warnings: requests of hosts that are no gemeente
+	 * (NULL when there were none), and the first and last wall time of
+	 * the requests outside every side's range (INT64_MAX and INT64_MIN
+	 * when none). */
+	struct hostcount *unknown_hosts;
+	int64_t time_min, time_max;
 	void **fmts_;              /* private: the inputs' formats */
 	void **xfmts_;             /* private: formats from W3C #Fields lines */
 	size_t nxfmts_;

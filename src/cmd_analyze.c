@@ -4,7 +4,8 @@
  * Flow: options -> catalogue and matcher -> scan of every input ->
  * funnel figures -> benchmark -> report. Nothing is written to stdout
  * before the catalogue compiled and the scan finished, so a failed run
- * never leaves half a report.
+ * never leaves half a report; after an unreadable input the -o report and
+ * the --append history stay as they were (but with --keep-going).
  */
 #include <getopt.h>
 #include <stdint.h>
@@ -16,6 +17,7 @@
 #include "bench.h"
 #include "cmd.h"
 #include "msg.h"
+#include "output.h"
 #include "run.h"
 
 int cmd_analyze(int argc, char **argv)
@@ -26,7 +28,7 @@ int cmd_analyze(int argc, char **argv)
 	matcher *m = NULL;
 	scan_result res;
 	report_table t;
-	run_out out;
+	output_file out;
 	run_meta_buf meta;
 	int c, rc;
 
@@ -62,10 +64,17 @@ int cmd_analyze(int argc, char **argv)
 		          "(the history file is CSV)");
 		return cmd_usage("analyze");
 	}
+	if (o.append && o.by == KTIME_BY_NONE) {
+		msg_error("'--append' needs '--by day', '--by week' or '--by month': each "
+		          "history row carries its period");
+		return cmd_usage("analyze");
+	}
 
 	rc = run_setup(&o, &cat, &m);
+	if (rc == RUN_OK)
+		rc = run_check_outputs(&o);
 	if (rc != RUN_OK)
-		return rc;
+		goto out;
 
 	double t0 = run_now();
 	scan_range side = { o.since, o.until };
@@ -74,6 +83,9 @@ int cmd_analyze(int argc, char **argv)
 		rc = RUN_INPUT;
 		goto out;
 	}
+	/* an unreadable input: the -o report and the history stay as they
+	 * were (stdout, which keeps nothing, still gets the report) */
+	int keep = run_keep_outputs(&o, rc);
 	if (run_table_res(&o, cat, m, &res, 0, &t) < 0 ||
 	    bench_compute(t.rows, t.nrows, o.min_visitors, o.peer) < 0) {
 		msg_error("out of memory");
@@ -98,19 +110,21 @@ int cmd_analyze(int argc, char **argv)
 		meta.m.since = &o.since;
 	if (o.until != INT64_MAX)
 		meta.m.until = &o.until;
-	if (o.append) {
+	if (o.append && !keep) {
 		/* the CSV rows to the history file; the report only with -o */
-		if (run_append(&t, o.append) < 0 && rc == RUN_OK)
+		if (output_history(&t, o.append) < 0 && rc == RUN_OK)
 			rc = RUN_INPUT;
-		if (!o.output)
-			goto out;
 	}
-	if (run_out_open(&out, o.output) < 0) {
+	if (o.append && !o.output)
+		goto out;
+	if (keep && strcmp(o.output ? o.output : "-", "-") != 0)
+		goto out;
+	if (output_open(&out, o.output) < 0) {
 		rc = RUN_INPUT;
 		goto out;
 	}
 	int w = report_write(&t, run_format(&o), out.fp);
-	if (run_out_close(&out, w == 0) < 0 && rc == RUN_OK)
+	if (output_close(&out, w == 0) < 0 && rc == RUN_OK)
 		rc = RUN_INPUT;
 out:
 	run_meta_free(&meta);

@@ -21,6 +21,7 @@
 #include "compare.h"
 #include "ktime.h"
 #include "msg.h"
+#include "output.h"
 #include "run.h"
 
 enum { OPT_AT = OPT_CMD_BASE, OPT_BEFORE, OPT_AFTER, OPT_ALPHA };
@@ -96,7 +97,7 @@ int cmd_compare(int argc, char **argv)
 	scan_result res;
 	report_table side_t[2];
 	compare_table ct;
-	run_out out;
+	output_file out;
 	int c, rc, have_at = 0, have_before = 0, have_after = 0;
 	int64_t at = 0;
 	scan_range given[2] = { { INT64_MIN, INT64_MAX }, { INT64_MIN, INT64_MAX } };
@@ -183,8 +184,10 @@ int cmd_compare(int argc, char **argv)
 		         "sides, and the z-test assumes they do not");
 
 	rc = run_setup(&o, &cat, &m);
+	if (rc == RUN_OK)
+		rc = run_check_outputs(&o);
 	if (rc != RUN_OK)
-		return rc;
+		goto out;
 
 	double t0 = run_now();
 	rc = run_scan(&o, m, argv + optind, argc - optind, 2, side, &res);
@@ -216,13 +219,15 @@ int cmd_compare(int argc, char **argv)
 	ct.bom = o.bom;
 	ct.color = side_t[0].color;
 	run_summary(&res, m, run_now() - t0);
-
-	if (run_out_open(&out, o.output) < 0) {
+	/* an unreadable input: the -o report stays as it was */
+	if (run_keep_outputs(&o, rc) && o.output && strcmp(o.output, "-") != 0)
+		goto out;
+	if (output_open(&out, o.output) < 0) {
 		rc = RUN_INPUT;
 		goto out;
 	}
 	int w = compare_write(&ct, run_format(&o), out.fp);
-	if (run_out_close(&out, w == 0) < 0 && rc == RUN_OK)
+	if (output_close(&out, w == 0) < 0 && rc == RUN_OK)
 		rc = RUN_INPUT;
 out:
 	free(ct.rows);

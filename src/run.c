@@ -5,20 +5,20 @@
  * status; only main exits.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "hostcount.h"
 #include "ktime.h"
 #include "logfmt.h"
 #include "msg.h"
+#include "output.h"
 #include "run.h"
 #include "xff.h"
 
@@ -218,6 +218,9 @@ int run_parse_option(run_opts *o, int c, const char *arg)
 	case OPT_APPEND:
 		o->append = arg;
 		return 1;
+	case OPT_KEEP_GOING:
+		o->keep_going = 1;
+		return 1;
 	}
 	return 0;
 }
@@ -267,6 +270,74 @@ int run_setup(const run_opts *o, catalog **catp, matcher **mp)
 	*catp = cat;
 	*mp = m;
 	return RUN_OK;
+}
+
+#define TOP_HOSTS 5       /* hosts named in the warning; -v names 10 */
+
+/* "'www.alfa.nl' (120), 'alfa.nl' (3)" for the n most frequent unknown
+ * hosts into buf (escaped: logged hosts may hold control bytes). */
+static void top_hosts(const hostcount *hc, size_t n, char *buf, size_t size)
+{
+	hostcount_entry top[10];
+	size_t nt = hostcount_top(hc, top, n < 10 ? n : 10), len = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < nt && len < size; i++) {
+		char esc[120];
+		if (top[i].len == 0)
+			snprintf(esc, sizeof esc, "(no host logged)");
+		else
+			msg_escape(top[i].host, top[i].len < HOSTCOUNT_KEY ? top[i].len :
+			           HOSTCOUNT_KEY - 1, 60, esc, sizeof esc);
+		int w = snprintf(buf + len, size - len, "%s%s%s%s%s (%" PRIu64 ")", i ? ", " : "",
+		                 top[i].len ? "'" : "", esc,
+		                 top[i].len >= HOSTCOUNT_KEY ? "..." : "", top[i].len ? "'" : "",
+		                 top[i].n);
+		if (w < 0)
+			break;
+		len += (size_t)w;
+	}
+}
+
+/* The warnings for a run that counted nothing (see run_scan). */
+static void warn_empty(const run_opts *o, const scan_result *res, int nsides)
+{
+	for (int i = 0; i < res->ninputs; i++) {
+		const scan_input *in = &res->inputs[i];
+		if (!in->failed && in->lines == 0)
+			msg_warn("'%s' is empty: not a single line",
+			         strcmp(in->name, "-") == 0 ? "(stdin)" : in->name);
+	}
+	uint64_t known = 0;
+	for (int g = 0; g < res->ngem; g++) {
+		known += res->gem_qualified[g];
+		for (int k = 0; k < FILTER_NREASONS; k++)
+			known += res->gem_excluded[(size_t)g * FILTER_NREASONS + k];
+	}
+	uint64_t unknown = hostcount_total(res->unknown_hosts);
+	if (known == 0 && unknown > 0) {
+		char list[1200];
+		top_hosts(res->unknown_hosts, TOP_HOSTS, list, sizeof list);
+		msg_warn("no request is for a host of %s%s%s; the most frequent hosts of the %" PRIu64
+		         " requests are %s", o->catalog_path ? "catalogue '" : "the built-in catalogue",
+		         o->catalog_path ? o->catalog_path : "", o->catalog_path ? "'" : "", unknown,
+		         list);
+		hostcount_entry top;
+		if (hostcount_top(res->unknown_hosts, &top, 1) == 1 && top.len == 0)
+			msg_warn("the log names no host: with a catalogue of several gemeenten, "
+			         "give the log's gemeente with --gemeente NAME");
+	}
+	/* Requests that pass the time filter either qualify or are excluded
+	 * for their host: none of either but some outside the range means the
+	 * range selected nothing. */
+	if (res->qualified == 0 && res->excluded[FILTER_HOST] == 0 &&
+	    res->excluded[FILTER_TIME] > 0 && res->time_min <= res->time_max) {
+		char a[32], b[32];
+		ktime_format_bound(res->time_min, a, sizeof a);
+		ktime_format_bound(res->time_max, b, sizeof b);
+		msg_warn("no request falls within %s; the log's requests run from %s to %s "
+		         "(wall clock as logged)",
+		         nsides == 1 ? "--since/--until" : "the before and after ranges", a, b);
+	}
 }
 
 int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
@@ -320,6 +391,7 @@ int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
 			msg_warn("'%s': the common format logs no user agent, so every request "
 			         "counts as a bot; use --include-bots to count them", name);
 	}
+	warn_empty(o, res, nsides);
 	long limit = match_limit_hits(m);
 	if (limit > 0)
 		msg_warn("%s:%ld: pattern hit the PCRE2 match limit on %ld target(s); "
@@ -488,6 +560,16 @@ void run_summary(const scan_result *r, const matcher *m, double seconds)
 		         name, r->gem_qualified[g], x[FILTER_METHOD],
 		         x[FILTER_STATUS], x[FILTER_BOT], x[FILTER_TIME]);
 	}
+	if (hostcount_total(r->unknown_hosts)) {
+		char list[2400];
+		top_hosts(r->unknown_hosts, 10, list, sizeof list);
+		msg_info("hosts of no gemeente: %" PRIu64 " request(s) of %zu%s host(s); most "
+		         "frequent: %s",
+		         hostcount_total(r->unknown_hosts), hostcount_distinct(r->unknown_hosts),
+		         hostcount_untracked(r->unknown_hosts) ? " or more" : "", list);
+	} else {
+		msg_info("hosts of no gemeente: none");
+	}
 	for (int i = 0; i < r->nsamples; i++) {
 		const scan_sample *s = &r->sample[i];
 		const char *name = r->inputs[s->file].name;
@@ -595,205 +677,29 @@ enum report_format run_format(const run_opts *o)
 	return REPORT_CSV;
 }
 
-int run_out_open(run_out *out, const char *path)
+int run_check_outputs(const run_opts *o)
+{
+	if (output_check(o->output, "-o", 0) < 0 || output_check(o->append, "--append", 1) < 0)
+		return RUN_INPUT;
+	return RUN_OK;
+}
+
+int run_keep_outputs(const run_opts *o, int rc)
 {
 	struct stat st;
-	memset(out, 0, sizeof *out);
-	out->path = path;
-	if (!path || strcmp(path, "-") == 0) {
-		out->fp = stdout;
+	if (rc == RUN_OK || o->keep_going)
 		return 0;
+	if (o->output && strcmp(o->output, "-") != 0) {
+		if (stat(o->output, &st) == 0)
+			msg_error("'%s' not written: an input could not be read; the previous "
+			          "report was kept (--keep-going writes the report of the "
+			          "readable inputs)", o->output);
+		else
+			msg_error("'%s' not written: an input could not be read (--keep-going "
+			          "writes the report of the readable inputs)", o->output);
 	}
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		/* /dev/stdout, a FIFO, /dev/full: no rename possible. */
-		out->fp = fopen(path, "w");
-		if (!out->fp) {
-			msg_error("cannot open '%s': %s", path, strerror(errno));
-			return -1;
-		}
-		return 0;
-	}
-	size_t n = strlen(path);
-	out->tmp = malloc(n + 16);
-	if (!out->tmp) {
-		msg_error("out of memory");
-		return -1;
-	}
-	memcpy(out->tmp, path, n);
-	memcpy(out->tmp + n, ".tmp.XXXXXX", 12);
-	int fd = mkstemp(out->tmp);
-	if (fd < 0) {
-		msg_error("cannot create '%s': %s", out->tmp, strerror(errno));
-		free(out->tmp);
-		out->tmp = NULL;
-		return -1;
-	}
-	fchmod(fd, 0644 & ~(mode_t)0);
-	out->fp = fdopen(fd, "w");
-	if (!out->fp) {
-		msg_error("cannot open '%s': %s", out->tmp, strerror(errno));
-		close(fd);
-		unlink(out->tmp);
-		free(out->tmp);
-		out->tmp = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-/* Writes all n bytes of p to fd. Returns 0, or -1 (errno set). */
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			if (w == 0)
-				errno = EIO;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* The first line of the regular file fd (at most n - 1 bytes) into buf
- * without BOM, CR and LF. Returns 0, or -1 when it has no complete first
- * line within n - 1 bytes or cannot be read. */
-static int first_line(int fd, char *buf, size_t n)
-{
-	size_t len = 0;
-	while (len + 1 < n) {
-		ssize_t r = pread(fd, buf + len, n - 1 - len, (off_t)len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-	}
-	buf[len] = '\0';
-	char *nl = memchr(buf, '\n', len);
-	if (!nl)
-		return -1;
-	*nl = '\0';
-	if (nl > buf && nl[-1] == '\r')
-		nl[-1] = '\0';
-	if (memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
-		memmove(buf, buf + 3, strlen(buf + 3) + 1);
-	return 0;
-}
-
-int run_append(const report_table *t, const char *path)
-{
-	char *csv = NULL, old[4096];
-	size_t len = 0;
-	int fd = -1, rc = -1;
-	struct stat st;
-
-	FILE *mem = open_memstream(&csv, &len);
-	if (!mem || report_write(t, REPORT_CSV, mem) < 0) {
-		msg_error("out of memory");
-		if (mem)
-			fclose(mem);
-		goto out;
-	}
-	if (fclose(mem) != 0) {
-		msg_error("out of memory");
-		goto out;
-	}
-	/* The header: after an optional BOM, up to and including its '\n'. */
-	size_t bom = len >= 3 && memcmp(csv, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-	char *nl = memchr(csv + bom, '\n', len - bom);
-	if (!nl) {
-		errno = EINVAL;
-		goto fail;
-	}
-	size_t hdr_end = (size_t)(nl - csv) + 1;
-
-	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		msg_error("cannot open '%s': %s", path, strerror(errno));
-		goto out;
-	}
-	if (flock(fd, LOCK_EX) < 0 && errno != ENOLCK && errno != EINVAL && errno != EOPNOTSUPP)
-		goto fail;
-	if (fstat(fd, &st) < 0)
-		goto fail;
-	const char *data = csv;
-	size_t n = len;
-	if (S_ISREG(st.st_mode) && st.st_size > 0) {
-		char last;
-		size_t hlen = hdr_end - 1 - bom;
-		if (pread(fd, &last, 1, st.st_size - 1) != 1)
-			goto fail;
-		if (last != '\n') {
-			msg_error("cannot append to '%s': its last line is incomplete", path);
-			goto out;
-		}
-		if (first_line(fd, old, sizeof old) < 0 || strlen(old) != hlen ||
-		    memcmp(old, csv + bom, hlen) != 0) {
-			msg_error("cannot append to '%s': its header differs from this report's; "
-			          "--by, --details, --csv-sep and the file must agree", path);
-			goto out;
-		}
-		data = csv + hdr_end;
-		n = len - hdr_end;
-	}
-	if (write_all(fd, data, n) < 0) {
-		int saved = errno;
-		if (S_ISREG(st.st_mode) && ftruncate(fd, st.st_size) < 0)
-			msg_error("cannot cut '%s' back to %lld bytes: %s", path,
-			          (long long)st.st_size, strerror(errno));
-		errno = saved;
-		goto fail;
-	}
-	int c = close(fd);
-	fd = -1;
-	if (c < 0)
-		goto fail;
-	rc = 0;
-	goto out;
-fail:
-	msg_error("cannot append to '%s': %s", path, strerror(errno));
-out:
-	if (fd >= 0)
-		close(fd);
-	free(csv);
-	return rc;
-}
-
-int run_out_close(run_out *out, int ok)
-{
-	int rc = 0;
-	const char *name = out->path ? out->path : "(stdout)";
-	if (!out->fp)
-		return ok ? 0 : -1;
-	if (fflush(out->fp) != 0 || ferror(out->fp)) {
-		if (errno != EPIPE)
-			msg_error("cannot write '%s': %s", name, strerror(errno));
-		rc = -1;
-	}
-	if (out->fp != stdout) {
-		if (fclose(out->fp) != 0 && rc == 0) {
-			msg_error("cannot write '%s': %s", name, strerror(errno));
-			rc = -1;
-		}
-	}
-	out->fp = NULL;
-	if (out->tmp) {
-		if (ok && rc == 0) {
-			if (rename(out->tmp, out->path) != 0) {
-				msg_error("cannot rename '%s' to '%s': %s", out->tmp, out->path,
-				          strerror(errno));
-				rc = -1;
-			}
-		}
-		if (!ok || rc != 0)
-			unlink(out->tmp);
-		free(out->tmp);
-		out->tmp = NULL;
-	}
-	return ok ? rc : -1;
+	if (o->append)
+		msg_error("'%s' not changed: an input could not be read (--keep-going adds "
+		          "the rows of the readable inputs)", o->append);
+	return 1;
 }

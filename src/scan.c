@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hostcount.h"
 #include "input.h"
 #include "ktime.h"
 #include "logfmt.h"
@@ -86,6 +87,8 @@ typedef struct worker_s {
 	uint64_t *gem_stats;       /* per gemeente: FILTER_NREASONS exclusions + qualified */
 	int gem_cap;
 	int oom;
+	hostcount *unknown;        /* hosts of no gemeente; made at the first */
+	int64_t time_min, time_max;/* wall times outside every side's range */
 	filter_cache bots;
 	match_hit hits[MAX_HITS];
 	funnel_req pend[SCAN_MAX_SIDES][PENDING];
@@ -272,6 +275,17 @@ static void flush(worker *w, int i)
 	w->npend[i] = 0;
 }
 
+/* A record of a host that is no gemeente: off the hot path, for the
+ * emptiness warnings (hostcount.h). */
+static void count_unknown(worker *w, kr_str host)
+{
+	if (!w->unknown && !(w->unknown = hostcount_new())) {
+		w->oom = 1;
+		return;
+	}
+	hostcount_add(w->unknown, host.p, host.n);
+}
+
 static void process_line(worker *w, const block *b, uint64_t lineno, char *p, size_t n)
 {
 	const scan_opts *o = w->s->o;
@@ -307,6 +321,8 @@ static void process_line(worker *w, const block *b, uint64_t lineno, char *p, si
 	if (o->client_xff)
 		rec.client = xff_client(o->trust, rec.xff, rec.client);
 	int gem = match_gemeente(w->mctx, rec.host);
+	if (gem < 0)
+		count_unknown(w, rec.host);
 	int reason = -1;
 	unsigned sides = 0;
 	if (!filter_method(rec.method))
@@ -322,6 +338,12 @@ static void process_line(worker *w, const block *b, uint64_t lineno, char *p, si
 	uint64_t *gs = gem >= 0 ? gem_slot(w, gem) : NULL;
 	if (reason >= 0) {
 		w->excluded[reason]++;
+		if (reason == FILTER_TIME) {
+			if (rec.wall < w->time_min)
+				w->time_min = rec.wall;
+			if (rec.wall > w->time_max)
+				w->time_max = rec.wall;
+		}
 		if (gs)
 			gs[reason]++;
 		if (reason == FILTER_STATUS && o->details && gem >= 0 &&
@@ -686,6 +708,8 @@ static int worker_init(worker *w, scan *s)
 {
 	memset(w, 0, sizeof *w);
 	w->s = s;
+	w->time_min = INT64_MAX;
+	w->time_max = INT64_MIN;
 	w->mctx = match_ctx_new(s->m);
 	if (!w->mctx)
 		return -1;
@@ -702,6 +726,7 @@ static void worker_fini(worker *w)
 		funnel_free(w->fun[i]);
 	free(w->notes);
 	free(w->gem_stats);
+	hostcount_free(w->unknown);
 }
 
 /* Merging the workers' funnels into dst (the biggest of them, whose slot
@@ -781,6 +806,16 @@ static int collect(scan *s, scan_result *res)
 			res->excluded[k] += w->excluded[k];
 		if (w->oom)
 			goto out;
+		if (w->time_min < res->time_min)
+			res->time_min = w->time_min;
+		if (w->time_max > res->time_max)
+			res->time_max = w->time_max;
+		if (w->unknown && !res->unknown_hosts) {
+			res->unknown_hosts = w->unknown;
+			w->unknown = NULL;
+		} else if (w->unknown) {
+			hostcount_merge(res->unknown_hosts, w->unknown);
+		}
 	}
 	/* Block sequence numbers are dense and ordered by input, so the first
 	 * line of block `seq` follows from the running sum over its input. */
@@ -864,6 +899,8 @@ int scan_run(const scan_opts *o, matcher *m, char *const *paths, int npaths,
 	uint64_t seq = 0;
 
 	memset(res, 0, sizeof *res);
+	res->time_min = INT64_MAX;
+	res->time_max = INT64_MIN;
 	memset(&s, 0, sizeof s);
 	if (npaths == 0) {
 		paths = stdin_path;
@@ -980,5 +1017,6 @@ void scan_result_free(scan_result *res)
 	free(res->inputs);
 	free(res->gem_excluded);
 	free(res->gem_qualified);
+	hostcount_free(res->unknown_hosts);
 	memset(res, 0, sizeof *res);
 }
