@@ -879,7 +879,7 @@ static void benchmark_chart(html *h, size_t *sel, size_t n, const char *group)
 			put_pct(h, xm);
 			put(h, "\" x2=\"");
 			put_pct(h, xm);
-			fprintf(h->fp, "\" y1=\"%d\" y2=\"%d\"/>", y + 14, y + 34);
+			fprintf(h->fp, "\" y1=\"%d\" y2=\"%d\"/>", y + 16, y + 36);
 		}
 		put(h, "</g><text class=\"median-label\" x=\"");
 		put_pct(h, xm);
