@@ -3,18 +3,24 @@
  * and SVG, no script, no network, readable on a laptop and a phone,
  * printable.
  *
- * Page: a header (what was counted, period, inputs, lines read,
- * exclusions per reason), a list of products, then per product
+ * Page: a title and header dated with the days the figures come from
+ * (report_meta's first and last day with data, else the first and last
+ * period), a header (what was counted, period, inputs, lines read,
+ * exclusions per reason, a note on rates above 100% and the potential
+ * gain), a list of products, then per product
  *   - a funnel chart per gemeente: three bars (info, form, done) with
  *     counts and the step-to-step percentages form/info and done/form;
- *   - a benchmark chart: conversion per gemeente, highest first, the
- *     median as a dashed line, gemeenten outside the benchmark lighter,
- *     the --highlight gemeente marked, the 95% interval as a whisker when
- *     the table has the --details columns;
+ *   - a benchmark chart: conversion per gemeente, highest first, each
+ *     name above its bar, the median as a dashed line that crosses no
+ *     label, gemeenten outside the benchmark lighter, the --highlight
+ *     gemeente marked, the 95% interval as a whisker when the table has
+ *     the --details columns;
  *   - with --by, a trend chart: conversion per period, one line per
  *     gemeente; the funnel and benchmark charts then show the latest
  *     period (each period's figures stand alone, so they are not summed);
- *   - a table with the figures of the charts.
+ *   - a table with the figures of the charts; below 600 px a card per
+ *     gemeente (CSS only), so no column is off a phone's screen.
+ * Only the highlighted gemeente is ever drawn in HL_COLOUR.
  * Values are the plain CSV cells (report_cells), so suppressed or added
  * columns show here as in the CSV; an empty cell is drawn as no bar and
  * printed as an en dash. Rates and the median shown are computed from the
@@ -23,8 +29,8 @@
  * The charts scale with the page without scaling their text: x
  * coordinates are percentages of the chart width, y coordinates pixels.
  * Class names the DOM test looks for: svg.funnel-chart, rect.bar.step-info
- * / step-form / step-done, svg.benchmark-chart, line.median, .highlight,
- * svg.trend-chart, g.trend-line.
+ * / step-form / step-done, svg.benchmark-chart, g.median, text.name,
+ * text.value, .highlight, svg.trend-chart, g.trend-line, text.period.
  *
  * Every text from the table (names, periods, inputs, command line) is
  * HTML-escaped; bytes that are not valid UTF-8 and control characters
