@@ -80,6 +80,12 @@ int funnel_merge(funnel *dst, const funnel *src);
 int funnel_merge_counts(funnel *dst, const funnel *src);
 int funnel_merge_part(funnel *dst, const funnel *src, int p);
 
+/* The first and last day (ktime.h) on which f holds a matched step, into
+ * *first and *last: the days its figures come from. Reads only the small
+ * per-day counters, so it costs nothing next to a scan. Returns 1, or 0
+ * (first and last untouched) when f holds no matched step. */
+int funnel_day_range(const funnel *f, int32_t *first, int32_t *last);
+
 /* Distinct (visitor-day, gemeente, row) entries held. */
 size_t funnel_size(const funnel *f);
 

@@ -55,6 +55,8 @@ typedef struct {
 	const uint64_t *gem_excluded;
 	const uint64_t *gem_qualified;
 	const int64_t *since, *until; /* --since/--until wall times, NULL when not given */
+	int has_days;               /* 1: first_day..last_day hold data */
+	int32_t first_day, last_day;/* first and last day (ktime.h) with a matched step */
 } report_meta;
 
 typedef struct {

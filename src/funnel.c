@@ -204,6 +204,27 @@ size_t funnel_size(const funnel *f)
 	return n;
 }
 
+int funnel_day_range(const funnel *f, int32_t *first, int32_t *last)
+{
+	int any = 0;
+	int32_t lo = 0, hi = 0;
+	for (size_t i = 0; i < f->hits.cap; i++) {
+		const cell *c = &f->hits.c[i];
+		if (c->row < 0)
+			continue;
+		if (!any || c->day < lo)
+			lo = c->day;
+		if (!any || c->day > hi)
+			hi = c->day;
+		any = 1;
+	}
+	if (any) {
+		*first = lo;
+		*last = hi;
+	}
+	return any;
+}
+
 int funnel_nparts(const funnel *f)
 {
 	return f->nparts;

@@ -3,18 +3,24 @@
  * and SVG, no script, no network, readable on a laptop and a phone,
  * printable.
  *
- * Page: a header (what was counted, period, inputs, lines read,
- * exclusions per reason), a list of products, then per product
+ * Page: a title and header dated with the days the figures come from
+ * (report_meta's first and last day with data, else the first and last
+ * period), a header (what was counted, period, inputs, lines read,
+ * exclusions per reason, a note on rates above 100% and the potential
+ * gain), a list of products, then per product
  *   - a funnel chart per gemeente: three bars (info, form, done) with
  *     counts and the step-to-step percentages form/info and done/form;
- *   - a benchmark chart: conversion per gemeente, highest first, the
- *     median as a dashed line, gemeenten outside the benchmark lighter,
- *     the --highlight gemeente marked, the 95% interval as a whisker when
- *     the table has the --details columns;
+ *   - a benchmark chart: conversion per gemeente, highest first, each
+ *     name above its bar, the median as a dashed line that crosses no
+ *     label, gemeenten outside the benchmark lighter, the --highlight
+ *     gemeente marked, the 95% interval as a whisker when the table has
+ *     the --details columns;
  *   - with --by, a trend chart: conversion per period, one line per
  *     gemeente; the funnel and benchmark charts then show the latest
  *     period (each period's figures stand alone, so they are not summed);
- *   - a table with the figures of the charts.
+ *   - a table with the figures of the charts; below 600 px a card per
+ *     gemeente (CSS only), so no column is off a phone's screen.
+ * Only the highlighted gemeente is ever drawn in HL_COLOUR.
  * Values are the plain CSV cells (report_cells), so suppressed or added
  * columns show here as in the CSV; an empty cell is drawn as no bar and
  * printed as an en dash. Rates and the median shown are computed from the
@@ -23,8 +29,8 @@
  * The charts scale with the page without scaling their text: x
  * coordinates are percentages of the chart width, y coordinates pixels.
  * Class names the DOM test looks for: svg.funnel-chart, rect.bar.step-info
- * / step-form / step-done, svg.benchmark-chart, line.median, .highlight,
- * svg.trend-chart, g.trend-line.
+ * / step-form / step-done, svg.benchmark-chart, g.median, text.name,
+ * text.value, .highlight, svg.trend-chart, g.trend-line, text.period.
  *
  * Every text from the table (names, periods, inputs, command line) is
  * HTML-escaped; bytes that are not valid UTF-8 and control characters
@@ -56,6 +62,11 @@ typedef struct {
 	char thousands, decimal;
 	const char *col_errors[2];   /* --details: 5xx on the form and done steps */
 	const char *peer;            /* "%s" = peer group */
+	const char *days;            /* "%s", "%s": first and last day with data */
+	const char *selected;        /* "%s": the --since/--until text */
+	const char *explain;         /* heading of the explanations */
+	const char *explain_open;    /* a rate above 100% in the open funnel */
+	const char *explain_gain;    /* the potential gain column */
 } labels;
 
 static const labels nl = {
@@ -83,6 +94,15 @@ static const labels nl = {
 	'.', ',',
 	{ "5xx formulier", "5xx afgerond" },
 	"groep %s",
+	"%s t/m %s", "selectie: %s",
+	"Zo lees je dit rapport",
+	"<strong>Boven 100%</strong>: in de open funnel telt elke stap op zich, ook "
+	"bezoekers die een eerdere stap oversloegen, bijvoorbeeld via een link of "
+	"zoekmachine rechtstreeks naar het formulier. Een stap kan dus meer bezoekers "
+	"hebben dan de vorige, en dan komt het percentage boven 100% uit.",
+	"<strong>Te winnen</strong>: hoeveel formulieren er meer afgerond zouden zijn "
+	"als de gemeente de mediane conversie had gehaald (0 als ze die al haalt). "
+	"Alleen voor gemeenten in de benchmark.",
 };
 
 static const labels en = {
@@ -110,6 +130,15 @@ static const labels en = {
 	',', '.',
 	{ "5xx form", "5xx done" },
 	"peer group %s",
+	"%s to %s", "selected: %s",
+	"How to read this report",
+	"<strong>Above 100%</strong>: in the open funnel each step counts on its own, "
+	"including visitors who skipped an earlier step, for example by following a "
+	"link or a search result straight to the form. A step can therefore have more "
+	"visitors than the one before, and then its rate is above 100%.",
+	"<strong>Potential gain</strong>: how many more forms would have been "
+	"completed had the municipality converted at the median rate (0 when it "
+	"already does). Only for municipalities in the benchmark.",
 };
 
 /* ---- values ---- */
@@ -341,15 +370,19 @@ static size_t select_rows(html *h, const char *product)
 
 /* ---- page parts ---- */
 
+/* The --highlight colour (CSS --hl), used for nothing else. */
+#define HL_COLOUR "#e17000"
+
 static const char css[] =
 	":root{--ink:#1b1b1b;--muted:#5b6770;--line:#d6dde3;--info:#01689b;"
-	"--form:#3f8fc4;--done:#7fb8de;--bar:#01689b;--out:#b3cfe0;--hl:#e17000;"
+	"--form:#3f8fc4;--done:#7fb8de;--bar:#01689b;--out:#b3cfe0;--hl:" HL_COLOUR ";"
 	"--median:#a90061}\n"
 	"*{box-sizing:border-box}\n"
 	"body{margin:0;font:15px/1.45 system-ui,-apple-system,\"Segoe UI\",Roboto,"
 	"\"Helvetica Neue\",Arial,sans-serif;color:var(--ink);background:#fff}\n"
 	"header,main,footer{max-width:1100px;margin:0 auto;padding:0 16px}\n"
 	"header{padding-top:20px;border-bottom:1px solid var(--line)}\n"
+	"h1 .dates{display:block;font-size:.65em;font-weight:600;color:var(--muted)}\n"
 	"h1{font-size:1.6em;margin:0 0 4px}h2{font-size:1.3em;margin:32px 0 8px;"
 	"padding-top:8px;border-top:3px solid var(--info)}h3{font-size:1.05em;margin:20px 0 8px}\n"
 	".sub{color:var(--muted);margin:0 0 12px}\n"
@@ -369,8 +402,10 @@ static const char css[] =
 	"rect.bar.step-done{fill:var(--done)}rect.bar.ineligible{fill:var(--out)}"
 	"rect.bar.highlight{fill:var(--hl)}\n"
 	"text.name.highlight{font-weight:700;fill:var(--hl)}\n"
+	"text.name,text.value{paint-order:stroke;stroke:#fff;stroke-width:3px;"
+	"stroke-linejoin:round}\n"
 	"line.grid{stroke:var(--line);stroke-width:1}line.axis{stroke:var(--muted)}\n"
-	"line.median{stroke:var(--median);stroke-width:2;stroke-dasharray:5 3}"
+	"g.median line{stroke:var(--median);stroke-width:2;stroke-dasharray:5 3}"
 	"text.median-label{fill:var(--median);font-weight:600}\n"
 	"line.ci{stroke:var(--ink);stroke-width:1.5}\n"
 	"g.trend-line line{stroke-width:2}g.trend-line.highlight line{stroke-width:4}\n"
@@ -381,13 +416,30 @@ static const char css[] =
 	"ul.legend li.highlight{font-weight:700}\n"
 	".swatch{display:inline-block;width:12px;height:12px;border-radius:2px;"
 	"margin-right:5px;vertical-align:-1px}\n"
+	".explain{font-size:.9em;margin:0 0 16px}.explain ul{margin:4px 0 0;padding-left:18px}\n"
 	".tablewrap{overflow-x:auto}\n"
 	"table.data{border-collapse:collapse;font-size:.9em;margin:8px 0}\n"
 	"table.data th,table.data td{padding:3px 10px;border-bottom:1px solid var(--line);"
 	"text-align:right;white-space:nowrap}\n"
-	"table.data th:first-child,table.data td:first-child{text-align:left;white-space:normal}\n"
+	"table.data th:first-child,table.data td:first-child{text-align:left;white-space:normal;"
+	"overflow-wrap:anywhere}\n"
 	"table.data tr.highlight td{font-weight:700;color:var(--hl)}\n"
 	"footer{color:var(--muted);font-size:.85em;padding:24px 16px}\n"
+	"@media (max-width:699px){text.period:not(.s1){display:none}}\n"
+	"@media (min-width:700px) and (max-width:999px){text.period:not(.s2){display:none}}\n"
+	"@media (min-width:1000px){text.period:not(.s3){display:none}}\n"
+	/* narrow: a table row becomes a card, each value under its column's
+	 * name, three to a line (name; info form done; conversion rank gain) */
+	"@media (max-width:600px){table.data{display:block;width:100%}"
+	"table.data thead{position:absolute;width:1px;height:1px;overflow:hidden;"
+	"clip-path:inset(50%)}"
+	"table.data tbody{display:block}"
+	"table.data tr{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:2px 10px;"
+	"padding:6px 0;border-bottom:1px solid var(--line)}"
+	"table.data td{display:block;padding:0;border:0;text-align:left;white-space:normal}"
+	"table.data td:first-child{grid-column:1/-1;font-weight:600}"
+	"table.data td[data-label]::before{content:attr(data-label);display:block;"
+	"font-size:.8em;color:var(--muted);font-weight:400}}\n"
 	"@media (max-width:480px){body{font-size:14px}svg text{font-size:11px}"
 	"dl.meta{grid-template-columns:1fr}dl.meta dd{margin-bottom:6px}}\n"
 	"@media print{body{font-size:10pt}nav.toc{display:none}"
@@ -446,15 +498,61 @@ static void bound_text(const int64_t *wall, char *buf, size_t n)
 		*t = ' ';
 }
 
+/* Day d (ktime.h) as YYYY-MM-DD into buf. */
+static const char *fmt_day(int32_t d, char *buf, size_t n)
+{
+	int y;
+	unsigned m, dd;
+	ktime_civil_from_days(d, &y, &m, &dd);
+	snprintf(buf, n, "%04d-%02u-%02u", y, m, dd);
+	return buf;
+}
+
+/* The days the figures come from, into a and b (b empty for a single
+ * day): the first and last day with a matched step when the run says
+ * (meta), else the first and last period with --by. Returns 0 (a and b
+ * empty) when neither is known. */
+static int data_days(const html *h, char *a, char *b, size_t n)
+{
+	const report_meta *m = h->t->meta;
+	a[0] = b[0] = '\0';
+	if (m && m->has_days) {
+		fmt_day(m->first_day, a, n);
+		if (m->last_day != m->first_day)
+			fmt_day(m->last_day, b, n);
+	} else if (h->nperiods) {
+		snprintf(a, n, "%s", h->periods[0]);
+		if (h->nperiods > 1)
+			snprintf(b, n, "%s", h->periods[h->nperiods - 1]);
+	}
+	return a[0] != '\0';
+}
+
+/* "a – b", or a alone, escaped. */
+static void put_range(html *h, const char *a, const char *b)
+{
+	esc(h, a);
+	if (b[0]) {
+		put(h, " \xe2\x80\x93 ");
+		esc(h, b);
+	}
+}
+
 static void header(html *h)
 {
 	const labels *L = h->L;
 	const report_table *t = h->t;
 	const report_meta *m = t->meta;
-	char a[32], b[32], num[40];
+	char a[32], b[32], num[40], d1[40], d2[40];
+	int days = data_days(h, d1, d2, sizeof d1);
 
 	put(h, "<header class=\"report-header\">\n<h1>");
 	esc(h, L->heading);
+	if (days) {
+		put(h, " <span class=\"dates\">");
+		put_range(h, d1, d2);
+		put(h, "</span>");
+	}
 	put(h, "</h1>\n<p class=\"sub\">");
 	esc(h, t->count_hits ? L->hits : L->visitors);
 	put(h, ", ");
@@ -471,7 +569,22 @@ static void header(html *h)
 		bound_text(since, a, sizeof a);
 	if (until)
 		bound_text(until, b, sizeof b);
-	if (since && until) {
+	const char *sel = NULL;
+	if (m && m->has_days) {
+		/* the days with data; a --since/--until after them */
+		if (d2[0])
+			put_fmt2(h, L->days, d1, d2);
+		else
+			esc(h, d1);
+		if (since || until) {
+			sel = strstr(L->selected, "%s");
+			put(h, " (");
+			fwrite(L->selected, 1, (size_t)(sel - L->selected), h->fp);
+		}
+	}
+	if (m && m->has_days && !since && !until) {
+		/* said it all */
+	} else if (since && until) {
 		put_fmt2(h, L->from_to, a, b);
 	} else if (since) {
 		put_fmt1(h, L->from, a);
@@ -479,6 +592,10 @@ static void header(html *h)
 		put_fmt1(h, L->until, b);
 	} else {
 		esc(h, L->all_lines);
+	}
+	if (sel) {
+		put(h, sel + 2);
+		put(h, ")");
 	}
 	if (h->nperiods) {
 		put(h, "; ");
@@ -539,6 +656,19 @@ static void header(html *h)
 		put(h, ")</dd>\n");
 	}
 	put(h, "</dl>\n");
+	/* what a reader may stumble on: a rate above 100% (open funnel
+	 * only), and the potential gain column */
+	put(h, "<div class=\"explain\"><strong>");
+	esc(h, L->explain);
+	put(h, "</strong><ul>");
+	if (!t->sequential) {
+		put(h, "<li class=\"explain-open\">");
+		put(h, L->explain_open);
+		put(h, "</li>");
+	}
+	put(h, "<li class=\"explain-gain\">");
+	put(h, L->explain_gain);
+	put(h, "</li></ul></div>\n");
 	if (h->nproducts > 1) {
 		put(h, "<nav class=\"toc\"><strong>");
 		esc(h, L->products);
@@ -621,13 +751,31 @@ static int cmp_conv(const void *a, const void *b, void *rows)
 	return (x > y) - (x < y);
 }
 
-/* The benchmark chart of the selected rows sel[0..n). */
-static void benchmark_chart(html *h, size_t *sel, size_t n, size_t product,
-                            const char *group)
+/* The benchmark chart of the selected rows sel[0..n): a row per
+ * gemeente, its name on a line of its own above its bar, so that no name
+ * is cut short by the bars on a phone. The value label follows the bar (or
+ * its whisker); where the median line would run through it (the line lies
+ * less than BM_LABEL of the chart's width right of the bar's end: a
+ * label's width on a 260 px chart) the label moves past the line. The
+ * median is drawn as one dashed segment per bar, so it crosses no name
+ * either. */
+#define BM_WIDTH 84.0  /* plot width, % of the chart; the rest for labels */
+#define BM_LABEL 18.0  /* % of the chart a value label may need */
+#define BM_TOP 24      /* px above the first row: the median's label */
+#define BM_ROW 38      /* px per gemeente: name line, bar, gap */
+
+/* x (% of the chart) where the value label of a bar ending at xe starts,
+ * the median line being at xm (xm < 0: none). */
+static double bm_label_x(double xe, double xm)
+{
+	return xm >= xe && xm - xe < BM_LABEL ? xm : xe;
+}
+
+static void benchmark_chart(html *h, size_t *sel, size_t n, const char *group)
 {
 	const labels *L = h->L;
-	const double left = 32, width = 54;
-	const int top = 24, rowh = 24;
+	const double width = BM_WIDTH;
+	const int top = BM_TOP, rowh = BM_ROW;
 	char num[40], nb[160];
 	size_t m = 0;
 	double max = 0, median = 0;
@@ -666,26 +814,23 @@ static void benchmark_chart(html *h, size_t *sel, size_t n, size_t product,
 	double scale, step;
 	nice_scale(max, &scale, &step);
 	qsort_r(sel, m, sizeof *sel, cmp_conv, h->rows);
+	double xm = has_median ? width * median / scale : -1;
 
-	int height = top + (int)m * rowh + 22;
 	int bottom = top + (int)m * rowh;
 	fprintf(h->fp, "<figure class=\"benchmark\"><svg class=\"benchmark-chart\" height=\"%d\" "
-	        "role=\"img\" aria-label=\"", height);
+	        "role=\"img\" aria-label=\"", bottom + 22);
 	esc(h, L->benchmark);
-	/* names left-aligned, clipped at the bars (narrow screens) */
-	fprintf(h->fp, "\">\n<defs><clipPath id=\"names%zu\"><rect x=\"0\" y=\"0\" width=\"",
-	        product + 1);
-	put_pct(h, left - 1.5);
-	put(h, "\" height=\"100%\"/></clipPath></defs>\n");
+	put(h, "\">\n");
 	for (int k = 0; k * step <= scale + 1e-9; k++) {
-		double x = left + width * (k * step) / scale;
+		double x = width * (k * step) / scale;
 		put(h, "<line class=\"grid\" x1=\"");
 		put_pct(h, x);
 		put(h, "\" x2=\"");
 		put_pct(h, x);
 		fprintf(h->fp, "\" y1=\"%d\" y2=\"%d\"/><text class=\"tick\" x=\"", top - 2, bottom);
 		put_pct(h, x);
-		fprintf(h->fp, "\" y=\"%d\" text-anchor=\"middle\">", bottom + 15);
+		fprintf(h->fp, "\" y=\"%d\" text-anchor=\"%s\">", bottom + 15,
+		        k == 0 ? "start" : "middle");
 		esc(h, fmt_pct(L, k * step, 0, num, sizeof num));
 		put(h, "</text>\n");
 	}
@@ -693,18 +838,16 @@ static void benchmark_chart(html *h, size_t *sel, size_t n, size_t product,
 		const hrow *r = &h->rows[sel[j]];
 		int y = top + (int)j * rowh;
 		double w = width * r->v[V_CONV] / scale;
-		fprintf(h->fp, "<text class=\"name%s\" x=\"0\" y=\"%d\" clip-path=\"url(#names%zu)\">"
-		        "<title>", r->hl ? " highlight" : "", y + 16, product + 1);
+		fprintf(h->fp, "<text class=\"name%s\" x=\"0\" y=\"%d\"><title>",
+		        r->hl ? " highlight" : "", y + 12);
 		esc(h, r->gemeente);
 		put(h, "</title>");
 		esc(h, cut(r->gemeente, 40, nb, sizeof nb));
 		put(h, "</text>");
-		fprintf(h->fp, "<rect class=\"bar%s%s\" x=\"", HAS(r, V_RANK) ? "" : " ineligible",
-		        r->hl ? " highlight" : "");
-		put_pct(h, left);
-		fprintf(h->fp, "\" y=\"%d\" width=\"", y + 4);
+		fprintf(h->fp, "<rect class=\"bar%s%s\" x=\"0\" y=\"%d\" width=\"",
+		        HAS(r, V_RANK) ? "" : " ineligible", r->hl ? " highlight" : "", y + 17);
 		put_pct(h, w);
-		put(h, "\" height=\"16\" rx=\"2\"><title>");
+		put(h, "\" height=\"14\" rx=\"2\"><title>");
 		esc(h, r->gemeente);
 		put(h, ": ");
 		esc(h, fmt_pct(L, r->v[V_CONV], 1, num, sizeof num));
@@ -715,34 +858,38 @@ static void benchmark_chart(html *h, size_t *sel, size_t n, size_t product,
 			put_rank(h, r);
 		}
 		put(h, "</title></rect>");
-		double xe = left + w;
+		double xe = w;
 		if (h->has_ci && HAS(r, V_LOW) && HAS(r, V_HIGH)) {
-			double x1 = left + width * r->v[V_LOW] / scale;
-			double x2 = left + width * r->v[V_HIGH] / scale;
+			double x1 = width * r->v[V_LOW] / scale;
+			double x2 = width * r->v[V_HIGH] / scale;
 			put(h, "<line class=\"ci\" x1=\"");
 			put_pct(h, x1);
 			put(h, "\" x2=\"");
 			put_pct(h, x2);
-			fprintf(h->fp, "\" y1=\"%d\" y2=\"%d\"/>", y + 12, y + 12);
+			fprintf(h->fp, "\" y1=\"%d\" y2=\"%d\"/>", y + 24, y + 24);
 			if (x2 > xe)
 				xe = x2;
 		}
 		put(h, "<text class=\"value\" x=\"");
-		put_pct(h, xe);
-		fprintf(h->fp, "\" dx=\"5\" y=\"%d\">", y + 16);
+		put_pct(h, bm_label_x(xe, xm));
+		fprintf(h->fp, "\" dx=\"6\" y=\"%d\">", y + 28);
 		esc(h, fmt_pct(L, r->v[V_CONV], 1, num, sizeof num));
 		put(h, "</text>\n");
 	}
 	if (has_median) {
-		double x = left + width * median / scale;
-		put(h, "<line class=\"median\" x1=\"");
-		put_pct(h, x);
-		put(h, "\" x2=\"");
-		put_pct(h, x);
-		fprintf(h->fp, "\" y1=\"%d\" y2=\"%d\"/><text class=\"median-label\" x=\"", top - 6,
-		        bottom + 2);
-		put_pct(h, x);
-		put(h, "\" y=\"12\" text-anchor=\"middle\">");
+		/* a segment per bar: the line never crosses a name */
+		put(h, "<g class=\"median\">");
+		for (size_t j = 0; j < m; j++) {
+			int y = top + (int)j * rowh;
+			put(h, "<line x1=\"");
+			put_pct(h, xm);
+			put(h, "\" x2=\"");
+			put_pct(h, xm);
+			fprintf(h->fp, "\" y1=\"%d\" y2=\"%d\"/>", y + 16, y + 36);
+		}
+		put(h, "</g><text class=\"median-label\" x=\"");
+		put_pct(h, xm);
+		fprintf(h->fp, "\" y=\"12\" text-anchor=\"%s\">", xm < 15 ? "start" : "middle");
 		esc(h, L->median);
 		put(h, " ");
 		esc(h, fmt_pct(L, median, 1, num, sizeof num));
@@ -762,10 +909,50 @@ static void benchmark_chart(html *h, size_t *sel, size_t n, size_t product,
 	put(h, "</figure>\n");
 }
 
+/* The colours of the trend lines of gemeenten other than the highlighted
+ * one: none of them HL_COLOUR or near it, so only the highlighted gemeente
+ * is ever drawn in it. */
 static const char *const palette[] = {
-	"#01689b", "#e17000", "#39870c", "#a90061", "#8fcae7", "#ffb612", "#42145f",
-	"#ca005d", "#94710a", "#007bc7", "#673327", "#777c00",
+	"#01689b", "#39870c", "#a90061", "#42145f", "#8fcae7", "#007bc7",
+	"#673327", "#777c00", "#ca005d", "#76d2b6", "#275937", "#5b6770",
 };
+#define NPALETTE (sizeof palette / sizeof palette[0])
+
+/* The trend chart's period labels. A label needs about TR_CHAR px per
+ * character plus TR_GAP; the last label ends at its point (so a phone does
+ * not cut it), hence labels are spaced 1.5 label widths apart. There are
+ * three sets of labels, each spaced for the narrowest plot a screen shows
+ * it on: set 1 below 700 px (down to a 320 px phone: 248 px of plot), set
+ * 2 from 700 px (574 px of plot), set 3 from 1000 px (832 px); a label
+ * has class sK for each set K it is in, and the CSS hides the labels not
+ * in the set of the screen's width. Labels are counted back from the
+ * latest period, which is in every set. */
+#define TR_CHAR 7.0
+#define TR_GAP 10.0
+static const double tr_plot_px[3] = { 248, 574, 832 };
+
+/* The label step of each set (periods from one label to the next) for np
+ * periods whose longest label has len characters. */
+static void trend_steps(size_t np, size_t len, size_t step[3])
+{
+	double need = 1.5 * (TR_CHAR * (double)len) + TR_GAP;
+	for (int k = 0; k < 3; k++) {
+		size_t s = 1;
+		while (np > 1 && s < np - 1 && tr_plot_px[k] * (double)s / (double)(np - 1) < need)
+			s++;
+		step[k] = s;
+	}
+}
+
+/* The sets (bit k: set k + 1) that give period p of np a label. */
+static unsigned trend_sets(size_t p, size_t np, const size_t step[3])
+{
+	unsigned sets = 0;
+	for (int k = 0; k < 3; k++)
+		if ((np - 1 - p) % step[k] == 0)
+			sets |= 1u << k;
+	return sets;
+}
 
 /* Index of period label s in h->periods (it is there). */
 static size_t period_index(const html *h, const char *s)
@@ -842,24 +1029,31 @@ static int trend_chart(html *h, const char *product)
 		esc(h, fmt_pct(L, k * step, 0, num, sizeof num));
 		put(h, "</text>\n");
 	}
-	size_t every = np > 8 ? (np + 7) / 8 : 1;
+	size_t len = 0, lstep[3];
+	for (size_t p = 0; p < np; p++)
+		if (strlen(h->periods[p]) > len)
+			len = strlen(h->periods[p]);
+	trend_steps(np, len, lstep);
 	for (size_t p = 0; p < np; p++) {
-		if (p % every != 0 && p + 1 != np)
-			continue;
-		if (p + 1 == np && p % every != 0 && np - 1 - (p / every) * every < every / 2 + 1)
+		unsigned sets = trend_sets(p, np, lstep);
+		if (!sets)
 			continue;
 		double x = left + (np > 1 ? width * (double)p / (double)(np - 1) : width / 2);
 		/* the last label ends at its point, so a phone does not cut it */
-		put(h, "<text class=\"tick\" x=\"");
+		put(h, "<text class=\"tick period");
+		for (int k = 0; k < 3; k++)
+			if (sets >> k & 1u)
+				fprintf(h->fp, " s%d", k + 1);
+		put(h, "\" x=\"");
 		put_pct(h, x);
 		fprintf(h->fp, "\" y=\"%d\" text-anchor=\"%s\">", bottom + 18,
 		        np > 1 && p + 1 == np ? "end" : "middle");
 		esc(h, h->periods[p]);
 		put(h, "</text>\n");
 	}
-	for (size_t g = 0; g < ng; g++) {
-		const char *colour = palette[g % (sizeof palette / sizeof palette[0])];
+	for (size_t g = 0, c = 0; g < ng; g++) {
 		int hl = h->t->highlight && strcasecmp(h->t->highlight, h->gems[g]) == 0;
+		const char *colour = hl ? HL_COLOUR : palette[c++ % NPALETTE];
 		fprintf(h->fp, "<g class=\"trend-line%s\" data-gemeente=\"", hl ? " highlight" : "");
 		esc(h, h->gems[g]);
 		fprintf(h->fp, "\" stroke=\"%s\" fill=\"%s\">", colour, colour);
@@ -896,10 +1090,10 @@ static int trend_chart(html *h, const char *product)
 		put(h, "</g>\n");
 	}
 	put(h, "</svg>\n<ul class=\"legend\">");
-	for (size_t g = 0; g < ng; g++) {
+	for (size_t g = 0, c = 0; g < ng; g++) {
 		int hl = h->t->highlight && strcasecmp(h->t->highlight, h->gems[g]) == 0;
 		fprintf(h->fp, "<li%s><span class=\"swatch\" style=\"background:%s\"></span>",
-		        hl ? " class=\"highlight\"" : "", palette[g % (sizeof palette / sizeof palette[0])]);
+		        hl ? " class=\"highlight\"" : "", hl ? HL_COLOUR : palette[c++ % NPALETTE]);
 		esc(h, h->gems[g]);
 		put(h, "</li>");
 	}
@@ -908,11 +1102,20 @@ static int trend_chart(html *h, const char *product)
 	return 0;
 }
 
+/* A table cell's opening tag; its column's name as data-label, which the
+ * narrow layout shows above the value. */
+static void td_open(html *h, const char *label)
+{
+	put(h, "<td data-label=\"");
+	esc(h, label);
+	put(h, "\">");
+}
+
 /* A table cell: the value formatted, or an en dash. */
-static void td(html *h, const hrow *r, int k, int pct)
+static void td(html *h, const hrow *r, int k, int pct, const char *label)
 {
 	char num[40];
-	put(h, "<td>");
+	td_open(h, label);
 	if (!HAS(r, k))
 		put(h, "\xe2\x80\x93");
 	else if (pct)
@@ -948,21 +1151,21 @@ static void data_table(html *h, const size_t *sel, size_t n)
 		put(h, r->hl ? "<tr class=\"highlight\"><td>" : "<tr><td>");
 		esc(h, r->gemeente);
 		put(h, "</td>");
-		td(h, r, V_INFO, 0);
-		td(h, r, V_FORM, 0);
-		td(h, r, V_DONE, 0);
-		td(h, r, V_CONV, 1);
-		put(h, "<td>");
+		td(h, r, V_INFO, 0, L->short_step[0]);
+		td(h, r, V_FORM, 0, L->short_step[1]);
+		td(h, r, V_DONE, 0, L->short_step[2]);
+		td(h, r, V_CONV, 1, L->col_conv);
+		td_open(h, L->col_rank);
 		if (HAS(r, V_RANK) && HAS(r, V_RANKED)) {
 			put_rank(h, r);
 		} else {
 			put(h, "\xe2\x80\x93");
 		}
 		put(h, "</td>");
-		td(h, r, V_GAIN, 0);
+		td(h, r, V_GAIN, 0, L->col_gain);
 		if (h->has_err) {
-			td(h, r, V_FERR, 0);
-			td(h, r, V_DERR, 0);
+			td(h, r, V_FERR, 0, L->col_errors[0]);
+			td(h, r, V_DERR, 0, L->col_errors[1]);
 		}
 		put(h, "</tr>\n");
 	}
@@ -992,7 +1195,7 @@ static int product_section(html *h, size_t p)
 	put(h, "</div>\n");
 	data_table(h, h->sel, n);
 	if (!h->t->peer) {
-		benchmark_chart(h, h->sel, n, p, NULL);
+		benchmark_chart(h, h->sel, n, NULL);
 	} else {
 		/* one chart per peer group: a median is only shared within it */
 		size_t *grp = malloc((n + 1) * sizeof *grp);
@@ -1009,7 +1212,7 @@ static int product_section(html *h, size_t p)
 			for (size_t i = j; i < n; i++)
 				if (strcmp(h->rows[h->sel[i]].peer, g) == 0)
 					grp[m++] = h->sel[i];
-			benchmark_chart(h, grp, m, p, g);
+			benchmark_chart(h, grp, m, g);
 		}
 		free(grp);
 	}
@@ -1039,6 +1242,11 @@ int report_write_html(const report_table *t, FILE *fp)
 	        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	        "<meta name=\"generator\" content=\"klantreis\">\n<title>", h.L->lang);
 	esc(&h, h.L->title);
+	char d1[40], d2[40];
+	if (data_days(&h, d1, d2, sizeof d1)) {
+		put(&h, " ");
+		put_range(&h, d1, d2);
+	}
 	put(&h, "</title>\n<style>\n");
 	put(&h, css);
 	put(&h, "</style>\n</head>\n<body>\n");

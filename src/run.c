@@ -655,6 +655,7 @@ int run_meta(const scan_result *res, const matcher *mt, int argc, char **argv,
 	m->gem_names = mb->gem_names;
 	m->gem_excluded = res->gem_excluded;
 	m->gem_qualified = res->gem_qualified;
+	m->has_days = res->fun[0] && funnel_day_range(res->fun[0], &m->first_day, &m->last_day);
 	return 0;
 }
 

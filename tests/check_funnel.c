@@ -297,6 +297,33 @@ START_TEST(test_week_and_month_periods)
 }
 END_TEST
 
+/* funnel_day_range: the first and last day with a matched step, also
+ * after a merge; none in an empty funnel (first and last untouched). */
+START_TEST(test_day_range)
+{
+	funnel *a = funnel_new(0, 1), *b = funnel_new(0, 1);
+	int32_t first = -7, last = -7;
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_int_eq(funnel_day_range(a, &first, &last), 0);
+	ck_assert_int_eq(first, -7);
+	ck_assert_int_eq(last, -7);
+	ck_assert_int_eq(funnel_add(a, 1, 20762, 0, 0, 0, 0), 0);
+	ck_assert_int_eq(funnel_add(a, 2, 20760, 0, 1, 0, 2), 0);
+	ck_assert_int_eq(funnel_day_range(a, &first, &last), 1);
+	ck_assert_int_eq(first, 20760);
+	ck_assert_int_eq(last, 20762);
+	ck_assert_int_eq(funnel_add(b, 3, 20770, 5, 0, 0, 1), 0);
+	ck_assert_int_eq(funnel_add(b, 3, 20759, 9, 0, 0, 0), 0);
+	ck_assert_int_eq(funnel_merge(a, b), 0);
+	ck_assert_int_eq(funnel_day_range(a, &first, &last), 1);
+	ck_assert_int_eq(first, 20759);
+	ck_assert_int_eq(last, 20770);
+	funnel_free(a);
+	funnel_free(b);
+}
+END_TEST
+
 Suite *funnel_suite(void)
 {
 	Suite *s = suite_create("funnel");
@@ -311,6 +338,7 @@ Suite *funnel_suite(void)
 	tcase_add_test(tc, test_batch_equals_single);
 	tcase_add_test(tc, test_parts);
 	tcase_add_test(tc, test_week_and_month_periods);
+	tcase_add_test(tc, test_day_range);
 	suite_add_tcase(s, tc);
 	return s;
 }

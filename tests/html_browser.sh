@@ -1,6 +1,7 @@
 #!/bin/sh
 # html_browser.sh - loads klantreis's HTML report in headless Chromium,
-# checks the DOM for the charts and writes screenshots.
+# checks the DOM for the charts, checks the layout at phone and laptop
+# width, and writes screenshots.
 #
 #   KLANTREIS=./klantreis sh tests/html_browser.sh
 #
@@ -11,9 +12,21 @@
 # element. Screenshots (laptop and phone width) go to build/html-browser/
 # (HTML_BROWSER_OUT overrides) for a person to look at.
 #
-# Skips (exit 0, with a note) when no Chromium is installed; CHROMIUM
-# names the browser binary. Prints "ok NAME" / "FAIL NAME" per check and
-# "html_browser: N passed, N failed"; exits 1 when a check failed.
+# Layout (testdata/html/layout.js, run in the page): each report is loaded
+# into an iframe 390 px wide (a phone; Chromium's window is at least 500
+# px wide) and one 1280 px wide, and the script checks that the page does
+# not scroll sideways, that the table's conversion, rank and gain lie on
+# the screen, that the trend chart's period labels shown do not overlap,
+# that the benchmark's median line crosses no value label or name and no
+# name is cut, and that only the highlighted gemeente wears the highlight
+# colour. A third report covers 30 days (month.awk), so the trend chart
+# has many periods to label.
+#
+# Skips (exit 0, with a note) when no Chromium is installed, unless CI is
+# "true": then a missing browser fails (exit 1), so a CI machine without
+# it cannot pass silently. CHROMIUM names the browser binary. Prints "ok
+# NAME" / "FAIL NAME" per check and "html_browser: N passed, N failed";
+# exits 1 when a check failed.
 
 root=$(cd "$(dirname "$0")/.." && pwd) || exit 2
 fixture=$root/testdata/html
@@ -38,6 +51,11 @@ if [ -z "$browser" ]; then
 	done
 fi
 if [ -z "$browser" ] || ! command -v "$browser" >/dev/null 2>&1; then
+	if [ "${CI:-}" = true ]; then
+		echo "html_browser: no chromium installed, and CI=true: failing" \
+			"(apt-get install chromium)" >&2
+		exit 1
+	fi
 	echo "html_browser: skipped, no chromium installed (apt-get install chromium)"
 	exit 0
 fi
@@ -105,14 +123,61 @@ want_text() {
 }
 
 awk -f "$fixture/gen.awk" "$fixture/spec.txt" >"$tmp/access.log" || exit 2
+awk -f "$fixture/month.awk" | awk -f "$fixture/gen.awk" >"$tmp/month.log" || exit 2
 
-# report NAME ARGS...: makes $tmp/NAME.html, its DOM $tmp/NAME.dom and
-# screenshots $out/NAME-laptop.png and $out/NAME-phone.png.
+# layout NAME: runs testdata/html/layout.js in $tmp/NAME.html at 390 and
+# 1280 px (an iframe of that width, so media queries see it) and counts
+# each line it reports as a check NAME-WIDTH-CHECK.
+layout() {
+	# the script inlined before </body>; the page escaped into srcdoc
+	awk -v js="$fixture/layout.js" '/<\/body>/ {
+		print "<script>"
+		while ((getline l < js) > 0)
+			print l
+		print "</script>"
+	} { print }' "$tmp/$1.html" | sed -e 's/&/\&amp;/g' -e 's/"/\&quot;/g' >"$tmp/$1.srcdoc"
+	for width in 390 1280; do
+		{
+			printf '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><style>'
+			printf 'body{margin:0}iframe{border:0;display:block}</style></head><body>'
+			printf '<iframe scrolling="no" width="%s" height="20000" srcdoc="' "$width"
+			cat "$tmp/$1.srcdoc"
+			printf '"></iframe></body></html>\n'
+		} >"$tmp/$1-$width.html"
+		if ! browser --window-size=1400,2000 --dump-dom "file://$tmp/$1-$width.html" \
+			>"$tmp/$1-$width.dom"; then
+			fail "$1-$width-layout" "chromium --dump-dom failed" \
+				"$(tail -n 5 "$tmp/browser.log")"
+			continue
+		fi
+		sed -n '/<pre id="layout-result">/,/<\/pre>/p' "$tmp/$1-$width.dom" |
+			sed -e 's/<[^>]*>//g' -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g' \
+			>"$tmp/$1-$width.layout"
+		if ! grep -q "^width $width\$" "$tmp/$1-$width.layout"; then
+			fail "$1-$width-layout" "the layout script did not run at $width px" \
+				"$(head -n 3 "$tmp/$1-$width.layout")"
+			continue
+		fi
+		while IFS= read -r line; do
+			case $line in
+			"ok "*) ok "$1-$width-${line#ok }" ;;
+			"FAIL "*)
+				rest=${line#FAIL }
+				fail "$1-$width-${rest%%:*}" "${rest#*: }"
+				;;
+			esac
+		done <"$tmp/$1-$width.layout"
+	done
+}
+
+# report NAME LOG ARGS...: makes $tmp/NAME.html from $tmp/LOG, its DOM
+# $tmp/NAME.dom and screenshots $out/NAME-laptop.png and $out/NAME-phone.png.
 report() {
 	name=$1
-	shift
+	log=$2
+	shift 2
 	if ! (cd "$tmp" && "$KLANTREIS" analyze -q -c "$fixture/catalog.csv" --format html \
-		-o "$name.html" "$@" access.log); then
+		-o "$name.html" "$@" "$log"); then
 		fail "$name-report" "klantreis analyze failed"
 		return 1
 	fi
@@ -150,7 +215,7 @@ self_contained() {
 # --- Dutch, one period (2 November; day 3 is after --until) -------------
 # Rows (spec.txt, day 2): Paspoort Alfa 1234/600/454, Beta 100/50/20,
 # Gamma 40/10/8; Afval Alfa 50/0/0, Beta 0/0/0, Gamma 31/31/31.
-if report nl --until 2026-11-03 --highlight 'bèta & <co>'; then
+if report nl access.log --until 2026-11-03 --highlight 'bèta & <co>'; then
 	dom=$tmp/nl.dom
 	self_contained nl
 	want_text nl-lang "$dom" '<html lang="nl">'
@@ -181,19 +246,26 @@ if report nl --until 2026-11-03 --highlight 'bèta & <co>'; then
 	# day 3 is outside --until: 45 lines (gen.awk: 10+5+1 + 10+2+2 +
 	# 10+1+0 + 2+1+1)
 	want_text nl-excluded "$dom" 'buiten de periode 45'
-	want_text nl-period "$dom" '<dd class="period">tot 2026-11-03</dd>'
+	# the days with data (only day 2: day 3 is after --until) in the
+	# title, h1 and period
+	want_text nl-period "$dom" '<dd class="period">2026-11-02 (selectie: tot 2026-11-03)</dd>'
+	want_text nl-title "$dom" '<title>Klantreis-rapport 2026-11-02</title>'
+	want_text nl-h1-date "$dom" '<span class="dates">2026-11-02</span></h1>'
+	want_text nl-explain-open "$dom" '<strong>Boven 100%</strong>: in de open funnel'
+	want_text nl-explain-gain "$dom" '<strong>Te winnen</strong>: hoeveel formulieren'
 	want_text nl-label "$dom" 'Formulier gestart'
 	# names escaped: text in the DOM, never elements
 	want_text nl-escaped-amp "$dom" 'Bèta &amp; &lt;Co&gt;'
 	want_text nl-escaped-script "$dom" 'Gamma &lt;script&gt;alert(1)&lt;/script&gt;'
 	want_count nl-no-script-element "$dom" '<script' 0
 	want_count nl-no-co-element "$dom" '<co>' 0
+	layout nl
 fi
 
 # --- English, by day ----------------------------------------------------
 # Day 3 (the latest period, shown in funnels and benchmarks): Paspoort
 # Alfa 10/5/1, Beta 10/2/2, Gamma 10/1/0; Afval Alfa 2/1/1, others 0.
-if report en --by day --min-visitors 1 --lang en --highlight Alfa; then
+if report en access.log --by day --min-visitors 1 --lang en --highlight Alfa; then
 	dom=$tmp/en.dom
 	self_contained en
 	want_text en-lang "$dom" '<html lang="en">'
@@ -209,12 +281,31 @@ if report en --by day --min-visitors 1 --lang en --highlight Alfa; then
 	# 5/10 = 50.0%; Beta's conversion 2/10 is the highest of three
 	want_text en-lines-read "$dom" '<dd class="lines-read">2,704 (0 blank)</dd>'
 	want_text en-form-rate "$dom" '50.0% of previous step'
-	want_text en-rank "$dom" '<td>1 of 3</td>'
+	want_text en-rank "$dom" '<td data-label="Rank">1 of 3</td>'
 	# medians day 3: Paspoort conversions .1, .2, 0 -> 10.0%; Afval only
 	# Alfa (1/2) -> 50.0%
 	want_text en-median-paspoort "$dom" 'median 10.0%'
 	want_text en-median-afval "$dom" 'median 50.0%'
 	want_text en-label "$dom" 'Form started'
+	want_text en-title "$dom" '<title>Customer journey report 2026-11-02 – 2026-11-03</title>'
+	want_text en-period "$dom" '<dd class="period">2026-11-02 to 2026-11-03; periods'
+	want_text en-explain-open "$dom" '<strong>Above 100%</strong>: in the open funnel'
+	want_text en-explain-gain "$dom" '<strong>Potential gain</strong>: how many more forms'
+	layout en
+fi
+
+# --- Dutch, by day, 30 days (month.awk) ----------------------------------
+# 30 periods to label on a phone; Gamma highlighted (not the second
+# gemeente, whose colour the highlight colour once was).
+if report month month.log --by day --highlight 'gamma <script>alert(1)</script>' \
+	--since 2026-11-01; then
+	dom=$tmp/month.dom
+	self_contained month
+	want_count month-trends "$dom" 'class="trend-chart' 2
+	want_text month-title "$dom" '<title>Klantreis-rapport 2026-11-01 – 2026-11-30</title>'
+	want_text month-period "$dom" '<dd class="period">2026-11-01 t/m 2026-11-30 (selectie: vanaf 2026-11-01)'
+	want_text month-latest "$dom" 'Laatste periode: 2026-11-30'
+	layout month
 fi
 
 echo "html_browser: screenshots in $out"
