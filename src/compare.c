@@ -8,7 +8,7 @@
  * "\n" line ends, numbers as printf("%.4f") of the doubles (a decrease
  * prints "-0.0500"), fields quoted only when they hold the separator, '"',
  * CR or LF, text cells that a spreadsheet would run as a formula prefixed
- * with "'", as in the analyze CSV (report_cells.c). TABLE: padded columns
+ * with "'", as in the analyze CSV (report_csv.c). TABLE: padded columns
  * (widths in UTF-8 code points), conversions as percentages and the change
  * in percentage points, "-" for empty cells; ANSI colour only with
  * t->color (bold title; a significant rise green, a fall red).
@@ -22,7 +22,9 @@
 
 #include "compare.h"
 #include "ktime.h"
+#include "report_writers.h"
 #include "stats.h"
+#include "text.h"
 
 static int64_t shown(const compare_table *t, int64_t v)
 {
@@ -91,7 +93,7 @@ int compare_build(const report_table *before, const report_table *after, compare
 /* ---- CSV ---- */
 
 /* One field after a separator (none when first), by the rules of the
- * analyze CSV (report_csv_field). */
+ * analyze CSV (report_csv_field, report_csv.c). */
 static void put_field(FILE *fp, const compare_table *t, const char *s, int text, int first)
 {
 	char sep = t->csv_sep ? t->csv_sep : ',';
@@ -144,7 +146,7 @@ static int write_csv(const compare_table *t, FILE *fp)
 		put_field(fp, t, !f.has_p ? "" : f.significant ? "yes" : "no", 0, 0);
 		putc('\n', fp);
 	}
-	return report_finish(fp);
+	return text_finish(fp);
 }
 
 /* ---- TABLE ---- */
@@ -160,14 +162,6 @@ static const char *const titles[NC] = {
 };
 
 #define CELL_MAX 64
-
-static size_t utf8_width(const char *s)
-{
-	size_t w = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		w += (*p & 0xC0) != 0x80;
-	return w;
-}
 
 /* The cells of row r into s[] (buf holds those that are formatted). */
 static void table_cells(const compare_table *t, const compare_row *r,
@@ -207,37 +201,23 @@ static void table_cells(const compare_table *t, const compare_row *r,
 	}
 }
 
-static void put_spaces(FILE *fp, size_t n)
-{
-	while (n--)
-		putc(' ', fp);
-}
-
-/* Text for a terminal: control characters (a logged Host header may hold
- * ESC) become '?', one column each as utf8_width counted them. */
-static void put_text(FILE *fp, const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		putc(*p < 0x20 || *p == 0x7f ? '?' : *p, fp);
-}
-
 /* One line of cells padded to w; text columns left-aligned. colour (or
  * NULL) wraps the last cell. */
 static void table_line(FILE *fp, const char *const *s, const size_t *w, const char *colour)
 {
 	for (int c = 0; c < NC; c++) {
-		size_t len = utf8_width(s[c]);
+		size_t len = text_width(s[c]);
 		size_t pad = w[c] > len ? w[c] - len : 0;
 		if (c > 0)
 			fputs("  ", fp);
 		if (c <= C_PRODUCT) {
-			put_text(fp, s[c]);
-			put_spaces(fp, pad);
+			text_put_terminal(fp, s[c]);
+			text_put_spaces(fp, pad);
 		} else if (c == C_SIGNIFICANT) {
 			/* last column: left-aligned under its title, no trailing blanks */
 			fprintf(fp, "%s%s%s", colour ? colour : "", s[c], colour ? "\033[0m" : "");
 		} else {
-			put_spaces(fp, pad);
+			text_put_spaces(fp, pad);
 			fputs(s[c], fp);
 		}
 	}
@@ -263,11 +243,11 @@ static int write_table(const compare_table *t, FILE *fp)
 	compare_figures f;
 
 	for (int c = 0; c < NC; c++)
-		w[c] = utf8_width(titles[c]);
+		w[c] = text_width(titles[c]);
 	for (size_t i = 0; i < t->nrows; i++) {
 		table_cells(t, &t->rows[i], buf, s, &f);
 		for (int c = 0; c < NC; c++) {
-			size_t len = utf8_width(s[c]);
+			size_t len = text_width(s[c]);
 			if (len > w[c])
 				w[c] = len;
 		}
@@ -295,7 +275,7 @@ static int write_table(const compare_table *t, FILE *fp)
 		table_line(fp, s, w, colour);
 		putc('\n', fp);
 	}
-	return report_finish(fp);
+	return text_finish(fp);
 }
 
 int compare_write(const compare_table *t, enum report_format fmt, FILE *fp)

@@ -1,248 +1,28 @@
 /*
- * report.c - prints a report_table as the plain CSV (measurement.md,
- * section 8) or as an aligned table for a terminal, and dispatches the
- * other formats: the spreadsheet CSV (report_cells.c), JSON and HTML, all
- * derived from the plain CSV.
- *
- * CSV: fields are written with fputs and only those holding , " CR or LF go
- * through libcsv's csv_fwrite, which quotes them (RFC 4180); line ends are
- * "\n"; rates are printf("%.4f") of the double quotient, empty when the
- * denominator is 0. Benchmark fields: median_conversion and ranked when the
- * group has a median, rank and potential_gain for eligible rows only.
+ * report.c - report_write, which builds the report model (report_model.h)
+ * once and hands it to the writer of the format, and the writer of the
+ * aligned table for a terminal.
  *
  * TABLE: a title line saying what the figures count, then one line per row
  * with columns padded to the widest cell; widths count UTF-8 code points,
- * not bytes, so names like "Súdwest-Fryslân" stay aligned. Empty cells
- * show "-". Each row ends with a bar of its conversion; ANSI colour (bold
- * title, bar green at or above the median, yellow below) only when
- * t->color is set.
+ * not bytes, so names like "Súdwest-Fryslân" stay aligned. Empty and
+ * suppressed cells show "-". Each row ends with a bar of its conversion;
+ * ANSI colour (bold title, bar green at or above the median, yellow below)
+ * only when t->color is set. --details appends the 5xx counts and the
+ * Wilson 95% bounds. The table reads the rows as the model published them
+ * (report_model_row), so --min-cell hides here what it hides in the CSV.
  *
- * --details (t->details) appends form_errors, done_errors (5xx requests
- * matching the step) and conversion_low, conversion_high (Wilson 95%,
- * stats.h) to both. --min-cell N (t->min_cell > 1) prints rows as
- * published (publish()): counts 1..N-1 empty, and every figure computed
- * from an empty count empty too: the rates using it; rank, potential_gain
- * and the Wilson bounds when info or done is empty; and median_conversion
- * and potential_gain on every row of a benchmark group (hidden_groups())
- * where an eligible row's conversion is empty, since the median could
- * give it away. ranked and 0 are always shown.
- *
- * Neither format prints anything but to the given stream; a write error is
- * reported through the return value only (checked with ferror and fflush).
+ * Nothing is printed but to the given stream; a write error is reported
+ * through the return value only (checked with ferror and fflush).
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <csv.h>
-
-#include "report.h"
+#include "report_writers.h"
 #include "stats.h"
-
-char *report_rate(int64_t num, int64_t den, char *buf, size_t n)
-{
-	if (n == 0)
-		return buf;
-	if (den == 0)
-		buf[0] = '\0';
-	else
-		snprintf(buf, n, "%.4f", (double)num / (double)den);
-	return buf;
-}
-
-/* Result of a run of writes: -1 with errno set when fp has failed. */
-int report_finish(FILE *fp)
-{
-	int saved = errno;
-	if (fflush(fp) != 0)
-		return -1;
-	if (ferror(fp)) {
-		errno = saved ? saved : EIO;
-		return -1;
-	}
-	return 0;
-}
-
-/* ---- --min-cell: the rows as published ---- */
-
-/* A count as published: -1 (an empty cell) when --min-cell N hides it,
- * i.e. 1 <= v < N. */
-static int64_t shown(const report_table *t, int64_t v)
-{
-	return t->min_cell > 1 && v >= 1 && v < t->min_cell ? -1 : v;
-}
-
-/* Benchmark group order (as bench.c): period, product, peer with --peer. */
-static int cmp_name(const char *a, const char *b)
-{
-	if (a == b)
-		return 0;
-	if (!a || !b)
-		return a ? 1 : -1;
-	return strcmp(a, b);
-}
-
-static int cmp_group_idx(const void *pa, const void *pb, void *arg)
-{
-	const report_table *t = arg;
-	const report_row *a = &t->rows[*(const size_t *)pa];
-	const report_row *b = &t->rows[*(const size_t *)pb];
-	if (a->period_start != b->period_start)
-		return a->period_start < b->period_start ? -1 : 1;
-	int c = cmp_name(a->product, b->product);
-	if (c == 0 && t->peer)
-		c = cmp_name(a->peer, b->peer);
-	return c;
-}
-
-/* With --min-cell, sets *hidden to a malloc'ed flag per row: 1 when the
- * row's benchmark group has an eligible row whose conversion is hidden,
- * so the group's median (and with it every potential gain) could reveal
- * it. *hidden is NULL without --min-cell. Returns 0, or -1 when out of
- * memory (errno set). */
-static int hidden_groups(const report_table *t, unsigned char **hidden)
-{
-	*hidden = NULL;
-	if (t->min_cell <= 1 || t->nrows == 0)
-		return 0;
-	size_t *idx = malloc(t->nrows * sizeof *idx);
-	unsigned char *h = calloc(t->nrows, 1);
-	if (!idx || !h) {
-		free(idx);
-		free(h);
-		errno = ENOMEM;
-		return -1;
-	}
-	for (size_t i = 0; i < t->nrows; i++)
-		idx[i] = i;
-	qsort_r(idx, t->nrows, sizeof *idx, cmp_group_idx, (void *)t);
-	for (size_t lo = 0, hi; lo < t->nrows; lo = hi) {
-		int any = 0;
-		for (hi = lo; hi < t->nrows && cmp_group_idx(&idx[lo], &idx[hi], (void *)t) == 0; hi++) {
-			const report_row *r = &t->rows[idx[hi]];
-			if (r->eligible && (shown(t, r->n[0]) < 0 || shown(t, r->n[2]) < 0))
-				any = 1;
-		}
-		for (size_t k = lo; any && k < hi; k++)
-			h[idx[k]] = 1;
-	}
-	free(idx);
-	*hidden = h;
-	return 0;
-}
-
-/* Row r as published: counts and error counts hidden by --min-cell are
- * -1; when info or done is hidden so is the conversion, and with it rank
- * and gain (eligible 0); in a hidden group (hidden_groups) the median and
- * every gain (gain -1). Without --min-cell the row as it is. */
-static report_row publish(const report_table *t, const report_row *r, int hidden_group)
-{
-	report_row p = *r;
-	for (int k = 0; k < 3; k++) {
-		p.n[k] = shown(t, r->n[k]);
-		p.errors[k] = shown(t, r->errors[k]);
-	}
-	if (p.n[0] < 0 || p.n[2] < 0)
-		p.eligible = 0;
-	if (hidden_group) {
-		p.has_median = 0;
-		p.gain = -1;
-	}
-	return p;
-}
-
-/* report_rate of a published row: empty when a count is hidden. */
-static char *pub_rate(int64_t num, int64_t den, char *buf, size_t n)
-{
-	if (num < 0 || den < 0) {
-		buf[0] = '\0';
-		return buf;
-	}
-	return report_rate(num, den, buf, n);
-}
-
-/* ---- CSV ---- */
-
-static void csv_field(FILE *fp, const char *s, int first)
-{
-	if (!first)
-		putc(',', fp);
-	if (!s)
-		return;
-	if (strpbrk(s, ",\"\r\n"))
-		csv_fwrite(fp, s, strlen(s));
-	else
-		fputs(s, fp);
-}
-
-/* A count cell; empty when hidden (-1). */
-static void csv_int(FILE *fp, int64_t v)
-{
-	if (v < 0)
-		putc(',', fp);
-	else
-		fprintf(fp, ",%" PRId64, v);
-}
-
-static int write_csv(const report_table *t, FILE *fp)
-{
-	int period = t->by != KTIME_BY_NONE;
-	char buf[64];
-	unsigned char *hidden;
-
-	if (hidden_groups(t, &hidden) < 0)
-		return -1;
-	if (period)
-		fputs("period,", fp);
-	fputs("gemeente,product,info,form,done,form_rate,done_rate,conversion,"
-	      "median_conversion,rank,ranked,potential_gain", fp);
-	fputs(t->details ? ",form_errors,done_errors,conversion_low,conversion_high\n" : "\n", fp);
-	for (size_t i = 0; i < t->nrows; i++) {
-		report_row pr = publish(t, &t->rows[i], hidden && hidden[i]);
-		const report_row *r = &pr;
-		if (period)
-			csv_field(fp, r->period, 1);
-		csv_field(fp, r->gemeente, !period);
-		csv_field(fp, r->product, 0);
-		csv_int(fp, r->n[0]);
-		csv_int(fp, r->n[1]);
-		csv_int(fp, r->n[2]);
-		csv_field(fp, pub_rate(r->n[1], r->n[0], buf, sizeof buf), 0);
-		csv_field(fp, pub_rate(r->n[2], r->n[1], buf, sizeof buf), 0);
-		csv_field(fp, pub_rate(r->n[2], r->n[0], buf, sizeof buf), 0);
-		if (r->has_median)
-			fprintf(fp, ",%.4f", r->median);
-		else
-			putc(',', fp);
-		if (r->eligible)
-			fprintf(fp, ",%d", r->rank);
-		else
-			putc(',', fp);
-		if (r->ranked > 0)
-			fprintf(fp, ",%d", r->ranked);
-		else
-			putc(',', fp);
-		if (r->eligible && r->gain >= 0)
-			fprintf(fp, ",%" PRId64, r->gain);
-		else
-			putc(',', fp);
-		if (t->details) {
-			double lo, hi;
-			csv_int(fp, r->errors[1]);
-			csv_int(fp, r->errors[2]);
-			if (r->n[0] >= 0 && r->n[2] >= 0 && stats_wilson(r->n[2], r->n[0], &lo, &hi))
-				fprintf(fp, ",%.4f,%.4f", lo, hi);
-			else
-				fputs(",,", fp);
-		}
-		putc('\n', fp);
-		if (ferror(fp))
-			break;
-	}
-	free(hidden);
-	return report_finish(fp);
-}
+#include "text.h"
 
 /* ---- TABLE ---- */
 
@@ -280,7 +60,7 @@ static const char *pct(int64_t num, int64_t den, char *buf)
 	return buf;
 }
 
-/* The text of cell c of the published row r (publish()); buf (CELL_MAX
+/* The text of cell c of the published row r (report_model_row); buf (CELL_MAX
  * bytes) may hold it. The result lives until buf is reused or the row's
  * strings go away. */
 static const char *cell(const report_row *r, int c, char *buf)
@@ -420,21 +200,19 @@ static const char *by_name(enum ktime_by by)
 	}
 }
 
-static int write_table(const report_table *t, FILE *fp)
+int report_write_table(const report_model *m, FILE *fp)
 {
+	const report_table *t = m->t;
 	int first = t->by != KTIME_BY_NONE ? COL_PERIOD : COL_GEMEENTE;
 	int last = t->details ? NCOLS : COL_GAIN + 1;
 	size_t w[NCOLS];
 	char bufs[NCOLS][CELL_MAX];
 	const char *s[NCOLS];
-	unsigned char *hidden;
 
-	if (hidden_groups(t, &hidden) < 0)
-		return -1;
 	for (int c = 0; c < NCOLS; c++)
 		w[c] = utf8_width(col_titles[c]);
 	for (size_t i = 0; i < t->nrows; i++) {
-		report_row pr = publish(t, &t->rows[i], hidden && hidden[i]);
+		report_row pr = *report_model_row(m, i);
 		for (int c = first; c < last; c++) {
 			size_t len = utf8_width(cell(&pr, c, bufs[c]));
 			if (len > w[c])
@@ -457,7 +235,7 @@ static int write_table(const report_table *t, FILE *fp)
 	}
 	putc('\n', fp);
 	for (size_t i = 0; i < t->nrows; i++) {
-		report_row pr = publish(t, &t->rows[i], hidden && hidden[i]);
+		report_row pr = *report_model_row(m, i);
 		for (int c = first; c < last; c++)
 			s[c] = cell(&pr, c, bufs[c]);
 		table_line(fp, s, w, first, last);
@@ -466,25 +244,32 @@ static int write_table(const report_table *t, FILE *fp)
 		if (ferror(fp))
 			break;
 	}
-	free(hidden);
-	return report_finish(fp);
-}
-
-int report_write_csv_plain(const report_table *t, FILE *fp)
-{
-	return write_csv(t, fp);
+	return text_finish(fp);
 }
 
 int report_write(const report_table *t, enum report_format fmt, FILE *fp)
 {
+	report_model *m = report_model_new(t);
+	int rc;
+
+	if (!m)
+		return -1;
 	switch (fmt) {
 	case REPORT_CSV:
-		return report_write_csv(t, fp);   /* report_cells.c */
+		rc = report_write_csv(m, fp);
+		break;
 	case REPORT_JSON:
-		return report_write_json(t, fp);
+		rc = report_write_json(m, fp);
+		break;
 	case REPORT_HTML:
-		return report_write_html(t, fp);
+		rc = report_write_html(m, fp);
+		break;
 	default:
-		return write_table(t, fp);
+		rc = report_write_table(m, fp);
+		break;
 	}
+	int saved = errno;
+	report_model_free(m);
+	errno = saved;
+	return rc;
 }

@@ -1,5 +1,5 @@
 /*
- * check_report.c - unit tests for report_write and report_rate
+ * check_report.c - unit tests for report_write and report_model_rate
  * (measurement.md, sections 5 and 8): exact CSV bytes, quoting, empty
  * rates, the aligned terminal table and write errors; the spreadsheet
  * CSV variants (separator, decimal comma, BOM, formula neutralising) read
@@ -14,6 +14,7 @@
 
 #include "check_suites.h"
 #include "report.h"
+#include "report_model.h"
 
 static report_row row(const char *period, const char *gemeente, const char *product,
 		      int64_t info, int64_t form, int64_t done)
@@ -69,14 +70,14 @@ static char *render(const report_table *t, enum report_format fmt, int *ret)
 START_TEST(test_rate)
 {
 	char b[32];
-	ck_assert_str_eq(report_rate(1, 3, b, sizeof b), "0.3333");
-	ck_assert_str_eq(report_rate(2, 3, b, sizeof b), "0.6667");
-	ck_assert_str_eq(report_rate(1, 8, b, sizeof b), "0.1250");
-	ck_assert_str_eq(report_rate(0, 7, b, sizeof b), "0.0000");
-	ck_assert_str_eq(report_rate(12, 5, b, sizeof b), "2.4000");
-	ck_assert_str_eq(report_rate(5, 0, b, sizeof b), "");
-	ck_assert_str_eq(report_rate(0, 0, b, sizeof b), "");
-	ck_assert_ptr_eq(report_rate(1, 2, b, sizeof b), b);
+	ck_assert_str_eq(report_model_rate(1, 3, b, sizeof b), "0.3333");
+	ck_assert_str_eq(report_model_rate(2, 3, b, sizeof b), "0.6667");
+	ck_assert_str_eq(report_model_rate(1, 8, b, sizeof b), "0.1250");
+	ck_assert_str_eq(report_model_rate(0, 7, b, sizeof b), "0.0000");
+	ck_assert_str_eq(report_model_rate(12, 5, b, sizeof b), "2.4000");
+	ck_assert_str_eq(report_model_rate(5, 0, b, sizeof b), "");
+	ck_assert_str_eq(report_model_rate(0, 0, b, sizeof b), "");
+	ck_assert_ptr_eq(report_model_rate(1, 2, b, sizeof b), b);
 }
 END_TEST
 
