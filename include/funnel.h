@@ -95,6 +95,9 @@ size_t funnel_size(const funnel *f);
  * with *n == 0 when empty or out of memory: check *n and errno). */
 funnel_cell *funnel_cells(const funnel *f, const funnel_cfg *cfg, size_t *n);
 
+/* The order of funnel_cells: by period, gemeente, row (qsort/bsearch). */
+int funnel_cell_cmp(const void *a, const void *b);
+
 /* The sequential level (0..3) of one visitor's events: the largest k with
  * info t1 <= form t2 <= done t3, t_k - t1 <= window. steps[i] and
  * instants[i] describe event i; order does not matter. scratch must hold

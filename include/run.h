@@ -166,7 +166,4 @@ int run_keep_outputs(const run_opts *o, int rc);
 /* The report format to use: o->format, or table on a terminal. */
 enum report_format run_format(const run_opts *o);
 
-/* Seconds since an arbitrary start, for timing. */
-double run_now(void);
-
 #endif

@@ -16,6 +16,7 @@
 
 #include "bench.h"
 #include "cmd.h"
+#include "ktime.h"
 #include "msg.h"
 #include "output.h"
 #include "run.h"
@@ -76,7 +77,7 @@ int cmd_analyze(int argc, char **argv)
 	if (rc != RUN_OK)
 		goto out;
 
-	double t0 = run_now();
+	double t0 = ktime_monotonic();
 	scan_range side = { o.since, o.until };
 	rc = run_scan(&o, m, argv + optind, argc - optind, 1, &side, &res);
 	if (rc < 0) {
@@ -92,7 +93,7 @@ int cmd_analyze(int argc, char **argv)
 		rc = RUN_INPUT;
 		goto out;
 	}
-	double elapsed = run_now() - t0;
+	double elapsed = ktime_monotonic() - t0;
 	run_summary(&res, m, elapsed);
 	if (run_meta(&res, m, argc, argv, elapsed, &meta) < 0) {
 		rc = RUN_INPUT;

@@ -189,7 +189,7 @@ int cmd_compare(int argc, char **argv)
 	if (rc != RUN_OK)
 		goto out;
 
-	double t0 = run_now();
+	double t0 = ktime_monotonic();
 	rc = run_scan(&o, m, argv + optind, argc - optind, 2, side, &res);
 	if (rc < 0) {
 		rc = RUN_INPUT;
@@ -218,7 +218,7 @@ int cmd_compare(int argc, char **argv)
 	ct.decimal_comma = o.decimal_comma;
 	ct.bom = o.bom;
 	ct.color = side_t[0].color;
-	run_summary(&res, m, run_now() - t0);
+	run_summary(&res, m, ktime_monotonic() - t0);
 	/* an unreadable input: the -o report stays as it was */
 	if (run_keep_outputs(&o, rc) && o.output && strcmp(o.output, "-") != 0)
 		goto out;

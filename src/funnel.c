@@ -514,7 +514,7 @@ int funnel_level(const int *steps, const int64_t *instants, size_t n,
 	return level;
 }
 
-static int cmp_cell(const void *a, const void *b)
+int funnel_cell_cmp(const void *a, const void *b)
 {
 	const funnel_cell *x = a, *y = b;
 	if (x->period != y->period)
@@ -730,7 +730,7 @@ funnel_cell *funnel_cells(const funnel *f, const funnel_cfg *cfg, size_t *n)
 	for (size_t i = 0; i < map.cap; i++)
 		if (map.c[i].row >= 0)
 			map.c[w++] = map.c[i];
-	qsort(map.c, w, sizeof *map.c, cmp_cell);
+	qsort(map.c, w, sizeof *map.c, funnel_cell_cmp);
 	*n = w;
 	out = map.c;
 	map.c = NULL;

@@ -34,6 +34,7 @@
 
 #include "ktime.h"
 #include "logfmt.h"
+#include "msg.h"
 
 enum logfmt_kind {
 	LOGFMT_KIND_FIELDS = 0, /* literal/field list (CLF presets, format strings) */
@@ -168,12 +169,6 @@ static const char w3c_default_fields[] =
 	"date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "
 	"cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken";
 
-static void set_err(char *err, size_t errlen, const char *fmt, const char *arg)
-{
-	if (err != NULL && errlen > 0)
-		snprintf(err, errlen, fmt, arg);
-}
-
 static inline int is_digit(unsigned char c)
 {
 	return (unsigned)(c - '0') < 10;
@@ -282,7 +277,7 @@ static int b_field(struct lf_builder *b, enum lf_field field, int rank, const ch
 		return -1;
 	}
 	if (b->isargs) {
-		set_err(b->err, b->errlen,
+		msg_set(b->err, b->errlen,
 		        "invalid log format '%s': '$is_args' must be followed by '$args'", b->spec);
 		return -1;
 	}
@@ -330,12 +325,12 @@ static int b_finish(struct lf_builder *b)
 	logfmt *f = b->f;
 
 	if (b->isargs) {
-		set_err(b->err, b->errlen,
+		msg_set(b->err, b->errlen,
 		        "invalid log format '%s': '$is_args' must be followed by '$args'", b->spec);
 		return -1;
 	}
 	if (b->overflow) {
-		set_err(b->err, b->errlen, "invalid log format '%s': too long", b->spec);
+		msg_set(b->err, b->errlen, "invalid log format '%s': too long", b->spec);
 		return -1;
 	}
 	f->tail = b->lit;
@@ -853,7 +848,7 @@ static logfmt *compile_apache(const char *spec, char *err, size_t errlen)
 		if (*s == '{') {
 			const char *close = strchr(s + 1, '}');
 			if (close == NULL) {
-				set_err(err, errlen, "invalid log format '%s': '{' without '}'", spec);
+				msg_set(err, errlen, "invalid log format '%s': '{' without '}'", spec);
 				goto fail;
 			}
 			arg = s + 1;
@@ -866,7 +861,7 @@ static logfmt *compile_apache(const char *spec, char *err, size_t errlen)
 			s += 3; /* %{X}^ti, %{X}^to: trailers */
 			field = LF_SKIP;
 		} else if (*s == '\0' || *s == '^') {
-			set_err(err, errlen, "invalid log format '%s': incomplete '%%' directive", spec);
+			msg_set(err, errlen, "invalid log format '%s': incomplete '%%' directive", spec);
 			goto fail;
 		} else {
 			field = apache_field(*s, arg, argn, &rank);
@@ -900,7 +895,7 @@ static logfmt *compile_apache(const char *spec, char *err, size_t errlen)
 	mark_clf(f);
 	return f;
 oom:
-	set_err(err, errlen, "cannot build log format '%s': out of memory", spec);
+	msg_set(err, errlen, "cannot build log format '%s': out of memory", spec);
 fail:
 	free(f);
 	return NULL;
@@ -940,7 +935,7 @@ static logfmt *compile_nginx(const char *spec, char *err, size_t errlen)
 	const char *s = spec;
 
 	if (f == NULL) {
-		set_err(err, errlen, "cannot build log format '%s': out of memory", spec);
+		msg_set(err, errlen, "cannot build log format '%s': out of memory", spec);
 		return NULL;
 	}
 	b_init(&b, f, spec, err, errlen);
@@ -954,7 +949,7 @@ static logfmt *compile_nginx(const char *spec, char *err, size_t errlen)
 		if (*s == '{') {
 			const char *close = strchr(s, '}');
 			if (close == NULL) {
-				set_err(err, errlen, "invalid log format '%s': '${' without '}'", spec);
+				msg_set(err, errlen, "invalid log format '%s': '${' without '}'", spec);
 				goto fail;
 			}
 			name = s + 1;
@@ -1009,7 +1004,7 @@ static int w3c_columns(logfmt *f, const char *s, size_t n, char *err, size_t err
 			p++;
 		size_t tn = (size_t)(p - t);
 		if (k >= LF_W3C_MAX) {
-			set_err(err, errlen, "invalid #Fields line: more than %s fields", "64");
+			msg_set(err, errlen, "invalid #Fields line: more than %s fields", "64");
 			return -1;
 		}
 		enum w3c_col c = W_SKIP;
@@ -1038,7 +1033,7 @@ static int w3c_columns(logfmt *f, const char *s, size_t n, char *err, size_t err
 		{W_STEM, "cs-uri-stem"}, {W_STATUS, "sc-status"}};
 	for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
 		if (!(have & (1u << need[i].c))) {
-			set_err(err, errlen, "invalid #Fields line: no '%s' field", need[i].name);
+			msg_set(err, errlen, "invalid #Fields line: no '%s' field", need[i].name);
 			return -1;
 		}
 	}
@@ -1051,7 +1046,7 @@ static logfmt *w3c_new(const char *s, size_t n, char *err, size_t errlen)
 {
 	logfmt *f = fmt_alloc(LOGFMT_KIND_W3C, "w3c");
 	if (f == NULL) {
-		set_err(err, errlen, "%s", "cannot build log format 'w3c': out of memory");
+		msg_set(err, errlen, "%s", "cannot build log format 'w3c': out of memory");
 		return NULL;
 	}
 	if (w3c_columns(f, s, n, err, errlen) != 0) {
@@ -1133,11 +1128,11 @@ logfmt *logfmt_new(const char *spec, char *err, size_t errlen)
 		f = fmt_alloc(LOGFMT_KIND_JSON, "json");
 		goto built;
 	}
-	set_err(err, errlen, "unknown log format '%s'", spec);
+	msg_set(err, errlen, "unknown log format '%s'", spec);
 	return NULL;
 built:
 	if (f == NULL)
-		set_err(err, errlen, "cannot build log format '%s': out of memory", spec);
+		msg_set(err, errlen, "cannot build log format '%s': out of memory", spec);
 	return f;
 }
 
@@ -2316,7 +2311,7 @@ logfmt *logfmt_detect(const char *buf, size_t len, char *why, size_t whylen)
 		p = nl + 1;
 	}
 	if (nlines == 0) {
-		set_err(why, whylen, "%s", "no lines");
+		msg_set(why, whylen, "%s", "no lines");
 		return NULL;
 	}
 	scratch = malloc(maxlen + 1);
@@ -2341,10 +2336,10 @@ logfmt *logfmt_detect(const char *buf, size_t len, char *why, size_t whylen)
 		snprintf(tmp, sizeof tmp, "no format fits a majority: %s parses %d of %u lines",
 		         detect_order[best], ok[best], nlines);
 	}
-	set_err(why, whylen, "%s", tmp);
+	msg_set(why, whylen, "%s", tmp);
 	goto out;
 oom:
-	set_err(why, whylen, "%s", "out of memory");
+	msg_set(why, whylen, "%s", "out of memory");
 out:
 	for (size_t k = 0; k < LF_NDETECT; k++)
 		logfmt_free(fmts[k]);

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "hostcount.h"
@@ -409,16 +408,6 @@ static int cmp_gem_name(const void *a, const void *b)
 	              match_gemeente_name(sort_m, *(const int *)b));
 }
 
-static int cmp_cell_key(const void *a, const void *b)
-{
-	const funnel_cell *x = a, *y = b;
-	if (x->period != y->period)
-		return x->period < y->period ? -1 : 1;
-	if (x->gem != y->gem)
-		return x->gem < y->gem ? -1 : 1;
-	return (x->row > y->row) - (x->row < y->row);
-}
-
 static int table(const run_opts *o, const catalog *cat, const matcher *m,
                  const funnel *f, const uint64_t *qualified, report_table *t);
 
@@ -504,7 +493,7 @@ static int table(const run_opts *o, const catalog *cat, const matcher *m,
 				funnel_cell key = { .period = periods[p], .gem = g, .row = rows[r] };
 				/* cells is NULL when ncells == 0: no bsearch on it */
 				funnel_cell *c = ncells ? bsearch(&key, cells, ncells, sizeof *cells,
-				                                  cmp_cell_key) : NULL;
+				                                  funnel_cell_cmp) : NULL;
 				if (c) {
 					memcpy(rr->n, c->n, sizeof rr->n);
 					memcpy(rr->errors, c->errors, sizeof rr->errors);
@@ -520,13 +509,6 @@ out:
 	free(gems);
 	free(periods);
 	return rc;
-}
-
-double run_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 void run_summary(const scan_result *r, const matcher *m, double seconds)

@@ -443,17 +443,10 @@ static int has_content(const char *p, size_t n)
 	return 0;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* At most five times a second: bytes read, speed and time left. */
 static void progress(scan *s, const input *in)
 {
-	double t = now();
+	double t = ktime_monotonic();
 	if (t - s->last < 0.2)
 		return;
 	s->last = t;
@@ -951,7 +944,7 @@ int scan_run(const scan_opts *o, matcher *m, char *const *paths, int npaths,
 		for (int i = 0; i < npaths; i++)
 			if (strcmp(paths[i], "-") != 0 && stat(paths[i], &st) == 0 && S_ISREG(st.st_mode))
 				s.total_raw += (uint64_t)st.st_size;
-		s.t0 = s.last = now();
+		s.t0 = s.last = ktime_monotonic();
 	}
 	for (int i = 0; i < npaths && rc >= 0; i++) {
 		res->inputs[i].name = paths[i];
