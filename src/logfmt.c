@@ -1027,8 +1027,9 @@ static int w3c_columns(logfmt *f, const char *s, size_t n, char *err, size_t err
 			return -1;
 		}
 		enum w3c_col c = W_SKIP;
-		if (eq_nocase(t, tn, "date")) c = W_DATE;
-		else if (eq_nocase(t, tn, "time")) c = W_TIME;
+		/* IIS Advanced Logging writes date-local and time-local */
+		if (eq_nocase(t, tn, "date") || eq_nocase(t, tn, "date-local")) c = W_DATE;
+		else if (eq_nocase(t, tn, "time") || eq_nocase(t, tn, "time-local")) c = W_TIME;
 		else if (eq_nocase(t, tn, "c-ip")) c = W_CIP;
 		else if (eq_nocase(t, tn, "cs-method")) c = W_METHOD;
 		else if (eq_nocase(t, tn, "cs-uri-stem")) c = W_STEM;

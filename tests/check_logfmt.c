@@ -1281,6 +1281,15 @@ START_TEST(test_w3c_quoted)
 	ck_str(r[2].target, "/b?x=1");
 	ck_str(r[2].referer, "");
 
+	/* IIS Advanced Logging: date-local and time-local, milliseconds,
+	 * quoted values anywhere. */
+	log = "#Fields:   date-local time-local   c-ip cs-method cs-uri-stem sc-status sc-substatus\n"
+	      "2012-08-15 17:00:00.363 \"70.95.0.0\" GET /a 404 \" garbage w/ spaces \"\n";
+	ck_assert_int_eq(parse_w3c_log("w3c", log, r, 4, &name), 1);
+	ck_str(r[0].client, "70.95.0.0");
+	ck_assert_int_eq(r[0].status, 404);
+	ck_assert_int_eq(r[0].instant_us, 1345050000363000LL);
+
 	static const char *bad[] = {
 		/* no closing quote; text glued to the closing quote; an
 		 * empty stem */
