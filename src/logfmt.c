@@ -2,7 +2,7 @@
  * logfmt.c - access-log formats: presets, format strings, detection and
  * zero-copy parsing.
  *
- * A format has one of three kinds:
+ * A format has one of five kinds:
  *   - a field list (the CLF presets common, combined, vhost_combined and
  *     traefik, and compiled Apache LogFormat / nginx log_format strings):
  *     items, each a literal that must appear verbatim followed by one field.
@@ -14,17 +14,21 @@
  *     that many spaces before looking for its end. Which field gives the
  *     host, client, target, method and time is decided when the format is
  *     compiled (e.g. %v over %V over %{Host}i), so parsing never chooses;
- *   - w3c: IIS W3C extended logs, space-separated columns named by the
- *     "#Fields:" directive the format was built from;
+ *   - w3c: W3C extended logs (IIS; CloudFront, tab-separated, named
+ *     "cloudfront"), columns named by the "#Fields:" directive the format
+ *     was built from; a value may be in double quotes, with spaces;
  *   - json: one JSON object per line, read by a small scanner that maps
  *     known keys (nginx variable names, Caddy's nested request object,
- *     Traefik's JSON keys) to record fields and skips everything else.
+ *     Traefik's JSON keys) to record fields and skips everything else;
+ *   - alb and haproxy: AWS Application Load Balancer logs and HAProxy's
+ *     httplog, each read by its own parser (section "Load balancers").
  *
  * Invariants: a logfmt is immutable after it is built, so logfmt_parse may
  * run on it from several threads. logfmt_parse never allocates and never
  * writes outside [line, line + len). It rewrites bytes only to lower-case
- * the host, to decode JSON strings and W3C '+' in place (never longer than
- * the input), to join a separately logged path and query (%U ... %q), and
+ * the host, to decode in place (never longer than the input) JSON strings,
+ * W3C '+' and doubled quotes, CloudFront's %XX and HAProxy's #XX in user
+ * agents, to join a separately logged path and query (%U ... %q), and
  * to reduce an absolute-form target (see absolute_form). On
  * LOGFMT_MALFORMED the record's contents are unspecified.
  */
