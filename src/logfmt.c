@@ -2127,12 +2127,14 @@ static int parse_alb(char *line, size_t len, kr_record *rec)
 	char *p = line, *end = line + len, *t, *q;
 	size_t n;
 
-	n = next_token(&p, end, &t); /* type: http https h2 grpcs ws wss */
-	if (n < 2 || n > 5)
+	/* type: http https h2 grpcs ws wss, and whatever AWS adds (its
+	 * documentation says to accept other values): a short lower-case word */
+	n = next_token(&p, end, &t);
+	if (n == 0 || n > 8)
 		return LOGFMT_MALFORMED;
-	if (!(eq(t, n, "http") || eq(t, n, "https") || eq(t, n, "h2") || eq(t, n, "grpcs")
-	      || eq(t, n, "ws") || eq(t, n, "wss")))
-		return LOGFMT_MALFORMED;
+	for (size_t i = 0; i < n; i++)
+		if (!((t[i] >= 'a' && t[i] <= 'z') || is_digit((unsigned char)t[i])))
+			return LOGFMT_MALFORMED;
 	n = next_token(&p, end, &t);
 	if (n == 0 || ktime_parse_iso8601(t, n, &rec->wall, &rec->instant_us) != 0)
 		return LOGFMT_MALFORMED;

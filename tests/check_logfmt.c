@@ -185,6 +185,7 @@ START_TEST(test_ipv6)
 	ck_assert_int_eq(parse("combined", "2001:db8::1 - - [17/May/2015:10:05:03 +0000] "
 	                       "\"GET / HTTP/1.1\" 200 5 \"-\" \"UA\"", &r), LOGFMT_OK);
 	ck_str(r.client, "2001:db8::1");
+	ck_str(r.user_agent, "-");
 	ck_str(r.host, "");
 
 	/* Bracketed literal with port as vhost, IPv6 client. */
@@ -193,6 +194,7 @@ START_TEST(test_ipv6)
 	                       "\"-\" \"UA\"", &r), LOGFMT_OK);
 	ck_str(r.host, "[::1]");
 	ck_str(r.client, "2001:db8::1");
+	ck_str(r.user_agent, "-");
 
 	/* Bracketed literal without port stays whole. */
 	ck_assert_int_eq(parse("vhost_combined", "[2001:DB8::5] ::1 - - "
@@ -1384,6 +1386,7 @@ START_TEST(test_alb)
 	                       "2020-01-01T22:22:22.222222Z \"forward\" \"-\" \"-\" \"10.0.10.0:80\" \"404\" "
 	                       "\"Acceptable\" \"NonCompliantVersion\" TID_1", &r), LOGFMT_OK);
 	ck_str(r.client, "2001:db8::1");
+	ck_str(r.user_agent, "-");
 	ck_str(r.target, "/");
 	ck_str(r.host, "example.com");
 	ck_assert_int_eq(r.status, 404);
@@ -1403,7 +1406,8 @@ START_TEST(test_alb)
 	ck_str(r.method, "");
 
 	static const char *bad[] = {
-		"tcp 2021-03-17T18:54:14.216357Z app/a/7f 1.2.3.4:1 - -1 -1 -1 400 - 0 272 \"GET / HTTP/1.1\" \"UA\"",
+		"HTTP 2021-03-17T18:54:14.216357Z app/a/7f 1.2.3.4:1 - -1 -1 -1 400 - 0 272 \"GET / HTTP/1.1\" \"UA\"",
+		"tls 2.0 2021-03-17T18:54:14 net/a/7f 1.2.3.4:1 10.0.0.1:443 5 - 0 272 - - - - - - - -",
 		"http 2021-03-17 app/a/7f 1.2.3.4:1 - -1 -1 -1 400 - 0 272 \"GET / HTTP/1.1\" \"UA\"",
 		"http 2021-03-17T18:54:14.216357Z app/a/7f 1.2.3.4:1 - -1 -1 -1 2000 - 0 272 \"GET / HTTP/1.1\" \"UA\"",
 		"http 2021-03-17T18:54:14.216357Z app/a/7f 1.2.3.4:1 - -1 -1 400 - 0 272 \"GET / HTTP/1.1\" \"UA\"",
