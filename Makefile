@@ -118,7 +118,7 @@ memcheck: klantreis
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 60
 FUZZ_CHECK_TIME ?= 10
-FUZZ_PRESETS = combined common vhost_combined traefik w3c json
+FUZZ_PRESETS = combined common vhost_combined traefik w3c json alb haproxy cloudfront
 FUZZ_TARGETS = $(FUZZ_PRESETS:%=logfmt_%) logfmt_string logfmt_detect catalog match \
 	input_isal input_zlib
 FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \

@@ -390,6 +390,13 @@ int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
 		if (in->format && strcmp(in->format, "common") == 0 && !o->include_bots && in->lines)
 			msg_warn("'%s': the common format logs no user agent, so every request "
 			         "counts as a bot; use --include-bots to count them", name);
+		/* haproxy logs a user agent only when configured to capture it;
+		 * warn when requests without one were counted as bots */
+		if (in->format && strcmp(in->format, "haproxy") == 0 && !o->include_bots && in->lines
+		    && res->excluded[FILTER_BOT] > 0)
+			msg_warn("'%s': haproxy logs a user agent only when it captures one "
+			         "('capture request header User-Agent'), so requests without one "
+			         "count as bots; use --include-bots to count them", name);
 	}
 	warn_empty(o, res, nsides);
 	long limit = match_limit_hits(m);
