@@ -26,7 +26,7 @@ HAVE_ISAL := $(shell printf '\#include <isa-l.h>\n' | $(CC) -E -x c - >/dev/null
 
 KR_CPPFLAGS = -Iinclude -D_GNU_SOURCE $(if $(HAVE_ISAL),-DHAVE_ISAL)
 KR_CFLAGS = -std=c11 -Wall -Wextra -pthread
-KR_LIBS = -lpcre2-8 -lcsv -lz $(if $(HAVE_ISAL),-lisal) -lm -pthread
+KR_LIBS = -lpcre2-8 -lcsv -lz $(if $(HAVE_ISAL),-lisal) -llzma -lbz2 -lzstd -lm -pthread
 
 # B is the build directory; `make sanitize` builds into build/asan with it.
 B = build
@@ -41,6 +41,7 @@ TEST_OBJ = $(TEST_SRC:tests/%.c=$(B)/tests/%.o)
 # python3 parses the JSON and CSV reports in e2e tests; chromium renders the
 # HTML report in tests/html_browser.sh; clang builds the fuzzers.
 DEBS = build-essential pkg-config libpcre2-dev libcsv-dev zlib1g-dev check libisal-dev \
+	liblzma-dev libbz2-dev libzstd-dev xz-utils bzip2 zstd \
 	gzip python3 chromium clang valgrind
 BENCH_DEBS = goaccess mawk isal time gzip
 
