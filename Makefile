@@ -121,7 +121,7 @@ FUZZ_TIME ?= 60
 FUZZ_CHECK_TIME ?= 10
 FUZZ_PRESETS = combined common vhost_combined traefik w3c json
 FUZZ_TARGETS = $(FUZZ_PRESETS:%=logfmt_%) logfmt_string logfmt_detect catalog match \
-	input_isal input_zlib
+	input_isal input_zlib input_xz input_bzip2 input_zstd
 FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined
 FUZZ_OBJ = $(SRC:src/%.c=build/fuzz/obj/%.o)
@@ -140,7 +140,9 @@ $(FUZZ_PRESETS:%=build/fuzz/logfmt_%): build/fuzz/logfmt_%: tests/fuzz/fuzz_logf
 		tests/fuzz/fuzz_common.h $(FUZZ_LIBOBJ)
 	$(FUZZ_LINK) '-DKR_FUZZ_FORMAT="$*"' -o $@ $< $(FUZZ_LIBOBJ) $(KR_LIBS)
 
-build/fuzz/input_isal build/fuzz/input_zlib: build/fuzz/input_%: tests/fuzz/fuzz_input.c \
+# one harness; the target name picks the inflate and the seeds (fuzz.sh)
+build/fuzz/input_isal build/fuzz/input_zlib build/fuzz/input_xz build/fuzz/input_bzip2 \
+		build/fuzz/input_zstd: build/fuzz/input_%: tests/fuzz/fuzz_input.c \
 		tests/fuzz/fuzz_common.h $(FUZZ_LIBOBJ)
 	$(FUZZ_LINK) -DKR_FUZZ_ZLIB=$(if $(filter zlib,$*),1,0) -o $@ $< $(FUZZ_LIBOBJ) $(KR_LIBS)
 
