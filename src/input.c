@@ -436,12 +436,14 @@ static ssize_t read_packed(input *in, char *dst, size_t cap)
 			continue;
 		/* No progress: the decoder needs input that is not there. At the
 		 * end of the file (it has just had its chance to hand out what it
-		 * held) the member is cut short. */
-		size_t had = in->rlen - in->rpos;
-		if (!in->eof && refill(in) < 0)
+		 * held) the member is cut short. A decoder stuck with a full raw
+		 * buffer (none of ours does that) must not loop forever. */
+		ssize_t r = refill(in);
+		if (r < 0)
 			return -1;
-		if (in->eof && in->rlen - in->rpos == had)
-			return fail_codec(in, "unexpected end of", "stream");
+		if (r == 0)
+			return in->eof ? fail_codec(in, "unexpected end of", "stream")
+			               : fail_codec(in, "invalid", "data");
 	}
 }
 
