@@ -54,8 +54,8 @@ int input_error_after_member(const input *in);
 const char *input_name(const input *in);
 
 /* The input's compression, known after the first read: "gzip", "xz",
- * "bzip2", "zstd", or "plain" (also before the first read). A static
- * string. */
+ * "bzip2", "zstd", or "plain" (also before the first read); for a refused
+ * one its name ("lz4", "zip", ...). A static string. */
 const char *input_compression(const input *in);
 
 /* Raw (compressed or plain) bytes consumed from the file so far. */

@@ -61,6 +61,7 @@ struct input {
 	int bz_ready;
 	bz_stream bz;
 	ZSTD_DCtx *zd;
+	const char *foreign;     /* a compression we do not read, or NULL */
 };
 
 static int force_zlib;
@@ -133,7 +134,7 @@ const char *input_name(const input *in)
 
 const char *input_compression(const input *in)
 {
-	return mode_names[in->mode];
+	return in->foreign ? in->foreign : mode_names[in->mode];
 }
 
 uint64_t input_raw_bytes(const input *in)
@@ -205,23 +206,30 @@ static int sniff(const unsigned char *p, size_t n)
 	return MODE_PLAIN;
 }
 
-/* Compressed formats klantreis does not decode, by magic: what the input
- * is ("lz4-compressed"), or NULL. Only so that such a file is refused as what it is, not shown as
- * binary garbage in a log-format error. */
-static const char *foreign(const unsigned char *p, size_t n)
+/* Compressed formats klantreis does not decode, by magic, so that such a
+ * file is refused as what it is, not shown as binary garbage in a
+ * log-format error. */
+static const struct {
+	const char *name;   /* for input_compression */
+	const char *what;   /* for the error */
+	unsigned char len;
+	unsigned char m[6];
+} foreign[] = {
+	{ "lz4", "lz4-compressed", 4, { 0x04, 0x22, 0x4d, 0x18 } },
+	{ "lzip", "lzip-compressed", 4, { 'L', 'Z', 'I', 'P' } },
+	{ "lzop", "lzop-compressed", 4, { 0x89, 'L', 'Z', 'O' } },
+	{ "compress", "compressed by compress(1) (.Z)", 2, { 0x1f, 0x9d } },
+	{ "zip", "a zip archive", 4, { 'P', 'K', 0x03, 0x04 } },
+	{ "7-zip", "a 7-zip archive", 6, { '7', 'z', 0xbc, 0xaf, 0x27, 0x1c } },
+};
+
+/* The index in foreign[] of the format starting p[0..n), or -1. */
+static int sniff_foreign(const unsigned char *p, size_t n)
 {
-	static const struct { const char *what; unsigned char len; unsigned char m[6]; } f[] = {
-		{ "lz4-compressed", 4, { 0x04, 0x22, 0x4d, 0x18 } },
-		{ "lzip-compressed", 4, { 'L', 'Z', 'I', 'P' } },
-		{ "lzop-compressed", 4, { 0x89, 'L', 'Z', 'O' } },
-		{ "compressed by compress(1) (.Z)", 2, { 0x1f, 0x9d } },
-		{ "a zip archive", 4, { 'P', 'K', 0x03, 0x04 } },
-		{ "a 7-zip archive", 6, { '7', 'z', 0xbc, 0xaf, 0x27, 0x1c } },
-	};
-	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-		if (n >= f[i].len && memcmp(p, f[i].m, f[i].len) == 0)
-			return f[i].what;
-	return NULL;
+	for (size_t i = 0; i < sizeof foreign / sizeof foreign[0]; i++)
+		if (n >= foreign[i].len && memcmp(p, foreign[i].m, foreign[i].len) == 0)
+			return (int)i;
+	return -1;
 }
 
 /* Starts decoding a member of in->mode at raw[rpos]. Returns 0, or -1
@@ -458,10 +466,12 @@ ssize_t input_read(input *in, char *dst, size_t cap)
 			if (refill(in) < 0)
 				return -1;
 		in->mode = sniff(in->raw, in->rlen);
-		const char *f = in->mode == MODE_PLAIN ? foreign(in->raw, in->rlen) : NULL;
-		if (f) {
+		int f = in->mode == MODE_PLAIN ? sniff_foreign(in->raw, in->rlen) : -1;
+		if (f >= 0) {
+			in->foreign = foreign[f].name;
 			snprintf(in->err, sizeof in->err,
-			         "%s, which klantreis does not read; decompress it first", f);
+			         "%s, which klantreis does not read; decompress it first",
+			         foreign[f].what);
 			in->failed = 1;
 			return -1;
 		}

@@ -36,7 +36,7 @@ static unsigned char *gz(const char *src, size_t n, size_t *outn)
  * Returns the bytes (caller frees), their count, and the final status. */
 /* input_error_after_member and input_compression after the last slurp */
 static int after_member;
-static char compression[8];
+static char compression[16];
 
 static char *slurp(const void *buf, size_t n, size_t cap, size_t *got, int *status,
                    char *err, int *isgz)
@@ -580,11 +580,11 @@ START_TEST(test_sniff)
 		ck_assert(memcmp(o, plain[k].data, got) == 0);
 		free(o);
 	}
-	static const struct { const char *data; size_t n; const char *err; } alien[] = {
-		{ "\x04\x22\x4d\x18\x64\x40\xa7", 7, "lz4-compressed" },
-		{ "LZIP\x01", 5, "lzip-compressed" },
-		{ "\x1f\x9d\x90", 3, "compressed by compress(1) (.Z)" },
-		{ "PK\x03\x04\x14\x00", 6, "a zip archive" },
+	static const struct { const char *data; size_t n; const char *err, *name; } alien[] = {
+		{ "\x04\x22\x4d\x18\x64\x40\xa7", 7, "lz4-compressed", "lz4" },
+		{ "LZIP\x01", 5, "lzip-compressed", "lzip" },
+		{ "\x1f\x9d\x90", 3, "compressed by compress(1) (.Z)", "compress" },
+		{ "PK\x03\x04\x14\x00", 6, "a zip archive", "zip" },
 	};
 	for (size_t k = 0; k < sizeof alien / sizeof alien[0]; k++) {
 		size_t got;
@@ -595,6 +595,7 @@ START_TEST(test_sniff)
 		         alien[k].err);
 		ck_assert_int_eq(st, -1);
 		ck_assert_str_eq(err, want);
+		ck_assert_str_eq(compression, alien[k].name);
 		ck_assert_uint_eq(got, 0);
 		free(o);
 	}
