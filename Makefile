@@ -26,7 +26,7 @@ HAVE_ISAL := $(shell printf '\#include <isa-l.h>\n' | $(CC) -E -x c - >/dev/null
 
 KR_CPPFLAGS = -Iinclude -D_GNU_SOURCE $(if $(HAVE_ISAL),-DHAVE_ISAL)
 KR_CFLAGS = -std=c11 -Wall -Wextra -pthread
-KR_LIBS = -lpcre2-8 -lcsv -lz $(if $(HAVE_ISAL),-lisal) -lm -pthread
+KR_LIBS = -lpcre2-8 -lcsv -lz $(if $(HAVE_ISAL),-lisal) -llzma -lbz2 -lzstd -lm -pthread
 
 # B is the build directory; `make sanitize` builds into build/asan with it.
 B = build
@@ -41,6 +41,7 @@ TEST_OBJ = $(TEST_SRC:tests/%.c=$(B)/tests/%.o)
 # python3 parses the JSON and CSV reports in e2e tests; chromium renders the
 # HTML report in tests/html_browser.sh; clang builds the fuzzers.
 DEBS = build-essential pkg-config libpcre2-dev libcsv-dev zlib1g-dev check libisal-dev \
+	liblzma-dev libbz2-dev libzstd-dev xz-utils bzip2 zstd \
 	gzip python3 chromium clang valgrind
 BENCH_DEBS = goaccess mawk isal time gzip
 
@@ -120,7 +121,7 @@ FUZZ_TIME ?= 60
 FUZZ_CHECK_TIME ?= 10
 FUZZ_PRESETS = combined common vhost_combined traefik w3c json alb haproxy cloudfront
 FUZZ_TARGETS = $(FUZZ_PRESETS:%=logfmt_%) logfmt_string logfmt_detect catalog match \
-	input_isal input_zlib
+	input_isal input_zlib input_xz input_bzip2 input_zstd
 FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined
 FUZZ_OBJ = $(SRC:src/%.c=build/fuzz/obj/%.o)
@@ -139,7 +140,9 @@ $(FUZZ_PRESETS:%=build/fuzz/logfmt_%): build/fuzz/logfmt_%: tests/fuzz/fuzz_logf
 		tests/fuzz/fuzz_common.h $(FUZZ_LIBOBJ)
 	$(FUZZ_LINK) '-DKR_FUZZ_FORMAT="$*"' -o $@ $< $(FUZZ_LIBOBJ) $(KR_LIBS)
 
-build/fuzz/input_isal build/fuzz/input_zlib: build/fuzz/input_%: tests/fuzz/fuzz_input.c \
+# one harness; the target name picks the inflate and the seeds (fuzz.sh)
+build/fuzz/input_isal build/fuzz/input_zlib build/fuzz/input_xz build/fuzz/input_bzip2 \
+		build/fuzz/input_zstd: build/fuzz/input_%: tests/fuzz/fuzz_input.c \
 		tests/fuzz/fuzz_common.h $(FUZZ_LIBOBJ)
 	$(FUZZ_LINK) -DKR_FUZZ_ZLIB=$(if $(filter zlib,$*),1,0) -o $@ $< $(FUZZ_LIBOBJ) $(KR_LIBS)
 

@@ -378,7 +378,7 @@ int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
 	for (int i = 0; i < res->ninputs; i++) {
 		const scan_input *in = &res->inputs[i];
 		const char *name = strcmp(in->name, "-") == 0 ? "(stdin)" : in->name;
-		if (in->failed == 1 && in->lines == 0 && in->raw_bytes == 0)
+		if (in->failed == 1 && in->lines == 0)
 			msg_error("cannot read '%s': %s", name, in->error);
 		else if (in->failed == 1)
 			msg_error("cannot read '%s' after line %" PRIu64 ": %s", name,
@@ -544,7 +544,7 @@ void run_summary(const scan_result *r, const matcher *m, double seconds)
 		const scan_input *in = &r->inputs[i];
 		msg_info("input '%s': %s, %s (%s), %" PRIu64 " lines",
 		         strcmp(in->name, "-") == 0 ? "(stdin)" : in->name,
-		         in->gzip ? "gzip" : "plain", in->format ? in->format : "no format",
+		         in->compression ? in->compression : "plain", in->format ? in->format : "no format",
 		         in->why[0] ? in->why : "-", in->lines);
 	}
 	msg_info("lines read: %" PRIu64 " (%" PRIu64 " blank)", r->lines + r->blank, r->blank);
