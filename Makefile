@@ -10,6 +10,7 @@
 #   make fuzz       libFuzzer: every target for FUZZ_TIME seconds (clang)
 #   make bench      speed against wc, gzip, igzip, GoAccess and mawk
 #   make install    install binary and man page under $(DESTDIR)$(PREFIX)
+#   make sample     regenerate testdata/sample/access.log.gz (tests/sample/)
 #
 # `run`, `check` and `bench` first install missing Debian packages
 # (apt-get, as root or through sudo); set NO_DEPS=1 to skip that.
@@ -75,6 +76,11 @@ deps:
 run: deps
 	$(MAKE) klantreis
 	./klantreis analyze -v testdata/sample/access.log.gz
+
+# The bundled sample is generated (deterministic); tests/consistency.sh
+# checks that this still makes the committed file.
+sample:
+	python3 tests/sample/gensample.py | gzip -n -9 > testdata/sample/access.log.gz
 
 check: deps
 	$(MAKE) klantreis build/check_unit
@@ -177,5 +183,5 @@ uninstall:
 clean:
 	rm -rf build klantreis
 
-.PHONY: all deps run check bench install uninstall clean sanitize memcheck fuzz fuzz-build \
+.PHONY: all deps run sample check bench install uninstall clean sanitize memcheck fuzz fuzz-build \
 	fuzz-check
