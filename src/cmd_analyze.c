@@ -37,15 +37,13 @@ int cmd_analyze(int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, RUN_SHORTOPTS, longopts, NULL)) != -1) {
-		if (c == OPT_HELP) {
-			cmd_usage("analyze");
-			return 0;
-		}
+		if (c == OPT_HELP || c == 'h')
+			return cmd_help("analyze");
 		int h = run_parse_option(&o, c, optarg);
 		if (h < 0)
 			return cmd_usage("analyze");
 		if (h == 0) {
-			run_option_error(c, argv);
+			run_option_error(c, argv, longopts);
 			return cmd_usage("analyze");
 		}
 	}

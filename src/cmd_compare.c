@@ -111,8 +111,8 @@ int cmd_compare(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, RUN_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_HELP:
-			cmd_usage("compare");
-			return 0;
+		case 'h':
+			return cmd_help("compare");
 		case OPT_AT:
 			if (ktime_parse_bound(optarg, &at) < 0) {
 				msg_error("invalid --at '%s': expected YYYY-MM-DD, "
@@ -140,7 +140,7 @@ int cmd_compare(int argc, char **argv)
 		if (h < 0)
 			return cmd_usage("compare");
 		if (h == 0) {
-			run_option_error(c, argv);
+			run_option_error(c, argv, longopts);
 			return cmd_usage("compare");
 		}
 	}
