@@ -107,6 +107,7 @@ int cmd_analyze(int argc, char **argv)
 		rc = RUN_INPUT;
 		goto out;
 	}
+	t.width = report_term_width(out.fp);   /* the table fits the terminal, or 80 */
 	int w = report_write(&t, run_format(&o), out.fp);
 	if (run_out_close(&out, w == 0) < 0 && rc == RUN_OK)
 		rc = RUN_INPUT;

@@ -215,12 +215,14 @@ int cmd_compare(int argc, char **argv)
 	ct.decimal_comma = o.decimal_comma;
 	ct.bom = o.bom;
 	ct.color = side_t[0].color;
+	ct.lang = side_t[0].lang;
 	run_summary(&res, m, run_now() - t0);
 
 	if (run_out_open(&out, o.output) < 0) {
 		rc = RUN_INPUT;
 		goto out;
 	}
+	ct.width = report_term_width(out.fp);   /* the table fits the terminal, or 80 */
 	int w = compare_write(&ct, run_format(&o), out.fp);
 	if (run_out_close(&out, w == 0) < 0 && rc == RUN_OK)
 		rc = RUN_INPUT;
