@@ -75,9 +75,15 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
 	fi
 
+# The table, then the run summary (-v, on stderr after the table), then
+# where to go next.
 run: deps
 	$(MAKE) klantreis
-	./klantreis analyze -v testdata/sample/access.log.gz
+	./klantreis analyze -v --format table testdata/sample/access.log.gz
+	@echo
+	@echo "Next: README.md, section 'First steps' (the sequential funnel, the"
+	@echo "benchmark, a trend per week and the change of 16 November), or"
+	@echo "./klantreis help analyze."
 
 # The man page must be clean under mandoc's strictest lint. Whether a page
 # named by .Xr is installed depends on the machine, so that one message

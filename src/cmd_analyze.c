@@ -28,7 +28,8 @@ int cmd_analyze(int argc, char **argv)
 	report_table t;
 	run_out out;
 	run_meta_buf meta;
-	int c, rc;
+	int c, rc, summary = 0;
+	double elapsed = 0;
 
 	memset(&res, 0, sizeof res);
 	memset(&t, 0, sizeof t);
@@ -78,8 +79,8 @@ int cmd_analyze(int argc, char **argv)
 		rc = RUN_INPUT;
 		goto out;
 	}
-	double elapsed = run_now() - t0;
-	run_summary(&res, m, elapsed);
+	elapsed = run_now() - t0;
+	summary = 1;   /* -v: after the report, so a long table does not bury it */
 	if (run_meta(&res, m, argc, argv, elapsed, &meta) < 0) {
 		rc = RUN_INPUT;
 		goto out;
@@ -112,6 +113,8 @@ int cmd_analyze(int argc, char **argv)
 	if (run_out_close(&out, w == 0) < 0 && rc == RUN_OK)
 		rc = RUN_INPUT;
 out:
+	if (summary)
+		run_summary(&res, m, elapsed);
 	run_meta_free(&meta);
 	free(t.rows);
 	scan_result_free(&res);

@@ -216,7 +216,7 @@ int cmd_compare(int argc, char **argv)
 	ct.bom = o.bom;
 	ct.color = side_t[0].color;
 	ct.lang = side_t[0].lang;
-	run_summary(&res, m, run_now() - t0);
+	double elapsed = run_now() - t0;
 
 	if (run_out_open(&out, o.output) < 0) {
 		rc = RUN_INPUT;
@@ -226,6 +226,7 @@ int cmd_compare(int argc, char **argv)
 	int w = compare_write(&ct, run_format(&o), out.fp);
 	if (run_out_close(&out, w == 0) < 0 && rc == RUN_OK)
 		rc = RUN_INPUT;
+	run_summary(&res, m, elapsed);   /* -v: after the report, not buried above it */
 out:
 	free(ct.rows);
 	free(side_t[0].rows);
