@@ -68,7 +68,8 @@ static void long_option_error(const char *arg, const struct option *longopts)
 			msg_error("option '--%s' takes no argument", name);
 			return;
 		}
-		if (n > 0 && strncmp(lo->name, name, n) == 0 && strlen(list) + strlen(lo->name) + 6 < sizeof list) {
+		if (n > 0 && strncmp(lo->name, name, n) == 0 &&
+		    strlen(list) + strlen(lo->name) + 6 < sizeof list) {
 			snprintf(list + strlen(list), sizeof list - strlen(list), "%s'--%s'",
 			         nprefix ? ", " : "", lo->name);
 			nprefix++;
