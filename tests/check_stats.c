@@ -358,7 +358,8 @@ START_TEST(test_compare_table)
 	ck_assert_int_eq(ret, 0);
 	ck_assert_ptr_nonnull(strstr(out,
 		"gemeente  product     voor     na  verschil  sign\n"));
-	ck_assert_ptr_nonnull(strstr(out, "\nKort: voor = conv voor, na = conv na, sign = significant.\n"));
+	ck_assert_ptr_nonnull(strstr(out,
+		"\nKort: voor = conv voor, na = conv na, sign = significant.\n"));
 	ck_assert_ptr_nonnull(strstr(out, "(bezoekers, sequenti\xc3\xable\nfunnel)\n"));
 	for (const char *p = out; *p; ) {
 		const char *nl = strchr(p, '\n');
