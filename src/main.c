@@ -40,9 +40,7 @@
 	"                          2026-11-01, 2026-11-01T12:00, today, yesterday, -7d\n" \
 	"  --min-visitors n        info visitors to be benchmarked (default 30)\n" \
 	"  --include-bots          count bots too\n" \
-	"  --format table|csv|json|html, -o, --output file\n" \
-	"                          the report (table on a terminal, else csv); -o\n" \
-	"                          writes the file atomically\n" \
+	"  -o, --output file       write the report there (atomically), not to stdout\n" \
 	"  --lang nl|en            table and HTML labels (default nl)\n" \
 	"  --client-from conn|xff, --trusted-proxies list\n" \
 	"                          behind a load balancer: the visitor from\n" \
@@ -57,6 +55,8 @@ static const cmd_entry commands[] = {
 	  "Info page viewed, e-form started, e-form completed, counted from the logs\n"
 	  "(gzip or plain; '-' or none: standard input), with each gemeente's rank\n"
 	  "against the median conversion of the others and its potential gain.\n\n"
+	  "  --format table|csv|json|html\n"
+	  "                          the report (default: table on a terminal, else csv)\n"
 	  RUN_HELP
 	  "  --by day|week|month     one row per period\n"
 	  "  --peer, --details, --min-cell n\n"
@@ -75,6 +75,7 @@ static const cmd_entry commands[] = {
 	  "  --before a..b, --after c..d\n"
 	  "                          two explicit ranges instead (an end may be left out)\n"
 	  "  --alpha p               significance level (default 0.05)\n"
+	  "  --format table|csv      the report (default: table on a terminal, else csv)\n"
 	  RUN_HELP },
 	{ "catalog", cmd_catalog, "klantreis catalog",
 	  "Prints the built-in catalogue as CSV: a start for one's own (-c).\n" },
@@ -146,7 +147,8 @@ int cmd_help(const char *name)
 			const char *h = commands[i].help, *nl = strchr(h, '\n');
 			fprintf(stdout, "  %-9s %.*s\n", commands[i].name, (int)(nl - h), h);
 		}
-		fputs("\nTry: make run, then klantreis help analyze. Everything: man klantreis.\n",
+		fputs("\nStart with: klantreis analyze access.log (in the source tree: make run, and\n"
+		      "README.md, First steps). More: klantreis help analyze; man klantreis.\n",
 		      stdout);
 	}
 	return fflush(stdout) == 0 ? 0 : 1;
