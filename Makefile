@@ -10,6 +10,8 @@
 #   make fuzz       libFuzzer: every target for FUZZ_TIME seconds (clang)
 #   make bench      speed against wc, gzip, igzip, GoAccess and mawk
 #   make install    install binary and man page under $(DESTDIR)$(PREFIX)
+#   make manlint    mandoc -Tlint -W style on the man page
+#   make sample     regenerate testdata/sample/access.log.gz (tests/sample/)
 #
 # `run`, `check` and `bench` first install missing Debian packages
 # (apt-get, as root or through sudo); set NO_DEPS=1 to skip that.
@@ -26,7 +28,7 @@ HAVE_ISAL := $(shell printf '\#include <isa-l.h>\n' | $(CC) -E -x c - >/dev/null
 
 KR_CPPFLAGS = -Iinclude -D_GNU_SOURCE $(if $(HAVE_ISAL),-DHAVE_ISAL)
 KR_CFLAGS = -std=c11 -Wall -Wextra -pthread
-KR_LIBS = -lpcre2-8 -lcsv -lz $(if $(HAVE_ISAL),-lisal) -lm -pthread
+KR_LIBS = -lpcre2-8 -lcsv -lz $(if $(HAVE_ISAL),-lisal) -llzma -lbz2 -lzstd -lm -pthread
 
 # B is the build directory; `make sanitize` builds into build/asan with it.
 B = build
@@ -39,9 +41,11 @@ TEST_SRC = $(wildcard tests/check_*.c)
 TEST_OBJ = $(TEST_SRC:tests/%.c=$(B)/tests/%.o)
 
 # python3 parses the JSON and CSV reports in e2e tests; chromium renders the
-# HTML report in tests/html_browser.sh; clang builds the fuzzers.
+# HTML report in tests/html_browser.sh; clang builds the fuzzers; mandoc
+# lints the man page.
 DEBS = build-essential pkg-config libpcre2-dev libcsv-dev zlib1g-dev check libisal-dev \
-	gzip python3 chromium clang valgrind
+	liblzma-dev libbz2-dev libzstd-dev xz-utils bzip2 zstd \
+	gzip python3 chromium clang valgrind mandoc
 BENCH_DEBS = goaccess mawk isal time gzip
 
 all: klantreis
@@ -72,12 +76,33 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
 	fi
 
+# The table, then the run summary (-v, on stderr after the table), then
+# where to go next.
 run: deps
 	$(MAKE) klantreis
-	./klantreis analyze -v testdata/sample/access.log.gz
+	./klantreis analyze -v --format table testdata/sample/access.log.gz
+	@echo
+	@echo "Next: README.md, section 'First steps' (the sequential funnel, the"
+	@echo "benchmark, a trend per week and the change of 16 November), or"
+	@echo "./klantreis help analyze."
+
+# The man page must be clean under mandoc's strictest lint. Whether a page
+# named by .Xr is installed depends on the machine, so that one message
+# (and mandoc's note about its outdated database) does not count.
+manlint:
+	@out=$$(mandoc -Tlint -W style man/klantreis.1 2>&1 | \
+	  grep -v -e 'referenced manual not found' -e 'outdated mandoc.db'); \
+	if [ -n "$$out" ]; then echo "$$out"; echo "manlint: man/klantreis.1 is not clean"; exit 1; fi; \
+	echo "manlint: man/klantreis.1 is clean"
+
+# The bundled sample is generated (deterministic); tests/consistency.sh
+# checks that this still makes the committed file.
+sample:
+	python3 tests/sample/gensample.py | gzip -n -9 > testdata/sample/access.log.gz
 
 check: deps
 	$(MAKE) klantreis build/check_unit
+	$(MAKE) manlint
 	CK_FORK=yes ./build/check_unit
 	KLANTREIS=./klantreis sh tests/e2e.sh
 	E2E_DIR=testdata/realworld KLANTREIS=./klantreis sh tests/e2e.sh
@@ -118,9 +143,9 @@ memcheck: klantreis
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 60
 FUZZ_CHECK_TIME ?= 10
-FUZZ_PRESETS = combined common vhost_combined traefik w3c json
+FUZZ_PRESETS = combined common vhost_combined traefik w3c json alb haproxy cloudfront
 FUZZ_TARGETS = $(FUZZ_PRESETS:%=logfmt_%) logfmt_string logfmt_detect catalog match \
-	input_isal input_zlib
+	input_isal input_zlib input_xz input_bzip2 input_zstd
 FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined
 FUZZ_OBJ = $(SRC:src/%.c=build/fuzz/obj/%.o)
@@ -139,7 +164,9 @@ $(FUZZ_PRESETS:%=build/fuzz/logfmt_%): build/fuzz/logfmt_%: tests/fuzz/fuzz_logf
 		tests/fuzz/fuzz_common.h $(FUZZ_LIBOBJ)
 	$(FUZZ_LINK) '-DKR_FUZZ_FORMAT="$*"' -o $@ $< $(FUZZ_LIBOBJ) $(KR_LIBS)
 
-build/fuzz/input_isal build/fuzz/input_zlib: build/fuzz/input_%: tests/fuzz/fuzz_input.c \
+# one harness; the target name picks the inflate and the seeds (fuzz.sh)
+build/fuzz/input_isal build/fuzz/input_zlib build/fuzz/input_xz build/fuzz/input_bzip2 \
+		build/fuzz/input_zstd: build/fuzz/input_%: tests/fuzz/fuzz_input.c \
 		tests/fuzz/fuzz_common.h $(FUZZ_LIBOBJ)
 	$(FUZZ_LINK) -DKR_FUZZ_ZLIB=$(if $(filter zlib,$*),1,0) -o $@ $< $(FUZZ_LIBOBJ) $(KR_LIBS)
 
@@ -177,5 +204,5 @@ uninstall:
 clean:
 	rm -rf build klantreis
 
-.PHONY: all deps run check bench install uninstall clean sanitize memcheck fuzz fuzz-build \
+.PHONY: all deps run sample manlint check bench install uninstall clean sanitize memcheck fuzz fuzz-build \
 	fuzz-check

@@ -75,7 +75,8 @@ typedef struct {
 	int decimal_comma;     /* --decimal-comma */
 	int bom;               /* --bom */
 	int color;             /* table: ANSI colour (terminal and no NO_COLOR) */
-	const char *lang;      /* "nl" (default) or "en", HTML labels */
+	const char *lang;      /* "nl" (default) or "en": HTML and table labels */
+	int width;             /* table: fit lines into this many columns (0: no limit) */
 	const char *highlight; /* HTML: gemeente to highlight */
 	const report_meta *meta;
 } report_table;

@@ -1,6 +1,6 @@
 /*
  * report_writers.h - the writers that print a report_model, one file
- * each: the terminal table (report.c), CSV (report_csv.c), JSON
+ * each: the terminal table (report_table.c), CSV (report_csv.c), JSON
  * (report_json.c) and HTML (report_html.c).
  *
  * Every writer prints only to the given stream and only from the model
@@ -15,10 +15,11 @@
 #include <stdio.h>
 #include "report_model.h"
 
-/* report.c: an aligned table for a terminal: a title line saying what
- * the figures count, then one line per row with columns padded to the
- * widest cell, percentages, and a conversion bar; ANSI colour only with
- * t->color. */
+/* report_table.c: an aligned table for a terminal: a title line saying
+ * what the figures count, then one line per row with columns padded to
+ * the widest cell, percentages, and a conversion bar; ANSI colour only
+ * with t->color; words in t->lang; fitted into t->width columns (0: no
+ * limit). */
 int report_write_table(const report_model *m, FILE *fp);
 
 /* report_csv.c: the CSV of measurement.md section 8 (a leading "period"

@@ -52,7 +52,7 @@ typedef struct {
 	char why[128];              /* why that format ("detected: ..." / "forced") */
 	uint64_t lines;            /* physical lines read (complete lines only) */
 	uint64_t raw_bytes;        /* bytes read from the file */
-	int gzip;
+	const char *compression;   /* "plain", "gzip", "xz", "bzip2", "zstd" (static) */
 	int failed;                /* 1: could not be read to the end; 2: no format */
 	char error[400];           /* message when failed, without the file name */
 	char warning[256];         /* first invalid W3C "#Fields:" line, or "" */

@@ -2,7 +2,7 @@
  * logfmt.c - access-log formats: presets, format strings, detection and
  * zero-copy parsing.
  *
- * A format has one of three kinds:
+ * A format has one of five kinds:
  *   - a field list (the CLF presets common, combined, vhost_combined and
  *     traefik, and compiled Apache LogFormat / nginx log_format strings):
  *     items, each a literal that must appear verbatim followed by one field.
@@ -14,17 +14,21 @@
  *     that many spaces before looking for its end. Which field gives the
  *     host, client, target, method and time is decided when the format is
  *     compiled (e.g. %v over %V over %{Host}i), so parsing never chooses;
- *   - w3c: IIS W3C extended logs, space-separated columns named by the
- *     "#Fields:" directive the format was built from;
+ *   - w3c: W3C extended logs (IIS; CloudFront, tab-separated, named
+ *     "cloudfront"), columns named by the "#Fields:" directive the format
+ *     was built from; a value may be in double quotes, with spaces;
  *   - json: one JSON object per line, read by a small scanner that maps
  *     known keys (nginx variable names, Caddy's nested request object,
- *     Traefik's JSON keys) to record fields and skips everything else.
+ *     Traefik's JSON keys) to record fields and skips everything else;
+ *   - alb and haproxy: AWS Application Load Balancer logs and HAProxy's
+ *     httplog, each read by its own parser (section "Load balancers").
  *
  * Invariants: a logfmt is immutable after it is built, so logfmt_parse may
  * run on it from several threads. logfmt_parse never allocates and never
  * writes outside [line, line + len). It rewrites bytes only to lower-case
- * the host, to decode JSON strings and W3C '+' in place (never longer than
- * the input), to join a separately logged path and query (%U ... %q), and
+ * the host, to decode in place (never longer than the input) JSON strings,
+ * W3C '+' and doubled quotes, CloudFront's %XX and HAProxy's #XX in user
+ * agents, to join a separately logged path and query (%U ... %q), and
  * to reduce an absolute-form target (see absolute_form). On
  * LOGFMT_MALFORMED the record's contents are unspecified.
  */
@@ -40,6 +44,8 @@ enum logfmt_kind {
 	LOGFMT_KIND_FIELDS = 0, /* literal/field list (CLF presets, format strings) */
 	LOGFMT_KIND_W3C,        /* W3C extended, columns from #Fields */
 	LOGFMT_KIND_JSON,       /* one JSON object per line */
+	LOGFMT_KIND_ALB,        /* AWS Application Load Balancer access log */
+	LOGFMT_KIND_HAPROXY,    /* HAProxy's httplog, with or without syslog prefix */
 };
 
 enum lf_field {
@@ -117,6 +123,8 @@ struct logfmt {
 	struct lf_item items[LF_MAX_ITEMS];
 	unsigned nw3c;
 	unsigned char w3c[LF_W3C_MAX]; /* enum w3c_col per column */
+	unsigned char cloudfront; /* w3c from Amazon CloudFront (x-edge-location):
+	                           * user agents are percent-encoded twice */
 	size_t pooln;
 	char pool[LF_POOL];
 };
@@ -160,7 +168,7 @@ static const struct lf_preset presets[] = {
 /* Every preset in order of specificity: detection prefers the earlier one
  * on ties. */
 static const char *const detect_order[] = {
-	"vhost_combined", "traefik", "combined", "common", "w3c", "json",
+	"vhost_combined", "traefik", "combined", "common", "alb", "haproxy", "w3c", "json",
 };
 #define LF_NDETECT (sizeof detect_order / sizeof detect_order[0])
 
@@ -168,6 +176,16 @@ static const char *const detect_order[] = {
 static const char w3c_default_fields[] =
 	"date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "
 	"cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken";
+
+/* CloudFront's standard log columns, for "cloudfront" before any #Fields
+ * line (the AWS documentation's list; new columns are added at the end). */
+static const char cloudfront_default_fields[] =
+	"date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status "
+	"cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type "
+	"x-edge-request-id x-host-header cs-protocol cs-bytes time-taken x-forwarded-for "
+	"ssl-protocol ssl-cipher x-edge-response-result-type cs-protocol-version fle-status "
+	"fle-encrypted-fields c-port time-to-first-byte x-edge-detailed-result-type "
+	"sc-content-type sc-content-len sc-range-start sc-range-end";
 
 static inline int is_digit(unsigned char c)
 {
@@ -992,7 +1010,7 @@ static int w3c_columns(logfmt *f, const char *s, size_t n, char *err, size_t err
 {
 	const char *e = s + n, *p = s;
 	unsigned have = 0, k = 0;
-	int host = -1, host1 = -1;
+	int host = -1, host1 = -1, xhost = -1;
 
 	while (p < e) {
 		while (p < e && (*p == ' ' || *p == '\t'))
@@ -1008,8 +1026,9 @@ static int w3c_columns(logfmt *f, const char *s, size_t n, char *err, size_t err
 			return -1;
 		}
 		enum w3c_col c = W_SKIP;
-		if (eq_nocase(t, tn, "date")) c = W_DATE;
-		else if (eq_nocase(t, tn, "time")) c = W_TIME;
+		/* IIS Advanced Logging writes date-local and time-local */
+		if (eq_nocase(t, tn, "date") || eq_nocase(t, tn, "date-local")) c = W_DATE;
+		else if (eq_nocase(t, tn, "time") || eq_nocase(t, tn, "time-local")) c = W_TIME;
 		else if (eq_nocase(t, tn, "c-ip")) c = W_CIP;
 		else if (eq_nocase(t, tn, "cs-method")) c = W_METHOD;
 		else if (eq_nocase(t, tn, "cs-uri-stem")) c = W_STEM;
@@ -1018,6 +1037,8 @@ static int w3c_columns(logfmt *f, const char *s, size_t n, char *err, size_t err
 		else if (eq_nocase(t, tn, "cs(Referer)")) c = W_REFERER;
 		else if (eq_nocase(t, tn, "cs-host")) { c = W_HOST; host = (int)k; }
 		else if (eq_nocase(t, tn, "cs(Host)")) { c = W_HOST; host1 = (int)k; }
+		else if (eq_nocase(t, tn, "x-host-header")) { c = W_HOST; xhost = (int)k; }
+		else if (eq_nocase(t, tn, "x-edge-location")) f->cloudfront = 1;
 		else if (eq_nocase(t, tn, "sc-status")) c = W_STATUS;
 		else if (eq_nocase(t, tn, "cs(X-Forwarded-For)") || eq_nocase(t, tn, "X-Forwarded-For"))
 			c = W_XFF;
@@ -1026,8 +1047,15 @@ static int w3c_columns(logfmt *f, const char *s, size_t n, char *err, size_t err
 		have |= 1u << c;
 		f->w3c[k++] = (unsigned char)c;
 	}
-	if (host >= 0 && host1 >= 0)
-		f->w3c[host1] = W_SKIP; /* cs-host wins over the Host header */
+	/* CloudFront's x-host-header (the Host the viewer sent) wins over
+	 * cs(Host), which there is the distribution's own name; cs-host wins
+	 * over the Host header. */
+	if (xhost >= 0 || host >= 0) {
+		if (host1 >= 0)
+			f->w3c[host1] = W_SKIP;
+		if (xhost >= 0 && host >= 0)
+			f->w3c[host] = W_SKIP;
+	}
 	static const struct { enum w3c_col c; const char *name; } need[] = {
 		{W_DATE, "date"}, {W_TIME, "time"}, {W_METHOD, "cs-method"},
 		{W_STEM, "cs-uri-stem"}, {W_STATUS, "sc-status"}};
@@ -1041,7 +1069,8 @@ static int w3c_columns(logfmt *f, const char *s, size_t n, char *err, size_t err
 	return 0;
 }
 
-/* A new w3c format with the columns named in [s, s + n). */
+/* A new w3c format with the columns named in [s, s + n); named
+ * "cloudfront" when the columns are CloudFront's (x-edge-location). */
 static logfmt *w3c_new(const char *s, size_t n, char *err, size_t errlen)
 {
 	logfmt *f = fmt_alloc(LOGFMT_KIND_W3C, "w3c");
@@ -1053,6 +1082,8 @@ static logfmt *w3c_new(const char *s, size_t n, char *err, size_t errlen)
 		free(f);
 		return NULL;
 	}
+	if (f->cloudfront)
+		f->name = "cloudfront";
 	return f;
 }
 
@@ -1124,6 +1155,17 @@ logfmt *logfmt_new(const char *spec, char *err, size_t errlen)
 	}
 	if (strcmp(spec, "w3c") == 0)
 		return w3c_new(w3c_default_fields, sizeof w3c_default_fields - 1, err, errlen);
+	if (strcmp(spec, "cloudfront") == 0)
+		return w3c_new(cloudfront_default_fields, sizeof cloudfront_default_fields - 1,
+		               err, errlen);
+	if (strcmp(spec, "alb") == 0) {
+		f = fmt_alloc(LOGFMT_KIND_ALB, "alb");
+		goto built;
+	}
+	if (strcmp(spec, "haproxy") == 0) {
+		f = fmt_alloc(LOGFMT_KIND_HAPROXY, "haproxy");
+		goto built;
+	}
 	if (strcmp(spec, "json") == 0) {
 		f = fmt_alloc(LOGFMT_KIND_JSON, "json");
 		goto built;
@@ -1458,6 +1500,67 @@ static void plus_to_space(char *p, size_t n)
 			p[i] = ' ';
 }
 
+/* The closing quote of the quoted W3C field whose opening quote is at p
+ * (a quote inside is written twice: ""), or NULL when there is none. */
+static char *w3c_quote_end(char *p, char *end)
+{
+	char *q = p + 1;
+	for (;;) {
+		q = find_byte(q, end, '"');
+		if (q == NULL || q + 1 == end || q[1] != '"')
+			return q;
+		q += 2;
+	}
+}
+
+/* Undoes the doubled quotes of a quoted W3C field in place; returns the
+ * new length. */
+static size_t w3c_unquote(char *p, size_t n)
+{
+	size_t w = 0;
+	for (size_t r = 0; r < n; r++) {
+		p[w++] = p[r];
+		if (p[r] == '"' && r + 1 < n && p[r + 1] == '"')
+			r++;
+	}
+	return w;
+}
+
+/* Decodes %XX escapes in place; returns the new length and sets *pct25
+ * when one of them was "%25" (a '%' that was itself encoded). */
+static size_t pct_decode(char *p, size_t n, int *pct25)
+{
+	size_t w = 0;
+	int hi, lo;
+	*pct25 = 0;
+	for (size_t r = 0; r < n; r++) {
+		if (p[r] == '%' && r + 2 < n && (hi = hexval((unsigned char)p[r + 1])) >= 0
+		    && (lo = hexval((unsigned char)p[r + 2])) >= 0) {
+			p[w++] = (char)(hi << 4 | lo);
+			*pct25 |= hi == 2 && lo == 5;
+			r += 2;
+		} else {
+			p[w++] = p[r];
+		}
+	}
+	return w;
+}
+
+/* CloudFront's user agent: URL-encoded, and then the log field encoded
+ * again ("Mozilla/5.0%2520(X11;..."), so two rounds of decoding give the
+ * bytes the browser sent; the second round runs only when the first
+ * decoded a "%25". Returns the new length. */
+static size_t cloudfront_ua(char *p, size_t n)
+{
+	int pct25;
+	if (memchr(p, '%', n) == NULL)
+		return n;
+	n = pct_decode(p, n, &pct25);
+	if (pct25)
+		n = pct_decode(p, n, &pct25);
+	return n;
+}
+
 static int parse_w3c(const logfmt *f, char *line, size_t len, kr_record *rec)
 {
 	char *p = line, *end = line + len;
@@ -1467,16 +1570,34 @@ static int parse_w3c(const logfmt *f, char *line, size_t len, kr_record *rec)
 	if (len > 0 && line[0] == '#')
 		return LOGFMT_SKIP;
 	for (unsigned i = 0; i < f->nw3c; i++) {
-		char *q = p;
-		while (q < end && *q != ' ' && *q != '\t')
+		char *q, *s = p;
+		size_t n;
+		int quoted = p < end && *p == '"';
+		if (quoted) {
+			/* "a value with spaces", as other W3C writers than IIS
+			 * write them */
+			q = w3c_quote_end(p, end);
+			if (q == NULL)
+				return LOGFMT_MALFORMED;
+			s = p + 1;
+			n = (size_t)(q - s);
+			if (memchr(s, '"', n) != NULL)
+				n = w3c_unquote(s, n);
 			q++;
+			if (q < end && *q != ' ' && *q != '\t')
+				return LOGFMT_MALFORMED;
+		} else {
+			q = p;
+			while (q < end && *q != ' ' && *q != '\t')
+				q++;
+			n = (size_t)(q - p);
+			if (n == 0)
+				return LOGFMT_MALFORMED;
+		}
 		if (q == end && i + 1 < f->nw3c)
 			return LOGFMT_MALFORMED;
-		size_t n = (size_t)(q - p);
-		if (n == 0)
-			return LOGFMT_MALFORMED;
-		kr_str v = {p, n};
-		int dash = n == 1 && p[0] == '-';
+		kr_str v = {s, n};
+		int dash = n == 1 && s[0] == '-';
 		switch (f->w3c[i]) {
 		case W_DATE: date = v; break;
 		case W_TIME: tm = v; break;
@@ -1488,7 +1609,10 @@ static int parse_w3c(const logfmt *f, char *line, size_t len, kr_record *rec)
 				query = v;
 			break;
 		case W_UA:
-			plus_to_space(p, n);
+			if (f->cloudfront)
+				v.n = cloudfront_ua(s, n);
+			else if (!quoted)
+				plus_to_space(s, n);
 			rec->user_agent = v;
 			break;
 		case W_REFERER: rec->referer = v; break;
@@ -1498,12 +1622,13 @@ static int parse_w3c(const logfmt *f, char *line, size_t len, kr_record *rec)
 			break;
 		case W_XFF:
 			if (!dash) {
-				plus_to_space(p, n);
+				if (!quoted)
+					plus_to_space(s, n);
 				rec->xff = v;
 			}
 			break;
 		case W_STATUS:
-			if (three_digits(p, n, &rec->status) != 0)
+			if (three_digits(s, n, &rec->status) != 0)
 				return LOGFMT_MALFORMED;
 			break;
 		default:
@@ -1515,7 +1640,7 @@ static int parse_w3c(const logfmt *f, char *line, size_t len, kr_record *rec)
 		return LOGFMT_MALFORMED;
 	if (w3c_time(date.p, date.n, tm.p, tm.n, &rec->wall, &rec->instant_us) != 0)
 		return LOGFMT_MALFORMED;
-	if (stem.n == 1 && stem.p[0] == '-')
+	if (stem.n == 0 || (stem.n == 1 && stem.p[0] == '-'))
 		return LOGFMT_MALFORMED;
 	if (query.n > 0)
 		join_target(rec, stem, query, &vhost);
@@ -1578,7 +1703,9 @@ static const struct jkey jkeys_top[] = {
 
 /* Caddy's "request": {...}. */
 static const struct jkey jkeys_request[] = {
-	JK("remote_ip", J_CLIENT, 3, 0), JK("client_ip", J_CLIENT, 1, 0),
+	/* client_ip: the client Caddy found behind its trusted proxies (the
+	 * same as remote_ip when there are none) */
+	JK("remote_ip", J_CLIENT, 3, 0), JK("client_ip", J_CLIENT, 4, 0),
 	JK("host", J_HOST, 4, 0), JK("method", J_METHOD, 2, 0), JK("uri", J_URI, 2, 0),
 	JK("headers", J_OBJ_HEADERS, 0, 0),
 };
@@ -1940,6 +2067,309 @@ static int parse_json(char *line, size_t len, kr_record *rec)
 }
 
 /* ---------------------------------------------------------------------
+ * Load balancers and proxies: AWS ALB and HAProxy's httplog
+ */
+
+/* The space-separated token at *pp (not past end): returns its length and
+ * leaves *pp after the space that ends it (or at end); *tok gets its
+ * start. Returns 0 for an empty token (two spaces, or end of line). */
+static size_t next_token(char **pp, char *end, char **tok)
+{
+	char *p = *pp, *q = find_byte(p, end, ' ');
+	if (q == NULL)
+		q = end;
+	*tok = p;
+	*pp = q < end ? q + 1 : q;
+	return (size_t)(q - p);
+}
+
+/* The client of "address:port": the address without the port after its
+ * last ':' (IPv6 addresses are written without brackets, as
+ * "2001:db8::1:443"). */
+static kr_str strip_port(char *p, size_t n)
+{
+	size_t k = n;
+	while (k > 0 && is_digit((unsigned char)p[k - 1]))
+		k--;
+	if (k > 1 && k < n && p[k - 1] == ':')
+		n = k - 1;
+	return (kr_str){p, n};
+}
+
+/* The request line [p, p + n) of a load balancer: method, target and
+ * protocol as split_request splits them, with trailing spaces dropped
+ * (ALB writes "GET http://h/ HTTP/1.0 " for some clients). A line with no
+ * method and target ("- http://h:80- -", "<BADREQ>") gives a record with
+ * neither, so that rule 2.1 excludes it. */
+static void lb_request(char *p, size_t n, kr_record *rec)
+{
+	while (n > 0 && p[n - 1] == ' ')
+		n--;
+	if (split_request(p, n, rec) != 0) {
+		rec->method = (kr_str){NULL, 0};
+		rec->target = (kr_str){NULL, 0};
+	}
+}
+
+/* AWS Application Load Balancer (documented field order; fields added by
+ * later versions follow the user agent and are ignored):
+ *   type time elb client:port target:port t1 t2 t3 elb_status target_status
+ *   received sent "request" "user_agent" ...
+ * The request is "METHOD scheme://host:port/path?q VERSION": the host
+ * comes from that absolute-form target. A status of "-" gives status 0. */
+static int parse_alb(char *line, size_t len, kr_record *rec)
+{
+	char *p = line, *end = line + len, *t, *q;
+	size_t n;
+
+	/* type: http https h2 grpcs ws wss, and whatever AWS adds (its
+	 * documentation says to accept other values): a short lower-case word */
+	n = next_token(&p, end, &t);
+	if (n == 0 || n > 8)
+		return LOGFMT_MALFORMED;
+	for (size_t i = 0; i < n; i++)
+		if (!((t[i] >= 'a' && t[i] <= 'z') || is_digit((unsigned char)t[i])))
+			return LOGFMT_MALFORMED;
+	n = next_token(&p, end, &t);
+	if (n == 0 || ktime_parse_iso8601(t, n, &rec->wall, &rec->instant_us) != 0)
+		return LOGFMT_MALFORMED;
+	if (next_token(&p, end, &t) == 0) /* elb */
+		return LOGFMT_MALFORMED;
+	n = next_token(&p, end, &t); /* client:port */
+	if (n == 0)
+		return LOGFMT_MALFORMED;
+	rec->client = strip_port(t, n);
+	for (int k = 0; k < 4; k++) /* target:port and the three times */
+		if (next_token(&p, end, &t) == 0)
+			return LOGFMT_MALFORMED;
+	n = next_token(&p, end, &t); /* elb_status_code */
+	if (n == 1 && t[0] == '-')
+		rec->status = 0;
+	else if (three_digits(t, n, &rec->status) != 0)
+		return LOGFMT_MALFORMED;
+	for (int k = 0; k < 3; k++) /* target_status_code, received, sent */
+		if (next_token(&p, end, &t) == 0)
+			return LOGFMT_MALFORMED;
+	if (p >= end || *p != '"')
+		return LOGFMT_MALFORMED;
+	q = find_quote(p + 1, end);
+	if (q == NULL)
+		return LOGFMT_MALFORMED;
+	lb_request(p + 1, (size_t)(q - p - 1), rec);
+	p = q + 1;
+	if (end - p < 2 || p[0] != ' ' || p[1] != '"')
+		return LOGFMT_MALFORMED;
+	p += 2;
+	q = find_quote(p, end);
+	if (q == NULL || (q + 1 != end && q[1] != ' '))
+		return LOGFMT_MALFORMED;
+	n = (size_t)(q - p);
+	rec->user_agent = (kr_str){p, memchr(p, '\\', n) ? unescape_quoted(p, n) : n};
+	finish_record(rec, (kr_str){NULL, 0});
+	return LOGFMT_OK;
+}
+
+/* HAProxy's accept date "dd/Mon/yyyy:hh:mm:ss.mmm" (the milliseconds may
+ * be missing) at p, followed by ']'. Logged without a UTC offset, so UTC.
+ * Returns the ']', or NULL. */
+static char *haproxy_date(char *p, char *end, int64_t *wall, int64_t *instant_us)
+{
+	const char *c = p;
+	unsigned d, y, hh, mi, ss, m;
+	int64_t us = 0;
+
+	if (rd_num(&c, end, 2, 2, &d) || c >= end || *c++ != '/'
+	    || (m = rd_month(&c, end, 0)) == 0 || c >= end || *c++ != '/'
+	    || rd_num(&c, end, 4, 4, &y) || c >= end || *c++ != ':'
+	    || rd_num(&c, end, 2, 2, &hh) || c >= end || *c++ != ':'
+	    || rd_num(&c, end, 2, 2, &mi) || c >= end || *c++ != ':'
+	    || rd_num(&c, end, 2, 2, &ss))
+		return NULL;
+	if (c < end && *c == '.') {
+		int64_t sc = 100000;
+		const char *f0 = ++c;
+		while (c < end && is_digit((unsigned char)*c)) {
+			us += (*c++ - '0') * sc;
+			sc /= 10;
+		}
+		if (c == f0)
+			return NULL;
+	}
+	if (c >= end || *c != ']' || !ktime_valid(y, m, d, hh, mi, ss))
+		return NULL;
+	*wall = (int64_t)ktime_days_from_civil(y, m, d) * 86400 + (int64_t)hh * 3600
+	        + (int64_t)mi * 60 + ss;
+	*instant_us = *wall * 1000000 + us;
+	return p + (c - p);
+}
+
+/* Undoes HAProxy's "#XX" escapes (it writes '"', '#', '{', '|', '}' and
+ * bytes outside printable ASCII that way in captured headers) in place;
+ * returns the new length. */
+static size_t haproxy_unescape(char *p, size_t n)
+{
+	size_t w = 0;
+	int hi, lo;
+	for (size_t r = 0; r < n; r++) {
+		if (p[r] == '#' && r + 2 < n && (hi = hexval((unsigned char)p[r + 1])) >= 0
+		    && (lo = hexval((unsigned char)p[r + 2])) >= 0) {
+			p[w++] = (char)(hi << 4 | lo);
+			r += 2;
+		} else {
+			p[w++] = p[r];
+		}
+	}
+	return w;
+}
+
+/* 1 when a captured header value looks like a Host header: letters,
+ * digits, '-' and '.', with a dot and a letter in its last label, and an
+ * optional ":port" (so IP addresses, lengths and MIME types are not). */
+static int looks_like_host(const char *p, size_t n)
+{
+	size_t k = n, i;
+	while (k > 0 && is_digit((unsigned char)p[k - 1]))
+		k--;
+	if (k > 0 && k < n && p[k - 1] == ':')
+		n = k - 1;
+	const char *dot = NULL;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c == '.')
+			dot = p + i;
+		else if (!is_alpha(c) && !is_digit(c) && c != '-')
+			return 0;
+	}
+	if (dot == NULL || dot == p)
+		return 0;
+	for (const char *c = dot + 1; c < p + n; c++)
+		if (is_alpha((unsigned char)*c))
+			return 1;
+	return 0;
+}
+
+/* 1 when a captured header value looks like a User-Agent: its first word
+ * is "product/version" with a digit after the '/' ("Mozilla/5.0 (X11;
+ * ...)", "curl/8.5.0"), which MIME types ("text/html") and URLs are not. */
+static int looks_like_ua(const char *p, size_t n)
+{
+	const char *sp = memchr(p, ' ', n);
+	size_t w = sp != NULL ? (size_t)(sp - p) : n;
+	const char *sl = memchr(p, '/', w);
+	return sl != NULL && sl > p && sl + 1 < p + w && is_digit((unsigned char)sl[1]);
+}
+
+/* Reads the captured request headers "{v1|v2|...}" at p (which holds the
+ * '{'): the first value that looks like a host goes to *host, the first
+ * that looks like a user agent to rec->user_agent (HAProxy logs only the
+ * headers the configuration captures, in its order, unnamed). Returns the
+ * byte after the '}', or NULL. */
+static char *haproxy_captures(char *p, char *end, kr_str *host, kr_record *rec)
+{
+	char *close = find_byte(p, end, '}');
+	if (close == NULL)
+		return NULL;
+	for (char *v = p + 1; v <= close;) {
+		char *bar = find_byte(v, close, '|');
+		char *ve = bar != NULL ? bar : close;
+		size_t n = (size_t)(ve - v);
+		if (n > 0 && host->n == 0 && looks_like_host(v, n)) {
+			*host = (kr_str){v, n};
+		} else if (n > 0 && rec->user_agent.n == 0 && looks_like_ua(v, n)) {
+			if (memchr(v, '#', n) != NULL)
+				n = haproxy_unescape(v, n);
+			rec->user_agent = (kr_str){v, n};
+		}
+		v = ve + 1;
+	}
+	return close + 1;
+}
+
+/* HAProxy's "option httplog", after any syslog prefix:
+ *   client:port [accept date] frontend backend/server timers status bytes
+ *   req_cookie resp_cookie term_state conns queues [{req hdrs}] [{resp hdrs}]
+ *   "request"
+ * The prefix (syslog time, host, "haproxy[pid]:") is whatever comes
+ * before the client: the first " [" that opens a valid accept date finds
+ * it. The user agent and host exist only when captured (see
+ * haproxy_captures); else the host comes from an absolute-form target.
+ * A status of "-1" (none sent) gives status 0. A request line cut by
+ * HAProxy's log length limit (no closing quote) keeps what was written;
+ * text after the closing quote (httpslog's TLS fields) is ignored. */
+static int parse_haproxy(char *line, size_t len, kr_record *rec)
+{
+	char *p = line, *end = line + len, *br = NULL, *t;
+	kr_str host = {NULL, 0};
+	size_t n;
+
+	for (char *b = find_byte(p, end, '['); b != NULL; b = find_byte(b + 1, end, '[')) {
+		if (b > line && b[-1] == ' ' && b - 1 > line && b[-2] != ' '
+		    && (p = haproxy_date(b + 1, end, &rec->wall, &rec->instant_us)) != NULL) {
+			br = b;
+			break;
+		}
+	}
+	if (br == NULL)
+		return LOGFMT_MALFORMED;
+	char *c = br - 1;
+	while (c > line && c[-1] != ' ')
+		c--;
+	rec->client = strip_port(c, (size_t)(br - 1 - c));
+	if (end - p < 2 || p[1] != ' ')
+		return LOGFMT_MALFORMED;
+	p += 2;
+	if (next_token(&p, end, &t) == 0) /* frontend */
+		return LOGFMT_MALFORMED;
+	for (int k = 0; k < 2; k++) { /* backend/server, timers */
+		n = next_token(&p, end, &t);
+		if (n == 0 || memchr(t, '/', n) == NULL)
+			return LOGFMT_MALFORMED;
+	}
+	n = next_token(&p, end, &t);
+	if (n == 2 && t[0] == '-' && t[1] == '1')
+		rec->status = 0;
+	else if (three_digits(t, n, &rec->status) != 0)
+		return LOGFMT_MALFORMED;
+	n = next_token(&p, end, &t); /* bytes read, "+" with logasap */
+	if (n > 0 && t[0] == '+') {
+		t++;
+		n--;
+	}
+	if (n == 0)
+		return LOGFMT_MALFORMED;
+	for (size_t i = 0; i < n; i++)
+		if (!is_digit((unsigned char)t[i]))
+			return LOGFMT_MALFORMED;
+	for (int k = 0; k < 3; k++) /* cookies, termination state */
+		if (next_token(&p, end, &t) == 0)
+			return LOGFMT_MALFORMED;
+	for (int k = 0; k < 2; k++) { /* connections, queues */
+		n = next_token(&p, end, &t);
+		if (n == 0 || memchr(t, '/', n) == NULL)
+			return LOGFMT_MALFORMED;
+	}
+	/* request headers first; response headers are not read */
+	for (int k = 0; k < 2 && p < end && *p == '{'; k++) {
+		if (k == 0)
+			p = haproxy_captures(p, end, &host, rec);
+		else if ((p = find_byte(p, end, '}')) != NULL)
+			p++;
+		if (p == NULL || p == end || *p != ' ')
+			return LOGFMT_MALFORMED;
+		p++;
+	}
+	if (p >= end || *p != '"')
+		return LOGFMT_MALFORMED;
+	p++;
+	char *q = find_byte(p, end, '"');
+	if (q != NULL && q + 1 != end && q[1] != ' ')
+		return LOGFMT_MALFORMED;
+	lb_request(p, (size_t)((q != NULL ? q : end) - p), rec);
+	finish_record(rec, host);
+	return LOGFMT_OK;
+}
+
+/* ---------------------------------------------------------------------
  * Field lists
  */
 
@@ -2068,8 +2498,12 @@ static int parse_items(const logfmt *f, char *line, size_t len, kr_record *rec)
 	if (f->kind != LOGFMT_KIND_FIELDS) {
 		if (f->kind == LOGFMT_KIND_W3C)
 			rc = parse_w3c(f, line, len, rec);
-		else
+		else if (f->kind == LOGFMT_KIND_JSON)
 			rc = parse_json(line, len, rec);
+		else if (f->kind == LOGFMT_KIND_ALB)
+			rc = parse_alb(line, len, rec);
+		else
+			rc = parse_haproxy(line, len, rec);
 		if (rc == LOGFMT_MALFORMED && blank(line, len))
 			rc = LOGFMT_SKIP;
 		return rc;
@@ -2327,7 +2761,9 @@ logfmt *logfmt_detect(const char *buf, size_t len, char *why, size_t whylen)
 		if (ok[k] > ok[best])
 			best = k;
 	if ((unsigned)ok[best] * 2 > nlines && fmts[best] != NULL) {
-		snprintf(tmp, sizeof tmp, "%s: %d of %u lines", detect_order[best], ok[best], nlines);
+		/* the format's name: w3c detection finds "cloudfront" too */
+		snprintf(tmp, sizeof tmp, "%s: %d of %u lines", logfmt_name(fmts[best]), ok[best],
+		         nlines);
 		ret = fmts[best];
 		fmts[best] = NULL;
 	} else if (ok[best] == 0) {

@@ -50,7 +50,39 @@ static int bad(const char *opt, const char *arg, const char *what)
 	return -1;
 }
 
-void run_option_error(int c, char **argv)
+/* An unknown or ambiguous long option arg ("--name" or "--name=value"):
+ * the options it could abbreviate, else the nearest one (msg_nearest). */
+static void long_option_error(const char *arg, const struct option *longopts)
+{
+	const char *word = arg + 2, *cands[64], *near;
+	size_t n = strcspn(word, "="), nc = 0, nprefix = 0;
+	char name[64], list[512] = "";
+	if (n >= sizeof name)
+		n = sizeof name - 1;
+	memcpy(name, word, n);
+	name[n] = '\0';
+	for (const struct option *lo = longopts; lo && lo->name && nc < 64; lo++) {
+		cands[nc++] = lo->name;
+		if (strcmp(lo->name, name) == 0) {
+			msg_error("option '--%s' takes no argument", name);
+			return;
+		}
+		if (n > 0 && strncmp(lo->name, name, n) == 0 &&
+		    strlen(list) + strlen(lo->name) + 6 < sizeof list) {
+			snprintf(list + strlen(list), sizeof list - strlen(list), "%s'--%s'",
+			         nprefix ? ", " : "", lo->name);
+			nprefix++;
+		}
+	}
+	if (nprefix > 1)
+		msg_error("ambiguous option '%s': %s?", arg, list);
+	else if ((near = msg_nearest(name, cands, nc)) != NULL)
+		msg_error("unknown option '%s'; did you mean '--%s'?", arg, near);
+	else
+		msg_error("unknown option '%s'", arg);
+}
+
+void run_option_error(int c, char **argv, const struct option *longopts)
 {
 	const char *arg = argv[optind - 1];
 	int is_long = arg[0] == '-' && arg[1] == '-';
@@ -61,6 +93,8 @@ void run_option_error(int c, char **argv)
 			msg_error("option '-%c' needs an argument", optopt);
 	} else if (!is_long && optopt > 0 && optopt < 128) {
 		msg_error("unknown option '-%c'", optopt);
+	} else if (is_long) {
+		long_option_error(arg, longopts);
 	} else {
 		msg_error("unknown option '%s'", arg);
 	}
@@ -377,7 +411,7 @@ int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
 	for (int i = 0; i < res->ninputs; i++) {
 		const scan_input *in = &res->inputs[i];
 		const char *name = strcmp(in->name, "-") == 0 ? "(stdin)" : in->name;
-		if (in->failed == 1 && in->lines == 0 && in->raw_bytes == 0)
+		if (in->failed == 1 && in->lines == 0)
 			msg_error("cannot read '%s': %s", name, in->error);
 		else if (in->failed == 1)
 			msg_error("cannot read '%s' after line %" PRIu64 ": %s", name,
@@ -389,6 +423,13 @@ int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
 		if (in->format && strcmp(in->format, "common") == 0 && !o->include_bots && in->lines)
 			msg_warn("'%s': the common format logs no user agent, so every request "
 			         "counts as a bot; use --include-bots to count them", name);
+		/* haproxy logs a user agent only when configured to capture it;
+		 * warn when requests without one were counted as bots */
+		if (in->format && strcmp(in->format, "haproxy") == 0 && !o->include_bots && in->lines
+		    && res->excluded[FILTER_BOT] > 0)
+			msg_warn("'%s': haproxy logs a user agent only when it captures one "
+			         "('capture request header User-Agent'), so requests without one "
+			         "count as bots; use --include-bots to count them", name);
 	}
 	warn_empty(o, res, nsides);
 	long limit = match_limit_hits(m);
@@ -519,7 +560,7 @@ void run_summary(const scan_result *r, const matcher *m, double seconds)
 		const scan_input *in = &r->inputs[i];
 		msg_info("input '%s': %s, %s (%s), %" PRIu64 " lines",
 		         strcmp(in->name, "-") == 0 ? "(stdin)" : in->name,
-		         in->gzip ? "gzip" : "plain", in->format ? in->format : "no format",
+		         in->compression ? in->compression : "plain", in->format ? in->format : "no format",
 		         in->why[0] ? in->why : "-", in->lines);
 	}
 	msg_info("lines read: %" PRIu64 " (%" PRIu64 " blank)", r->lines + r->blank, r->blank);

@@ -674,7 +674,7 @@ static int read_input(scan *s, int fi, const char *path, scan_input *si,
 out:
 	if (cur)
 		give_free(s, cur);
-	si->gzip = input_is_gzip(in);
+	si->compression = input_compression(in);
 	si->raw_bytes = input_raw_bytes(in);
 	s->done_raw += si->raw_bytes;
 	input_free(in);

@@ -350,8 +350,8 @@ START_TEST(test_new)
 	f = logfmt_new("common", err, sizeof err);
 	ck_assert_str_eq(logfmt_name(f), "common");
 	logfmt_free(f);
-	static const char *more[] = {"traefik", "w3c", "json"};
-	for (size_t k = 0; k < 3; k++) {
+	static const char *more[] = {"traefik", "w3c", "json", "alb", "haproxy", "cloudfront"};
+	for (size_t k = 0; k < sizeof more / sizeof more[0]; k++) {
 		f = logfmt_new(more[k], err, sizeof err);
 		ck_assert_ptr_nonnull(f);
 		ck_assert_str_eq(logfmt_name(f), more[k]);
@@ -1129,7 +1129,8 @@ START_TEST(test_json_caddy_traefik)
 	                       "\"second\"],\"X-Forwarded-For\":[\"198.51.100.3\"]},\"tls\":{\"resumed\":false}},"
 	                       "\"bytes_read\":0,\"user_id\":\"\",\"duration\":0.0009,\"size\":10900,"
 	                       "\"status\":200,\"resp_headers\":{\"Server\":[\"Caddy\"]}}", &r), LOGFMT_OK);
-	ck_str(r.client, "192.0.2.20");
+	/* client_ip (the client behind Caddy's trusted proxies) wins */
+	ck_str(r.client, "192.0.2.21");
 	ck_str(r.host, "www.e.nl");
 	ck_str(r.method, "GET");
 	ck_str(r.target, "/paspoort?x=1");
@@ -1138,6 +1139,16 @@ START_TEST(test_json_caddy_traefik)
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_int_eq(r.wall, W10);
 	ck_assert_int_eq(r.instant_us, I10 + 500000);
+	/* Without client_ip (Caddy before 2.7), remote_ip; client_ip before
+	 * remote_ip in the object wins too. */
+	ck_assert_int_eq(parse("json", "{\"ts\":1793613600.5,\"request\":{\"remote_ip\":\"192.0.2.20\","
+	                       "\"method\":\"GET\",\"host\":\"h\",\"uri\":\"/\"},\"status\":200}", &r),
+	                 LOGFMT_OK);
+	ck_str(r.client, "192.0.2.20");
+	ck_assert_int_eq(parse("json", "{\"ts\":1793613600.5,\"request\":{\"client_ip\":\"192.0.2.21\","
+	                       "\"remote_ip\":\"192.0.2.20\",\"method\":\"GET\",\"host\":\"h\",\"uri\":\"/\"},"
+	                       "\"status\":200}", &r), LOGFMT_OK);
+	ck_str(r.client, "192.0.2.21");
 	/* A non-access Caddy line is malformed. */
 	ck_assert_int_eq(parse("json", "{\"level\":\"info\",\"ts\":1793613600.5,\"msg\":\"serving\"}", &r),
 	                 LOGFMT_MALFORMED);
@@ -1204,6 +1215,304 @@ START_TEST(test_detect_more)
 }
 END_TEST
 
+/* A Firefox user agent as a browser sends it, and as CloudFront logs it. */
+#define UA_FF "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0"
+#define UA_FF_CF "Mozilla/5.0%2520(X11;%2520Linux%2520x86_64;%2520rv:120.0)%2520Gecko/20100101%2520Firefox/120.0"
+
+/* Parses the lines of log (each ending in '\n') the way the pipeline
+ * does: '#' lines through logfmt_directive, starting from preset fmt.
+ * Fills recs[] with the OK lines' records (slices into bufs[]); returns
+ * their count, or -1 when a non-'#' line is not OK. */
+static char w3c_bufs[8][1024];
+static int parse_w3c_log(const char *fmt, const char *log, kr_record *recs, int max,
+                         const char **name)
+{
+	char err[160];
+	logfmt *base = logfmt_new(fmt, err, sizeof err), *cur = NULL;
+	int k = 0, rc = 0;
+	ck_assert_msg(base != NULL, "%s", err);
+	*name = NULL;
+	for (const char *p = log; *p && rc == 0;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = (size_t)(nl - p);
+		ck_assert_int_lt(k, max);
+		memcpy(w3c_bufs[k], p, n);
+		if (p[0] == '#') {
+			logfmt *nf = logfmt_directive(cur ? cur : base, p, n, err, sizeof err);
+			if (nf) {
+				logfmt_free(cur);
+				cur = nf;
+			}
+		} else if (logfmt_parse(cur ? cur : base, w3c_bufs[k], n, &recs[k]) == LOGFMT_OK) {
+			k++;
+		} else {
+			rc = -1;
+		}
+		p = nl + 1;
+	}
+	*name = cur ? logfmt_name(cur) : logfmt_name(base); /* static strings */
+	logfmt_free(cur);
+	logfmt_free(base);
+	return rc < 0 ? -1 : k;
+}
+
+START_TEST(test_w3c_quoted)
+{
+	kr_record r[4];
+	const char *name;
+	/* Quoted fields hold spaces (and "" for a quote); '+' stays '+' in
+	 * them. The user agent comes out as in every other format. */
+	const char *log =
+		"#Fields: date time c-ip cs-method cs-uri-stem cs-uri-query cs(User-Agent) "
+		"cs(Referer) cs-host sc-status\n"
+		"2026-11-02 09:00:00 192.0.2.1 GET \"/paspoort/info\" - \"" UA_FF "\" "
+		"\"http://x/?a b\" \"www.alfa.nl\" 200\n"
+		"2026-11-02 09:00:01 192.0.2.2 GET /a - \"say \"\"hi\"\" +1\" - www.alfa.nl 200\n"
+		"2026-11-02 09:00:02 192.0.2.3 GET /b x=1 Mozilla/5.0+(X11) \"\" www.alfa.nl 304\n";
+	ck_assert_int_eq(parse_w3c_log("w3c", log, r, 4, &name), 3);
+	ck_assert_str_eq(name, "w3c");
+	ck_str(r[0].target, "/paspoort/info");
+	ck_str(r[0].user_agent, UA_FF);
+	ck_str(r[0].referer, "http://x/?a b");
+	ck_str(r[0].host, "www.alfa.nl");
+	ck_assert_int_eq(r[0].status, 200);
+	ck_str(r[1].user_agent, "say \"hi\" +1");
+	ck_str(r[2].user_agent, "Mozilla/5.0 (X11)");
+	ck_str(r[2].target, "/b?x=1");
+	ck_str(r[2].referer, "");
+
+	/* IIS Advanced Logging: date-local and time-local, milliseconds,
+	 * quoted values anywhere. */
+	log = "#Fields:   date-local time-local   c-ip cs-method cs-uri-stem sc-status sc-substatus\n"
+	      "2012-08-15 17:00:00.363 \"70.95.0.0\" GET /a 404 \" garbage w/ spaces \"\n";
+	ck_assert_int_eq(parse_w3c_log("w3c", log, r, 4, &name), 1);
+	ck_str(r[0].client, "70.95.0.0");
+	ck_assert_int_eq(r[0].status, 404);
+	ck_assert_int_eq(r[0].instant_us, 1345050000363000LL);
+
+	static const char *bad[] = {
+		/* no closing quote; text glued to the closing quote; an
+		 * empty stem */
+		"2026-11-02 09:00:00 192.0.2.1 GET /a - \"UA - www.alfa.nl 200",
+		"2026-11-02 09:00:00 192.0.2.1 GET /a - \"UA\"x - www.alfa.nl 200",
+		"2026-11-02 09:00:00 192.0.2.1 GET \"\" - UA - www.alfa.nl 200",
+	};
+	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+		char buf[512];
+		snprintf(buf, sizeof buf, "#Fields: date time c-ip cs-method cs-uri-stem "
+		         "cs-uri-query cs(User-Agent) cs(Referer) cs-host sc-status\n%s\n", bad[k]);
+		ck_assert_msg(parse_w3c_log("w3c", buf, r, 4, &name) == -1, "accepted: %s", bad[k]);
+	}
+}
+END_TEST
+
+START_TEST(test_cloudfront)
+{
+	kr_record r[8];
+	const char *name;
+	/* cs(Host) is the distribution; x-host-header the site. The user
+	 * agent is decoded twice (%2520 -> %20 -> ' '); the target is not. */
+	const char *log =
+		"#Version: 1.0\n"
+		"#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem "
+		"sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type "
+		"x-edge-request-id x-host-header cs-protocol cs-bytes time-taken\n"
+		"2026-11-02\t09:00:00\tAMS1\t392\t192.0.2.1\tGET\td111111abcdef8.cloudfront.net\t"
+		"/paspoort/info%20x\t200\t-\t" UA_FF_CF "\tstap=1\t-\tHit\tSOX4==\tWWW.Alfa.NL\thttps\t23\t0.001\n"
+		"2026-11-02\t09:00:01\tAMS1\t392\t192.0.2.2\tGET\td111111abcdef8.cloudfront.net\t"
+		"/a\t200\t-\tMozilla/5.0%20(X11)%2525\t-\t-\tHit\tSOX4==\td111111abcdef8.cloudfront.net\t"
+		"https\t23\t0.001\n";
+	ck_assert_int_eq(parse_w3c_log("w3c", log, r, 8, &name), 2);
+	ck_assert_str_eq(name, "cloudfront");
+	ck_str(r[0].host, "www.alfa.nl");
+	ck_str(r[0].target, "/paspoort/info%20x?stap=1");
+	ck_str(r[0].user_agent, UA_FF);
+	ck_str(r[0].client, "192.0.2.1");
+	/* encoded once: one round; "%2525" is a '%' encoded twice */
+	ck_str(r[1].user_agent, "Mozilla/5.0 (X11)%");
+	ck_str(r[1].host, "d111111abcdef8.cloudfront.net");
+
+	/* The cloudfront preset: CloudFront's columns before any #Fields. */
+	const char *line =
+		"2019-12-04\t21:02:31\tLAX1\t392\t192.0.2.100\tGET\td111111abcdef8.cloudfront.net\t"
+		"/index.html\t200\t-\t" UA_FF_CF "\t-\t-\tHit\tSOX4xwn4XV6Q4rgb7XiVGOHms_BGlTAC4KyHmureZmBNrjGdRLiNIQ==\t"
+		"www.alfa.nl\thttps\t23\t0.001\t-\tTLSv1.2\tECDHE-RSA-AES128-GCM-SHA256\tHit\tHTTP/2.0\t-\t-\t"
+		"11040\t0.001\tHit\ttext/html\t78\t-\t-\n";
+	ck_assert_int_eq(parse_w3c_log("cloudfront", line, r, 8, &name), 1);
+	ck_assert_str_eq(name, "cloudfront");
+	ck_str(r[0].host, "www.alfa.nl");
+	ck_str(r[0].user_agent, UA_FF);
+	ck_assert_int_eq(r[0].wall, 1575493351);
+
+	/* Detected as cloudfront, not w3c. */
+	static char buf[4096];
+	size_t n = 0;
+	add(buf, &n, "#Version: 1.0", 1);
+	add(buf, &n, "#Fields: date time x-edge-location c-ip cs-method cs(Host) cs-uri-stem "
+	    "sc-status cs(User-Agent) x-host-header", 1);
+	add(buf, &n, "2026-11-02\t09:00:00\tAMS1\t192.0.2.1\tGET\td1.cloudfront.net\t/a\t200\tUA\twww.a.nl", 3);
+	detect(buf, n, "cloudfront", "cloudfront: 5 of 5 lines");
+}
+END_TEST
+
+START_TEST(test_alb)
+{
+	kr_record r;
+	/* AWS's documented HTTPS example: the host from the absolute-form
+	 * target, without the port; the client without its port; the time
+	 * ISO 8601 UTC with microseconds. */
+	ck_assert_int_eq(parse("alb", "https 2018-07-02T22:23:00.186641Z app/my-loadbalancer/50dc6c495c0c9188 "
+	                       "192.168.131.39:2817 10.0.0.1:80 0.086 0.048 0.037 200 200 0 57 "
+	                       "\"GET https://WWW.Example.com:443/a?b=1 HTTP/1.1\" \"Mozilla/5.0 (X\\\"11)\" "
+	                       "ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:elasticloadbalancing:us-east-2:"
+	                       "123456789012:targetgroup/my-targets/73e2d6bc24d8a067 \"Root=1-58337281-1d84f3d73c47ec4e58577259\" "
+	                       "\"www.example.com\" \"arn:aws:acm:us-east-2:123456789012:certificate/1\" 1 "
+	                       "2018-07-02T22:22:48.364000Z \"authenticate,forward\" \"-\" \"-\"", &r), LOGFMT_OK);
+	ck_str(r.client, "192.168.131.39");
+	ck_str(r.host, "www.example.com");
+	ck_str(r.method, "GET");
+	ck_str(r.target, "/a?b=1");
+	ck_str(r.user_agent, "Mozilla/5.0 (X\"11)");
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_int_eq(r.wall, 1530570180);
+	ck_assert_int_eq(r.instant_us, 1530570180186641LL);
+
+	/* No path: "/"; IPv6 client; a space after the version; fields
+	 * added later are ignored. */
+	ck_assert_int_eq(parse("alb", "h2 2020-01-01T22:22:22.222222Z app/a/0 2001:db8::1:50599 - 0.001 0.007 0.000 "
+	                       "404 404 19 997 \"GET https://example.com HTTP/1.0 \" \"-\" - - - \"-\" \"-\" \"-\" 0 "
+	                       "2020-01-01T22:22:22.222222Z \"forward\" \"-\" \"-\" \"10.0.10.0:80\" \"404\" "
+	                       "\"Acceptable\" \"NonCompliantVersion\" TID_1", &r), LOGFMT_OK);
+	ck_str(r.client, "2001:db8::1");
+	ck_str(r.user_agent, "-");
+	ck_str(r.target, "/");
+	ck_str(r.host, "example.com");
+	ck_assert_int_eq(r.status, 404);
+
+	/* A request ALB could not parse has no method (rule 2.1), a status
+	 * of "-" is status 0 (rule 2.2): records, not malformed lines. */
+	ck_assert_int_eq(parse("alb", "http 2021-03-17T18:54:14.216357Z app/a/7f 113.241.19.90:15070 - -1 -1 -1 "
+	                       "400 - 0 272 \"- http://a.elb.amazonaws.com:80- -\" \"-\" - - - \"-\" \"-\" \"-\" - "
+	                       "2021-03-17T18:54:13.967000Z \"-\" \"-\" \"-\" \"-\" \"-\" \"-\" \"-\"", &r), LOGFMT_OK);
+	ck_str(r.method, "-");
+	ck_assert_int_eq(r.status, 400);
+	ck_assert_int_eq(parse("alb", "http 2021-03-17T18:54:14.216357Z app/a/7f 113.241.19.90:15070 - -1 -1 -1 "
+	                       "- - 0 272 \"GET http://a.nl:80/ HTTP/1.1\" \"UA\"", &r), LOGFMT_OK);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_int_eq(parse("alb", "http 2021-03-17T18:54:14.216357Z app/a/7f 113.241.19.90:15070 - -1 -1 -1 "
+	                       "400 - 0 272 \"\" \"UA\"", &r), LOGFMT_OK);
+	ck_str(r.method, "");
+
+	static const char *bad[] = {
+		"HTTP 2021-03-17T18:54:14.216357Z app/a/7f 1.2.3.4:1 - -1 -1 -1 400 - 0 272 \"GET / HTTP/1.1\" \"UA\"",
+		"tls 2.0 2021-03-17T18:54:14 net/a/7f 1.2.3.4:1 10.0.0.1:443 5 - 0 272 - - - - - - - -",
+		"http 2021-03-17 app/a/7f 1.2.3.4:1 - -1 -1 -1 400 - 0 272 \"GET / HTTP/1.1\" \"UA\"",
+		"http 2021-03-17T18:54:14.216357Z app/a/7f 1.2.3.4:1 - -1 -1 -1 2000 - 0 272 \"GET / HTTP/1.1\" \"UA\"",
+		"http 2021-03-17T18:54:14.216357Z app/a/7f 1.2.3.4:1 - -1 -1 400 - 0 272 \"GET / HTTP/1.1\" \"UA\"",
+		"http 2021-03-17T18:54:14.216357Z app/a/7f 1.2.3.4:1 - -1 -1 -1 400 - 0 272 \"GET / HTTP/1.1\" \"UA",
+		"http 2021-03-17T18:54:14.216357Z app/a/7f 1.2.3.4:1 - -1 -1 -1 400 - 0 272 \"GET / HTTP/1.1\"",
+		"http 2021-03-17T18:54:14.216357Z app/a/7f 1.2.3.4:1 - -1 -1 -1 400 - 0 272 \"GET / HTTP/1.1\" \"UA\"x",
+		"10.0.0.1 - - [17/May/2015:10:05:03 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"UA\"",
+	};
+	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
+		ck_assert_msg(parse("alb", bad[k], &r) == LOGFMT_MALFORMED, "accepted: %s", bad[k]);
+	ck_assert_int_eq(parse("alb", " ", &r), LOGFMT_SKIP);
+}
+END_TEST
+
+START_TEST(test_haproxy)
+{
+	kr_record r;
+	/* HAProxy's documented example: syslog prefix, captured Host. */
+	ck_assert_int_eq(parse("haproxy", "Feb  6 12:14:14 localhost haproxy[14389]: 10.0.1.2:33317 "
+	                       "[06/Feb/2009:12:14:14.655] http-in static/srv1 10/0/30/69/109 200 2750 - - "
+	                       "---- 1/1/1/1/0 0/0 {1wt.eu} {} \"GET /index.html HTTP/1.1\"", &r), LOGFMT_OK);
+	ck_str(r.client, "10.0.1.2");
+	ck_str(r.host, "1wt.eu");
+	ck_str(r.method, "GET");
+	ck_str(r.target, "/index.html");
+	ck_str(r.user_agent, ""); /* not captured: as common, a bot */
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_int_eq(r.wall, 1233922454);
+	ck_assert_int_eq(r.instant_us, 1233922454655000LL);
+
+	/* Captured User-Agent, Host and X-Forwarded-For in any order, with
+	 * '#XX' escapes; no syslog prefix; httpslog's fields after the
+	 * request. */
+	ck_assert_int_eq(parse("haproxy", "192.0.2.66:64996 [11/Aug/2021:20:02:23.280] fe~ be/s1 8/0/0/1/9 "
+	                       "304 17851 - - ---- 663/658/3/2/0 0/0 {77.24.148.74|Mozilla/5.0 (X11; #22q#22)|"
+	                       "WWW.Alfa.NL:443|http://r.nl/x} {text/html} \"GET /a?b HTTP/1.1\" TLS_AES_128_GCM_SHA256 "
+	                       "TLSv1.3", &r), LOGFMT_OK);
+	ck_str(r.client, "192.0.2.66");
+	ck_str(r.host, "www.alfa.nl");
+	ck_str(r.user_agent, "Mozilla/5.0 (X11; \"q\")");
+	ck_str(r.target, "/a?b");
+	ck_assert_int_eq(r.status, 304);
+
+	/* Only an IP captured: no host, no user agent; "+" bytes; the host
+	 * of an absolute-form target. */
+	ck_assert_int_eq(parse("haproxy", "<30>Jun 27 21:43:42 haproxy[22021]: 8.6.7.10:55480 "
+	                       "[27/Jun/2019:21:42:38.916] pub~ be/a 0/0/0/-1/63387 200 +194 - - sH-- "
+	                       "15/13/10/0/0 0/0 {77.24.148.74} \"GET http://www.b.nl/c HTTP/1.1\"", &r), LOGFMT_OK);
+	ck_str(r.host, "www.b.nl");
+	ck_str(r.user_agent, "");
+	ck_str(r.target, "/c");
+
+	/* <BADREQ>: no method (rule 2.1); status -1: status 0 (rule 2.2);
+	 * a request line cut by the log length limit keeps what is there. */
+	ck_assert_int_eq(parse("haproxy", "Jul 18 17:05:30 localhost haproxy[8247]: 188.223.50.7:51940 "
+	                       "[18/Jul/2011:17:05:24.339] px px/<NOSRV> -1/-1/-1/-1/6001 408 212 - - cR-- "
+	                       "100/89/0/0/0 0/0 \"<BADREQ>\"", &r), LOGFMT_OK);
+	ck_str(r.method, "");
+	ck_assert_int_eq(r.status, 408);
+	ck_assert_int_eq(parse("haproxy", "1.2.3.4:5 [18/Jul/2011:17:05:24] px px/s 1/2/3/4/5 -1 0 - - CR-- "
+	                       "1/1/0/0/0 0/0 \"GET /x HTTP/1.1\"", &r), LOGFMT_OK);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_int_eq(r.instant_us, 1311008724000000LL);
+	ck_assert_int_eq(parse("haproxy", "1.2.3.4:5 [18/Jul/2011:17:05:24.339] px px/s 1/2/3/4/5 200 0 - - "
+	                       "---- 1/1/0/0/0 0/0 \"GET /very/long", &r), LOGFMT_OK);
+	ck_str(r.target, "/very/long");
+
+	static const char *bad[] = {
+		"10.0.0.1 - - [17/May/2015:10:05:03 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"UA\"",
+		"1.2.3.4:5 [18/Jul/2011:17:05:24.339 +0000] px px/s 1/2/3/4/5 200 0 - - ---- 1/1/0/0/0 0/0 \"GET / HTTP/1.1\"",
+		"1.2.3.4:5 [31/Jun/2011:17:05:24.339] px px/s 1/2/3/4/5 200 0 - - ---- 1/1/0/0/0 0/0 \"GET / HTTP/1.1\"",
+		"1.2.3.4:5 [18/Jul/2011:17:05:24.339] px px/s 1/2/3/4/5 2000 0 - - ---- 1/1/0/0/0 0/0 \"GET / HTTP/1.1\"",
+		"1.2.3.4:5 [18/Jul/2011:17:05:24.339] px pxs 1/2/3/4/5 200 0 - - ---- 1/1/0/0/0 0/0 \"GET / HTTP/1.1\"",
+		"1.2.3.4:5 [18/Jul/2011:17:05:24.339] px px/s 1/2/3/4/5 200 0 - - ---- 1/1/0/0/0 \"GET / HTTP/1.1\"",
+		"1.2.3.4:5 [18/Jul/2011:17:05:24.339] px px/s 1/2/3/4/5 200 0 - - ---- 1/1/0/0/0 0/0 {a \"GET / HTTP/1.1\"",
+		"1.2.3.4:5 [18/Jul/2011:17:05:24.339] px px/s 1/2/3/4/5 200 0 - - ---- 1/1/0/0/0 0/0 \"GET / HTTP/1.1\"x",
+		"1.2.3.4:5 [18/Jul/2011:17:05:24.339] px px/s 1/2/3/4/5 200 0 - - ---- 1/1/0/0/0 0/0",
+		"[18/Jul/2011:17:05:24.339] px px/s 1/2/3/4/5 200 0 - - ---- 1/1/0/0/0 0/0 \"GET / HTTP/1.1\"",
+	};
+	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
+		ck_assert_msg(parse("haproxy", bad[k], &r) == LOGFMT_MALFORMED, "accepted: %s", bad[k]);
+}
+END_TEST
+
+START_TEST(test_detect_lb)
+{
+	static char buf[1 << 14];
+	size_t n = 0;
+	add(buf, &n, "http 2018-07-02T22:23:00.186641Z app/my-loadbalancer/50dc6c495c0c9188 "
+	    "192.168.131.39:2817 10.0.0.1:80 0.000 0.001 0.000 200 200 34 366 "
+	    "\"GET http://www.example.com:80/ HTTP/1.1\" \"curl/7.46.0\" - - "
+	    "arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067 "
+	    "\"Root=1-58337262-36d228ad5d99923122bbe354\" \"-\" \"-\" 0 2018-07-02T22:22:48.364000Z "
+	    "\"forward\" \"-\" \"-\"", 3);
+	detect(buf, n, "alb", "alb: 3 of 3 lines");
+	n = 0;
+	add(buf, &n, "Feb  6 12:14:14 localhost haproxy[14389]: 10.0.1.2:33317 "
+	    "[06/Feb/2009:12:14:14.655] http-in static/srv1 10/0/30/69/109 200 2750 - - "
+	    "---- 1/1/1/1/0 0/0 {1wt.eu} {} \"GET /index.html HTTP/1.1\"", 2);
+	detect(buf, n, "haproxy", "haproxy: 2 of 2 lines");
+	/* No CLF line reads as either. */
+	n = 0;
+	add(buf, &n, L_COMBINED, 2);
+	detect(buf, n, "combined", "combined: 2 of 2 lines");
+}
+END_TEST
+
 Suite *logfmt_suite(void)
 {
 	Suite *s = suite_create("logfmt");
@@ -1228,6 +1537,11 @@ Suite *logfmt_suite(void)
 	tcase_add_test(tc, test_json_nginx);
 	tcase_add_test(tc, test_json_caddy_traefik);
 	tcase_add_test(tc, test_detect_more);
+	tcase_add_test(tc, test_w3c_quoted);
+	tcase_add_test(tc, test_cloudfront);
+	tcase_add_test(tc, test_alb);
+	tcase_add_test(tc, test_haproxy);
+	tcase_add_test(tc, test_detect_lb);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -6,10 +6,11 @@
 #
 # For each target: every file of tests/fuzz/corpus/CORPUS/ runs once (the
 # regression replay), then libFuzzer runs for SECONDS seconds (0: replay
-# only). CORPUS is the target's name, except that input_isal and input_zlib
-# share tests/fuzz/corpus/input/, whose plain seeds are also gzipped here
-# (whole, cut short, catenated, with trailing garbage) so that no gzip
-# binaries need committing. Inputs libFuzzer finds go to build/fuzz/corpus/
+# only). CORPUS is the target's name, except that the input_* targets
+# share tests/fuzz/corpus/input/, whose plain seeds are also compressed here
+# (whole, cut short, catenated, with trailing garbage, zero-padded) so that
+# no compressed binaries need committing: with gzip for input_isal and
+# input_zlib, with xz, bzip2 or zstd for input_xz, input_bzip2, input_zstd. Inputs libFuzzer finds go to build/fuzz/corpus/
 # TARGET/ (kept between runs, never committed); a crash leaves its input in
 # build/fuzz/artifacts/ and fails the run. Each fuzzing run appends
 # "TARGET SECONDS RUNS" to build/fuzz/fuzz-time.log, the record behind the
@@ -24,20 +25,28 @@ shift
 out=$root/build/fuzz
 mkdir -p "$out/artifacts" "$out/logs" "$out/seed" || exit 2
 
-# gzip variants of the plain input seeds (deterministic: gzip -n)
+# TARGET's compressed variants of the plain input seeds (deterministic:
+# gzip -n; xz, bzip2 and zstd store no name or time)
 seed_input() {
+	case $1 in
+	input_xz) pack="xz -c" ext=xz ;;
+	input_bzip2) pack="bzip2 -c" ext=bz2 ;;
+	input_zstd) pack="zstd -q -c" ext=zst ;;
+	*) pack="gzip -c -n" ext=gz ;;
+	esac
 	src=$root/tests/fuzz/corpus/input
-	dst=$out/seed/input
+	dst=$out/seed/$1
 	rm -rf "$dst"
 	mkdir -p "$dst" || return 1
 	for f in "$src"/*; do
 		[ -f "$f" ] || continue
 		b=${f##*/}
-		gzip -c -n <"$f" >"$dst/$b.gz"
-		size=$(wc -c <"$dst/$b.gz")
-		head -c $((size / 2)) "$dst/$b.gz" >"$dst/$b.cut.gz"
-		cat "$dst/$b.gz" "$dst/$b.gz" >"$dst/$b.twice.gz"
-		{ cat "$dst/$b.gz"; printf 'garbage\n'; } >"$dst/$b.garbage.gz"
+		$pack <"$f" >"$dst/$b.$ext" || return 1
+		size=$(wc -c <"$dst/$b.$ext")
+		head -c $((size / 2)) "$dst/$b.$ext" >"$dst/$b.cut.$ext"
+		cat "$dst/$b.$ext" "$dst/$b.$ext" >"$dst/$b.twice.$ext"
+		{ cat "$dst/$b.$ext"; printf 'garbage\n'; } >"$dst/$b.garbage.$ext"
+		{ cat "$dst/$b.$ext"; printf '\000\000\000\000'; cat "$dst/$b.$ext"; } >"$dst/$b.pad.$ext"
 	done
 }
 
@@ -58,8 +67,8 @@ for t; do
 	fi
 	dirs=$seeds
 	if [ "$corpus" = input ]; then
-		seed_input || { echo "FAIL $t (cannot make gzip seeds)"; failed=$((failed + 1)); continue; }
-		dirs="$seeds $out/seed/input"
+		seed_input "$t" || { echo "FAIL $t (cannot make compressed seeds)"; failed=$((failed + 1)); continue; }
+		dirs="$seeds $out/seed/$t"
 	fi
 	# Replay: the seed files are named one by one, never as a corpus
 	# directory, which libFuzzer would write to (and "reduce" seeds in).

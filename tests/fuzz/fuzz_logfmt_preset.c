@@ -2,9 +2,10 @@
  * fuzz_logfmt_preset.c - libFuzzer harness for one log format preset.
  *
  * Built once per preset with -DKR_FUZZ_FORMAT='"combined"' (common,
- * vhost_combined, traefik, w3c, json): the input is a log, each line is
- * parsed with that preset (W3C "#Fields:" lines switch the format as in
- * the pipeline) and every parsed record is checked (fuzz_common.h).
+ * vhost_combined, traefik, w3c, json, alb, haproxy, cloudfront): the
+ * input is a log, each line is parsed with that preset (W3C "#Fields:"
+ * lines switch the format as in the pipeline) and every parsed record is
+ * checked (fuzz_common.h).
  */
 #include "fuzz_common.h"
 
