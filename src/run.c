@@ -18,6 +18,7 @@
 #include "logfmt.h"
 #include "msg.h"
 #include "output.h"
+#include "progress.h"
 #include "run.h"
 #include "xff.h"
 
@@ -377,6 +378,7 @@ int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
              int nsides, const scan_range *sides, scan_result *res)
 {
 	scan_opts so;
+	progress pr;
 	char err[256];
 	memset(&so, 0, sizeof so);
 	so.log_format = o->log_format;
@@ -384,7 +386,11 @@ int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
 	so.jobs = o->jobs;
 	so.keep_events = o->sequential;
 	so.details = o->details;
-	so.progress = isatty(STDERR_FILENO) && msg_level() >= MSG_NORMAL;
+	if (isatty(STDERR_FILENO) && msg_level() >= MSG_NORMAL) {
+		progress_init(&pr, paths, npaths);
+		so.progress = progress_update;
+		so.progress_arg = &pr;
+	}
 	so.nsides = nsides;
 	for (int i = 0; i < nsides; i++)
 		so.side[i] = sides[i];
