@@ -2115,7 +2115,7 @@ static kr_str dequote(char *p, char *e)
  *   COUNT ROUTER SERVICE DURATIONms
  * where a missing value is "-" unquoted in place of a quoted one (v1's
  * referer, v2's router and service), STATUS, SIZE and COUNT may be "-",
- * and quotes inside values are not escaped (v3 before 3.5: a user agent
+ * and quotes inside values are not escaped (v3 until 2026: a user agent
  * 'foo " bar'). The head is read from the left up to SIZE (the request
  * line ends at the first '"' followed by a status and a size), the tail
  * from the right (router and service hold no spaces); referer and user
