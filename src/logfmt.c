@@ -2203,11 +2203,11 @@ static int parse_traefik(char *line, char *end, kr_record *rec)
 	if (!(me - a == 1 && a[0] == '-') && !(me - a >= 2 && a[0] == '"' && me[-1] == '"'))
 		return LOGFMT_MALFORMED;
 	rec->referer = dequote(m, split);
-	rec->user_agent = dequote(a, me);
+	char *ua = a[0] == '"' ? a + 1 : a;
+	size_t uan = (size_t)(me - a) - (a[0] == '"' ? 2 : 0);
+	rec->user_agent = (kr_str){ua, memchr(ua, '\\', uan) ? unescape_quoted(ua, uan) : uan};
 	if (split_request(req, (size_t)(req_end - req), rec) != 0)
 		no_request(rec);
-	if (rec->user_agent.n > 0 && memchr(rec->user_agent.p, '\\', rec->user_agent.n))
-		rec->user_agent.n = unescape_quoted((char *)rec->user_agent.p, rec->user_agent.n);
 	finish_record(rec, (kr_str){NULL, 0});
 	return LOGFMT_OK;
 }
@@ -2232,7 +2232,7 @@ int logfmt_parse_items(const logfmt *f, char *line, size_t len, kr_record *rec)
 /* logfmt_parse for every format, one item at a time. */
 static int parse_items(const logfmt *f, char *line, size_t len, kr_record *rec)
 {
-	char *p = line, *end, *q;
+	char *p = line, *end, *q, *ua = NULL;
 	kr_str vhost = {NULL, 0}, path = {NULL, 0}, query = {NULL, 0};
 	int open_tail = 0, no_method = 0, rc;
 
@@ -2324,6 +2324,7 @@ static int parse_items(const logfmt *f, char *line, size_t len, kr_record *rec)
 			break;
 		case LF_USER_AGENT:
 			/* unescaped once the line fits (parse_traefik may retry) */
+			ua = p;
 			rec->user_agent = (kr_str){p, n};
 			break;
 		case LF_SKIP:
@@ -2389,8 +2390,8 @@ static int parse_items(const logfmt *f, char *line, size_t len, kr_record *rec)
 		if (p != end && !(f->extra_ok && *p == ' '))
 			goto bad;
 	}
-	if (rec->user_agent.n > 0 && memchr(rec->user_agent.p, '\\', rec->user_agent.n))
-		rec->user_agent.n = unescape_quoted((char *)rec->user_agent.p, rec->user_agent.n);
+	if (ua != NULL && memchr(ua, '\\', rec->user_agent.n))
+		rec->user_agent.n = unescape_quoted(ua, rec->user_agent.n);
 	if (no_method)
 		rec->target = (kr_str){NULL, 0};
 	if (f->join_query && query.n > 0 && query.p > path.p && path.n > 0)
