@@ -2175,6 +2175,8 @@ static int parse_traefik(char *line, char *end, kr_record *rec)
 		return LOGFMT_MALFORMED;
 	char *tok_end = q - 1;
 	for (int k = 0; k < 3; k++) {
+		if (tok_end - size_end < 2)
+			return LOGFMT_MALFORMED;
 		q = memrchr(size_end + 1, ' ', (size_t)(tok_end - size_end - 1));
 		if (q == NULL)
 			return LOGFMT_MALFORMED;

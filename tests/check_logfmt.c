@@ -1404,6 +1404,10 @@ START_TEST(test_traefik_versions)
 		/* a bad date */
 		"192.0.2.10 - - [31/Nov/2026:10:00:00 +0100] \"GET / HTTP/1.1\" 200 5 - \"UA\" "
 		"4 \"r\" \"s\" 5ms",
+		/* nothing between size and duration (found by the fuzzer: a
+		 * read before the line under ASan) */
+		"192.0.2.10 - - [02/Nov/2026:10:00:00 +0100] \"GET / HTTP/1.1\" 200 5 3ms",
+		"192.0.2.10 - - [02/Nov/2026:10:00:00 +0100] \"GET / HTTP/1.1\" 200 5 - 3ms",
 	};
 	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
 		ck_assert_msg(parse("traefik", bad[k], &r) == LOGFMT_MALFORMED, "accepted: %s", bad[k]);
