@@ -1270,8 +1270,9 @@ START_TEST(test_no_request)
 	static const char *w3c = "#Fields: date time c-ip cs-method cs-uri-stem cs-uri-query "
 	                         "sc-status";
 	char err[128];
-	logfmt *w = logfmt_directive(logfmt_new("w3c", err, sizeof err), w3c, strlen(w3c), err,
-	                             sizeof err);
+	logfmt *w0 = logfmt_new("w3c", err, sizeof err);
+	logfmt *w = logfmt_directive(w0, w3c, strlen(w3c), err, sizeof err);
+	logfmt_free(w0);
 	ck_assert_msg(w != NULL, "%s", err);
 	static const char *const wl[] = {
 		"2026-11-02 10:00:00 192.0.2.1 - - - 400",
