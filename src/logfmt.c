@@ -2395,8 +2395,8 @@ static int parse_items(const logfmt *f, char *line, size_t len, kr_record *rec)
 	if (ua != NULL && memchr(ua, '\\', rec->user_agent.n))
 		rec->user_agent.n = unescape_quoted(ua, rec->user_agent.n);
 	if (no_method)
-		rec->target = (kr_str){NULL, 0};
-	if (f->join_query && query.n > 0 && query.p > path.p && path.n > 0)
+		rec->target = (kr_str){NULL, 0}; /* no request (finish_record) */
+	else if (f->join_query && query.n > 0 && query.p > path.p && path.n > 0)
 		join_target(rec, path, query, &vhost);
 	finish_record(rec, vhost);
 	return LOGFMT_OK;
