@@ -29,6 +29,12 @@ static const cmd_entry commands[] = {
 	{ "analyze", cmd_analyze, "klantreis analyze " ANALYZE_OPTS " [log ...]" },
 	{ "compare", cmd_compare, "klantreis compare --at time | --before range --after range\n"
 	  "                 [--alpha p] [analyze-option ...] [log ...]" },
+	{ "benchmark", cmd_benchmark, "klantreis benchmark [-qv] [-c file] [--order input|name]\n"
+	  "                 [--count visitors|hits] [--funnel open|sequential]\n"
+	  "                 [--min-visitors n] [--peer] [--details] [--min-cell n]\n"
+	  "                 [--format table|csv|json|html] [-o file] [--csv-sep c]\n"
+	  "                 [--decimal-comma] [--bom] [--lang nl|en] [--highlight name]\n"
+	  "                 report ..." },
 	{ "catalog", cmd_catalog, "klantreis catalog" },
 	{ "check", cmd_check, "klantreis check [-qv] [-c file] [--gemeente name] [url ... | -]" },
 };
