@@ -133,6 +133,7 @@ struct report_merge {
 	size_t *frows;     /* data rows per file */
 	int nfiles, fcap;
 	int have_header;   /* a report's header was read: period_col, details set */
+	int hdr_file;      /* the report whose header set them */
 	int period_col, details;
 	enum ktime_by by;  /* KTIME_BY_NONE until a period label tells */
 	int by_file;       /* the report whose label told */
@@ -345,14 +346,15 @@ static void header_row(parse_st *st)
 	}
 	if (!mg->have_header) {
 		mg->have_header = 1;
+		mg->hdr_file = st->file;
 		mg->period_col = st->period_col;
 		mg->details = st->details;
 	} else if (mg->period_col != st->period_col) {
 		fail(st, st->row_line, "%s the period column of --by, unlike '%s'",
-		     st->period_col ? "has" : "lacks", mg->files[0]);
+		     st->period_col ? "has" : "lacks", mg->files[mg->hdr_file]);
 	} else if (mg->details != st->details) {
 		fail(st, st->row_line, "%s the columns of --details, unlike '%s'",
-		     st->details ? "has" : "lacks", mg->files[0]);
+		     st->details ? "has" : "lacks", mg->files[mg->hdr_file]);
 	}
 	st->header_done = 1;
 }
