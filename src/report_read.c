@@ -658,7 +658,8 @@ int report_merge_table(report_merge *mg, const catalog *cat, enum report_merge_o
 	t->details = mg->details;
 
 	/* one record per cell; two with figures above 0 are an overlap */
-	qsort(mg->recs, mg->nrecs, sizeof *mg->recs, cmp_rec);
+	if (mg->nrecs)
+		qsort(mg->recs, mg->nrecs, sizeof *mg->recs, cmp_rec);
 	if (gp_build(mg, &gp) < 0)
 		goto oom;
 	cells = malloc((mg->nrecs + 1) * sizeof *cells);

@@ -112,6 +112,16 @@ START_TEST(test_merge_two_gemeenten)
 }
 END_TEST
 
+START_TEST(test_header_only)
+{
+	/* reports of runs that matched nothing: a header, no rows */
+	ck_assert_int_eq(add("a.csv", PHDR), 0);
+	ck_assert_int_eq(add("b.csv", PHDR), 0);
+	ck_assert_uint_eq(report_merge_rows_of(mg, 1), 0);
+	ck_assert_str_eq(merged(NULL, REPORT_ORDER_NAME, 0), PHDR);
+}
+END_TEST
+
 START_TEST(test_merge_order)
 {
 	ck_assert_int_eq(add("z.csv", HDR "Zeta,paspoort,1,0,0,,,,,,,\nZeta,afval,1,0,1,,,,,,,\n"), 0);
@@ -309,6 +319,7 @@ Suite *report_read_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_period_labels);
 	tcase_add_test(tc, test_merge_two_gemeenten);
+	tcase_add_test(tc, test_header_only);
 	tcase_add_test(tc, test_merge_order);
 	tcase_add_test(tc, test_merge_periods_fill_zeros);
 	tcase_add_test(tc, test_spreadsheet_variants);
