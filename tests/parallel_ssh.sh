@@ -112,6 +112,7 @@ done
 [ "$k" -ge 3 ] || fail "the sample log has fewer than 3 hosts"
 
 opts="--by week --funnel sequential"
+# shellcheck disable=SC2086
 "$KLANTREIS" analyze -q $opts --min-visitors 10 --format table "$T/all.log" > "$T/one.txt" ||
 	fail "analyze over all logs failed"
 
@@ -121,11 +122,14 @@ KR_OUT=parts KR_REPORT=merged.txt KR_MODE=csv KR_MAP_OPTS="$opts" \
 	KR_REMOTE_DIR="$T/remote" KR_SSH="ssh -F $T/ssh_config" KLANTREIS="$KLANTREIS" \
 	timeout 50 sh "$root/contrib/parallel/klantreis-parallel.sh" logs.list 2>"$T/run.err" ||
 	fail "klantreis-parallel.sh failed"
-[ "$(ls parts | grep -c '^part-[0-9]*\.csv$')" -eq "$k" ] || fail "expected $k parts, got: $(ls parts)"
+nparts=0
+for f in parts/part-*.csv; do
+	[ -f "$f" ] && nparts=$((nparts + 1))
+done
+[ "$nparts" -eq "$k" ] || fail "expected $k parts, got: $(ls parts)"
 if [ -d "$T/remote" ] && [ -n "$(ls "$T/remote")" ]; then
 	fail "parts left on the servers: $(ls "$T/remote")"
 fi
 cmp "$T/one.txt" merged.txt || fail "merged report differs from one run over all logs"
-grep -q . "$T/sshd.log" 2>/dev/null && grep -q 'Accepted publickey' "$T/sshd.log" ||
-	fail "no job logged in over ssh"
+grep -q 'Accepted publickey' "$T/sshd.log" || fail "no job logged in over ssh"
 echo "ok parallel_ssh: $k logs on 3 servers over ssh, merged here, equal one run"

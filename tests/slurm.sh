@@ -71,6 +71,7 @@ for s in ss:
     s.bind(("127.0.0.1", 0))
 print(" ".join(str(s.getsockname()[1]) for s in ss))
 ') || fail "no free port"
+# shellcheck disable=SC2086
 set -- $ports
 ctld_port=$1
 d_port=$2
@@ -154,15 +155,16 @@ n=$(wc -l < logs.list)
 [ "$n" -ge 2 ] || fail "the sample log has fewer than 2 hosts"
 
 opts="--by day --details"
+# shellcheck disable=SC2086
 "$KLANTREIS" analyze -q $opts --min-visitors 5 --format csv all.log > one.csv ||
 	fail "analyze over all logs failed"
 
 export KLANTREIS KR_MODE=csv
 map=$(sbatch --parsable --array=0-$((n - 1)) -o "$T/job/map-%a.out" \
-	--export=ALL,KR_LIST="$T/job/logs.list",KR_OUT="$T/job/parts",KR_MAP_OPTS="$opts" \
+	--export="ALL,KR_LIST=$T/job/logs.list,KR_OUT=$T/job/parts,KR_MAP_OPTS=$opts" \
 	"$root/contrib/slurm/klantreis-map.sbatch") || fail "sbatch of the map array failed"
 merge=$(sbatch --parsable --dependency=afterok:"$map" -o "$T/job/merge.out" \
-	--export=ALL,KR_OUT="$T/job/parts",KR_REPORT="$T/job/merged.csv",KR_MERGE_OPTS="--order name --min-visitors 5" \
+	--export="ALL,KR_OUT=$T/job/parts,KR_REPORT=$T/job/merged.csv,KR_MERGE_OPTS=--order name --min-visitors 5" \
 	"$root/contrib/slurm/klantreis-merge.sbatch") || fail "sbatch of the merge job failed"
 
 i=0

@@ -63,8 +63,9 @@ while read -r login path; do
 	esac
 done < "$list"
 
-# $KR_MAP_OPTS and $out are split into words on purpose
 cd "$KR_OUT"
+# $KR_MAP_OPTS and $out are split into words on purpose
+# shellcheck disable=SC2086
 parallel --will-cite --halt now,fail=1 --ssh "$KR_SSH" --hostgroups "$@" \
 	--workdir "$KR_REMOTE_DIR" --return "part-{#}.$ext" --cleanup \
 	"$KLANTREIS" analyze -q $KR_MAP_OPTS $out "part-{#}.$ext" {} :::: .args
