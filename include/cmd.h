@@ -19,6 +19,7 @@ int cmd_analyze(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_benchmark(int argc, char **argv);
 
 /* The command named name, or NULL. */
 const cmd_entry *cmd_find(const char *name);

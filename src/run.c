@@ -424,6 +424,12 @@ int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
 			          in->lines, in->error);
 		else if (in->failed == 2)
 			msg_error("'%s': %s", name, in->error);
+		if (in->failed == 2 && !o->log_format)
+			msg_warn("'%s': for a log in a format of your own, give that format, e.g. "
+			         "--log-format '%%h %%l %%u %%t \"%%r\" %%>s %%b \"%%{User-Agent}i\"' "
+			         "(Apache LogFormat) or --log-format '$remote_addr - $remote_user "
+			         "[$time_local] \"$request\" $status $body_bytes_sent \"$http_user_agent\"' "
+			         "(nginx log_format)", name);
 		if (in->warning[0])
 			msg_warn("'%s': %s", name, in->warning);
 		if (in->format && strcmp(in->format, "common") == 0 && !o->include_bots && in->lines)
