@@ -166,6 +166,23 @@ int run_check_outputs(const run_opts *o);
  * must not be written (rc is not RUN_OK and no --keep-going), else 0. */
 int run_keep_outputs(const run_opts *o, int rc);
 
+/* The command line argv[0..argc) of a subcommand as "klantreis ARGS",
+ * words quoted for a POSIX shell where needed ('...' with ' as '\''),
+ * so it can be run again as shown. malloc'ed; NULL when out of memory. */
+char *run_command_line(int argc, char **argv);
+
+/* ANSI colour for a report on stdout: no -o, stdout a terminal, and
+ * NO_COLOR (no-color.org) unset or empty. A choice of the command, made
+ * from its options and its stdout. */
+int run_color(const run_opts *o);
+
+/* The presentation options of the command line into t: --csv-sep (','
+ * when not given), --decimal-comma, --bom, --lang ("nl" when not given),
+ * --highlight, and colour (run_color). Warns when the --highlight
+ * gemeente is not in t. The table building (run_table_res) leaves these
+ * alone. */
+void run_report_options(const run_opts *o, report_table *t);
+
 /* The report format to use: o->format, or table on a terminal. */
 enum report_format run_format(const run_opts *o);
 

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "bench.h"
 #include "cmd.h"
@@ -100,13 +99,7 @@ int cmd_analyze(int argc, char **argv)
 		goto out;
 	}
 	t.meta = &meta.m;
-	if (o.highlight) {
-		size_t i = 0;
-		while (i < t.nrows && strcasecmp(t.rows[i].gemeente, o.highlight) != 0)
-			i++;
-		if (i == t.nrows)
-			msg_warn("gemeente '%s' of --highlight is not in the report", o.highlight);
-	}
+	run_report_options(&o, &t);   /* presentation: separators, language, colour */
 	if (o.since != INT64_MIN)
 		meta.m.since = &o.since;
 	if (o.until != INT64_MAX)

@@ -215,11 +215,11 @@ int cmd_compare(int argc, char **argv)
 		ct.from[s] = side[s].from;
 		ct.to[s] = side[s].to;
 	}
-	ct.csv_sep = side_t[0].csv_sep;
+	ct.csv_sep = o.csv_sep ? o.csv_sep : ',';
 	ct.decimal_comma = o.decimal_comma;
 	ct.bom = o.bom;
-	ct.color = side_t[0].color;
-	ct.lang = side_t[0].lang;
+	ct.color = run_color(&o);
+	ct.lang = o.lang ? o.lang : "nl";
 	double elapsed = ktime_monotonic() - t0;
 
 	/* an unreadable input: the -o report stays as it was */

@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -493,13 +494,6 @@ static int table(const run_opts *o, const catalog *cat, const matcher *m,
 	t->details = o->details;
 	t->min_cell = o->min_cell;
 	t->peer = o->peer;
-	t->csv_sep = o->csv_sep ? o->csv_sep : ',';
-	t->decimal_comma = o->decimal_comma;
-	t->bom = o->bom;
-	t->lang = o->lang ? o->lang : "nl";
-	t->highlight = o->highlight;
-	const char *no_color = getenv("NO_COLOR");   /* no-color.org: set and not empty */
-	t->color = !o->output && isatty(STDOUT_FILENO) && !(no_color && *no_color);
 	if (!cells && ncells)
 		goto out;
 	int ngem = match_ngemeenten(m);
@@ -644,13 +638,26 @@ static void append_quoted(char *dst, const char *arg)
 	*d = '\0';
 }
 
-int run_meta(const scan_result *res, const matcher *mt, int argc, char **argv,
-             double elapsed, run_meta_buf *mb)
+char *run_command_line(int argc, char **argv)
 {
 	size_t len = sizeof "klantreis";
 	for (int i = 0; i < argc; i++)
 		len += 4 * strlen(argv[i]) + 3 + 1;
-	mb->command_line = malloc(len);
+	char *s = malloc(len);
+	if (!s)
+		return NULL;
+	strcpy(s, "klantreis");
+	for (int i = 0; i < argc; i++) {
+		strcat(s, " ");
+		append_quoted(s, argv[i]);
+	}
+	return s;
+}
+
+int run_meta(const scan_result *res, const matcher *mt, int argc, char **argv,
+             double elapsed, run_meta_buf *mb)
+{
+	mb->command_line = run_command_line(argc, argv);
 	mb->names = calloc((size_t)res->ninputs + 1, sizeof *mb->names);
 	mb->formats = calloc((size_t)res->ninputs + 1, sizeof *mb->formats);
 	mb->lines = calloc((size_t)res->ninputs + 1, sizeof *mb->lines);
@@ -658,11 +665,6 @@ int run_meta(const scan_result *res, const matcher *mt, int argc, char **argv,
 	if (!mb->command_line || !mb->names || !mb->formats || !mb->lines || !mb->gem_names) {
 		msg_error("out of memory");
 		return -1;
-	}
-	strcpy(mb->command_line, "klantreis");
-	for (int i = 0; i < argc; i++) {
-		strcat(mb->command_line, " ");
-		append_quoted(mb->command_line, argv[i]);
 	}
 	for (int i = 0; i < res->ninputs; i++) {
 		mb->names[i] = res->inputs[i].name;
@@ -702,6 +704,29 @@ void run_meta_free(run_meta_buf *mb)
 	free(mb->lines);
 	free(mb->gem_names);
 	memset(mb, 0, sizeof *mb);
+}
+
+int run_color(const run_opts *o)
+{
+	const char *no_color = getenv("NO_COLOR");   /* no-color.org: set and not empty */
+	return !o->output && isatty(STDOUT_FILENO) && !(no_color && *no_color);
+}
+
+void run_report_options(const run_opts *o, report_table *t)
+{
+	t->csv_sep = o->csv_sep ? o->csv_sep : ',';
+	t->decimal_comma = o->decimal_comma;
+	t->bom = o->bom;
+	t->lang = o->lang ? o->lang : "nl";
+	t->highlight = o->highlight;
+	t->color = run_color(o);
+	if (o->highlight) {
+		size_t i = 0;
+		while (i < t->nrows && strcasecmp(t->rows[i].gemeente, o->highlight) != 0)
+			i++;
+		if (i == t->nrows)
+			msg_warn("gemeente '%s' of --highlight is not in the report", o->highlight);
+	}
 }
 
 enum report_format run_format(const run_opts *o)
