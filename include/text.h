@@ -66,6 +66,10 @@ typedef struct {
 size_t text_fit(text_col *c, int n, size_t sep, size_t extra, int *keep_extra,
                 size_t width);
 
+/* The rule under a fitted table's titles: a dash under each column shown,
+ * two blanks apart, and a newline. */
+void text_put_rule(FILE *fp, const text_col *col, int n);
+
 /* The words of a fitted table's footer, in the table's language. */
 typedef struct {
 	const char *short_label;   /* "Short:" */

@@ -343,16 +343,7 @@ static int write_table(const compare_table *t, FILE *fp)
 	putc('\n', fp);
 	table_line(fp, titles, col, NULL);
 	putc('\n', fp);
-	int k = 0;
-	for (int c = 0; c < NC; c++) {
-		if (!col[c].shown)
-			continue;
-		if (k++)
-			fputs("  ", fp);
-		for (size_t n = 0; n < col[c].w; n++)
-			putc('-', fp);
-	}
-	putc('\n', fp);
+	text_put_rule(fp, col, NC);
 	for (size_t i = 0; i < t->nrows && !ferror(fp); i++) {
 		table_cells(t, L, &t->rows[i], buf, s, &f);
 		const char *colour = NULL;

@@ -1226,7 +1226,7 @@ static int product_section(html *h, size_t p)
 int report_write_html(const report_model *m, FILE *fp)
 {
 	html h;
-	int rc = -1, err = ENOMEM;
+	int err = ENOMEM;
 	const report_table *t = m->t;
 	char el[32];
 
@@ -1279,13 +1279,5 @@ out:
 		errno = err;
 		return -1;
 	}
-	int saved = errno;
-	if (fflush(fp) != 0)
-		return -1;
-	if (ferror(fp)) {
-		errno = saved ? saved : EIO;
-		return -1;
-	}
-	rc = 0;
-	return rc;
+	return text_finish(fp);
 }

@@ -255,16 +255,7 @@ int report_write_table(const report_model *m, FILE *fp)
 	putc('\n', fp);
 	table_line(fp, titles, col, first, last);
 	putc('\n', fp);
-	int k = 0;
-	for (int c = first; c < last; c++) {
-		if (!col[c].shown)
-			continue;
-		if (k++)
-			fputs("  ", fp);
-		for (size_t n = 0; n < col[c].w; n++)
-			putc('-', fp);
-	}
-	putc('\n', fp);
+	text_put_rule(fp, col + first, last - first);
 	for (size_t i = 0; i < m->nrows; i++) {
 		for (int c = first; c < last; c++)
 			s[c] = cell(m, i, c, L->decimal, bufs[c]);

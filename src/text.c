@@ -209,6 +209,20 @@ void text_put_wrapped(FILE *fp, const char *text, size_t width, const char *tail
 	putc('\n', fp);
 }
 
+void text_put_rule(FILE *fp, const text_col *col, int n)
+{
+	int k = 0;
+	for (int c = 0; c < n; c++) {
+		if (!col[c].shown)
+			continue;
+		if (k++)
+			fputs("  ", fp);
+		for (size_t i = 0; i < col[c].w; i++)
+			putc('-', fp);
+	}
+	putc('\n', fp);
+}
+
 /* Appends printf output to the string buf of size n (cut when full). */
 static void append(char *buf, size_t n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
