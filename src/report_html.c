@@ -312,11 +312,13 @@ static int load(html *h, const report_model *m)
 	if (!h->rows || !h->periods || !h->products || !h->sel || !h->gems)
 		return -1;
 	for (size_t i = 0; i < m->nrows; i++) {
-		const report_row *src = &t->rows[i];
+		const report_row *src = report_model_row(m, i);
+		const report_cell *gem = report_model_cell(m, i, REPORT_COL_GEMEENTE);
+		const report_cell *prod = report_model_cell(m, i, REPORT_COL_PRODUCT);
 		hrow *r = &h->rows[i];
 		r->period = src->period;
-		r->gemeente = src->gemeente ? src->gemeente : "-";
-		r->product = src->product ? src->product : "-";
+		r->gemeente = gem->kind == REPORT_CELL_TEXT ? gem->text : "-";
+		r->product = prod->kind == REPORT_CELL_TEXT ? prod->text : "-";
 		r->peer = t->peer ? (src->peer ? src->peer : "") : NULL;
 		r->hl = t->highlight && strcasecmp(t->highlight, r->gemeente) == 0;
 		for (int k = 0; k < NV; k++) {

@@ -128,18 +128,21 @@ static void json_gemeente(FILE *fp, const report_meta *m, int g, int first)
 /* "gemeenten": per gemeente figures in report order (gemeente ids follow
  * the order threads met the hosts in built-in mode), then any gemeente
  * without rows. Returns 0, or -1 when out of memory. */
-static int json_gemeenten(FILE *fp, const report_table *t)
+static int json_gemeenten(FILE *fp, const report_model *rm)
 {
-	const report_meta *m = t->meta;
+	const report_meta *m = rm->t->meta;
 	unsigned char *done = calloc((size_t)m->ngem, 1);
 	int first = 1;
 	if (!done)
 		return -1;
 	fputs(",\n    \"gemeenten\": [", fp);
-	for (size_t i = 0; i < t->nrows; i++) {
-		const char *name = t->rows[i].gemeente;
-		if (!name || (i > 0 && t->rows[i - 1].gemeente == name))
+	const char *prev = NULL;
+	for (size_t i = 0; i < rm->nrows; i++) {
+		const report_cell *c = report_model_cell(rm, i, REPORT_COL_GEMEENTE);
+		const char *name = c->kind == REPORT_CELL_TEXT ? c->text : NULL;
+		if (!name || name == prev)
 			continue;
+		prev = name;
 		for (int g = 0; g < m->ngem; g++) {
 			if (!done[g] && m->gem_names[g] && strcmp(m->gem_names[g], name) == 0) {
 				json_gemeente(fp, m, g, first);
@@ -161,8 +164,9 @@ static int json_gemeenten(FILE *fp, const report_table *t)
 }
 
 /* Returns 0, or -1 when out of memory. */
-static int json_meta(FILE *fp, const report_table *t)
+static int json_meta(FILE *fp, const report_model *rm)
 {
+	const report_table *t = rm->t;
 	const report_meta *m = t->meta;
 
 	fputs("  \"meta\": {\n", fp);
@@ -202,7 +206,7 @@ static int json_meta(FILE *fp, const report_table *t)
 		json_reasons(fp, m, m->excluded);
 	else
 		fputs("{}", fp);
-	if (m->ngem > 0 && m->gem_names && json_gemeenten(fp, t) < 0)
+	if (m->ngem > 0 && m->gem_names && json_gemeenten(fp, rm) < 0)
 		return -1;
 	fprintf(fp, ",\n    \"elapsed\": %.3f\n  },\n", m->elapsed >= 0 ? m->elapsed : 0.0);
 	return 0;
@@ -214,7 +218,7 @@ int report_write_json(const report_model *m, FILE *fp)
 	char buf[64];
 
 	fputs("{\n", fp);
-	if (json_meta(fp, t) < 0) {
+	if (json_meta(fp, m) < 0) {
 		errno = ENOMEM;
 		return -1;
 	}
