@@ -214,7 +214,6 @@ static int json_meta(FILE *fp, const report_model *rm)
 
 int report_write_json(const report_model *m, FILE *fp)
 {
-	const report_table *t = m->t;
 	char buf[64];
 
 	fputs("{\n", fp);
