@@ -42,7 +42,6 @@
 
 #define BLOCK_SIZE (1u << 20)
 #define MAX_LINE ((size_t)64 << 20)
-#define MAX_HITS 256
 #define PENDING 64                 /* matched steps queued per side, see flush */
 
 typedef struct block {
@@ -87,7 +86,8 @@ typedef struct worker_s {
 	int gem_cap;
 	int oom;
 	filter_cache bots;
-	match_hit hits[MAX_HITS];
+	match_hit *hits;           /* match_max_hits entries: no hit is ever dropped */
+	int max_hits;
 	funnel_req pend[SCAN_MAX_SIDES][PENDING];
 	int npend[SCAN_MAX_SIDES];
 } worker;
@@ -252,7 +252,7 @@ static void count_error(worker *w, const kr_record *rec, int gem)
 	unsigned sides = sides_of(o, rec->wall);
 	if (!sides)
 		return;
-	int nh = match_target(w->mctx, gem, rec->target, w->hits, MAX_HITS);
+	int nh = match_target(w->mctx, gem, rec->target, w->hits, w->max_hits);
 	int32_t day = ktime_day(rec->wall);
 	for (int i = 0; i < o->nsides; i++) {
 		if (!(sides & (1u << i)))
@@ -332,7 +332,7 @@ static void process_line(worker *w, const block *b, uint64_t lineno, char *p, si
 	if (gs)
 		gs[FILTER_NREASONS]++;
 	w->qualified++;
-	int nh = match_target(w->mctx, gem, rec.target, w->hits, MAX_HITS);
+	int nh = match_target(w->mctx, gem, rec.target, w->hits, w->max_hits);
 	if (nh <= 0)
 		return;
 	w->matched++;
@@ -687,7 +687,11 @@ static int worker_init(worker *w, scan *s)
 	memset(w, 0, sizeof *w);
 	w->s = s;
 	w->mctx = match_ctx_new(s->m);
-	if (!w->mctx)
+	/* a record can match every pattern cell of its gemeente's rows:
+	 * sized from the catalogue, so match_target never cuts a record short */
+	w->max_hits = match_max_hits(s->m);
+	w->hits = malloc(((size_t)w->max_hits + 1) * sizeof *w->hits);
+	if (!w->mctx || !w->hits)
 		return -1;
 	for (int i = 0; i < s->o->nsides; i++)
 		if (!(w->fun[i] = funnel_new(s->o->keep_events, s->nw)))
@@ -698,6 +702,7 @@ static int worker_init(worker *w, scan *s)
 static void worker_fini(worker *w)
 {
 	match_ctx_free(w->mctx);
+	free(w->hits);
 	for (int i = 0; i < SCAN_MAX_SIDES; i++)
 		funnel_free(w->fun[i]);
 	free(w->notes);
