@@ -682,6 +682,24 @@ static int cmp_sample(const void *a, const void *b)
 	return (x->line > y->line) - (x->line < y->line);
 }
 
+/* Keeps the SCAN_MAX_SAMPLES first samples (by input, then line) in
+ * first[0..*n), sorted: inserts x when there is room or it comes before
+ * the last. */
+static void add_first(scan_sample *first, int *n, const scan_sample *x)
+{
+	int i = *n;
+	if (i == SCAN_MAX_SAMPLES) {
+		if (cmp_sample(x, &first[i - 1]) >= 0)
+			return;
+		i--;
+	} else {
+		(*n)++;
+	}
+	for (; i > 0 && cmp_sample(x, &first[i - 1]) < 0; i--)
+		first[i] = first[i - 1];
+	first[i] = *x;
+}
+
 static int worker_init(worker *w, scan *s)
 {
 	memset(w, 0, sizeof *w);
@@ -801,22 +819,20 @@ static int collect(scan *s, scan_result *res)
 		run += notes[i].lines;
 		res->inputs[file].lines += notes[i].lines;
 	}
-	scan_sample all[SCAN_MAX_SAMPLES * 64];
-	int nall = 0;
-	for (int i = 0; i < s->nw && nall < (int)(sizeof all / sizeof all[0]); i++) {
+	/* the first malformed lines of the whole run: each worker holds its
+	 * first ones (it takes blocks in sequence order), so the first
+	 * SCAN_MAX_SAMPLES of all workers together are the run's */
+	res->nsamples = 0;
+	for (int i = 0; i < s->nw; i++) {
 		for (int k = 0; k < s->w[i].nsamples; k++) {
 			raw_sample *r = &s->w[i].sample[k];
 			block_note key = { r->seq, 0, 0 };
 			block_note *hit = bsearch(&key, notes, nnotes, sizeof *notes, cmp_note);
-			scan_sample *o = &all[nall++];
-			o->file = r->file;
-			o->line = (hit ? start[hit - notes] : 0) + r->line;
-			memcpy(o->text, r->text, sizeof o->text);
+			scan_sample o = { r->file, (hit ? start[hit - notes] : 0) + r->line, "" };
+			memcpy(o.text, r->text, sizeof o.text);
+			add_first(res->sample, &res->nsamples, &o);
 		}
 	}
-	qsort(all, (size_t)nall, sizeof all[0], cmp_sample);
-	res->nsamples = nall < SCAN_MAX_SAMPLES ? nall : SCAN_MAX_SAMPLES;
-	memcpy(res->sample, all, (size_t)res->nsamples * sizeof all[0]);
 	for (int side = 0; side < s->o->nsides; side++) {
 		/* into the biggest: workers share few visitor-days (each sees
 		 * its own stretch of the log), so the union is about the sum,
