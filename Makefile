@@ -37,6 +37,10 @@ OBJ = $(SRC:src/%.c=$(B)/%.o)
 LIBOBJ = $(filter-out $(B)/main.o $(B)/cmd_%.o,$(OBJ))
 TEST_SRC = $(wildcard tests/check_*.c)
 TEST_OBJ = $(TEST_SRC:tests/%.c=$(B)/tests/%.o)
+# The unit tests link these modules built with -DKR_FAULTS, so a test can
+# make their allocations fail (include/fault.h).
+FAULT_MODS = funnel run
+TEST_LIBOBJ = $(filter-out $(FAULT_MODS:%=$(B)/%.o),$(LIBOBJ)) $(FAULT_MODS:%=$(B)/tests/fault_%.o)
 
 # python3 parses the JSON and CSV reports in e2e tests; chromium renders the
 # HTML report in tests/html_browser.sh; clang builds the fuzzers.
@@ -52,14 +56,17 @@ $(BIN): $(OBJ)
 $(B)/%.o: src/%.c $(wildcard include/*.h) | $(B)
 	$(CC) $(KR_CPPFLAGS) $(CPPFLAGS) $(KR_CFLAGS) $(CFLAGS) -c -o $@ $<
 
+$(B)/tests/fault_%.o: src/%.c $(wildcard include/*.h) | $(B)
+	$(CC) $(KR_CPPFLAGS) -DKR_FAULTS $(CPPFLAGS) $(KR_CFLAGS) $(CFLAGS) -c -o $@ $<
+
 $(B)/tests/%.o: tests/%.c $(wildcard include/*.h) tests/check_suites.h | $(B)
 	$(CC) $(KR_CPPFLAGS) $(CPPFLAGS) $(KR_CFLAGS) $(CFLAGS) $$($(PKG_CONFIG) --cflags check) -c -o $@ $<
 
 $(B):
 	mkdir -p $(B)/tests
 
-$(B)/check_unit: $(LIBOBJ) $(TEST_OBJ)
-	$(CC) $(KR_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(LIBOBJ) $$($(PKG_CONFIG) --libs check) $(KR_LIBS) $(LIBS)
+$(B)/check_unit: $(TEST_LIBOBJ) $(TEST_OBJ)
+	$(CC) $(KR_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJ) $(TEST_LIBOBJ) $$($(PKG_CONFIG) --libs check) $(KR_LIBS) $(LIBS)
 
 # Installs the Debian packages the build and tests need, when missing.
 deps:

@@ -21,6 +21,7 @@
 #include "msg.h"
 #include "run.h"
 #include "xff.h"
+#include "fault.h"
 
 void run_opts_init(run_opts *o)
 {
@@ -370,7 +371,8 @@ static int table(const run_opts *o, const catalog *cat, const matcher *m,
 	int rc = -1;
 	int *gems = NULL;
 	int32_t *periods = NULL;
-	funnel_cell *cells = funnel_cells(f, &cfg, &ncells);
+	funnel_cell *cells = NULL;
+	int cells_rc = funnel_cells(f, &cfg, &cells, &ncells);
 
 	memset(t, 0, sizeof *t);
 	t->by = o->by;
@@ -386,7 +388,7 @@ static int table(const run_opts *o, const catalog *cat, const matcher *m,
 	t->highlight = o->highlight;
 	const char *no_color = getenv("NO_COLOR");   /* no-color.org: set and not empty */
 	t->color = !o->output && isatty(STDOUT_FILENO) && !(no_color && *no_color);
-	if (!cells && ncells)
+	if (cells_rc < 0)
 		goto out;
 	int ngem = match_ngemeenten(m);
 	gems = malloc(((size_t)ngem + 1) * sizeof *gems);

@@ -1,0 +1,118 @@
+/*
+ * check_run.c - the report rows of a finished scan (run_table_res) when
+ * memory runs out: every allocation failure on the way from the funnel to
+ * the rows ends in "out of memory" and -1, never in a table of zeros.
+ * Allocations fail on demand through include/fault.h (the Makefile links
+ * funnel.c and run.c built with -DKR_FAULTS).
+ */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "catalog.h"
+#include "check_suites.h"
+#include "funnel.h"
+#include "match.h"
+#include "run.h"
+#include "scan.h"
+
+_Atomic long kr_fault_countdown = -1;
+_Atomic long kr_fault_injected = 0;
+
+static const char cat_csv[] =
+	"gemeente,host,product,info,form,done\n"
+	"Alfa,www.alfa.nl,paspoort,^/paspoort/info,^/paspoort/aanvragen,^/paspoort/bedankt\n"
+	"Alfa,www.alfa.nl,idkaart,^/idkaart/info,^/idkaart/aanvragen,^/idkaart/bedankt\n";
+
+/* run_table_res with allocations failing after `after` of them (-1: none
+ * fail); stderr goes to msgs (size n). Returns its return value. */
+static int table_with_faults(const run_opts *o, const catalog *cat, const matcher *m,
+                             const scan_result *res, long after, report_table *t,
+                             char *msgs, size_t n)
+{
+	FILE *tmp = tmpfile();
+	ck_assert(tmp != NULL);
+	fflush(stderr);
+	int saved = dup(STDERR_FILENO);
+	ck_assert_int_ge(saved, 0);
+	ck_assert_int_ge(dup2(fileno(tmp), STDERR_FILENO), 0);
+	atomic_store(&kr_fault_countdown, after);
+	int rc = run_table_res(o, cat, m, res, 0, t);
+	atomic_store(&kr_fault_countdown, -1);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	rewind(tmp);
+	size_t got = fread(msgs, 1, n - 1, tmp);
+	msgs[got] = '\0';
+	fclose(tmp);
+	return rc;
+}
+
+/* Fails the 1st, 2nd, ... allocation until the table gets built without a
+ * failure: each time either -1 and "out of memory" on stderr, or the right
+ * figures. Without a failure check went right the first time too. */
+START_TEST(test_table_out_of_memory)
+{
+	char err[256], msgs[1024];
+	FILE *fp = fmemopen((void *)(uintptr_t)cat_csv, sizeof cat_csv - 1, "r");
+	catalog *cat = catalog_load(fp, "c.csv", err, sizeof err);
+	fclose(fp);
+	ck_assert_msg(cat != NULL, "%s", err);
+	matcher *m = match_new(cat, NULL, err, sizeof err);
+	ck_assert_msg(m != NULL, "%s", err);
+	run_opts o;
+	run_opts_init(&o);
+	scan_result res;
+	memset(&res, 0, sizeof res);
+	res.fun[0] = funnel_new(0, 2);
+	ck_assert(res.fun[0] != NULL);
+	/* 40 visitors see paspoort's info, 10 of them the form; row 1 none */
+	for (uint64_t v = 1; v <= 40; v++) {
+		ck_assert_int_eq(funnel_add(res.fun[0], v * 0x9e3779b97f4a7c15ull, 20394, 0, 0, 0,
+		                            STEP_INFO), 0);
+		if (v % 4 == 0)
+			ck_assert_int_eq(funnel_add(res.fun[0], v * 0x9e3779b97f4a7c15ull, 20394, 0,
+			                            0, 0, STEP_FORM), 0);
+	}
+	int failures = 0, done = 0;
+	for (long after = 0; after < 100 && !done; after++) {
+		report_table t;
+		long before = atomic_load(&kr_fault_injected);
+		int rc = table_with_faults(&o, cat, m, &res, after, &t, msgs, sizeof msgs);
+		int injected = atomic_load(&kr_fault_injected) != before;
+		if (rc < 0) {
+			ck_assert_msg(injected, "failed without an allocation failure");
+			ck_assert_msg(strstr(msgs, "out of memory") != NULL,
+			              "allocation %ld failed without a message: '%s'", after, msgs);
+			failures++;
+		} else {
+			/* no failure, or one that did not matter: the right rows */
+			ck_assert_msg(!injected, "allocation %ld failed, yet a table came back "
+			              "(info %lld)", after, t.nrows ? (long long)t.rows[0].n[0] : -1LL);
+			ck_assert_uint_eq(t.nrows, 2);
+			ck_assert_int_eq(t.rows[0].n[0], 40);
+			ck_assert_int_eq(t.rows[0].n[1], 10);
+			ck_assert_int_eq(t.rows[1].n[0], 0);
+			done = 1;
+		}
+		free(t.rows);
+	}
+	ck_assert_msg(done, "no table even with 100 allocations");
+	ck_assert_int_gt(failures, 0);
+	funnel_free(res.fun[0]);
+	match_free(m);
+	catalog_free(cat);
+}
+END_TEST
+
+Suite *run_suite(void)
+{
+	Suite *s = suite_create("run");
+	TCase *tc = tcase_create("table");
+	tcase_add_test(tc, test_table_out_of_memory);
+	suite_add_tcase(s, tc);
+	return s;
+}
