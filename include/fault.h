@@ -9,7 +9,9 @@
  * one after them fails (returns NULL, as when a big allocation does not
  * fit) and the countdown is -1 again. One failure, not all after it: a
  * caller that ignores it would go on and succeed, which a test can see.
- * kr_fault_injected counts the failures. The test runner defines both variables. In the program itself
+ * kr_fault_injected counts the failures. While kr_fault_random is set,
+ * the system's random source fails (visitor.c). The test runner defines
+ * these variables. In the program itself
  * this header defines nothing.
  */
 #ifndef KR_FAULT_H
@@ -21,6 +23,7 @@
 
 extern _Atomic long kr_fault_countdown;
 extern _Atomic long kr_fault_injected;
+extern _Atomic int kr_fault_random;
 
 static inline int kr_fault_fail(void)
 {

@@ -285,7 +285,10 @@ int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
 	so.nsides = nsides;
 	for (int i = 0; i < nsides; i++)
 		so.side[i] = sides[i];
-	visitor_key_random(&so.key);
+	if (visitor_key_random(&so.key) < 0) {
+		msg_error("cannot draw a random key for the visitor hashes: %s", strerror(errno));
+		return -1;
+	}
 	xff_trust *trust = NULL;
 	if (o->client_xff) {
 		trust = xff_trust_new(o->trusted_proxies, err, sizeof err);

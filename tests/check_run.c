@@ -2,6 +2,7 @@
  * check_run.c - the report rows of a finished scan (run_table_res) when
  * memory runs out: every allocation failure on the way from the funnel to
  * the rows ends in "out of memory" and -1, never in a table of zeros.
+ * And a scan without a random key for the visitor hashes does not start.
  * Allocations fail on demand through include/fault.h (the Makefile links
  * funnel.c and run.c built with -DKR_FAULTS).
  */
@@ -20,6 +21,7 @@
 
 _Atomic long kr_fault_countdown = -1;
 _Atomic long kr_fault_injected = 0;
+_Atomic int kr_fault_random = 0;
 
 static const char cat_csv[] =
 	"gemeente,host,product,info,form,done\n"
@@ -108,11 +110,58 @@ START_TEST(test_table_out_of_memory)
 }
 END_TEST
 
+/* When the system gives no random bytes, run_scan says so and fails: a
+ * guessable key would let the visitor hashes be linked to addresses. */
+START_TEST(test_scan_without_random_key)
+{
+	char err[256], msgs[1024];
+	FILE *fp = fmemopen((void *)(uintptr_t)cat_csv, sizeof cat_csv - 1, "r");
+	catalog *cat = catalog_load(fp, "c.csv", err, sizeof err);
+	fclose(fp);
+	ck_assert_msg(cat != NULL, "%s", err);
+	matcher *m = match_new(cat, NULL, err, sizeof err);
+	ck_assert_msg(m != NULL, "%s", err);
+	run_opts o;
+	run_opts_init(&o);
+	o.jobs = 1;
+	scan_range side = { INT64_MIN, INT64_MAX };
+	char *paths[] = { "/dev/null" };
+	scan_result res;
+	memset(&res, 0, sizeof res);
+
+	FILE *tmp = tmpfile();
+	ck_assert(tmp != NULL);
+	fflush(stderr);
+	int saved = dup(STDERR_FILENO);
+	dup2(fileno(tmp), STDERR_FILENO);
+	atomic_store(&kr_fault_random, 1);
+	int rc = run_scan(&o, m, paths, 1, 1, &side, &res);
+	atomic_store(&kr_fault_random, 0);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	rewind(tmp);
+	size_t got = fread(msgs, 1, sizeof msgs - 1, tmp);
+	msgs[got] = '\0';
+	fclose(tmp);
+
+	ck_assert_int_eq(rc, -1);
+	ck_assert_msg(strstr(msgs, "cannot draw a random key") != NULL, "stderr: '%s'", msgs);
+	scan_result_free(&res);
+	/* and with random bytes the same scan runs */
+	ck_assert_int_eq(run_scan(&o, m, paths, 1, 1, &side, &res), 0);
+	scan_result_free(&res);
+	match_free(m);
+	catalog_free(cat);
+}
+END_TEST
+
 Suite *run_suite(void)
 {
 	Suite *s = suite_create("run");
 	TCase *tc = tcase_create("table");
 	tcase_add_test(tc, test_table_out_of_memory);
+	tcase_add_test(tc, test_scan_without_random_key);
 	suite_add_tcase(s, tc);
 	return s;
 }
