@@ -80,6 +80,27 @@ static int usage_error(const char *text)
 	return cmd_usage("compare");
 }
 
+/* analyze's options that shape its benchmark or HTML report, which compare
+ * does not have: refused rather than ignored. NULL when c is none of them. */
+static const char *not_for_compare(int c)
+{
+	switch (c) {
+	case OPT_MIN_VISITORS:
+		return "'--min-visitors' does not apply to compare: it sets who takes part in "
+		       "analyze's benchmark, and compare has none (--min-cell hides small counts)";
+	case OPT_PEER:
+		return "'--peer' does not apply to compare: it groups analyze's benchmark, "
+		       "and compare has none";
+	case OPT_LANG:
+		return "'--lang' does not apply to compare: it sets the language of the HTML "
+		       "report, and compare writes table or csv";
+	case OPT_HIGHLIGHT:
+		return "'--highlight' does not apply to compare: it marks a gemeente in the "
+		       "HTML report, and compare writes table or csv";
+	}
+	return NULL;
+}
+
 int cmd_compare(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -136,6 +157,9 @@ int cmd_compare(int argc, char **argv)
 				return cmd_usage("compare");
 			continue;
 		}
+		const char *why = not_for_compare(c);
+		if (why)
+			return usage_error(why);
 		int h = run_parse_option(&o, c, optarg);
 		if (h < 0)
 			return cmd_usage("compare");
