@@ -24,6 +24,8 @@
 #include "match.h"
 #include "visitor.h"
 
+struct logfmt;
+
 #define SCAN_MAX_SIDES 2
 #define SCAN_MAX_SAMPLES 5
 
@@ -84,8 +86,8 @@ typedef struct {
 	uint64_t *gem_excluded;
 	uint64_t *gem_qualified;
 	funnel *fun[SCAN_MAX_SIDES];/* merged funnels, one per side */
-	void **fmts_;              /* private: the inputs' formats */
-	void **xfmts_;             /* private: formats from W3C #Fields lines */
+	struct logfmt **fmts_;     /* private: the inputs' formats */
+	struct logfmt **xfmts_;    /* private: formats from W3C #Fields lines */
 	size_t nxfmts_;
 } scan_result;
 

@@ -976,8 +976,8 @@ out:
 		free(pool[i].buf);
 	free(pool);
 	/* Formats must outlive the workers: names in res point into them. */
-	res->fmts_ = (void **)fmts;
-	res->xfmts_ = (void **)s.xfmts;
+	res->fmts_ = fmts;
+	res->xfmts_ = s.xfmts;
 	res->nxfmts_ = s.nxfmts;
 	pthread_mutex_destroy(&s.lock);
 	pthread_cond_destroy(&s.work_cv);
