@@ -74,8 +74,11 @@ int cmd_analyze(int argc, char **argv)
 		rc = RUN_INPUT;
 		goto out;
 	}
-	if (run_table_res(&o, cat, m, &res, 0, &t) < 0 ||
-	    bench_compute(t.rows, t.nrows, o.min_visitors, o.peer) < 0) {
+	if (run_table_res(&o, cat, m, &res, 0, &t) < 0) {
+		rc = RUN_INPUT; /* message given */
+		goto out;
+	}
+	if (bench_compute(t.rows, t.nrows, o.min_visitors, o.peer) < 0) {
 		msg_error("out of memory");
 		rc = RUN_INPUT;
 		goto out;

@@ -354,12 +354,6 @@ static int cmp_cell_key(const void *a, const void *b)
 static int table(const run_opts *o, const catalog *cat, const matcher *m,
                  const funnel *f, const uint64_t *qualified, report_table *t);
 
-int run_table(const run_opts *o, const catalog *cat, const matcher *m,
-              const funnel *f, report_table *t)
-{
-	return table(o, cat, m, f, NULL, t);
-}
-
 int run_table_res(const run_opts *o, const catalog *cat, const matcher *m,
                   const scan_result *res, int side, report_table *t)
 {
