@@ -1157,8 +1157,6 @@ void logfmt_free(logfmt *f)
  * Parsing helpers shared by the kinds
  */
 
-/* Returns the first '"' in [p, end) not escaped by an odd number of
- * backslashes, or NULL. */
 static int hexval(unsigned char c);
 
 /* Undoes, in place, the escapes Apache (ap_escape_logitem) and nginx
@@ -1208,6 +1206,8 @@ static inline char *find_byte(char *p, char *end, int c)
 	return memchr(p, c, (size_t)(end - p));
 }
 
+/* Returns the first '"' in [p, end) not escaped by an odd number of
+ * backslashes, or NULL. */
 static char *find_quote(char *p, char *end)
 {
 	char *start = p;

@@ -278,13 +278,6 @@ static pcre2_code *compile(const char *src, size_t len, int *jit, char *msg, siz
 	return code;
 }
 
-/*
- * May p be joined into an alternation without changing what it matches?
- * Not when it uses absolute group numbers (back references, (?1), (?(1)),
- * backtracking verbs such as (*COMMIT) that act on the whole match,
- * \Q...\E, or extended mode (?x) (a '#' comment could swallow the closing
- * parenthesis). Conservative: such patterns simply run on their own.
- */
 /* Does the option setting at s ("ix)", "x-i:", ...) switch on extended mode? */
 static int has_x_option(const char *s)
 {
@@ -295,6 +288,13 @@ static int has_x_option(const char *s)
 	return x && (*s == ')' || *s == ':');
 }
 
+/*
+ * May p be joined into an alternation without changing what it matches?
+ * Not when it uses absolute group numbers (back references, (?1), (?(1)),
+ * backtracking verbs such as (*COMMIT) that act on the whole match,
+ * \Q...\E, or extended mode (?x) (a '#' comment could swallow the closing
+ * parenthesis). Conservative: such patterns simply run on their own.
+ */
 static int prefilter_safe(const char *p, const pcre2_code *code)
 {
 	uint32_t backrefs = 0;
@@ -332,7 +332,6 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Compiles every distinct pattern of the catalogue into m->pats. */
 /*
  * The bytes b for which a target starting "/" b can match u. Most
  * targets start with '/', and the byte after it sorts them well: "/css",
@@ -365,6 +364,7 @@ static void first_bytes(const matcher *m, upat *u)
 	pcre2_match_data_free(md);
 }
 
+/* Compiles every distinct pattern of the catalogue into m->pats. */
 static int compile_all(matcher *m, char *err, size_t errlen)
 {
 	const catalog *c = m->cat;
@@ -424,10 +424,9 @@ out:
 
 /* Builds prefilter k (0: unanchored patterns, 1: anchored ones) of plan
  * pl; leaves it NULL when there is no point (fewer than two patterns) or it
- * does not compile. */
-/* Builds prefilter k of plan pl. Gemeenten on the same CMS often share
- * their patterns, so a text already compiled for an earlier plan (seen:
- * text -> plan index * 2 + k) is shared instead of compiled again. */
+ * does not compile. Gemeenten on the same CMS often share their patterns,
+ * so a text already compiled for an earlier plan (seen: text -> plan
+ * index * 2 + k) is shared instead of compiled again. */
 static void build_prefilter(matcher *m, plan *pl, int k, tab *seen)
 {
 	size_t len = 0;
