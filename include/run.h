@@ -160,7 +160,7 @@ int run_out_close(run_out *out, int ok);
  * empty file gets the BOM (with --bom) and header first; an existing file
  * must start with the same header (a BOM or a CR before its newline are
  * ignored) and end with a newline, else nothing is written. The file is
- * locked (flock) while appending and cut back to its old size when a
+ * locked (fcntl F_SETLKW) while appending and cut back to its old size when a
  * write fails, so it never holds a partial row. Returns 0, or -1 (message
  * given). */
 int run_append(const report_table *t, const char *path);

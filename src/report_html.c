@@ -38,6 +38,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "compat.h"
 #include "report.h"
 
 /* ---- labels ---- */
@@ -611,7 +612,7 @@ static void funnel_chart(html *h, const hrow *r)
 }
 
 /* Higher conversion first; ties in report order. */
-static int cmp_conv(const void *a, const void *b, void *rows)
+static int cmp_conv(const void *a, const void *b, const void *rows)
 {
 	const hrow *hr = rows;
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
@@ -665,7 +666,7 @@ static void benchmark_chart(html *h, size_t *sel, size_t n, size_t product,
 		max = median;
 	double scale, step;
 	nice_scale(max, &scale, &step);
-	qsort_r(sel, m, sizeof *sel, cmp_conv, h->rows);
+	kr_qsort_r(sel, m, sizeof *sel, cmp_conv, h->rows);
 
 	int height = top + (int)m * rowh + 22;
 	int bottom = top + (int)m * rowh;

@@ -11,7 +11,6 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -716,7 +715,13 @@ int run_append(const report_table *t, const char *path)
 		msg_error("cannot open '%s': %s", path, strerror(errno));
 		goto out;
 	}
-	if (flock(fd, LOCK_EX) < 0 && errno != ENOLCK && errno != EINVAL && errno != EOPNOTSUPP)
+	/* a POSIX record lock on the whole file (flock is BSD, and not on NFS);
+	 * a file system without locks appends unlocked */
+	struct flock lk = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
+	int lr;
+	while ((lr = fcntl(fd, F_SETLKW, &lk)) < 0 && errno == EINTR)
+		;
+	if (lr < 0 && errno != ENOLCK && errno != EINVAL && errno != EOPNOTSUPP)
 		goto fail;
 	if (fstat(fd, &st) < 0)
 		goto fail;

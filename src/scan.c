@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compat.h"
 #include "input.h"
 #include "ktime.h"
 #include "logfmt.h"
@@ -575,7 +576,7 @@ static int read_input(scan *s, int fi, const char *path, scan_input *si,
 			/* keep only complete lines; after trailing garbage the
 			 * member before it was whole, and so is its last line */
 			if (!input_error_after_member(in)) {
-				char *nl = cur->len ? memrchr(cur->buf, '\n', cur->len) : NULL;
+				char *nl = cur->len ? kr_memrchr(cur->buf, '\n', cur->len) : NULL;
 				cur->len = nl ? (size_t)(nl - cur->buf) + 1 : 0;
 			}
 			if (skipping)
@@ -588,7 +589,7 @@ static int read_input(scan *s, int fi, const char *path, scan_input *si,
 				progress(s, in);
 		}
 		int eof = r <= 0;
-		char *nl = cur->len ? memrchr(cur->buf, '\n', cur->len) : NULL;
+		char *nl = cur->len ? kr_memrchr(cur->buf, '\n', cur->len) : NULL;
 		if (!nl && !eof) {
 			if (cur->len >= MAX_LINE) {
 				/* Over-long line: count it once, drop its bytes. */
