@@ -28,10 +28,13 @@
  * to reduce an absolute-form target (see absolute_form). On
  * LOGFMT_MALFORMED the record's contents are unspecified.
  */
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "compat.h"
 #include "ktime.h"
 #include "logfmt.h"
 
@@ -168,10 +171,25 @@ static const char w3c_default_fields[] =
 	"date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "
 	"cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken";
 
-static void set_err(char *err, size_t errlen, const char *fmt, const char *arg)
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
 {
-	if (err != NULL && errlen > 0)
-		snprintf(err, errlen, fmt, arg);
+	if (err != NULL && errlen > 0) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+}
+
+/* kr_str is const for the record's readers, but the parser's slices point
+ * into the writable line it was handed: the way back to char *, without a
+ * cast that drops a qualifier. */
+static inline char *line_bytes(const char *p)
+{
+	return (char *)(uintptr_t)p;
 }
 
 static inline int is_digit(unsigned char c)
@@ -1190,7 +1208,7 @@ static size_t unescape_quoted(char *p, size_t n)
 				r += 4;
 				break;
 			}
-			/* fall through */
+			KR_FALLTHROUGH;
 		default:
 			p[w++] = c;
 			r++;
@@ -1291,7 +1309,7 @@ static inline int lower_eq(const char *p, const char *lit, size_t n)
  * Other targets are left alone and *host is untouched. */
 LF_HOT void absolute_form(kr_str *target, kr_str *host)
 {
-	char *t = (char *)target->p;
+	char *t = line_bytes(target->p);
 	size_t tn = target->n, s;
 
 	if (tn >= 7 && lower_eq(t, "http://", 7))
@@ -1303,7 +1321,7 @@ LF_HOT void absolute_form(kr_str *target, kr_str *host)
 	char *a = t + s, *e = t + tn, *q = a;
 	while (q < e && *q != '/' && *q != '?')
 		q++;
-	char *at = memrchr(a, '@', (size_t)(q - a));
+	char *at = kr_memrchr(a, '@', (size_t)(q - a));
 	char *h = at != NULL ? at + 1 : a;
 	size_t hn = (size_t)(q - h);
 	if (q == e) {
@@ -1331,7 +1349,7 @@ LF_HOT int split_request(char *p, size_t n, kr_record *rec)
 	rec->method = (kr_str){p, (size_t)(sp - p)};
 	char *t = sp + 1;
 	char *te = end;
-	char *last = memrchr(t, ' ', (size_t)(end - t));
+	char *last = kr_memrchr(t, ' ', (size_t)(end - t));
 	if (last != NULL && end - last > 5 && memcmp(last + 1, "HTTP/", 5) == 0)
 		te = last;
 	else if (last == NULL && end - t >= 5 && memcmp(t, "HTTP/", 5) == 0)
@@ -1372,7 +1390,7 @@ static int overlaps(kr_str s, const char *lo, const char *hi)
  * the path alone. */
 static void join_target(kr_record *rec, kr_str path, kr_str query, const kr_str *vhost)
 {
-	char *a = (char *)path.p, *b = (char *)query.p;
+	char *a = line_bytes(path.p), *b = line_bytes(query.p);
 	size_t pn = path.n, qn = query.n;
 
 	if (b == a + pn + 1 && b[-1] == '?') {
@@ -1414,7 +1432,7 @@ LF_HOT void finish_record(kr_record *rec, kr_str vhost)
 	kr_str target_host = {NULL, 0};
 	absolute_form(&rec->target, &target_host);
 	if (vhost.n > 0 && !(vhost.n == 1 && vhost.p[0] == '-'))
-		rec->host = host_norm((char *)vhost.p, vhost.n);
+		rec->host = host_norm(line_bytes(vhost.p), vhost.n);
 	else
 		rec->host = target_host;
 }
@@ -1923,7 +1941,7 @@ static int parse_json(char *line, size_t len, kr_record *rec)
 		rec->xff = r.v[J_XFF];
 	kr_str vhost = r.v[J_HOST];
 	if (r.v[J_REQUEST].n > 0) {
-		if (split_request((char *)r.v[J_REQUEST].p, r.v[J_REQUEST].n, rec) != 0)
+		if (split_request(line_bytes(r.v[J_REQUEST].p), r.v[J_REQUEST].n, rec) != 0)
 			return LOGFMT_MALFORMED;
 	} else {
 		rec->method = r.v[J_METHOD];
@@ -2141,7 +2159,7 @@ static int parse_items(const logfmt *f, char *line, size_t len, kr_record *rec)
 				goto bad;
 			if (n == 1 && p[0] == '-')
 				break;
-			/* fall through */
+			KR_FALLTHROUGH;
 		case LF_COUNT:
 			if (n == 0)
 				goto bad;
@@ -2173,7 +2191,7 @@ static int parse_items(const logfmt *f, char *line, size_t len, kr_record *rec)
 			/* "$uri$is_args$args" logs "/p-" without a query. */
 			if (n > 1 && p[n - 1] == '-' && memchr(p, '?', n) == NULL)
 				n--;
-			/* fall through */
+			KR_FALLTHROUGH;
 		case LF_URI:
 		case LF_PATH:
 			if (n == 0 || (n == 1 && p[0] == '-'))
@@ -2232,7 +2250,7 @@ bad:
  * the "#Fields:" lines and directive lines count as parsed. *first gets
  * the format to return (for w3c: built from the first #Fields line), or
  * NULL. Returns the count, or -1 when out of memory. */
-static int detect_count(const char *name, char *const *lines, const size_t *lens,
+static int detect_count(const char *name, const char *const *lines, const size_t *lens,
                         unsigned nlines, char *scratch, logfmt **first)
 {
 	char err[128];
@@ -2289,7 +2307,7 @@ static int detect_count(const char *name, char *const *lines, const size_t *lens
  * is used. */
 logfmt *logfmt_detect(const char *buf, size_t len, char *why, size_t whylen)
 {
-	char *lines[LF_DETECT_LINES];
+	const char *lines[LF_DETECT_LINES]; /* parsed on copies in scratch */
 	size_t lens[LF_DETECT_LINES], maxlen = 0;
 	unsigned nlines = 0;
 	int ok[LF_NDETECT] = {0};
@@ -2305,7 +2323,7 @@ logfmt *logfmt_detect(const char *buf, size_t len, char *why, size_t whylen)
 			break;
 		const char *le = nl != NULL ? nl : end;
 		if (!blank(p, (size_t)(le - p))) {
-			lines[nlines] = (char *)p;
+			lines[nlines] = p;
 			lens[nlines] = (size_t)(le - p);
 			if (lens[nlines] > maxlen)
 				maxlen = lens[nlines];

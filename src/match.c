@@ -877,13 +877,22 @@ int match_target(match_ctx *x, int gem, kr_str target, match_hit *out, int max)
 	return nh;
 }
 
+/* The lock and the limit counters are what threads change in a matcher
+ * that is otherwise read-only (C has no "mutable"): the functions that
+ * take a const matcher reach them through this, without a cast that
+ * drops a qualifier. */
+static matcher *shared(const matcher *m)
+{
+	return (matcher *)(uintptr_t)m;
+}
+
 int match_ngemeenten(const matcher *m)
 {
 	if (!m->builtin)
 		return (int)m->cat->ngem;
-	pthread_mutex_lock((pthread_mutex_t *)&m->lock);
+	pthread_mutex_lock(&shared(m)->lock);
 	int n = m->nnames;
-	pthread_mutex_unlock((pthread_mutex_t *)&m->lock);
+	pthread_mutex_unlock(&shared(m)->lock);
 	return n;
 }
 
@@ -893,9 +902,9 @@ const char *match_gemeente_name(const matcher *m, int gem)
 		return NULL;
 	if (!m->builtin)
 		return (size_t)gem < m->cat->ngem ? m->cat->gemeenten[gem] : NULL;
-	pthread_mutex_lock((pthread_mutex_t *)&m->lock);
+	pthread_mutex_lock(&shared(m)->lock);
 	const char *name = gem < m->nnames ? m->names[gem] : NULL;
-	pthread_mutex_unlock((pthread_mutex_t *)&m->lock);
+	pthread_mutex_unlock(&shared(m)->lock);
 	return name;
 }
 
@@ -919,10 +928,10 @@ int match_max_hits(const matcher *m)
 
 long match_limit_hits(const matcher *m)
 {
-	return atomic_load(&((matcher *)m)->limit_hits);
+	return atomic_load(&shared(m)->limit_hits);
 }
 
 long match_limit_line(const matcher *m)
 {
-	return atomic_load(&((matcher *)m)->limit_line);
+	return atomic_load(&shared(m)->limit_line);
 }

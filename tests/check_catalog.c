@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "check_suites.h"
@@ -18,7 +19,7 @@ static char err[512];
 /* Loads catalogue text s as file "cat.csv" (NULL on error, see err). */
 static catalog *load_str(const char *s)
 {
-	FILE *fp = fmemopen((void *)s, strlen(s), "r");
+	FILE *fp = fmemopen((void *)(uintptr_t)s, strlen(s), "r");
 	ck_assert_ptr_nonnull(fp);
 	memset(err, 'x', sizeof err - 1);
 	err[sizeof err - 1] = '\0';

@@ -4,6 +4,7 @@
  * Inputs are built in memory with zlib and fed through fmemopen().
  */
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <zlib.h>
 #include "check_suites.h"
@@ -17,7 +18,7 @@ static unsigned char *gz(const char *src, size_t n, size_t *outn)
 	ck_assert_int_eq(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
 	size_t cap = deflateBound(&z, (uLong)n) + 64;
 	unsigned char *out = malloc(cap);
-	z.next_in = (Bytef *)src;
+	z.next_in = (Bytef *)(uintptr_t)src;
 	z.avail_in = (uInt)n;
 	z.next_out = out;
 	z.avail_out = (uInt)cap;
@@ -27,15 +28,15 @@ static unsigned char *gz(const char *src, size_t n, size_t *outn)
 	return out;
 }
 
-/* Reads all of buf through an input with reads of at most cap bytes.
- * Returns the bytes (caller frees), their count, and the final status. */
 /* input_error_after_member after the last slurp */
 static int after_member;
 
+/* Reads all of buf through an input with reads of at most cap bytes.
+ * Returns the bytes (caller frees), their count, and the final status. */
 static char *slurp(const void *buf, size_t n, size_t cap, size_t *got, int *status,
                    char *err, int *isgz)
 {
-	FILE *fp = fmemopen((void *)buf, n ? n : 1, "rb");
+	FILE *fp = fmemopen((void *)(uintptr_t)buf, n ? n : 1, "rb");
 	if (n == 0) {
 		fclose(fp);
 		fp = fopen("/dev/null", "rb");
