@@ -60,6 +60,9 @@ fi
 export KLANTREIS
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/klantreis-e2e.XXXXXX") || exit 2
+# Others may pass through (not list) the scratch dir: a case may run the
+# program as an unprivileged user (hostile-input-unreadable, as root).
+chmod 711 "$tmp" || exit 2
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
