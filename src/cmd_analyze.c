@@ -6,6 +6,7 @@
  * before the catalogue compiled and the scan finished, so a failed run
  * never leaves half a report.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -113,6 +114,8 @@ int cmd_analyze(int argc, char **argv)
 		goto out;
 	}
 	int w = report_write(&t, run_format(&o), out.fp);
+	if (w < 0 && !ferror(out.fp)) /* not a write error, which run_out_close reports */
+		msg_error("cannot write the report: %s", strerror(errno));
 	if (run_out_close(&out, w == 0) < 0 && rc == RUN_OK)
 		rc = RUN_INPUT;
 out:

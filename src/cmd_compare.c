@@ -246,6 +246,8 @@ int cmd_compare(int argc, char **argv)
 		goto out;
 	}
 	int w = compare_write(&ct, run_format(&o), out.fp);
+	if (w < 0 && !ferror(out.fp)) /* not a write error, which run_out_close reports */
+		msg_error("cannot write the report: %s", strerror(errno));
 	if (run_out_close(&out, w == 0) < 0 && rc == RUN_OK)
 		rc = RUN_INPUT;
 out:

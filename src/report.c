@@ -40,6 +40,7 @@
 #include "compat.h"
 #include "report.h"
 #include "stats.h"
+#include "fault.h"
 
 char *report_rate(int64_t num, int64_t den, char *buf, size_t n)
 {

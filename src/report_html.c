@@ -40,6 +40,7 @@
 
 #include "compat.h"
 #include "report.h"
+#include "fault.h"
 
 /* ---- labels ---- */
 

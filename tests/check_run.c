@@ -6,12 +6,14 @@
  * Allocations fail on demand through include/fault.h (the Makefile links
  * funnel.c and run.c built with -DKR_FAULTS).
  */
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "catalog.h"
 #include "check_suites.h"
 #include "funnel.h"
@@ -156,12 +158,102 @@ START_TEST(test_scan_without_random_key)
 }
 END_TEST
 
+/* The whole of fp's contents (rewound), malloc'ed; *n bytes. */
+static char *contents(FILE *fp, size_t *n)
+{
+	fflush(fp);
+	long end = ftell(fp);
+	ck_assert_int_ge(end, 0);
+	char *b = malloc((size_t)end + 1);
+	ck_assert(b != NULL);
+	rewind(fp);
+	*n = fread(b, 1, (size_t)end, fp);
+	ck_assert_uint_eq(*n, (size_t)end);
+	return b;
+}
+
+/* Each report writer with its 1st, 2nd, ... allocation failing: -1 with
+ * errno ENOMEM (which the commands report), or, once no failure hit, the
+ * same bytes as without faults; never a shortened report and 0. */
+START_TEST(test_writers_out_of_memory)
+{
+	char err[256];
+	FILE *fp = fmemopen((void *)(uintptr_t)cat_csv, sizeof cat_csv - 1, "r");
+	catalog *cat = catalog_load(fp, "c.csv", err, sizeof err);
+	fclose(fp);
+	ck_assert_msg(cat != NULL, "%s", err);
+	matcher *m = match_new(cat, NULL, err, sizeof err);
+	ck_assert_msg(m != NULL, "%s", err);
+	run_opts o;
+	run_opts_init(&o);
+	o.details = 1;
+	scan_result res;
+	memset(&res, 0, sizeof res);
+	res.fun[0] = funnel_new(0, 1);
+	ck_assert(res.fun[0] != NULL);
+	for (uint64_t v = 1; v <= 40; v++) {
+		funnel_add(res.fun[0], v, 20394, 0, 0, v % 2, STEP_INFO);
+		if (v % 3 == 0)
+			funnel_add(res.fun[0], v, 20394, 0, 0, v % 2, STEP_FORM);
+		if (v % 5 == 0)
+			funnel_add(res.fun[0], v, 20394, 0, 0, v % 2, STEP_DONE);
+	}
+	report_table t;
+	ck_assert_int_eq(run_table_res(&o, cat, m, &res, 0, &t), 0);
+	ck_assert_int_eq(bench_compute(t.rows, t.nrows, 1, 0), 0);
+	static const enum report_format fmts[] = { REPORT_TABLE, REPORT_CSV, REPORT_JSON,
+	                                           REPORT_HTML };
+	for (size_t f = 0; f < sizeof fmts / sizeof fmts[0]; f++) {
+		FILE *ref = tmpfile();
+		ck_assert_int_eq(report_write(&t, fmts[f], ref), 0);
+		size_t nref;
+		char *want = contents(ref, &nref);
+		fclose(ref);
+		int done = 0, failures = 0;
+		for (long after = 0; after < 10000 && !done; after++) {
+			FILE *out = tmpfile();
+			long before = atomic_load(&kr_fault_injected);
+			atomic_store(&kr_fault_countdown, after);
+			errno = 0;
+			int rc = report_write(&t, fmts[f], out);
+			int e = errno;
+			atomic_store(&kr_fault_countdown, -1);
+			int injected = atomic_load(&kr_fault_injected) != before;
+			if (rc < 0) {
+				ck_assert_msg(injected, "format %d failed without a fault", (int)fmts[f]);
+				ck_assert_msg(e == ENOMEM, "format %d, allocation %ld: errno %d",
+				              (int)fmts[f], after, e);
+				failures++;
+			} else {
+				ck_assert_msg(!injected, "format %d: allocation %ld failed, yet 0",
+				              (int)fmts[f], after);
+				size_t ngot;
+				char *got = contents(out, &ngot);
+				ck_assert(ngot == nref && memcmp(got, want, nref) == 0);
+				free(got);
+				done = 1;
+			}
+			fclose(out);
+		}
+		ck_assert_msg(done, "format %d: no report in 10000 tries", (int)fmts[f]);
+		if (fmts[f] != REPORT_TABLE) /* the table allocates nothing */
+			ck_assert_int_gt(failures, 0);
+		free(want);
+	}
+	free(t.rows);
+	funnel_free(res.fun[0]);
+	match_free(m);
+	catalog_free(cat);
+}
+END_TEST
+
 Suite *run_suite(void)
 {
 	Suite *s = suite_create("run");
 	TCase *tc = tcase_create("table");
 	tcase_add_test(tc, test_table_out_of_memory);
 	tcase_add_test(tc, test_scan_without_random_key);
+	tcase_add_test(tc, test_writers_out_of_memory);
 	suite_add_tcase(s, tc);
 	return s;
 }
