@@ -715,8 +715,8 @@ int run_append(const report_table *t, const char *path)
 		msg_error("cannot open '%s': %s", path, strerror(errno));
 		goto out;
 	}
-	/* a POSIX record lock on the whole file (flock is BSD, and not on NFS);
-	 * a file system without locks appends unlocked */
+	/* a POSIX record lock on the whole file (flock is not in POSIX); a
+	 * file system without locks appends unlocked */
 	struct flock lk = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
 	int lr;
 	while ((lr = fcntl(fd, F_SETLKW, &lk)) < 0 && errno == EINTR)
