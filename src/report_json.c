@@ -23,6 +23,7 @@
 
 #include "report_writers.h"
 #include "text.h"
+#include "fault.h"
 
 /* Writes s (n bytes) as a JSON string. */
 static void json_str_n(FILE *fp, const char *s, size_t n)

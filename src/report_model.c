@@ -19,8 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compat.h"
 #include "report_model.h"
 #include "stats.h"
+#include "fault.h"
 
 static const char *const col_names[REPORT_NCOLS] = {
 	"period", "gemeente", "product", "info", "form", "done",
@@ -69,14 +71,9 @@ static int cmp_name(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-/* qsort_r's context: the table, behind a pointer that is not const. */
-typedef struct {
-	const report_table *t;
-} group_ctx;
-
-static int cmp_group_idx(const void *pa, const void *pb, void *arg)
+static int cmp_group_idx(const void *pa, const void *pb, const void *arg)
 {
-	const report_table *t = ((const group_ctx *)arg)->t;
+	const report_table *t = arg;
 	const report_row *a = &t->rows[*(const size_t *)pa];
 	const report_row *b = &t->rows[*(const size_t *)pb];
 	if (a->period_start != b->period_start)
@@ -105,13 +102,12 @@ static int hidden_groups(const report_table *t, unsigned char **hidden)
 		errno = ENOMEM;
 		return -1;
 	}
-	group_ctx ctx = { t };
 	for (size_t i = 0; i < t->nrows; i++)
 		idx[i] = i;
-	qsort_r(idx, t->nrows, sizeof *idx, cmp_group_idx, &ctx);
+	kr_qsort_r(idx, t->nrows, sizeof *idx, cmp_group_idx, t);
 	for (size_t lo = 0, hi; lo < t->nrows; lo = hi) {
 		int any = 0;
-		for (hi = lo; hi < t->nrows && cmp_group_idx(&idx[lo], &idx[hi], &ctx) == 0; hi++) {
+		for (hi = lo; hi < t->nrows && cmp_group_idx(&idx[lo], &idx[hi], t) == 0; hi++) {
 			const report_row *r = &t->rows[idx[hi]];
 			if (r->eligible && (shown(t, r->n[0]) < 0 || shown(t, r->n[2]) < 0))
 				any = 1;

@@ -22,6 +22,7 @@
 #include "progress.h"
 #include "run.h"
 #include "xff.h"
+#include "fault.h"
 
 void run_opts_init(run_opts *o)
 {
@@ -395,7 +396,10 @@ int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
 	so.nsides = nsides;
 	for (int i = 0; i < nsides; i++)
 		so.side[i] = sides[i];
-	visitor_key_random(&so.key);
+	if (visitor_key_random(&so.key) < 0) {
+		msg_error("cannot draw a random key for the visitor hashes: %s", strerror(errno));
+		return -1;
+	}
 	xff_trust *trust = NULL;
 	if (o->client_xff) {
 		trust = xff_trust_new(o->trusted_proxies, err, sizeof err);
@@ -465,12 +469,6 @@ static int cmp_gem_name(const void *a, const void *b)
 static int table(const run_opts *o, const catalog *cat, const matcher *m,
                  const funnel *f, const uint64_t *qualified, report_table *t);
 
-int run_table(const run_opts *o, const catalog *cat, const matcher *m,
-              const funnel *f, report_table *t)
-{
-	return table(o, cat, m, f, NULL, t);
-}
-
 int run_table_res(const run_opts *o, const catalog *cat, const matcher *m,
                   const scan_result *res, int side, report_table *t)
 {
@@ -485,7 +483,8 @@ static int table(const run_opts *o, const catalog *cat, const matcher *m,
 	int rc = -1;
 	int *gems = NULL;
 	int32_t *periods = NULL;
-	funnel_cell *cells = funnel_cells(f, &cfg, &ncells);
+	funnel_cell *cells = NULL;
+	int cells_rc = funnel_cells(f, &cfg, &cells, &ncells);
 
 	memset(t, 0, sizeof *t);
 	t->by = o->by;
@@ -494,7 +493,7 @@ static int table(const run_opts *o, const catalog *cat, const matcher *m,
 	t->details = o->details;
 	t->min_cell = o->min_cell;
 	t->peer = o->peer;
-	if (!cells && ncells)
+	if (cells_rc < 0)
 		goto out;
 	int ngem = match_ngemeenten(m);
 	gems = malloc(((size_t)ngem + 1) * sizeof *gems);
