@@ -887,6 +887,18 @@ int match_target(match_ctx *x, int gem, kr_str target, match_hit *out, int max)
 	return nh;
 }
 
+int match_gemeente_id(matcher *m, const char *name)
+{
+	if (!m->builtin)
+		return catalog_find_gemeente(m->cat, name);
+	size_t n = strlen(name);
+	const char *key = NULL;
+	pthread_mutex_lock(&m->lock);
+	int id = builtin_id_locked(m, name, n, hash_bytes(name, n), &key);
+	pthread_mutex_unlock(&m->lock);
+	return id;
+}
+
 int match_ngemeenten(const matcher *m)
 {
 	if (!m->builtin)

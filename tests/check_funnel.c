@@ -156,7 +156,7 @@ START_TEST(test_batch_equals_single)
 	size_t n = 0;
 	for (int i = 0; i < 300; i++) {
 		uint64_t v = (uint64_t)(i % 250) + 1; /* 50 visitors twice */
-		r[n++] = (funnel_req){ v, (int64_t)i * S, 100 + i % 2, i % 3, i % 4, i % 3 };
+		r[n++] = (funnel_req){ v, (int64_t)i * S, 100 + i % 2, 0, i % 3, i % 4, i % 3 };
 		ck_assert_int_eq(funnel_add(a, r[n - 1].visitor, r[n - 1].day, r[n - 1].instant_us,
 		                            r[n - 1].gem, r[n - 1].row, r[n - 1].step), 0);
 	}
