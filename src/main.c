@@ -23,7 +23,8 @@
 	"                 [--min-visitors n] [--peer] [--details] [--min-cell n]\n" \
 	"                 [--include-bots] [--format table|csv|json|html] [-o file]\n" \
 	"                 [--append file] [--csv-sep c] [--decimal-comma] [--bom]\n" \
-	"                 [--lang nl|en] [--highlight name] [--keep-going] [-j jobs]"
+	"                 [--lang nl|en] [--highlight name] [--keep-going] [-j jobs]\n" \
+	"                 [--state file] [--key-file file]"
 
 static const cmd_entry commands[] = {
 	{ "analyze", cmd_analyze, "klantreis analyze " ANALYZE_OPTS " [log ...]" },
@@ -31,6 +32,7 @@ static const cmd_entry commands[] = {
 	  "                 [--alpha p] [analyze-option ...] [log ...]" },
 	{ "catalog", cmd_catalog, "klantreis catalog" },
 	{ "check", cmd_check, "klantreis check [-qv] [-c file] [--gemeente name] [url ... | -]" },
+	{ "keygen", cmd_keygen, "klantreis keygen [file]" },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
