@@ -2,7 +2,8 @@
 #
 #   make            build ./klantreis
 #   make run        analyze the bundled sample log with the built-in catalogue
-#   make check      unit tests (Check), end-to-end tests, the HTML report in
+#   make check      unit tests (Check), end-to-end tests, merged partial
+#                   results (tests/state.sh), the HTML report in
 #                   headless Chromium, then the same under ASan/UBSan and
 #                   valgrind, and a short fuzz round
 #   make sanitize   unit, e2e and consistency tests against an ASan/UBSan build
@@ -81,6 +82,7 @@ check: deps
 	CK_FORK=yes ./build/check_unit
 	KLANTREIS=./klantreis sh tests/e2e.sh
 	E2E_DIR=testdata/realworld KLANTREIS=./klantreis sh tests/e2e.sh
+	KLANTREIS=./klantreis sh tests/state.sh
 	KLANTREIS=./klantreis sh tests/consistency.sh
 	KLANTREIS=./klantreis sh tests/html_browser.sh
 	$(MAKE) sanitize
