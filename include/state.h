@@ -71,6 +71,9 @@ void state_tally_free(state_tally *t);
 int state_tally_add(state_tally *t, int64_t wall, int gem, int row, int k, uint64_t v);
 /* Adds all of src to dst. 0, or -1 (out of memory). */
 int state_tally_merge(state_tally *dst, const state_tally *src);
+/* Sorts t by (wall, gemeente, row) and sums records of one key: a
+ * smaller tally and state file. Counts never depend on it. */
+void state_tally_compact(state_tally *t);
 
 /* ---- a partial result in memory ------------------------------------- */
 
@@ -111,8 +114,9 @@ int state_key_parse(const char *text, size_t n, visitor_key *k);
 /* Adds the result of a scan run with scan_opts.collect to s (its funnel
  * of side 0, tally and counters, but not its inputs: the caller appends
  * them in command-line order with state_add_input), marking every
- * gemeente with a request under key fingerprint fp. Returns 0, or -1
- * (out of memory). */
+ * gemeente with a request under key fingerprint fp. Into an empty s
+ * the funnel and tally are moved, not copied (res gets s's empty ones).
+ * Returns 0, or -1 (out of memory). */
 int state_take_scan(state *s, scan_result *res, const matcher *m, uint64_t fp);
 
 /* Appends one input record (strings copied). 0, or -1 (out of memory). */

@@ -248,11 +248,15 @@ static struct {
 } kinds;
 
 /* 1 when path is a state (its first bytes are a state's magic), 0 when
- * not or it cannot be opened (the scan then says why). Standard input is
- * a state when its first byte is the magic's (a log line never starts
- * with that byte); the byte is pushed back. */
+ * not or it cannot be opened (the scan then says why). Only regular files
+ * are looked at (reading from a FIFO or device would take its bytes).
+ * Standard input is a state when its first byte is the magic's (a log
+ * line never starts with that byte); the byte is pushed back. */
 static int is_state_path(const char *path)
 {
+	struct stat st;
+	if (strcmp(path, "-") != 0 && (stat(path, &st) < 0 || !S_ISREG(st.st_mode)))
+		return 0;
 	if (strcmp(path, "-") == 0) {
 		int c = getc(stdin);
 		if (c == EOF)
@@ -592,6 +596,7 @@ static int scan_states(const run_opts *o, matcher *m, scan_opts *so, char *const
 		state_file_free(f);
 		f = NULL;
 	}
+	state_tally_compact(st->tally);
 	if (state_result(st, m, nsides, sides, o->sequential, o->jobs, res) < 0)
 		goto oom;
 	res->state_ = st;

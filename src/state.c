@@ -8,7 +8,8 @@
  *   v ninputs; per input: s name, s format ("" none), v lines, v gzip
  *   v lines, blank, skipped, bytes; v malformed, method, status, bot
  *   v ngem; per gemeente: s name, u64 key fingerprint, v method, status, bot
- *   v ntally; per entry: z wall, v gem + 1, v row + 1, v n[0], n[1], n[2]
+ *   v ntally; per entry: z wall - the previous entry's wall (0 first),
+ *     v gem + 1, v row + 1, v n[0], n[1], n[2]
  *   v nentries; per entry: z day, v gem, v row, u64 visitor, v nevents;
  *     per event: v sod << 2 | step, z instant_us - wall * 1000000
  * Every count is checked against the bytes left before anything is
@@ -26,44 +27,27 @@
 
 /* ---- the tally -------------------------------------------------------- */
 
+/* An array of counter records, appended to and summed when compacted:
+ * records come nearly in time order and nearly all with distinct keys
+ * (a second of one gemeente), so appending is cheaper than hashing them
+ * into a table, and the sums never depend on duplicates being combined. */
 typedef struct {
 	int64_t wall;
-	int32_t gem, row1;         /* row + 2; 0: free slot */
+	int32_t gem, row;
 	uint64_t n[3];
 } tslot;
 
 struct state_tally {
 	tslot *s;
-	size_t cap, used;
+	size_t used, cap;
+	int sorted;                /* s[0..used) ascending by key */
 };
-
-static inline uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ull;
-	x ^= x >> 33;
-	return x;
-}
-
-static inline uint64_t tslot_hash(int64_t wall, int32_t gem, int32_t row1)
-{
-	return mix64((uint64_t)wall ^ (uint64_t)(uint32_t)gem << 40 ^
-	             (uint64_t)(uint32_t)row1 * 0x9e3779b97f4a7c15ull);
-}
 
 state_tally *state_tally_new(void)
 {
 	state_tally *t = calloc(1, sizeof *t);
-	if (!t)
-		return NULL;
-	t->s = calloc(256, sizeof *t->s);
-	if (!t->s) {
-		free(t);
-		return NULL;
-	}
-	t->cap = 256;
+	if (t)
+		t->sorted = 1;
 	return t;
 }
 
@@ -75,57 +59,72 @@ void state_tally_free(state_tally *t)
 	free(t);
 }
 
-static int tally_grow(state_tally *t)
+static int cmp_key(const tslot *x, const tslot *y)
 {
-	size_t ncap = t->cap * 2;
-	tslot *n = calloc(ncap, sizeof *n);
-	if (!n)
-		return -1;
-	for (size_t i = 0; i < t->cap; i++) {
-		const tslot *o = &t->s[i];
-		if (!o->row1)
-			continue;
-		size_t j = tslot_hash(o->wall, o->gem, o->row1) & (ncap - 1);
-		while (n[j].row1)
-			j = (j + 1) & (ncap - 1);
-		n[j] = *o;
+	if (x->wall != y->wall)
+		return x->wall < y->wall ? -1 : 1;
+	if (x->gem != y->gem)
+		return x->gem < y->gem ? -1 : 1;
+	return (x->row > y->row) - (x->row < y->row);
+}
+
+static int cmp_tslot(const void *a, const void *b)
+{
+	return cmp_key(a, b);
+}
+
+static int tally_push(state_tally *t, const tslot *r)
+{
+	if (t->used && t->s[t->used - 1].wall == r->wall && t->s[t->used - 1].gem == r->gem &&
+	    t->s[t->used - 1].row == r->row) {
+		for (int k = 0; k < 3; k++)
+			t->s[t->used - 1].n[k] += r->n[k];
+		return 0;
 	}
-	free(t->s);
-	t->s = n;
-	t->cap = ncap;
+	if (t->used == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 256;
+		tslot *n = realloc(t->s, cap * sizeof *n);
+		if (!n)
+			return -1;
+		t->s = n;
+		t->cap = cap;
+	}
+	if (t->used && cmp_key(&t->s[t->used - 1], r) > 0)
+		t->sorted = 0;
+	t->s[t->used++] = *r;
 	return 0;
 }
 
 int state_tally_add(state_tally *t, int64_t wall, int gem, int row, int k, uint64_t v)
 {
-	if ((t->used + 1) * 2 > t->cap && tally_grow(t) < 0)
-		return -1;
-	int32_t row1 = row + 2;
-	size_t mask = t->cap - 1, j = tslot_hash(wall, gem, row1) & mask;
-	for (;; j = (j + 1) & mask) {
-		tslot *s = &t->s[j];
-		if (!s->row1) {
-			*s = (tslot){ wall, gem, row1, { 0, 0, 0 } };
-			t->used++;
-		} else if (s->wall != wall || s->gem != gem || s->row1 != row1) {
-			continue;
-		}
-		s->n[k] += v;
-		return 0;
-	}
+	tslot r = { wall, gem, row, { 0, 0, 0 } };
+	r.n[k] = v;
+	return tally_push(t, &r);
 }
 
 int state_tally_merge(state_tally *dst, const state_tally *src)
 {
-	for (size_t i = 0; i < src->cap; i++) {
-		const tslot *s = &src->s[i];
-		if (!s->row1)
-			continue;
-		for (int k = 0; k < 3; k++)
-			if (s->n[k] && state_tally_add(dst, s->wall, s->gem, s->row1 - 2, k, s->n[k]) < 0)
-				return -1;
-	}
+	for (size_t i = 0; i < src->used; i++)
+		if (tally_push(dst, &src->s[i]) < 0)
+			return -1;
 	return 0;
+}
+
+void state_tally_compact(state_tally *t)
+{
+	if (!t->sorted)
+		qsort(t->s, t->used, sizeof *t->s, cmp_tslot);
+	size_t w = 0;
+	for (size_t i = 0; i < t->used; i++) {
+		if (w && cmp_key(&t->s[w - 1], &t->s[i]) == 0) {
+			for (int k = 0; k < 3; k++)
+				t->s[w - 1].n[k] += t->s[i].n[k];
+		} else {
+			t->s[w++] = t->s[i];
+		}
+	}
+	t->used = w;
+	t->sorted = 1;
 }
 
 /* ---- the state in memory ------------------------------------------------ */
@@ -271,10 +270,21 @@ int state_take_scan(state *s, scan_result *res, const matcher *m, uint64_t fp)
 		if (x[FILTER_METHOD] + x[FILTER_STATUS] + x[FILTER_BOT] + res->gem_qualified[g] > 0)
 			s->gem_fp[g] = fp;
 	}
-	if (res->fun[0] && funnel_merge(s->fun, res->fun[0]) < 0)
+	/* into an empty state: take res's tables rather than copy them */
+	if (res->fun[0] && funnel_size(s->fun) == 0) {
+		funnel *t = s->fun;
+		s->fun = res->fun[0];
+		res->fun[0] = t;
+	} else if (res->fun[0] && funnel_merge(s->fun, res->fun[0]) < 0) {
 		return -1;
-	if (res->tally && state_tally_merge(s->tally, res->tally) < 0)
+	}
+	if (res->tally && s->tally->used == 0) {
+		state_tally *t = s->tally;
+		s->tally = res->tally;
+		res->tally = t;
+	} else if (res->tally && state_tally_merge(s->tally, res->tally) < 0) {
 		return -1;
+	}
 	return 0;
 }
 
@@ -389,13 +399,13 @@ int state_write(const state *s, const matcher *m, FILE *fp)
 			put_v(&b, s->gem_excluded[(size_t)g * FILTER_NREASONS + k]);
 	}
 	put_v(&b, s->tally->used);
-	for (size_t i = 0; i < s->tally->cap; i++) {
+	int64_t prev = 0;
+	for (size_t i = 0; i < s->tally->used; i++) {
 		const tslot *t = &s->tally->s[i];
-		if (!t->row1)
-			continue;
-		put_z(&b, t->wall);
+		put_z(&b, t->wall - prev);
+		prev = t->wall;
 		put_v(&b, (uint64_t)(t->gem + 1));
-		put_v(&b, (uint64_t)(t->row1 - 1));
+		put_v(&b, (uint64_t)(t->row + 1));
 		for (int k = 0; k < 3; k++)
 			put_v(&b, t->n[k]);
 	}
@@ -704,21 +714,25 @@ int state_fold(state *s, const state_file *f, matcher *m, char *err, size_t errl
 		str = NULL;
 	}
 	uint64_t nt = get_count(&r, 6);
+	int64_t wall = 0;
 	for (uint64_t i = 0; i < nt && !r.bad; i++) {
-		int64_t wall = get_z(&r);
+		int64_t d = get_z(&r);
+		if ((d > 0 && wall > INT64_MAX / 2 - d) || (d < 0 && wall < INT64_MIN / 2 - d)) {
+			r.bad = 1;
+			break;
+		}
+		wall += d;
 		uint64_t gem1 = get_v(&r), row1 = get_v(&r);
 		uint64_t v[3];
 		for (int k = 0; k < 3; k++)
 			v[k] = get_v(&r);
-		if (r.bad || gem1 > ngem || row1 > (uint64_t)INT32_MAX ||
-		    wall < INT64_MIN / 2 || wall > INT64_MAX / 2) {
+		if (r.bad || gem1 > ngem || row1 > (uint64_t)INT32_MAX) {
 			r.bad = 1;
 			break;
 		}
-		int gem = gem1 ? ids[gem1 - 1] : -1;
-		for (int k = 0; k < 3; k++)
-			if (v[k] && state_tally_add(s->tally, wall, gem, (int)row1 - 1, k, v[k]) < 0)
-				goto oom;
+		tslot t = { wall, gem1 ? ids[gem1 - 1] : -1, (int)row1 - 1, { v[0], v[1], v[2] } };
+		if (tally_push(s->tally, &t) < 0)
+			goto oom;
 	}
 	uint64_t ne = get_count(&r, 12);
 	for (uint64_t i = 0; i < ne && !r.bad; i++) {
@@ -801,11 +815,9 @@ int state_result(const state *s, const matcher *m, int nsides, const scan_range 
 		if (funnel_filter(res->fun[i], s->fun, sides[i].from, sides[i].to) < 0)
 			return -1;
 	}
-	for (size_t i = 0; i < s->tally->cap; i++) {
+	for (size_t i = 0; i < s->tally->used; i++) {
 		const tslot *t = &s->tally->s[i];
-		if (!t->row1)
-			continue;
-		int row = t->row1 - 2;
+		int row = t->row;
 		int in = 0;
 		for (int k = 0; k < nsides; k++)
 			if (t->wall >= sides[k].from && t->wall < sides[k].to) {

@@ -206,6 +206,21 @@ else
 	bad "state on stdin"
 fi
 
+# A log on standard input is still read whole (its first byte is looked at).
+if "$K" analyze -q --format csv - <rr/part1.log >stdin.out &&
+	"$K" analyze -q --format csv rr/part1.log >ref.out && cmp -s stdin.out ref.out; then
+	ok "log on stdin"
+else
+	bad "log on stdin"
+fi
+
+# States do not depend on -j, nor reports from them.
+"$K" analyze -q -j1 --key-file key --state j1.krs rr/part1.log rr/part2.log rr/part3.log
+"$K" analyze -q -j3 --format json --funnel sequential --details j1.krs >j1.out
+"$K" analyze -q -j1 --format json --funnel sequential --details rr/part1.log rr/part2.log \
+	rr/part3.log >ref.out
+same "states and -j" ref.out j1.out
+
 # ---- keys ----------------------------------------------------------------
 # Other keys, disjoint gemeenten (a split by host): accepted, and equal.
 n=$(ls host/part*.log | wc -l)
