@@ -179,6 +179,43 @@ for kind in rr chunk host day; do
 	check $kind c compare --format csv -c cat.csv --at 2026-11-04 --since 2026-11-03
 done
 
+# The logs of some e2e cases (formats, time zones, XFF, 5xx, --gemeente,
+# malformed lines): one state per log, against one run over the logs.
+# Each line: case | options for the states and the reference | report
+# options | logs.
+while IFS='|' read -r case sopts ropts logs; do
+	[ -n "$case" ] || continue
+	rm -rf e2e && cp -r "$ROOT/testdata/e2e/$case" e2e || { bad "e2e $case: copy"; continue; }
+	for fmt in csv json; do
+		name="e2e $case $ropts --format $fmt"
+		eval "\"\$K\" analyze -q -c e2e/catalog.csv $sopts $ropts --format $fmt \
+			$(for l in $logs; do printf ' e2e/%s' "$l"; done)" >ref.out 2>/dev/null
+		sts=""
+		for l in $logs; do
+			eval "\"\$K\" analyze -q -c e2e/catalog.csv --key-file key $sopts --state e2e/$l.krs e2e/$l" ||
+				bad "$name: state of $l"
+			sts="$sts e2e/$l.krs"
+		done
+		# shellcheck disable=SC2086
+		eval "\"\$K\" analyze -q $ropts --format $fmt $sts" >flat.out
+		same "$name" ref.out flat.out
+	done
+done <<'CASES'
+sequential-window||--funnel sequential --window 1h|access.log
+since-until-seconds||--since 2026-03-02T10:00:00 --until 2026-03-02T23:59:59|access.log
+fmt-mixed-inputs||--by day --min-visitors 1|a.log b.log c.json
+details-5xx||--details --since 2026-11-02 --min-visitors 1|access.log
+multi-match||--count hits|access.log
+include-bots|--include-bots||access.log
+fmt-xff|--client-from xff --trusted-proxies '10.0.0.0/8 192.168.0.0/16' --log-format '$remote_addr [$time_local] "$request" $status "$http_user_agent" "$http_x_forwarded_for" $host'|--by day --min-visitors 1|access.log
+single-gemeente-no-host|||plain.log vhost.log
+fmt-w3c-fields-change||--by day --min-visitors 1|u_ex261102.log
+parallel-files||--funnel sequential|a.log b.log c.log
+gemeente-option|--gemeente Beta||access.log
+hostile-ipv6||--funnel sequential --window 90s|access.log
+crlf-blank-malformed||--details|access.log
+CASES
+
 # The states of the parts give the report of the whole log in one piece.
 for opts in "" "--funnel sequential --window 1h --by day" "--count hits --details"; do
 	# shellcheck disable=SC2086
