@@ -340,6 +340,23 @@ expect_fail "bad key file" 2 "invalid key file 'badkey'" \
 	"$K" analyze --key-file badkey rr/part1.log
 [ ! -e x.krs ] && ok "no state left by refused runs" || bad "no state left by refused runs"
 
+# An input that cannot be read: no state (exit 1), unless --keep-going.
+"$K" analyze -q --state miss.krs rr/part1.log missing.log 2>miss.err
+st=$?
+if [ $st -eq 1 ] && [ ! -e miss.krs ] && grep -q "state 'miss.krs' not written" miss.err; then
+	ok "no state when an input cannot be read"
+else
+	bad "no state when an input cannot be read (exit $st)"
+fi
+"$K" analyze -q --keep-going --key-file key --state miss.krs rr/part1.log missing.log 2>/dev/null
+st=$?
+"$K" analyze -q --format csv miss.krs >miss.out && "$K" analyze -q --format csv rr/b-part1.krs >ref.out
+if [ $st -eq 1 ] && cmp -s miss.out ref.out; then
+	ok "--keep-going writes the state of the readable inputs"
+else
+	bad "--keep-going writes the state of the readable inputs (exit $st)"
+fi
+
 # ---- damaged states ----------------------------------------------------------
 size=$(wc -c <rr/b-part1.krs)
 cp rr/b-part1.krs flip.krs
