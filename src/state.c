@@ -647,6 +647,10 @@ fail:
 	return NULL;
 }
 
+/* Days and wall times beyond +-MAX_DAYS days of 1970 are damage: within
+ * it every instant in microseconds fits an int64_t. */
+#define MAX_DAYS ((int64_t)100000000)
+
 int state_fold(state *s, const state_file *f, matcher *m, char *err, size_t errlen)
 {
 	rbuf r = { f->buf, f->body, f->end, 0 };
@@ -717,7 +721,8 @@ int state_fold(state *s, const state_file *f, matcher *m, char *err, size_t errl
 	int64_t wall = 0;
 	for (uint64_t i = 0; i < nt && !r.bad; i++) {
 		int64_t d = get_z(&r);
-		if ((d > 0 && wall > INT64_MAX / 2 - d) || (d < 0 && wall < INT64_MIN / 2 - d)) {
+		if (d < -2 * MAX_DAYS * 86400 || d > 2 * MAX_DAYS * 86400 ||
+		    wall + d < -MAX_DAYS * 86400 || wall + d > MAX_DAYS * 86400) {
 			r.bad = 1;
 			break;
 		}
@@ -740,8 +745,8 @@ int state_fold(state *s, const state_file *f, matcher *m, char *err, size_t errl
 		uint64_t gem = get_v(&r), row = get_v(&r);
 		uint64_t visitor = get_le(&r, 8);
 		uint64_t nev = get_count(&r, 2);
-		if (r.bad || gem >= ngem || row > (uint64_t)INT32_MAX || day < INT32_MIN / 2 ||
-		    day > INT32_MAX / 2) {
+		if (r.bad || gem >= ngem || row > (uint64_t)INT32_MAX || day < -MAX_DAYS ||
+		    day > MAX_DAYS) {
 			r.bad = 1;
 			break;
 		}
