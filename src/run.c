@@ -609,6 +609,8 @@ static int scan_states(const run_opts *o, matcher *m, scan_opts *so, char *const
 		res->sample[i].file = where[lr.sample[i].file];
 	}
 	res->nsamples = lr.nsamples;
+	for (int i = 0; i < li; i++) /* the logs read now: why their format */
+		memcpy(res->inputs[where[i]].why, lr.inputs[i].why, sizeof lr.inputs[i].why);
 	warn_empty(o, res, nsides);
 	long limit = match_limit_hits(m);
 	if (limit > 0)
