@@ -6,7 +6,7 @@
 #                   results (tests/state.sh), the HTML report in
 #                   headless Chromium, then the same under ASan/UBSan and
 #                   valgrind, and a short fuzz round
-#   make sanitize   unit, e2e and consistency tests against an ASan/UBSan build
+#   make sanitize   unit, e2e, state and consistency tests against an ASan/UBSan build
 #   make memcheck   the whole e2e suite under valgrind
 #   make fuzz       libFuzzer: every target for FUZZ_TIME seconds (clang)
 #   make bench      speed against wc, gzip, igzip, GoAccess and mawk
@@ -102,6 +102,7 @@ sanitize:
 	$(SAN_ENV) CK_FORK=yes ./build/asan/check_unit
 	$(SAN_ENV) KLANTREIS=./build/asan/klantreis sh tests/e2e.sh
 	$(SAN_ENV) E2E_DIR=testdata/realworld KLANTREIS=./build/asan/klantreis sh tests/e2e.sh
+	$(SAN_ENV) KLANTREIS=./build/asan/klantreis sh tests/state.sh
 	$(SAN_ENV) KLANTREIS=./build/asan/klantreis sh tests/consistency.sh
 
 # ---- valgrind: the e2e cases with the binary run under memcheck -----------
