@@ -12,6 +12,10 @@
  *
  * funnel_cells turns the entries into figures (measurement.md, section 5)
  * per (period, gemeente, row).
+ *
+ * For a state (state.h) the events also keep their wall-clock second
+ * (funnel_add_at), so that funnel_filter can cut a time range out of them
+ * later, and funnel_walk hands the entries to the encoder.
  */
 #ifndef KR_FUNNEL_H
 #define KR_FUNNEL_H

@@ -2,7 +2,8 @@
  * run.h - what analyze and compare share: options, the catalogue and
  * matcher set-up, the scan, turning funnels into report rows, the run
  * summary, and when the report files may be written (the files
- * themselves: output.h).
+ * themselves: output.h). Inputs may be states (state.h): run_setup finds
+ * them, run_scan merges them with the logs.
  *
  * Status codes follow the man page: RUN_OK 0, RUN_INPUT 1 (some input
  * could not be read fully), RUN_USAGE 2 (usage, catalogue or format error).
