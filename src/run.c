@@ -321,6 +321,11 @@ static int read_key_file(const char *path, visitor_key *key)
 		return -1;
 	}
 	size_t n = fread(buf, 1, sizeof buf, fp);
+	struct stat st;
+	if (fstat(fileno(fp), &st) == 0 && (st.st_mode & S_IROTH))
+		msg_warn("key file '%s' can be read by every user (mode %04o): whoever has the key "
+		         "and a visitor's address can find that visitor in a state; "
+		         "chmod o-r it", path, (unsigned)(st.st_mode & 07777));
 	fclose(fp);
 	if (state_key_parse(buf, n, key) < 0) {
 		msg_error("invalid key file '%s': expected one line of 32 hex digits "

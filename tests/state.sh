@@ -335,6 +335,13 @@ expect_fail "--state with -o" 2 "cannot be combined with '-o'" \
 	"$K" analyze -o x.csv --state x.krs rr/part1.log
 expect_fail "compare --state" 2 "'--state' does not apply to compare" \
 	"$K" compare --at 2026-11-04 --state x.krs rr/part1.log
+cp key openkey && chmod 644 openkey
+"$K" analyze --key-file openkey --state /dev/null rr/part1.log 2>open.err
+if grep -q "key file 'openkey' can be read by every user (mode 0644)" open.err; then
+	ok "a key file every user can read is warned about"
+else
+	bad "a key file every user can read is warned about"
+fi
 printf 'not a key\n' >badkey
 expect_fail "bad key file" 2 "invalid key file 'badkey'" \
 	"$K" analyze --key-file badkey rr/part1.log
