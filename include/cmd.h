@@ -20,6 +20,7 @@ int cmd_compare(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_benchmark(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
 
 /* The command named name, or NULL. */
 const cmd_entry *cmd_find(const char *name);

@@ -254,6 +254,12 @@ int run_parse_option(run_opts *o, int c, const char *arg)
 	case OPT_KEEP_GOING:
 		o->keep_going = 1;
 		return 1;
+	case OPT_STATE:
+		o->state_out = arg;
+		return 1;
+	case OPT_KEY_FILE:
+		o->key_file = arg;
+		return 1;
 	}
 	return 0;
 }
