@@ -259,6 +259,19 @@ static void report_inputs(const run_opts *o, const scan_result *res)
 	}
 }
 
+/* The warnings after a scan: a run that counted nothing (run_warn_empty)
+ * and patterns that hit the PCRE2 match limit. */
+static void scan_warnings(const run_opts *o, const matcher *m, const scan_result *res,
+                          int nsides)
+{
+	run_warn_empty(o, res, nsides);
+	long limit = match_limit_hits(m);
+	if (limit > 0)
+		msg_warn("%s:%ld: pattern hit the PCRE2 match limit on %ld target(s); "
+		         "counted as not matching",
+		         o->catalog_path ? o->catalog_path : "built-in", match_limit_line(m), limit);
+}
+
 static unsigned run_flags(const run_opts *o)
 {
 	return (o->include_bots ? STATE_INCLUDE_BOTS : 0) | (o->client_xff ? STATE_CLIENT_XFF : 0);
@@ -354,12 +367,7 @@ static int scan_states(const run_opts *o, matcher *m, scan_opts *so, char *const
 	res->nsamples = lr.nsamples;
 	for (int i = 0; i < li; i++) /* the logs read now: why their format */
 		memcpy(res->inputs[where[i]].why, lr.inputs[i].why, sizeof lr.inputs[i].why);
-	run_warn_empty(o, res, nsides);
-	long limit = match_limit_hits(m);
-	if (limit > 0)
-		msg_warn("%s:%ld: pattern hit the PCRE2 match limit on %ld target(s); "
-		         "counted as not matching",
-		         o->catalog_path ? o->catalog_path : "built-in", match_limit_line(m), limit);
+	scan_warnings(o, m, res, nsides);
 	rc = rc == 2 ? RUN_USAGE : rc;
 	goto out;
 oom:
@@ -430,12 +438,7 @@ int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
 		return -1;
 	}
 	report_inputs(o, res);
-	run_warn_empty(o, res, nsides);
-	long limit = match_limit_hits(m);
-	if (limit > 0)
-		msg_warn("%s:%ld: pattern hit the PCRE2 match limit on %ld target(s); "
-		         "counted as not matching",
-		         o->catalog_path ? o->catalog_path : "built-in", match_limit_line(m), limit);
+	scan_warnings(o, m, res, nsides);
 	return rc == 2 ? RUN_USAGE : rc;
 }
 
