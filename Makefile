@@ -162,8 +162,8 @@ sanitize:
 	$(SAN_ENV) KLANTREIS=./build/asan/klantreis sh tests/consistency.sh
 
 # ---- valgrind: the e2e cases with the binary run under memcheck -----------
-# All cases (about 80 s here; `make check` runs them all and stays near
-# 4.5 minutes on 2 cores), or only MEMCHECK_CASES="name ...".
+# All cases, in one shard per CPU at once (tests/memcheck.sh: valgrind runs
+# a program on one thread at a time), or only MEMCHECK_CASES="name ...".
 MEMCHECK_CASES =
 
 memcheck: klantreis
@@ -171,12 +171,12 @@ memcheck: klantreis
 	printf '#!/bin/sh\nexec valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect -q %s "$$@"\n' \
 		"$(CURDIR)/klantreis" >build/memcheck/klantreis
 	chmod +x build/memcheck/klantreis
-	KLANTREIS=./build/memcheck/klantreis sh tests/e2e.sh $(MEMCHECK_CASES)
+	KLANTREIS=./build/memcheck/klantreis sh tests/memcheck.sh $(MEMCHECK_CASES)
 
 # ---- fuzzing: clang's libFuzzer (tests/fuzz/README) ------------------------
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 60
-FUZZ_CHECK_TIME ?= 10
+FUZZ_CHECK_TIME ?= 5
 FUZZ_PRESETS = combined common vhost_combined traefik w3c json alb haproxy cloudfront
 FUZZ_TARGETS = $(FUZZ_PRESETS:%=logfmt_%) logfmt_string logfmt_detect catalog match \
 	input_isal input_zlib input_xz input_bzip2 input_zstd
