@@ -15,6 +15,7 @@
 
 #include <stdio.h>
 #include "catalog.h"
+#include "compare.h"
 #include "funnel.h"
 #include "match.h"
 #include "report.h"
@@ -178,6 +179,12 @@ int run_keep_outputs(const run_opts *o, int rc);
  * -o), unless an input could not be read (rc) and no --keep-going.
  * Returns RUN_OK, or RUN_INPUT (message given). */
 int run_write_state(const run_opts *o, const matcher *m, const scan_result *res, int rc);
+
+/* The report to -o (atomically, output.h) or stdout, in run_format(o) and
+ * as wide as the terminal: the compare table ct when not NULL, else the
+ * report t (their width is set). Returns RUN_OK, or RUN_INPUT (message
+ * given; a file -o stays as it was). */
+int run_write_report(const run_opts *o, report_table *t, compare_table *ct);
 
 /* ---- run_table.c: report rows from the funnels ---- */
 

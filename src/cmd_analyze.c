@@ -7,7 +7,6 @@
  * never leaves half a report; after an unreadable input the -o report and
  * the --append history stay as they were (but with --keep-going).
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,7 +19,6 @@
 #include "msg.h"
 #include "output.h"
 #include "run.h"
-#include "text.h"
 
 int cmd_analyze(int argc, char **argv)
 {
@@ -30,7 +28,6 @@ int cmd_analyze(int argc, char **argv)
 	matcher *m = NULL;
 	scan_result res;
 	report_table t;
-	output_file out;
 	run_meta_buf meta;
 	int c, rc, summary = 0;
 	double elapsed = 0;
@@ -134,15 +131,7 @@ int cmd_analyze(int argc, char **argv)
 		goto out;
 	if (keep && strcmp(o.output ? o.output : "-", "-") != 0)
 		goto out;
-	if (output_open(&out, o.output) < 0) {
-		rc = RUN_INPUT;
-		goto out;
-	}
-	t.width = text_term_width(out.fp);   /* the table fits the terminal, or 80 */
-	int w = report_write(&t, run_format(&o), out.fp);
-	if (w < 0 && !ferror(out.fp)) /* not a write error, which output_close reports */
-		msg_error("cannot write the report: %s", strerror(errno));
-	if (output_close(&out, w == 0) < 0 && rc == RUN_OK)
+	if (run_write_report(&o, &t, NULL) != RUN_OK && rc == RUN_OK)
 		rc = RUN_INPUT;
 out:
 	if (summary)

@@ -32,7 +32,6 @@
 #include "output.h"
 #include "report_read.h"
 #include "run.h"
-#include "text.h"
 
 enum { OPT_ORDER = OPT_CMD_BASE + 20 };
 
@@ -66,7 +65,6 @@ int cmd_benchmark(int argc, char **argv)
 	report_merge *mg = NULL;
 	report_table t;
 	report_meta meta;
-	output_file out;
 	char err[1024];
 	const char **names = NULL, **formats = NULL;
 	uint64_t *lines = NULL;
@@ -221,15 +219,7 @@ int cmd_benchmark(int argc, char **argv)
 	meta.elapsed = ktime_monotonic() - t0;
 	t.meta = &meta;
 
-	rc = RUN_OK;
-	if (output_open(&out, o.output) < 0) {
-		rc = RUN_INPUT;
-		goto out;
-	}
-	t.width = text_term_width(out.fp);   /* the table fits the terminal, or 80 */
-	int w = report_write(&t, run_format(&o), out.fp);
-	if (output_close(&out, w == 0) < 0)
-		rc = RUN_INPUT;
+	rc = run_write_report(&o, &t, NULL);
 out:
 	free(names);
 	free(formats);

@@ -21,9 +21,7 @@
 #include "compare.h"
 #include "ktime.h"
 #include "msg.h"
-#include "output.h"
 #include "run.h"
-#include "text.h"
 
 enum { OPT_AT = OPT_CMD_BASE, OPT_BEFORE, OPT_AFTER, OPT_ALPHA };
 
@@ -116,7 +114,6 @@ int cmd_compare(int argc, char **argv)
 	scan_result res;
 	report_table side_t[2];
 	compare_table ct;
-	output_file out;
 	int c, rc, have_at = 0, have_before = 0, have_after = 0;
 	int64_t at = 0;
 	scan_range given[2] = { { INT64_MIN, INT64_MAX }, { INT64_MIN, INT64_MAX } };
@@ -251,15 +248,7 @@ int cmd_compare(int argc, char **argv)
 		run_summary(&res, m, elapsed);
 		goto out;
 	}
-	if (output_open(&out, o.output) < 0) {
-		rc = RUN_INPUT;
-		goto out;
-	}
-	ct.width = text_term_width(out.fp);   /* the table fits the terminal, or 80 */
-	int w = compare_write(&ct, run_format(&o), out.fp);
-	if (w < 0 && !ferror(out.fp)) /* not a write error, which output_close reports */
-		msg_error("cannot write the report: %s", strerror(errno));
-	if (output_close(&out, w == 0) < 0 && rc == RUN_OK)
+	if (run_write_report(&o, NULL, &ct) != RUN_OK && rc == RUN_OK)
 		rc = RUN_INPUT;
 	run_summary(&res, m, elapsed);   /* -v: after the report, not buried above it */
 out:

@@ -20,6 +20,7 @@
 #include "progress.h"
 #include "run.h"
 #include "state.h"
+#include "text.h"
 #include "xff.h"
 #include "fault.h"
 
@@ -455,6 +456,27 @@ int run_write_state(const run_opts *o, const matcher *m, const scan_result *res,
 	int w = state_write(res->state_, m, out.fp);
 	if (w < 0)
 		msg_error("cannot write state '%s': %s", o->state_out, strerror(errno));
+	if (output_close(&out, w == 0) < 0)
+		return RUN_INPUT;
+	return RUN_OK;
+}
+
+int run_write_report(const run_opts *o, report_table *t, compare_table *ct)
+{
+	output_file out;
+	int w;
+	if (output_open(&out, o->output) < 0)
+		return RUN_INPUT;
+	/* the table fits the terminal, or 80 */
+	if (ct) {
+		ct->width = text_term_width(out.fp);
+		w = compare_write(ct, run_format(o), out.fp);
+	} else {
+		t->width = text_term_width(out.fp);
+		w = report_write(t, run_format(o), out.fp);
+	}
+	if (w < 0 && !ferror(out.fp)) /* not a write error, which output_close reports */
+		msg_error("cannot write the report: %s", strerror(errno));
 	if (output_close(&out, w == 0) < 0)
 		return RUN_INPUT;
 	return RUN_OK;
