@@ -1566,18 +1566,20 @@ static size_t w3c_unquote(char *p, size_t n)
 	return w;
 }
 
-/* Decodes %XX escapes in place; returns the new length and sets *pct25
- * when one of them was "%25" (a '%' that was itself encoded). */
-static size_t pct_decode(char *p, size_t n, int *pct25)
+/* Decodes, in place, escapes of a byte as esc and two hex digits: "%XX"
+ * in URLs and CloudFront's fields, "#XX" in HAProxy's captured headers.
+ * Returns the new length; sets *self when one of them encoded esc itself
+ * ("%25": a '%' that was itself encoded). */
+static size_t hex_unescape(char *p, size_t n, char esc, int *self)
 {
 	size_t w = 0;
 	int hi, lo;
-	*pct25 = 0;
+	*self = 0;
 	for (size_t r = 0; r < n; r++) {
-		if (p[r] == '%' && r + 2 < n && (hi = hexval((unsigned char)p[r + 1])) >= 0
+		if (p[r] == esc && r + 2 < n && (hi = hexval((unsigned char)p[r + 1])) >= 0
 		    && (lo = hexval((unsigned char)p[r + 2])) >= 0) {
-			p[w++] = (char)(hi << 4 | lo);
-			*pct25 |= hi == 2 && lo == 5;
+			p[w] = (char)(hi << 4 | lo);
+			*self |= p[w++] == esc;
 			r += 2;
 		} else {
 			p[w++] = p[r];
@@ -1595,9 +1597,9 @@ static size_t cloudfront_ua(char *p, size_t n)
 	int pct25;
 	if (memchr(p, '%', n) == NULL)
 		return n;
-	n = pct_decode(p, n, &pct25);
+	n = hex_unescape(p, n, '%', &pct25);
 	if (pct25)
-		n = pct_decode(p, n, &pct25);
+		n = hex_unescape(p, n, '%', &pct25);
 	return n;
 }
 
@@ -2250,25 +2252,6 @@ static char *haproxy_date(char *p, char *end, int64_t *wall, int64_t *instant_us
 	return p + (c - p);
 }
 
-/* Undoes HAProxy's "#XX" escapes (it writes '"', '#', '{', '|', '}' and
- * bytes outside printable ASCII that way in captured headers) in place;
- * returns the new length. */
-static size_t haproxy_unescape(char *p, size_t n)
-{
-	size_t w = 0;
-	int hi, lo;
-	for (size_t r = 0; r < n; r++) {
-		if (p[r] == '#' && r + 2 < n && (hi = hexval((unsigned char)p[r + 1])) >= 0
-		    && (lo = hexval((unsigned char)p[r + 2])) >= 0) {
-			p[w++] = (char)(hi << 4 | lo);
-			r += 2;
-		} else {
-			p[w++] = p[r];
-		}
-	}
-	return w;
-}
-
 /* 1 when a captured header value looks like a Host header: letters,
  * digits, '-' and '.', with a dot and a letter in its last label, and an
  * optional ":port" (so IP addresses, lengths and MIME types are not). */
@@ -2323,8 +2306,11 @@ static char *haproxy_captures(char *p, char *end, kr_str *host, kr_record *rec)
 		if (n > 0 && host->n == 0 && looks_like_host(v, n)) {
 			*host = (kr_str){v, n};
 		} else if (n > 0 && rec->user_agent.n == 0 && looks_like_ua(v, n)) {
+			/* HAProxy writes '"', '#', '{', '|', '}' and bytes outside
+			 * printable ASCII as "#XX" in captured headers */
+			int self;
 			if (memchr(v, '#', n) != NULL)
-				n = haproxy_unescape(v, n);
+				n = hex_unescape(v, n, '#', &self);
 			rec->user_agent = (kr_str){v, n};
 		}
 		v = ve + 1;
