@@ -2653,30 +2653,193 @@ int logfmt_parse_items(const logfmt *f, char *line, size_t len, kr_record *rec)
 	return parse_items(f, line, len, rec);
 }
 
-/* logfmt_parse for every format, one item at a time. */
+/* The formats that are not a list of items (W3C, JSON, ALB, HAProxy):
+ * parse_items's result for them. */
+static int parse_kind(const logfmt *f, char *line, size_t len, kr_record *rec)
+{
+	int rc;
+	if (f->kind == LOGFMT_KIND_W3C)
+		rc = parse_w3c(f, line, len, rec);
+	else if (f->kind == LOGFMT_KIND_JSON)
+		rc = parse_json(line, len, rec);
+	else if (f->kind == LOGFMT_KIND_ALB)
+		rc = parse_alb(line, len, rec);
+	else
+		rc = parse_haproxy(line, len, rec);
+	if (rc == LOGFMT_MALFORMED && blank(line, len))
+		rc = LOGFMT_SKIP;
+	return rc;
+}
+
+/* What the items of one line leave for the end of parse_items: the parts
+ * of the target and the host, and the raw user agent. */
+struct item_parts {
+	kr_str vhost, path, query;
+	char *ua;                 /* the user agent still to unescape, or NULL */
+	int no_method;            /* "-" or empty method: no request */
+};
+
+/* Where the value of item i, which starts at p, ends: a pointer into
+ * [p, end], or NULL when the line does not fit. A last quoted value cut
+ * off by the end of the line ends there and sets *open_tail. */
+static inline char *item_end(const logfmt *f, unsigned i, char *p, char *end, int *open_tail)
+{
+	const struct lf_item *it = &f->items[i];
+	char *q;
+	switch (it->end) {
+	case LF_END_DELIM:
+		return find_byte(p, end, it->delim);
+	case LF_END_QUOTE:
+		q = find_quote(p, end);
+		if (q == NULL && i + 1 == f->nitems) {
+			/* A line cut inside its last quoted field (real logs
+			 * have these) keeps what was written. */
+			*open_tail = 1;
+			return end;
+		}
+		return q;
+	case LF_END_EOL:
+		return end;
+	default:
+		return field_end(it, p, end);
+	}
+}
+
+/* Reads the time item it (one of LF_TIME_*) from [p, p + n) into rec.
+ * Returns 0, or -1 when it is no such time. */
+static inline int item_time(const struct lf_item *it, const char *p, size_t n, kr_record *rec)
+{
+	int r;
+	switch (it->field) {
+	case LF_TIME_CLF:
+		r = ktime_parse_clf(p, n, &rec->wall, &rec->instant_us);
+		break;
+	case LF_TIME_ISO:
+		r = ktime_parse_iso8601(p, n, &rec->wall, &rec->instant_us);
+		break;
+	case LF_TIME_EPOCH:
+		r = parse_epoch(p, n, 0, 1, &rec->wall, &rec->instant_us);
+		break;
+	case LF_TIME_MSEC:
+		r = parse_epoch(p, n, 3, 0, &rec->wall, &rec->instant_us);
+		break;
+	case LF_TIME_USEC:
+		r = parse_epoch(p, n, 6, 0, &rec->wall, &rec->instant_us);
+		break;
+	default:
+		r = strf_parse(it->arg, it->argn, p, n, &rec->wall, &rec->instant_us);
+		break;
+	}
+	return r != 0 ? -1 : 0;
+}
+
+/* Stores the value [p, p + n) of item it in rec or parts. Returns 0, or
+ * -1 when the value does not fit its field. */
+static inline int store_item(const struct lf_item *it, char *p, size_t n, kr_record *rec,
+                             struct item_parts *parts)
+{
+	switch (it->field) {
+	case LF_VHOST:
+		if (n == 0)
+			return -1;
+		parts->vhost = (kr_str){p, n};
+		break;
+	case LF_CLIENT:
+		if (n == 0)
+			return -1;
+		rec->client = (kr_str){p, n};
+		break;
+	case LF_IGNORE:
+		if (n == 0)
+			return -1;
+		break;
+	case LF_TIME_CLF:
+	case LF_TIME_ISO:
+	case LF_TIME_EPOCH:
+	case LF_TIME_MSEC:
+	case LF_TIME_USEC:
+	case LF_TIME_STRF:
+		return item_time(it, p, n, rec);
+	case LF_REQUEST:
+		if (split_request(p, n, rec) != 0)
+			no_request(rec);
+		break;
+	case LF_STATUS:
+		if (status_or_dash(p, n, &rec->status) != 0)
+			return -1;
+		break;
+	case LF_BYTES:
+		if (n == 0)
+			return -1;
+		if (n == 1 && p[0] == '-')
+			break;
+		KR_FALLTHROUGH;
+	case LF_COUNT:
+		if (n == 0)
+			return -1;
+		for (size_t k = 0; k < n; k++)
+			if (!is_digit((unsigned char)p[k]))
+				return -1;
+		break;
+	case LF_REFERER:
+		rec->referer = (kr_str){p, n};
+		break;
+	case LF_USER_AGENT:
+		/* unescaped once the line fits (parse_traefik may retry) */
+		parts->ua = p;
+		rec->user_agent = (kr_str){p, n};
+		break;
+	case LF_SKIP:
+		break;
+	case LF_HOST:
+		parts->vhost = (kr_str){p, n};
+		break;
+	case LF_XFF:
+		if (!(n == 1 && p[0] == '-'))
+			rec->xff = (kr_str){p, n};
+		break;
+	case LF_METHOD:
+		/* "-" or empty: no request (finish_record) */
+		if (!(n == 0 || (n == 1 && p[0] == '-')))
+			rec->method = (kr_str){p, n};
+		else
+			parts->no_method = 1;
+		break;
+	case LF_URI_NGX:
+		/* "$uri$is_args$args" logs "/p-" without a query. */
+		if (n > 1 && p[n - 1] == '-' && memchr(p, '?', n) == NULL)
+			n--;
+		KR_FALLTHROUGH;
+	case LF_URI:
+	case LF_PATH:
+		/* "-" or empty: no request (finish_record) */
+		if (!(n == 0 || (n == 1 && p[0] == '-')))
+			rec->target = parts->path = (kr_str){p, n};
+		break;
+	case LF_QUERY:
+		if (n > 0 && p[0] == '?')
+			parts->query = (kr_str){p + 1, n - 1};
+		else if (!(n == 1 && p[0] == '-'))
+			parts->query = (kr_str){p, n};
+		break;
+	}
+	return 0;
+}
+
+/* logfmt_parse for every format, one item at a time: each item's literal,
+ * then its value (item_end, store_item), then the format's tail. */
 static int parse_items(const logfmt *f, char *line, size_t len, kr_record *rec)
 {
-	char *p = line, *end, *q, *ua = NULL;
-	kr_str vhost = {NULL, 0}, path = {NULL, 0}, query = {NULL, 0};
-	int open_tail = 0, no_method = 0, rc;
+	char *p = line, *end, *q;
+	struct item_parts parts = { {NULL, 0}, {NULL, 0}, {NULL, 0}, NULL, 0 };
+	int open_tail = 0;
 
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
 	end = line + len;
 	memset(rec, 0, sizeof *rec);
-	if (f->kind != LOGFMT_KIND_FIELDS) {
-		if (f->kind == LOGFMT_KIND_W3C)
-			rc = parse_w3c(f, line, len, rec);
-		else if (f->kind == LOGFMT_KIND_JSON)
-			rc = parse_json(line, len, rec);
-		else if (f->kind == LOGFMT_KIND_ALB)
-			rc = parse_alb(line, len, rec);
-		else
-			rc = parse_haproxy(line, len, rec);
-		if (rc == LOGFMT_MALFORMED && blank(line, len))
-			rc = LOGFMT_SKIP;
-		return rc;
-	}
+	if (f->kind != LOGFMT_KIND_FIELDS)
+		return parse_kind(f, line, len, rec);
 	for (unsigned i = 0; i < f->nitems; i++) {
 		const struct lf_item *it = &f->items[i];
 		if ((size_t)(end - p) < it->litn)
@@ -2685,130 +2848,9 @@ static int parse_items(const logfmt *f, char *line, size_t len, kr_record *rec)
 			if (p[k] != it->lit[k])
 				goto bad;
 		p += it->litn;
-		if (it->end == LF_END_DELIM) {
-			q = find_byte(p, end, it->delim);
-			if (q == NULL)
-				goto bad;
-		} else if (it->end == LF_END_QUOTE) {
-			q = find_quote(p, end);
-			if (q == NULL) {
-				/* A line cut inside its last quoted field (real logs
-				 * have these) keeps what was written. */
-				if (i + 1 != f->nitems)
-					goto bad;
-				q = end;
-				open_tail = 1;
-			}
-		} else if (it->end == LF_END_EOL) {
-			q = end;
-		} else {
-			q = field_end(it, p, end);
-			if (q == NULL)
-				goto bad;
-		}
-		size_t n = (size_t)(q - p);
-		switch (it->field) {
-		case LF_VHOST:
-			if (n == 0)
-				goto bad;
-			vhost = (kr_str){p, n};
-			break;
-		case LF_CLIENT:
-			if (n == 0)
-				goto bad;
-			rec->client = (kr_str){p, n};
-			break;
-		case LF_IGNORE:
-			if (n == 0)
-				goto bad;
-			break;
-		case LF_TIME_CLF:
-			if (ktime_parse_clf(p, n, &rec->wall, &rec->instant_us) != 0)
-				goto bad;
-			break;
-		case LF_REQUEST:
-			if (split_request(p, n, rec) != 0)
-				no_request(rec);
-			break;
-		case LF_STATUS:
-			if (status_or_dash(p, n, &rec->status) != 0)
-				goto bad;
-			break;
-		case LF_BYTES:
-			if (n == 0)
-				goto bad;
-			if (n == 1 && p[0] == '-')
-				break;
-			KR_FALLTHROUGH;
-		case LF_COUNT:
-			if (n == 0)
-				goto bad;
-			for (size_t k = 0; k < n; k++)
-				if (!is_digit((unsigned char)p[k]))
-					goto bad;
-			break;
-		case LF_REFERER:
-			rec->referer = (kr_str){p, n};
-			break;
-		case LF_USER_AGENT:
-			/* unescaped once the line fits (parse_traefik may retry) */
-			ua = p;
-			rec->user_agent = (kr_str){p, n};
-			break;
-		case LF_SKIP:
-			break;
-		case LF_HOST:
-			vhost = (kr_str){p, n};
-			break;
-		case LF_XFF:
-			if (!(n == 1 && p[0] == '-'))
-				rec->xff = (kr_str){p, n};
-			break;
-		case LF_METHOD:
-			/* "-" or empty: no request (finish_record) */
-			if (!(n == 0 || (n == 1 && p[0] == '-')))
-				rec->method = (kr_str){p, n};
-			else
-				no_method = 1;
-			break;
-		case LF_URI_NGX:
-			/* "$uri$is_args$args" logs "/p-" without a query. */
-			if (n > 1 && p[n - 1] == '-' && memchr(p, '?', n) == NULL)
-				n--;
-			KR_FALLTHROUGH;
-		case LF_URI:
-		case LF_PATH:
-			/* "-" or empty: no request (finish_record) */
-			if (!(n == 0 || (n == 1 && p[0] == '-')))
-				rec->target = path = (kr_str){p, n};
-			break;
-		case LF_QUERY:
-			if (n > 0 && p[0] == '?')
-				query = (kr_str){p + 1, n - 1};
-			else if (!(n == 1 && p[0] == '-'))
-				query = (kr_str){p, n};
-			break;
-		case LF_TIME_ISO:
-			if (ktime_parse_iso8601(p, n, &rec->wall, &rec->instant_us) != 0)
-				goto bad;
-			break;
-		case LF_TIME_EPOCH:
-			if (parse_epoch(p, n, 0, 1, &rec->wall, &rec->instant_us) != 0)
-				goto bad;
-			break;
-		case LF_TIME_MSEC:
-			if (parse_epoch(p, n, 3, 0, &rec->wall, &rec->instant_us) != 0)
-				goto bad;
-			break;
-		case LF_TIME_USEC:
-			if (parse_epoch(p, n, 6, 0, &rec->wall, &rec->instant_us) != 0)
-				goto bad;
-			break;
-		case LF_TIME_STRF:
-			if (strf_parse(it->arg, it->argn, p, n, &rec->wall, &rec->instant_us) != 0)
-				goto bad;
-			break;
-		}
+		q = item_end(f, i, p, end, &open_tail);
+		if (q == NULL || store_item(it, p, (size_t)(q - p), rec, &parts) != 0)
+			goto bad;
 		p = q;
 	}
 	if (!open_tail) {
@@ -2818,13 +2860,14 @@ static int parse_items(const logfmt *f, char *line, size_t len, kr_record *rec)
 		if (p != end && !(f->extra_ok && *p == ' '))
 			goto bad;
 	}
-	if (ua != NULL && memchr(ua, '\\', rec->user_agent.n))
-		rec->user_agent.n = unescape_quoted(ua, rec->user_agent.n);
-	if (no_method)
+	if (parts.ua != NULL && memchr(parts.ua, '\\', rec->user_agent.n))
+		rec->user_agent.n = unescape_quoted(parts.ua, rec->user_agent.n);
+	if (parts.no_method)
 		rec->target = (kr_str){NULL, 0}; /* no request (finish_record) */
-	else if (f->join_query && query.n > 0 && query.p > path.p && path.n > 0)
-		join_target(rec, path, query, &vhost);
-	finish_record(rec, vhost);
+	else if (f->join_query && parts.query.n > 0 && parts.query.p > parts.path.p &&
+	         parts.path.n > 0)
+		join_target(rec, parts.path, parts.query, &parts.vhost);
+	finish_record(rec, parts.vhost);
 	return LOGFMT_OK;
 bad:
 	/* Nothing in the line was changed yet. */
