@@ -20,28 +20,19 @@
 #include "output.h"
 #include "run.h"
 
-int cmd_analyze(int argc, char **argv)
+/* Reads the options into o and checks that they go together. Returns -1
+ * when they do (optind at the first input), else the exit status: 0
+ * after --help, RUN_USAGE after a message and the usage. */
+static int read_options(int argc, char **argv, run_opts *o)
 {
 	static const struct option longopts[] = { RUN_LONGOPTS, { NULL, 0, NULL, 0 } };
-	run_opts o;
-	catalog *cat = NULL;
-	matcher *m = NULL;
-	scan_result res;
-	report_table t;
-	run_meta_buf meta;
-	int c, rc, summary = 0;
-	double elapsed = 0;
-
-	memset(&res, 0, sizeof res);
-	memset(&t, 0, sizeof t);
-	memset(&meta, 0, sizeof meta);
-	run_opts_init(&o);
+	int c;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, RUN_SHORTOPTS, longopts, NULL)) != -1) {
 		if (c == OPT_HELP || c == 'h')
 			return cmd_help("analyze");
-		int h = run_parse_option(&o, c, optarg);
+		int h = run_parse_option(o, c, optarg);
 		if (h < 0)
 			return cmd_usage("analyze");
 		if (h == 0) {
@@ -49,34 +40,75 @@ int cmd_analyze(int argc, char **argv)
 			return cmd_usage("analyze");
 		}
 	}
-	if (o.sequential && o.count_hits) {
+	if (o->sequential && o->count_hits) {
 		msg_error("'--count hits' cannot be combined with '--funnel sequential'");
 		return cmd_usage("analyze");
 	}
-	if (o.since >= o.until) {
+	if (o->since >= o->until) {
 		msg_error("empty time range: --since is not before --until");
 		return cmd_usage("analyze");
 	}
-	if (o.append && !o.output && o.format >= 0 && o.format != REPORT_CSV) {
+	if (o->append && !o->output && o->format >= 0 && o->format != REPORT_CSV) {
 		msg_error("'--format' other than csv needs -o with '--append' "
 		          "(the history file is CSV)");
 		return cmd_usage("analyze");
 	}
-	if (o.state_out && (o.output || o.append)) {
+	if (o->state_out && (o->output || o->append)) {
 		msg_error("'--state' writes a partial result instead of a report: it cannot be "
-		          "combined with '%s'", o.output ? "-o" : "--append");
+		          "combined with '%s'", o->output ? "-o" : "--append");
 		return cmd_usage("analyze");
 	}
-	if (o.state_out && (o.since != INT64_MIN || o.until != INT64_MAX)) {
+	if (o->state_out && (o->since != INT64_MIN || o->until != INT64_MAX)) {
 		msg_error("'--since' and '--until' apply when the report is made from the state, "
 		          "not to '--state' (a state holds all the time its logs cover)");
 		return cmd_usage("analyze");
 	}
-	if (o.append && o.by == KTIME_BY_NONE) {
+	if (o->append && o->by == KTIME_BY_NONE) {
 		msg_error("'--append' needs '--by day', '--by week' or '--by month': each "
 		          "history row carries its period");
 		return cmd_usage("analyze");
 	}
+	return -1;
+}
+
+/* Writes the report t: its rows to the --append history, the report to
+ * -o or stdout (not with --append alone). keep (run_keep_outputs) leaves
+ * the history and an -o file as they were. Returns rc, or RUN_INPUT
+ * when rc was RUN_OK and a write failed (message given). */
+static int write_outputs(const run_opts *o, report_table *t, int keep, int rc)
+{
+	if (o->append && !keep) {
+		/* the CSV rows to the history file; the report only with -o */
+		if (output_history(t, o->append) < 0 && rc == RUN_OK)
+			rc = RUN_INPUT;
+	}
+	if (o->append && !o->output)
+		return rc;
+	if (keep && strcmp(o->output ? o->output : "-", "-") != 0)
+		return rc;
+	if (run_write_report(o, t, NULL) != RUN_OK && rc == RUN_OK)
+		rc = RUN_INPUT;
+	return rc;
+}
+
+int cmd_analyze(int argc, char **argv)
+{
+	run_opts o;
+	catalog *cat = NULL;
+	matcher *m = NULL;
+	scan_result res;
+	report_table t;
+	run_meta_buf meta;
+	int rc, summary = 0;
+	double elapsed = 0;
+
+	memset(&res, 0, sizeof res);
+	memset(&t, 0, sizeof t);
+	memset(&meta, 0, sizeof meta);
+	run_opts_init(&o);
+	rc = read_options(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
 
 	rc = run_setup(&o, argv + optind, argc - optind, &cat, &m);
 	if (rc == RUN_OK)
@@ -122,17 +154,7 @@ int cmd_analyze(int argc, char **argv)
 		meta.m.since = &o.since;
 	if (o.until != INT64_MAX)
 		meta.m.until = &o.until;
-	if (o.append && !keep) {
-		/* the CSV rows to the history file; the report only with -o */
-		if (output_history(&t, o.append) < 0 && rc == RUN_OK)
-			rc = RUN_INPUT;
-	}
-	if (o.append && !o.output)
-		goto out;
-	if (keep && strcmp(o.output ? o.output : "-", "-") != 0)
-		goto out;
-	if (run_write_report(&o, &t, NULL) != RUN_OK && rc == RUN_OK)
-		rc = RUN_INPUT;
+	rc = write_outputs(&o, &t, keep, rc);
 out:
 	if (summary)
 		run_summary(&res, m, elapsed);
