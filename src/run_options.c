@@ -100,72 +100,93 @@ void run_option_error(int c, char **argv, const struct option *longopts)
 	}
 }
 
-int run_parse_option(run_opts *o, int c, const char *arg)
+/* Options without an argument, and those whose argument is kept as
+ * given (paths, names): set in o. Returns 1, or 0 when c is neither. */
+static int parse_plain(run_opts *o, int c, const char *arg)
+{
+	switch (c) {
+	case 'q': msg_set_level(MSG_QUIET); return 1;
+	case 'v': msg_set_level(MSG_VERBOSE); return 1;
+	case OPT_INCLUDE_BOTS: o->include_bots = 1; return 1;
+	case OPT_DETAILS: o->details = 1; return 1;
+	case OPT_PEER: o->peer = 1; return 1;
+	case OPT_DECIMAL_COMMA: o->decimal_comma = 1; return 1;
+	case OPT_BOM: o->bom = 1; return 1;
+	case OPT_KEEP_GOING: o->keep_going = 1; return 1;
+	case 'c': o->catalog_path = arg; return 1;
+	case 'o': o->output = arg; return 1;
+	case OPT_GEMEENTE: o->gemeente = arg; return 1;
+	case OPT_HIGHLIGHT: o->highlight = arg; return 1;
+	case OPT_APPEND: o->append = arg; return 1;
+	case OPT_STATE: o->state_out = arg; return 1;
+	case OPT_KEY_FILE: o->key_file = arg; return 1;
+	}
+	return 0;
+}
+
+/* The words an option takes, and what each stands for. */
+struct choice {
+	int opt;                   /* OPT_* */
+	const char *name;          /* "--count" */
+	const char *expected;      /* the message's end when arg is none of them */
+	const char *words[4];
+	int values[4];
+};
+
+static const struct choice choices[] = {
+	{ OPT_COUNT, "--count", "expected 'visitors' or 'hits'",
+	  { "visitors", "hits" }, { 0, 1 } },
+	{ OPT_FUNNEL, "--funnel", "expected 'open' or 'sequential'",
+	  { "open", "sequential" }, { 0, 1 } },
+	{ OPT_BY, "--by", "expected 'day', 'week' or 'month'",
+	  { "day", "week", "month" }, { KTIME_BY_DAY, KTIME_BY_WEEK, KTIME_BY_MONTH } },
+	{ OPT_FORMAT, "--format", "expected 'table', 'csv', 'json' or 'html'",
+	  { "table", "csv", "json", "html" }, { REPORT_TABLE, REPORT_CSV, REPORT_JSON, REPORT_HTML } },
+	{ OPT_CLIENT_FROM, "--client-from", "expected 'conn' or 'xff'",
+	  { "conn", "xff" }, { 0, 1 } },
+};
+
+/* Options that take one of a few words (choices): set in o. Returns 1,
+ * -1 on another word (message given), or 0 when c takes no words. */
+static int parse_choice(run_opts *o, int c, const char *arg)
+{
+	const struct choice *ch = NULL;
+	int v = -1;
+	for (size_t i = 0; i < sizeof choices / sizeof choices[0]; i++)
+		if (choices[i].opt == c)
+			ch = &choices[i];
+	if (!ch)
+		return 0;
+	for (int i = 0; i < 4 && ch->words[i]; i++)
+		if (strcmp(arg, ch->words[i]) == 0)
+			v = ch->values[i];
+	if (v < 0)
+		return bad(ch->name, arg, ch->expected);
+	switch (c) {
+	case OPT_COUNT: o->count_hits = v; break;
+	case OPT_FUNNEL: o->sequential = v; o->funnel_set = 1; break;
+	case OPT_BY: o->by = v; break;
+	case OPT_FORMAT: o->format = v; break;
+	case OPT_CLIENT_FROM: o->client_xff = v; break;
+	}
+	return 1;
+}
+
+/* Options that take a number, a duration or a time: set in o. Returns 1,
+ * -1 on a bad value (message given), or 0 when c is none of them. */
+static int parse_number(run_opts *o, int c, const char *arg)
 {
 	int64_t v;
 	switch (c) {
-	case 'q':
-		msg_set_level(MSG_QUIET);
-		return 1;
-	case 'v':
-		msg_set_level(MSG_VERBOSE);
-		return 1;
-	case 'c':
-		o->catalog_path = arg;
-		return 1;
-	case 'o':
-		o->output = arg;
-		return 1;
 	case 'j':
 		if (parse_count(arg, 1, 256, &v) < 0)
 			return bad("--jobs", arg, "expected a number from 1 to 256");
 		o->jobs = (int)v;
 		return 1;
-	case OPT_GEMEENTE:
-		o->gemeente = arg;
-		return 1;
-	case OPT_LOG_FORMAT: {
-		char e[200];
-		logfmt *f = logfmt_new(arg, e, sizeof e);
-		if (!f) {
-			msg_error("%s", e);
-			return -1;
-		}
-		logfmt_free(f);
-		o->log_format = arg;
-		return 1;
-	}
-	case OPT_COUNT:
-		if (strcmp(arg, "visitors") == 0)
-			o->count_hits = 0;
-		else if (strcmp(arg, "hits") == 0)
-			o->count_hits = 1;
-		else
-			return bad("--count", arg, "expected 'visitors' or 'hits'");
-		return 1;
-	case OPT_FUNNEL:
-		if (strcmp(arg, "open") == 0)
-			o->sequential = 0;
-		else if (strcmp(arg, "sequential") == 0)
-			o->sequential = 1;
-		else
-			return bad("--funnel", arg, "expected 'open' or 'sequential'");
-		o->funnel_set = 1;
-		return 1;
 	case OPT_WINDOW:
 		if (ktime_parse_duration(arg, &v) < 0 || v > INT64_MAX / 1000000)
 			return bad("--window", arg, "expected a duration like 90s, 30m, 2h, 1d");
 		o->window = v;
-		return 1;
-	case OPT_BY:
-		if (strcmp(arg, "day") == 0)
-			o->by = KTIME_BY_DAY;
-		else if (strcmp(arg, "week") == 0)
-			o->by = KTIME_BY_WEEK;
-		else if (strcmp(arg, "month") == 0)
-			o->by = KTIME_BY_MONTH;
-		else
-			return bad("--by", arg, "expected 'day', 'week' or 'month'");
 		return 1;
 	case OPT_SINCE:
 	case OPT_UNTIL:
@@ -183,32 +204,33 @@ int run_parse_option(run_opts *o, int c, const char *arg)
 			return bad("--min-visitors", arg, "expected a number >= 0");
 		o->min_visitors = v;
 		return 1;
-	case OPT_INCLUDE_BOTS:
-		o->include_bots = 1;
+	case OPT_MIN_CELL:
+		if (parse_count(arg, 0, INT64_MAX, &v) < 0)
+			return bad("--min-cell", arg, "expected a number >= 0");
+		o->min_cell = v;
 		return 1;
-	case OPT_FORMAT:
-		if (strcmp(arg, "table") == 0)
-			o->format = REPORT_TABLE;
-		else if (strcmp(arg, "csv") == 0)
-			o->format = REPORT_CSV;
-		else if (strcmp(arg, "json") == 0)
-			o->format = REPORT_JSON;
-		else if (strcmp(arg, "html") == 0)
-			o->format = REPORT_HTML;
-		else
-			return bad("--format", arg, "expected 'table', 'csv', 'json' or 'html'");
+	}
+	return 0;
+}
+
+/* Options kept as given once checked here, so a typo is a usage error
+ * before any log is read: set in o. Returns 1, -1 on a bad value
+ * (message given), or 0 when c is none of them. */
+static int parse_checked(run_opts *o, int c, const char *arg)
+{
+	char e[200];
+	switch (c) {
+	case OPT_LOG_FORMAT: {
+		logfmt *f = logfmt_new(arg, e, sizeof e);
+		if (!f) {
+			msg_error("%s", e);
+			return -1;
+		}
+		logfmt_free(f);
+		o->log_format = arg;
 		return 1;
-	case OPT_CLIENT_FROM:
-		if (strcmp(arg, "conn") == 0)
-			o->client_xff = 0;
-		else if (strcmp(arg, "xff") == 0)
-			o->client_xff = 1;
-		else
-			return bad("--client-from", arg, "expected 'conn' or 'xff'");
-		return 1;
+	}
 	case OPT_TRUSTED_PROXIES: {
-		/* validated here so a typo is a usage error before any log is read */
-		char e[200];
 		xff_trust *t = xff_trust_new(arg, e, sizeof e);
 		if (!t) {
 			msg_error("%s", e);
@@ -218,20 +240,6 @@ int run_parse_option(run_opts *o, int c, const char *arg)
 		o->trusted_proxies = arg;
 		return 1;
 	}
-	case OPT_DETAILS:
-		o->details = 1;
-		return 1;
-	case OPT_MIN_CELL:
-		if (parse_count(arg, 0, INT64_MAX, &v) < 0)
-			return bad("--min-cell", arg, "expected a number >= 0");
-		o->min_cell = v;
-		return 1;
-	case OPT_PEER:
-		o->peer = 1;
-		return 1;
-	case OPT_HIGHLIGHT:
-		o->highlight = arg;
-		return 1;
 	case OPT_LANG:
 		if (strcmp(arg, "nl") != 0 && strcmp(arg, "en") != 0)
 			return bad("--lang", arg, "expected 'nl' or 'en'");
@@ -242,26 +250,17 @@ int run_parse_option(run_opts *o, int c, const char *arg)
 			return bad("--csv-sep", arg, "expected one character such as ';'");
 		o->csv_sep = arg[0];
 		return 1;
-	case OPT_DECIMAL_COMMA:
-		o->decimal_comma = 1;
-		return 1;
-	case OPT_BOM:
-		o->bom = 1;
-		return 1;
-	case OPT_APPEND:
-		o->append = arg;
-		return 1;
-	case OPT_KEEP_GOING:
-		o->keep_going = 1;
-		return 1;
-	case OPT_STATE:
-		o->state_out = arg;
-		return 1;
-	case OPT_KEY_FILE:
-		o->key_file = arg;
-		return 1;
 	}
 	return 0;
+}
+
+int run_parse_option(run_opts *o, int c, const char *arg)
+{
+	int r;
+	if ((r = parse_plain(o, c, arg)) != 0 || (r = parse_choice(o, c, arg)) != 0 ||
+	    (r = parse_number(o, c, arg)) != 0)
+		return r;
+	return parse_checked(o, c, arg);
 }
 
 int run_color(const run_opts *o)
