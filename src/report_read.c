@@ -638,6 +638,152 @@ static void say(char *err, size_t errlen, const char *msg)
 	snprintf(err, errlen, "%s", msg);
 }
 
+/* Keeps one record per cell (period, gemeente, product) of the sorted
+ * records: cells gets them, periods the distinct periods (one, 0, when by
+ * is KTIME_BY_NONE). Two records of a cell with figures above 0 are an
+ * overlap: returns -1 with the message in err; else 0. */
+static int one_per_cell(const report_merge *mg, enum ktime_by by, rec *cells, size_t *ncells,
+                        int32_t *periods, size_t *nper, char *err, size_t errlen)
+{
+	*ncells = *nper = 0;
+	for (size_t lo = 0, hi; lo < mg->nrecs; lo = hi) {
+		const rec *keep = &mg->recs[lo];
+		for (hi = lo + 1; hi < mg->nrecs && mg->recs[hi].period == keep->period &&
+		     mg->recs[hi].gem == keep->gem && mg->recs[hi].prod == keep->prod; hi++) {
+			const rec *r = &mg->recs[hi];
+			if (rec_zero(r))
+				continue;
+			if (!rec_zero(keep)) {
+				char label[16];
+				ktime_period_label(r->period, by, label, sizeof label);
+				snprintf(err, errlen, "%s:%ld: row (%s%s'%s', '%s') is also in %s:%ld, "
+				         "both with figures above 0: each period, gemeente and product "
+				         "must come from one report",
+				         mg->files[r->file], r->line, label, label[0] ? ", " : "",
+				         mg->gems.s[r->gem], mg->prods.s[r->prod],
+				         mg->files[keep->file], keep->line);
+				return -1;
+			}
+			keep = r;
+		}
+		cells[(*ncells)++] = *keep;
+		if (*nper == 0 || periods[*nper - 1] != keep->period)
+			periods[(*nper)++] = keep->period;
+	}
+	if (by == KTIME_BY_NONE) {
+		*nper = 1;
+		periods[0] = 0;
+	}
+	return 0;
+}
+
+/* The rows of one period in the catalogue's order: *slots (owned by the
+ * caller) gets one per catalogue row, *missing counts the catalogue's
+ * gemeenten in no report. Marks the products of gp that are catalogue
+ * rows. Returns 0, -1 when a report has a row the catalogue has not
+ * (message in err), or -2 when out of memory. */
+static int catalog_slots(const report_merge *mg, const catalog *cat, gem_products *gp,
+                         slot **slots, size_t *nslots, size_t *missing, char *err, size_t errlen)
+{
+	*slots = malloc((cat->nrows + 1) * sizeof **slots);
+	if (!*slots)
+		return -2;
+	for (size_t g = 0; g < cat->ngem; g++) {
+		int mgid = strtab_find(&mg->gems, cat->gemeenten[g]);
+		if (mgid < 0 && missing)
+			(*missing)++;
+		for (size_t i = 0; i < cat->nrows; i++) {
+			if (cat->rows[i].gem != (int)g)
+				continue;
+			slot *s = &(*slots)[(*nslots)++];
+			s->gem = mgid;
+			s->prod = strtab_find(&mg->prods, cat->rows[i].product);
+			s->gname = cat->gemeenten[g];
+			s->pname = cat->rows[i].product;
+			s->peer = cat->rows[i].peer;
+			if (mgid < 0 || s->prod < 0)
+				continue;
+			for (int j = 0; j < gp->nprods[mgid]; j++)
+				if (gp->prods[mgid][j] == s->prod)
+					gp->prods[mgid][j] = -1 - gp->prods[mgid][j];  /* mark: in catalogue */
+		}
+	}
+	/* a gemeente or product of a report that is no catalogue row */
+	for (size_t i = 0; i < mg->nrecs; i++) {
+		const rec *r = &mg->recs[i];
+		int j = 0;
+		while (j < gp->nprods[r->gem] && gp->prods[r->gem][j] != r->prod)
+			j++;
+		if (j < gp->nprods[r->gem]) {
+			snprintf(err, errlen, "%s:%ld: gemeente '%s' with product '%s' is not in "
+			         "catalogue '%s'", mg->files[r->file], r->line, mg->gems.s[r->gem],
+			         mg->prods.s[r->prod], cat->name ? cat->name : "-c");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The rows of one period without a catalogue: the gemeenten in order of
+ * first appearance (or by name), each with its products in gp's order.
+ * *slots is owned by the caller. Returns 0, or -2 when out of memory. */
+static int report_slots(const report_merge *mg, const gem_products *gp,
+                        enum report_merge_order order, slot **slots, size_t *nslots)
+{
+	size_t total = 0;
+	int *gorder = malloc((gp->ngem + 1) * sizeof *gorder);
+	if (!gorder)
+		return -2;
+	for (size_t g = 0; g < gp->ngem; g++) {
+		gorder[g] = (int)g;
+		total += (size_t)gp->nprods[g];
+	}
+	if (order == REPORT_ORDER_NAME) {
+		sort_names = (const char *const *)mg->gems.s;
+		qsort(gorder, gp->ngem, sizeof *gorder, cmp_gem_name);
+	}
+	*slots = malloc((total + 1) * sizeof **slots);
+	if (!*slots) {
+		free(gorder);
+		return -2;
+	}
+	for (size_t k = 0; k < gp->ngem; k++) {
+		int g = gorder[k];
+		for (int j = 0; j < gp->nprods[g]; j++) {
+			slot *s = &(*slots)[(*nslots)++];
+			s->gem = g;
+			s->prod = gp->prods[g][j];
+			s->gname = mg->gems.s[g];
+			s->pname = mg->prods.s[s->prod];
+			s->peer = NULL;
+		}
+	}
+	free(gorder);
+	return 0;
+}
+
+/* The record of cell (period, gem, prod) among cells (sorted, one per
+ * cell), or NULL. */
+static const rec *find_cell(const rec *cells, size_t ncells, int32_t period, int gem, int prod)
+{
+	size_t lo = 0, hi = ncells;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const rec *c = &cells[mid];
+		int d = c->period != period ? (c->period < period ? -1 : 1) :
+		        c->gem != gem ? (c->gem < gem ? -1 : 1) :
+		        (c->prod > prod) - (c->prod < prod);
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < ncells && cells[lo].period == period && cells[lo].gem == gem &&
+	    cells[lo].prod == prod)
+		return &cells[lo];
+	return NULL;
+}
+
 int report_merge_table(report_merge *mg, const catalog *cat, enum report_merge_order order,
                        report_table *t, size_t *missing, char *err, size_t errlen)
 {
@@ -646,7 +792,6 @@ int report_merge_table(report_merge *mg, const catalog *cat, enum report_merge_o
 	slot *slots = NULL;
 	rec *cells = NULL;
 	int32_t *periods = NULL;
-	int *gorder = NULL;
 	gem_products gp;
 
 	memset(&gp, 0, sizeof gp);
@@ -666,102 +811,20 @@ int report_merge_table(report_merge *mg, const catalog *cat, enum report_merge_o
 	periods = malloc((mg->nrecs + 1) * sizeof *periods);
 	if (!cells || !periods)
 		goto oom;
-	for (size_t lo = 0, hi; lo < mg->nrecs; lo = hi) {
-		const rec *keep = &mg->recs[lo];
-		for (hi = lo + 1; hi < mg->nrecs && mg->recs[hi].period == keep->period &&
-		     mg->recs[hi].gem == keep->gem && mg->recs[hi].prod == keep->prod; hi++) {
-			const rec *r = &mg->recs[hi];
-			if (rec_zero(r))
-				continue;
-			if (!rec_zero(keep)) {
-				char label[16];
-				ktime_period_label(r->period, t->by, label, sizeof label);
-				snprintf(err, errlen, "%s:%ld: row (%s%s'%s', '%s') is also in %s:%ld, "
-				         "both with figures above 0: each period, gemeente and product "
-				         "must come from one report",
-				         mg->files[r->file], r->line, label, label[0] ? ", " : "",
-				         mg->gems.s[r->gem], mg->prods.s[r->prod],
-				         mg->files[keep->file], keep->line);
-				goto out;
-			}
-			keep = r;
-		}
-		cells[ncells++] = *keep;
-		if (nper == 0 || periods[nper - 1] != keep->period)
-			periods[nper++] = keep->period;
-	}
-	if (t->by == KTIME_BY_NONE) {
-		nper = 1;
-		periods[0] = 0;
-	}
+	if (one_per_cell(mg, t->by, cells, &ncells, periods, &nper, err, errlen) < 0)
+		goto out;
 
 	/* the gemeenten and products of one period, in order */
-	if (order == REPORT_ORDER_CATALOG && cat) {
-		slots = malloc((cat->nrows + 1) * sizeof *slots);
-		if (!slots)
-			goto oom;
-		for (size_t g = 0; g < cat->ngem; g++) {
-			int mgid = strtab_find(&mg->gems, cat->gemeenten[g]);
-			if (mgid < 0 && missing)
-				(*missing)++;
-			for (size_t i = 0; i < cat->nrows; i++) {
-				if (cat->rows[i].gem != (int)g)
-					continue;
-				slot *s = &slots[nslots++];
-				s->gem = mgid;
-				s->prod = strtab_find(&mg->prods, cat->rows[i].product);
-				s->gname = cat->gemeenten[g];
-				s->pname = cat->rows[i].product;
-				s->peer = cat->rows[i].peer;
-				if (mgid < 0 || s->prod < 0)
-					continue;
-				for (int j = 0; j < gp.nprods[mgid]; j++)
-					if (gp.prods[mgid][j] == s->prod)
-						gp.prods[mgid][j] = -1 - gp.prods[mgid][j];  /* mark: in catalogue */
-			}
-		}
-		/* a gemeente or product of a report that is no catalogue row */
-		for (size_t i = 0; i < mg->nrecs; i++) {
-			const rec *r = &mg->recs[i];
-			int j = 0;
-			while (j < gp.nprods[r->gem] && gp.prods[r->gem][j] != r->prod)
-				j++;
-			if (j < gp.nprods[r->gem]) {
-				snprintf(err, errlen, "%s:%ld: gemeente '%s' with product '%s' is not in "
-				         "catalogue '%s'", mg->files[r->file], r->line, mg->gems.s[r->gem],
-				         mg->prods.s[r->prod], cat->name ? cat->name : "-c");
-				goto out;
-			}
-		}
-	} else {
-		size_t total = 0;
-		gorder = malloc((gp.ngem + 1) * sizeof *gorder);
-		if (!gorder)
-			goto oom;
-		for (size_t g = 0; g < gp.ngem; g++) {
-			gorder[g] = (int)g;
-			total += (size_t)gp.nprods[g];
-		}
-		if (order == REPORT_ORDER_NAME) {
-			sort_names = (const char *const *)mg->gems.s;
-			qsort(gorder, gp.ngem, sizeof *gorder, cmp_gem_name);
-		}
-		slots = malloc((total + 1) * sizeof *slots);
-		if (!slots)
-			goto oom;
-		for (size_t k = 0; k < gp.ngem; k++) {
-			int g = gorder[k];
-			for (int j = 0; j < gp.nprods[g]; j++) {
-				slot *s = &slots[nslots++];
-				s->gem = g;
-				s->prod = gp.prods[g][j];
-				s->gname = mg->gems.s[g];
-				s->pname = mg->prods.s[s->prod];
-				s->peer = NULL;
-			}
-		}
-	}
+	if (order == REPORT_ORDER_CATALOG && cat)
+		rc = catalog_slots(mg, cat, &gp, &slots, &nslots, missing, err, errlen);
+	else
+		rc = report_slots(mg, &gp, order, &slots, &nslots);
+	if (rc == -2)
+		goto oom;
+	if (rc < 0)
+		goto out;
 
+	/* every period has every slot, with the figures of its cell */
 	t->rows = calloc(nper * nslots + 1, sizeof *t->rows);
 	if (!t->rows)
 		goto oom;
@@ -774,30 +837,11 @@ int report_merge_table(report_merge *mg, const catalog *cat, enum report_merge_o
 			rr->gemeente = s->gname;
 			rr->product = s->pname;
 			rr->peer = s->peer;
-			if (s->gem < 0 || s->prod < 0)
-				continue;
-			rec key;
-			memset(&key, 0, sizeof key);
-			key.period = periods[p];
-			key.gem = s->gem;
-			key.prod = s->prod;
-			/* cells hold one record per key: find it by key alone */
-			size_t lo = 0, hi = ncells;
-			while (lo < hi) {
-				size_t mid = lo + (hi - lo) / 2;
-				const rec *c = &cells[mid];
-				int d = c->period != key.period ? (c->period < key.period ? -1 : 1) :
-				        c->gem != key.gem ? (c->gem < key.gem ? -1 : 1) :
-				        (c->prod > key.prod) - (c->prod < key.prod);
-				if (d < 0)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			if (lo < ncells && cells[lo].period == key.period && cells[lo].gem == key.gem &&
-			    cells[lo].prod == key.prod) {
-				memcpy(rr->n, cells[lo].n, sizeof rr->n);
-				memcpy(rr->errors, cells[lo].err, sizeof rr->errors);
+			const rec *c = s->gem < 0 || s->prod < 0 ? NULL :
+			               find_cell(cells, ncells, periods[p], s->gem, s->prod);
+			if (c) {
+				memcpy(rr->n, c->n, sizeof rr->n);
+				memcpy(rr->errors, c->err, sizeof rr->errors);
 			}
 		}
 	}
@@ -816,6 +860,5 @@ out:
 	free(slots);
 	free(cells);
 	free(periods);
-	free(gorder);
 	return rc;
 }
