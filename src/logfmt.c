@@ -512,6 +512,141 @@ static int rd_offset(const char **pp, const char *e, int64_t *off)
 
 enum { ST_Y = 1, ST_MON = 2, ST_D = 4, ST_H = 8, ST_MIN = 16, ST_EPOCH = 32 };
 
+/* What strf_parse has read so far: the fields, which of them (ST_*), the
+ * UTC offset (%z) and the epoch seconds (%s). */
+struct strf_time {
+	unsigned y, m, d, hh, mi, ss, have;
+	int64_t off, epoch;
+};
+
+/* Reads the date conversion %c (Y y m d e b h B F D) at *pp into t.
+ * Returns 0, -1 when the value does not fit, or 1 when c is no date
+ * conversion. */
+static inline int strf_date(char c, const char **pp, const char *e, struct strf_time *t)
+{
+	const char *p = *pp;
+	unsigned v;
+	switch (c) {
+	case 'Y':
+		if (rd_num(&p, e, 4, 4, &t->y))
+			return -1;
+		t->have |= ST_Y;
+		break;
+	case 'y':
+		if (rd_num(&p, e, 2, 2, &v))
+			return -1;
+		t->y = 2000 + v;
+		t->have |= ST_Y;
+		break;
+	case 'm':
+		if (rd_num(&p, e, 2, 2, &t->m))
+			return -1;
+		t->have |= ST_MON;
+		break;
+	case 'd':
+		if (rd_num(&p, e, 2, 2, &t->d))
+			return -1;
+		t->have |= ST_D;
+		break;
+	case 'e':
+		if (p < e && *p == ' ')
+			p++;
+		if (rd_num(&p, e, 1, 2, &t->d))
+			return -1;
+		t->have |= ST_D;
+		break;
+	case 'b':
+	case 'h':
+	case 'B':
+		if ((t->m = rd_month(&p, e, c == 'B')) == 0)
+			return -1;
+		t->have |= ST_MON;
+		break;
+	case 'F':
+		if (rd_num(&p, e, 4, 4, &t->y) || p >= e || *p++ != '-'
+		    || rd_num(&p, e, 2, 2, &t->m) || p >= e || *p++ != '-'
+		    || rd_num(&p, e, 2, 2, &t->d))
+			return -1;
+		t->have |= ST_Y | ST_MON | ST_D;
+		break;
+	case 'D':
+		if (rd_num(&p, e, 2, 2, &t->m) || p >= e || *p++ != '/'
+		    || rd_num(&p, e, 2, 2, &t->d) || p >= e || *p++ != '/'
+		    || rd_num(&p, e, 2, 2, &v))
+			return -1;
+		t->y = 2000 + v;
+		t->have |= ST_Y | ST_MON | ST_D;
+		break;
+	default:
+		return 1;
+	}
+	*pp = p;
+	return 0;
+}
+
+/* Reads the conversion %c other than a date (a A Z H M S T R z s %) at
+ * *pp into t. Returns 0, or -1 when the value does not fit or c is no
+ * conversion strf_parse knows. */
+static inline int strf_clock(char c, const char **pp, const char *e, struct strf_time *t)
+{
+	const char *p = *pp;
+	switch (c) {
+	case 'a':
+	case 'A':
+	case 'Z':
+		if (p >= e || !is_alpha((unsigned char)*p))
+			return -1;
+		while (p < e && is_alpha((unsigned char)*p))
+			p++;
+		break;
+	case 'H':
+		if (rd_num(&p, e, 2, 2, &t->hh))
+			return -1;
+		t->have |= ST_H;
+		break;
+	case 'M':
+		if (rd_num(&p, e, 2, 2, &t->mi))
+			return -1;
+		t->have |= ST_MIN;
+		break;
+	case 'S':
+		if (rd_num(&p, e, 2, 2, &t->ss))
+			return -1;
+		break;
+	case 'T':
+	case 'R':
+		if (rd_num(&p, e, 2, 2, &t->hh) || p >= e || *p++ != ':'
+		    || rd_num(&p, e, 2, 2, &t->mi))
+			return -1;
+		if (c == 'T' && (p >= e || *p++ != ':' || rd_num(&p, e, 2, 2, &t->ss)))
+			return -1;
+		t->have |= ST_H | ST_MIN;
+		break;
+	case 'z':
+		if (rd_offset(&p, e, &t->off))
+			return -1;
+		break;
+	case 's': {
+		const char *s0 = p;
+		t->epoch = 0;
+		while (p < e && is_digit((unsigned char)*p) && p - s0 < 15)
+			t->epoch = t->epoch * 10 + (*p++ - '0');
+		if (p == s0)
+			return -1;
+		t->have |= ST_EPOCH;
+		break;
+	}
+	case '%':
+		if (p >= e || *p++ != '%')
+			return -1;
+		break;
+	default:
+		return -1;
+	}
+	*pp = p;
+	return 0;
+}
+
 /* Parses value [p, p + n) against the strftime format [fmt, fmt + fn).
  * Supports %Y %y %m %d %e %b %h %B %a %A %H %M %S %T %F %D %R %z %Z %s %%.
  * Returns 0 with the wall clock and instant, or -1. */
@@ -519,10 +654,10 @@ static int strf_parse(const char *fmt, size_t fn, const char *p, size_t n, int64
                       int64_t *instant_us)
 {
 	const char *e = p + n;
-	unsigned y = 0, m = 0, d = 0, hh = 0, mi = 0, ss = 0, v;
-	unsigned have = 0;
-	int64_t off = 0, epoch = 0;
+	struct strf_time t;
+	int r;
 
+	memset(&t, 0, sizeof t);
 	for (size_t i = 0; i < fn; i++) {
 		if (fmt[i] != '%') {
 			if (p >= e || *p != fmt[i])
@@ -532,124 +667,25 @@ static int strf_parse(const char *fmt, size_t fn, const char *p, size_t n, int64
 		}
 		if (++i >= fn)
 			return -1;
-		switch (fmt[i]) {
-		case 'Y':
-			if (rd_num(&p, e, 4, 4, &y))
-				return -1;
-			have |= ST_Y;
-			break;
-		case 'y':
-			if (rd_num(&p, e, 2, 2, &v))
-				return -1;
-			y = 2000 + v;
-			have |= ST_Y;
-			break;
-		case 'm':
-			if (rd_num(&p, e, 2, 2, &m))
-				return -1;
-			have |= ST_MON;
-			break;
-		case 'd':
-			if (rd_num(&p, e, 2, 2, &d))
-				return -1;
-			have |= ST_D;
-			break;
-		case 'e':
-			if (p < e && *p == ' ')
-				p++;
-			if (rd_num(&p, e, 1, 2, &d))
-				return -1;
-			have |= ST_D;
-			break;
-		case 'b':
-		case 'h':
-		case 'B':
-			if ((m = rd_month(&p, e, fmt[i] == 'B')) == 0)
-				return -1;
-			have |= ST_MON;
-			break;
-		case 'a':
-		case 'A':
-		case 'Z':
-			if (p >= e || !is_alpha((unsigned char)*p))
-				return -1;
-			while (p < e && is_alpha((unsigned char)*p))
-				p++;
-			break;
-		case 'H':
-			if (rd_num(&p, e, 2, 2, &hh))
-				return -1;
-			have |= ST_H;
-			break;
-		case 'M':
-			if (rd_num(&p, e, 2, 2, &mi))
-				return -1;
-			have |= ST_MIN;
-			break;
-		case 'S':
-			if (rd_num(&p, e, 2, 2, &ss))
-				return -1;
-			break;
-		case 'T':
-		case 'R':
-			if (rd_num(&p, e, 2, 2, &hh) || p >= e || *p++ != ':'
-			    || rd_num(&p, e, 2, 2, &mi))
-				return -1;
-			if (fmt[i] == 'T' && (p >= e || *p++ != ':' || rd_num(&p, e, 2, 2, &ss)))
-				return -1;
-			have |= ST_H | ST_MIN;
-			break;
-		case 'F':
-			if (rd_num(&p, e, 4, 4, &y) || p >= e || *p++ != '-'
-			    || rd_num(&p, e, 2, 2, &m) || p >= e || *p++ != '-'
-			    || rd_num(&p, e, 2, 2, &d))
-				return -1;
-			have |= ST_Y | ST_MON | ST_D;
-			break;
-		case 'D':
-			if (rd_num(&p, e, 2, 2, &m) || p >= e || *p++ != '/'
-			    || rd_num(&p, e, 2, 2, &d) || p >= e || *p++ != '/'
-			    || rd_num(&p, e, 2, 2, &v))
-				return -1;
-			y = 2000 + v;
-			have |= ST_Y | ST_MON | ST_D;
-			break;
-		case 'z':
-			if (rd_offset(&p, e, &off))
-				return -1;
-			break;
-		case 's': {
-			const char *s0 = p;
-			epoch = 0;
-			while (p < e && is_digit((unsigned char)*p) && p - s0 < 15)
-				epoch = epoch * 10 + (*p++ - '0');
-			if (p == s0)
-				return -1;
-			have |= ST_EPOCH;
-			break;
-		}
-		case '%':
-			if (p >= e || *p++ != '%')
-				return -1;
-			break;
-		default:
+		if ((r = strf_date(fmt[i], &p, e, &t)) > 0)
+			r = strf_clock(fmt[i], &p, e, &t);
+		if (r != 0)
 			return -1;
-		}
 	}
 	if (p != e)
 		return -1;
-	if (have & ST_EPOCH) {
-		*wall = epoch;
-		*instant_us = epoch * 1000000;
+	if (t.have & ST_EPOCH) {
+		*wall = t.epoch;
+		*instant_us = t.epoch * 1000000;
 		return 0;
 	}
-	if ((have & (ST_Y | ST_MON | ST_D | ST_H | ST_MIN)) != (ST_Y | ST_MON | ST_D | ST_H | ST_MIN)
-	    || !ktime_valid(y, m, d, hh, mi, ss))
+	if ((t.have & (ST_Y | ST_MON | ST_D | ST_H | ST_MIN)) != (ST_Y | ST_MON | ST_D | ST_H | ST_MIN)
+	    || !ktime_valid(t.y, t.m, t.d, t.hh, t.mi, t.ss))
 		return -1;
-	int64_t w = (int64_t)ktime_days_from_civil(y, m, d) * 86400 + (int64_t)hh * 3600
-	            + (int64_t)mi * 60 + ss;
+	int64_t w = (int64_t)ktime_days_from_civil(t.y, t.m, t.d) * 86400 + (int64_t)t.hh * 3600
+	            + (int64_t)t.mi * 60 + t.ss;
 	*wall = w;
-	*instant_us = (w - off) * 1000000;
+	*instant_us = (w - t.off) * 1000000;
 	return 0;
 }
 
