@@ -543,13 +543,12 @@ static void put_range(html *h, const char *a, const char *b)
 	}
 }
 
-static void header(html *h)
+/* The heading with the days of data, and the line under it: what was
+ * counted, which funnel, which periods. */
+static void header_title(html *h, const char *d1, const char *d2, int days)
 {
 	const labels *L = h->L;
 	const report_table *t = h->t;
-	const report_meta *m = t->meta;
-	char a[32], b[32], num[40], d1[40], d2[40];
-	int days = data_days(h, d1, d2, sizeof d1);
 
 	put(h, "<header class=\"report-header\">\n<h1>");
 	esc(h, L->heading);
@@ -566,7 +565,18 @@ static void header(html *h)
 		put(h, ", ");
 		esc(h, by_label(L, t->by));
 	}
-	put(h, "</p>\n<dl class=\"meta\">\n<dt>");
+	put(h, "</p>\n");
+}
+
+/* The period's <dd>: the days with data and the --since/--until range,
+ * then the first and last period. */
+static void header_period(html *h, const char *d1, const char *d2)
+{
+	const labels *L = h->L;
+	const report_meta *m = h->t->meta;
+	char a[32], b[32];
+
+	put(h, "<dt>");
 	esc(h, L->period);
 	put(h, "</dt><dd class=\"period\">");
 	const int64_t *since = m ? m->since : NULL, *until = m ? m->until : NULL;
@@ -613,60 +623,72 @@ static void header(html *h)
 		}
 	}
 	put(h, "</dd>\n");
-	if (m) {
-		put(h, "<dt>");
-		esc(h, L->inputs);
-		put(h, "</dt><dd><ul class=\"inputs\">");
-		for (int i = 0; i < m->ninputs; i++) {
-			const char *name = m->input_names ? m->input_names[i] : "-";
-			const char *fmt = m->input_formats ? m->input_formats[i] : NULL;
-			put(h, "<li>");
-			esc(h, strcmp(name, "-") == 0 ? "(stdin)" : name);
-			put(h, " (");
-			if (fmt) {
-				esc(h, fmt);
-				put(h, ", ");
-			}
-			esc(h, fmt_int(L, m->input_lines ? (double)m->input_lines[i] : 0, num, sizeof num));
-			put(h, " ");
-			esc(h, L->lines_unit);
-			put(h, ")</li>");
-		}
-		put(h, "</ul></dd>\n<dt>");
-		esc(h, L->lines_read);
-		put(h, "</dt><dd class=\"lines-read\">");
-		esc(h, fmt_int(L, (double)m->lines, num, sizeof num));
+}
+
+/* What the run read, from the meta m: the inputs with their lines, the
+ * lines read, the requests excluded by reason, qualified and matched. */
+static void header_inputs(html *h, const report_meta *m)
+{
+	const labels *L = h->L;
+	char num[40];
+
+	put(h, "<dt>");
+	esc(h, L->inputs);
+	put(h, "</dt><dd><ul class=\"inputs\">");
+	for (int i = 0; i < m->ninputs; i++) {
+		const char *name = m->input_names ? m->input_names[i] : "-";
+		const char *fmt = m->input_formats ? m->input_formats[i] : NULL;
+		put(h, "<li>");
+		esc(h, strcmp(name, "-") == 0 ? "(stdin)" : name);
 		put(h, " (");
-		esc(h, fmt_int(L, (double)m->blank, num, sizeof num));
-		put(h, " ");
-		esc(h, L->blank);
-		put(h, ")</dd>\n<dt>");
-		esc(h, L->excluded);
-		put(h, "</dt><dd class=\"excluded\">");
-		for (int k = 0; m->excluded && m->reason_names && k < m->nreasons; k++) {
-			if (k)
-				put(h, " \xc2\xb7 ");
-			esc(h, reason_label(L, m->reason_names[k]));
-			put(h, " ");
-			esc(h, fmt_int(L, (double)m->excluded[k], num, sizeof num));
+		if (fmt) {
+			esc(h, fmt);
+			put(h, ", ");
 		}
-		put(h, "</dd>\n<dt>");
-		esc(h, L->qualified);
-		put(h, "</dt><dd>");
-		esc(h, fmt_int(L, (double)m->qualified, num, sizeof num));
-		put(h, " (");
-		esc(h, fmt_int(L, (double)m->matched, num, sizeof num));
+		esc(h, fmt_int(L, m->input_lines ? (double)m->input_lines[i] : 0, num, sizeof num));
 		put(h, " ");
-		esc(h, L->matched);
-		put(h, ")</dd>\n");
+		esc(h, L->lines_unit);
+		put(h, ")</li>");
 	}
-	put(h, "</dl>\n");
-	/* what a reader may stumble on: a rate above 100% (open funnel
-	 * only), and the potential gain column */
+	put(h, "</ul></dd>\n<dt>");
+	esc(h, L->lines_read);
+	put(h, "</dt><dd class=\"lines-read\">");
+	esc(h, fmt_int(L, (double)m->lines, num, sizeof num));
+	put(h, " (");
+	esc(h, fmt_int(L, (double)m->blank, num, sizeof num));
+	put(h, " ");
+	esc(h, L->blank);
+	put(h, ")</dd>\n<dt>");
+	esc(h, L->excluded);
+	put(h, "</dt><dd class=\"excluded\">");
+	for (int k = 0; m->excluded && m->reason_names && k < m->nreasons; k++) {
+		if (k)
+			put(h, " \xc2\xb7 ");
+		esc(h, reason_label(L, m->reason_names[k]));
+		put(h, " ");
+		esc(h, fmt_int(L, (double)m->excluded[k], num, sizeof num));
+	}
+	put(h, "</dd>\n<dt>");
+	esc(h, L->qualified);
+	put(h, "</dt><dd>");
+	esc(h, fmt_int(L, (double)m->qualified, num, sizeof num));
+	put(h, " (");
+	esc(h, fmt_int(L, (double)m->matched, num, sizeof num));
+	put(h, " ");
+	esc(h, L->matched);
+	put(h, ")</dd>\n");
+}
+
+/* What a reader may stumble on (a rate above 100% in the open funnel,
+ * the potential gain column), and the products' table of contents. */
+static void header_explain(html *h)
+{
+	const labels *L = h->L;
+
 	put(h, "<div class=\"explain\"><strong>");
 	esc(h, L->explain);
 	put(h, "</strong><ul>");
-	if (!t->sequential) {
+	if (!h->t->sequential) {
 		put(h, "<li class=\"explain-open\">");
 		put(h, L->explain_open);
 		put(h, "</li>");
@@ -685,6 +707,21 @@ static void header(html *h)
 		}
 		put(h, "</ul></nav>\n");
 	}
+}
+
+/* The report's <header>: title, meta list, explanations, contents. */
+static void header(html *h)
+{
+	char d1[40], d2[40];
+	int days = data_days(h, d1, d2, sizeof d1);
+
+	header_title(h, d1, d2, days);
+	put(h, "<dl class=\"meta\">\n");
+	header_period(h, d1, d2);
+	if (h->t->meta)
+		header_inputs(h, h->t->meta);
+	put(h, "</dl>\n");
+	header_explain(h);
 	put(h, "</header>\n");
 }
 
@@ -776,31 +813,132 @@ static double bm_label_x(double xe, double xm)
 	return xm >= xe && xm - xe < BM_LABEL ? xm : xe;
 }
 
-static void benchmark_chart(html *h, size_t *sel, size_t n, const char *group)
+/* Keeps in sel[0..m) the rows of sel[0..n) with a conversion and
+ * returns m; *max gets the largest conversion (or interval end), the
+ * median (*has_median) that of the rows, *outside whether a kept row is
+ * outside the benchmark (no rank). */
+static size_t bm_select(const html *h, size_t *sel, size_t n, double *max, double *median,
+                        int *has_median, int *outside)
 {
-	const labels *L = h->L;
-	const double width = BM_WIDTH;
-	const int top = BM_TOP, rowh = BM_ROW;
-	char num[40], nb[160];
 	size_t m = 0;
-	double max = 0, median = 0;
-	int has_median = 0, outside = 0;
-
 	for (size_t i = 0; i < n; i++) {
 		const hrow *r = &h->rows[sel[i]];
 		if (HAS(r, V_MEDIAN)) {
-			has_median = 1;
-			median = r->v[V_MEDIAN];
+			*has_median = 1;
+			*median = r->v[V_MEDIAN];
 		}
 		if (!HAS(r, V_CONV))
 			continue;
-		outside |= !HAS(r, V_RANK);
+		*outside |= !HAS(r, V_RANK);
 		sel[m++] = sel[i];
-		if (r->v[V_CONV] > max)
-			max = r->v[V_CONV];
-		if (h->has_ci && HAS(r, V_HIGH) && r->v[V_HIGH] > max)
-			max = r->v[V_HIGH];
+		if (r->v[V_CONV] > *max)
+			*max = r->v[V_CONV];
+		if (h->has_ci && HAS(r, V_HIGH) && r->v[V_HIGH] > *max)
+			*max = r->v[V_HIGH];
 	}
+	return m;
+}
+
+/* The vertical grid lines and their percentages, 0 to scale by step,
+ * from BM_TOP down to bottom. */
+static void bm_grid(html *h, double scale, double step, int bottom)
+{
+	char num[40];
+	for (int k = 0; k * step <= scale + 1e-9; k++) {
+		double x = BM_WIDTH * (k * step) / scale;
+		put(h, "<line class=\"grid\" x1=\"");
+		put_pct(h, x);
+		put(h, "\" x2=\"");
+		put_pct(h, x);
+		fprintf(h->fp, "\" y1=\"%d\" y2=\"%d\"/><text class=\"tick\" x=\"", BM_TOP - 2, bottom);
+		put_pct(h, x);
+		fprintf(h->fp, "\" y=\"%d\" text-anchor=\"%s\">", bottom + 15,
+		        k == 0 ? "start" : "middle");
+		esc(h, fmt_pct(h->L, k * step, 0, num, sizeof num));
+		put(h, "</text>\n");
+	}
+}
+
+/* Row r of the chart at y: its name, its bar with a tooltip, the
+ * interval's whisker (with --details) and the value label (bm_label_x,
+ * the median at xm). */
+static void bm_bar(html *h, const hrow *r, int y, double scale, double xm)
+{
+	const labels *L = h->L;
+	char num[40], nb[160];
+	double w = BM_WIDTH * r->v[V_CONV] / scale;
+	fprintf(h->fp, "<text class=\"name%s\" x=\"0\" y=\"%d\"><title>",
+	        r->hl ? " highlight" : "", y + 12);
+	esc(h, r->gemeente);
+	put(h, "</title>");
+	esc(h, cut(r->gemeente, 40, nb, sizeof nb));
+	put(h, "</text>");
+	fprintf(h->fp, "<rect class=\"bar%s%s\" x=\"0\" y=\"%d\" width=\"",
+	        HAS(r, V_RANK) ? "" : " ineligible", r->hl ? " highlight" : "", y + 17);
+	put_pct(h, w);
+	put(h, "\" height=\"14\" rx=\"2\"><title>");
+	esc(h, r->gemeente);
+	put(h, ": ");
+	esc(h, fmt_pct(L, r->v[V_CONV], 1, num, sizeof num));
+	if (HAS(r, V_RANK) && HAS(r, V_RANKED)) {
+		put(h, ", ");
+		esc(h, L->col_rank);
+		put(h, " ");
+		put_rank(h, r);
+	}
+	put(h, "</title></rect>");
+	double xe = w;
+	if (h->has_ci && HAS(r, V_LOW) && HAS(r, V_HIGH)) {
+		double x1 = BM_WIDTH * r->v[V_LOW] / scale;
+		double x2 = BM_WIDTH * r->v[V_HIGH] / scale;
+		put(h, "<line class=\"ci\" x1=\"");
+		put_pct(h, x1);
+		put(h, "\" x2=\"");
+		put_pct(h, x2);
+		fprintf(h->fp, "\" y1=\"%d\" y2=\"%d\"/>", y + 24, y + 24);
+		if (x2 > xe)
+			xe = x2;
+	}
+	put(h, "<text class=\"value\" x=\"");
+	put_pct(h, bm_label_x(xe, xm));
+	fprintf(h->fp, "\" dx=\"6\" y=\"%d\">", y + 28);
+	esc(h, fmt_pct(L, r->v[V_CONV], 1, num, sizeof num));
+	put(h, "</text>\n");
+}
+
+/* The median at xm for m rows: a segment per bar (the line never crosses
+ * a name) and its label on top. */
+static void bm_median(html *h, size_t m, double xm, double median)
+{
+	char num[40];
+	put(h, "<g class=\"median\">");
+	for (size_t j = 0; j < m; j++) {
+		int y = BM_TOP + (int)j * BM_ROW;
+		put(h, "<line x1=\"");
+		put_pct(h, xm);
+		put(h, "\" x2=\"");
+		put_pct(h, xm);
+		fprintf(h->fp, "\" y1=\"%d\" y2=\"%d\"/>", y + 16, y + 36);
+	}
+	put(h, "</g><text class=\"median-label\" x=\"");
+	put_pct(h, xm);
+	fprintf(h->fp, "\" y=\"12\" text-anchor=\"%s\">", xm < 15 ? "start" : "middle");
+	esc(h, h->L->median);
+	put(h, " ");
+	esc(h, fmt_pct(h->L, median, 1, num, sizeof num));
+	put(h, "</text>\n");
+}
+
+/* The benchmark chart of group (NULL: all rows; "" a peer group without
+ * a name) from rows sel[0..n), which it reorders: heading, grid, bars,
+ * median, and a caption on rows outside the benchmark and intervals. */
+static void benchmark_chart(html *h, size_t *sel, size_t n, const char *group)
+{
+	const labels *L = h->L;
+	double max = 0, median = 0;
+	int has_median = 0, outside = 0;
+	size_t m = bm_select(h, sel, n, &max, &median, &has_median, &outside);
+
 	put(h, "<h3>");
 	esc(h, L->benchmark);
 	if (group) {
@@ -819,87 +957,18 @@ static void benchmark_chart(html *h, size_t *sel, size_t n, const char *group)
 	double scale, step;
 	nice_scale(max, &scale, &step);
 	kr_qsort_r(sel, m, sizeof *sel, cmp_conv, h->rows);
-	double xm = has_median ? width * median / scale : -1;
+	double xm = has_median ? BM_WIDTH * median / scale : -1;
 
-	int bottom = top + (int)m * rowh;
+	int bottom = BM_TOP + (int)m * BM_ROW;
 	fprintf(h->fp, "<figure class=\"benchmark\"><svg class=\"benchmark-chart\" height=\"%d\" "
 	        "role=\"img\" aria-label=\"", bottom + 22);
 	esc(h, L->benchmark);
 	put(h, "\">\n");
-	for (int k = 0; k * step <= scale + 1e-9; k++) {
-		double x = width * (k * step) / scale;
-		put(h, "<line class=\"grid\" x1=\"");
-		put_pct(h, x);
-		put(h, "\" x2=\"");
-		put_pct(h, x);
-		fprintf(h->fp, "\" y1=\"%d\" y2=\"%d\"/><text class=\"tick\" x=\"", top - 2, bottom);
-		put_pct(h, x);
-		fprintf(h->fp, "\" y=\"%d\" text-anchor=\"%s\">", bottom + 15,
-		        k == 0 ? "start" : "middle");
-		esc(h, fmt_pct(L, k * step, 0, num, sizeof num));
-		put(h, "</text>\n");
-	}
-	for (size_t j = 0; j < m; j++) {
-		const hrow *r = &h->rows[sel[j]];
-		int y = top + (int)j * rowh;
-		double w = width * r->v[V_CONV] / scale;
-		fprintf(h->fp, "<text class=\"name%s\" x=\"0\" y=\"%d\"><title>",
-		        r->hl ? " highlight" : "", y + 12);
-		esc(h, r->gemeente);
-		put(h, "</title>");
-		esc(h, cut(r->gemeente, 40, nb, sizeof nb));
-		put(h, "</text>");
-		fprintf(h->fp, "<rect class=\"bar%s%s\" x=\"0\" y=\"%d\" width=\"",
-		        HAS(r, V_RANK) ? "" : " ineligible", r->hl ? " highlight" : "", y + 17);
-		put_pct(h, w);
-		put(h, "\" height=\"14\" rx=\"2\"><title>");
-		esc(h, r->gemeente);
-		put(h, ": ");
-		esc(h, fmt_pct(L, r->v[V_CONV], 1, num, sizeof num));
-		if (HAS(r, V_RANK) && HAS(r, V_RANKED)) {
-			put(h, ", ");
-			esc(h, L->col_rank);
-			put(h, " ");
-			put_rank(h, r);
-		}
-		put(h, "</title></rect>");
-		double xe = w;
-		if (h->has_ci && HAS(r, V_LOW) && HAS(r, V_HIGH)) {
-			double x1 = width * r->v[V_LOW] / scale;
-			double x2 = width * r->v[V_HIGH] / scale;
-			put(h, "<line class=\"ci\" x1=\"");
-			put_pct(h, x1);
-			put(h, "\" x2=\"");
-			put_pct(h, x2);
-			fprintf(h->fp, "\" y1=\"%d\" y2=\"%d\"/>", y + 24, y + 24);
-			if (x2 > xe)
-				xe = x2;
-		}
-		put(h, "<text class=\"value\" x=\"");
-		put_pct(h, bm_label_x(xe, xm));
-		fprintf(h->fp, "\" dx=\"6\" y=\"%d\">", y + 28);
-		esc(h, fmt_pct(L, r->v[V_CONV], 1, num, sizeof num));
-		put(h, "</text>\n");
-	}
-	if (has_median) {
-		/* a segment per bar: the line never crosses a name */
-		put(h, "<g class=\"median\">");
-		for (size_t j = 0; j < m; j++) {
-			int y = top + (int)j * rowh;
-			put(h, "<line x1=\"");
-			put_pct(h, xm);
-			put(h, "\" x2=\"");
-			put_pct(h, xm);
-			fprintf(h->fp, "\" y1=\"%d\" y2=\"%d\"/>", y + 16, y + 36);
-		}
-		put(h, "</g><text class=\"median-label\" x=\"");
-		put_pct(h, xm);
-		fprintf(h->fp, "\" y=\"12\" text-anchor=\"%s\">", xm < 15 ? "start" : "middle");
-		esc(h, L->median);
-		put(h, " ");
-		esc(h, fmt_pct(L, median, 1, num, sizeof num));
-		put(h, "</text>\n");
-	}
+	bm_grid(h, scale, step, bottom);
+	for (size_t j = 0; j < m; j++)
+		bm_bar(h, &h->rows[sel[j]], BM_TOP + (int)j * BM_ROW, scale, xm);
+	if (has_median)
+		bm_median(h, m, xm, median);
 	put(h, "</svg>\n");
 	if (outside || h->has_ci) {
 		put(h, "<figcaption class=\"note\">");
@@ -968,38 +1037,51 @@ static size_t period_index(const html *h, const char *s)
 	return p ? p - 1 : 0;
 }
 
-/* The trend chart of product p: conversion per period, a line per
- * gemeente. Returns 0, or -1 when out of memory. */
-static int trend_chart(html *h, const char *product)
-{
-	const labels *L = h->L;
-	const int top = 16, plot = 164;
-	const double left = 10, width = 86;
-	size_t ng = 0, np = h->nperiods;
-	double max = 0;
-	char num[40];
-	int any_hl = 0;
-	size_t n = 0;
+/* The trend chart's plot: TR_TOP px above it, TR_PLOT px high; from
+ * TR_LEFT % of the chart's width, TR_WIDTH % wide. */
+#define TR_TOP 16
+#define TR_PLOT 164
+#define TR_LEFT 10.0
+#define TR_WIDTH 86.0
 
-	/* h->sel: the product's rows; h->gems: its gemeenten; at[g * np + p]:
-	 * the row of gemeente g in period p, or none. */
+/* x (% of the chart) of period p of np. */
+static double trend_x(size_t p, size_t np)
+{
+	return TR_LEFT + (np > 1 ? TR_WIDTH * (double)p / (double)(np - 1) : TR_WIDTH / 2);
+}
+
+/* Gathers the rows of product into h->sel (returns how many) and its
+ * gemeenten, in order of first row, into h->gems (*ng); *max gets the
+ * largest conversion, *any_hl whether a row is highlighted. */
+static size_t trend_rows(html *h, const char *product, size_t *ng, double *max, int *any_hl)
+{
+	size_t n = 0;
 	for (size_t i = 0; i < h->nrows; i++) {
 		const hrow *r = &h->rows[i];
 		if (!same(r->product, product))
 			continue;
 		h->sel[n++] = i;
-		if (HAS(r, V_CONV) && r->v[V_CONV] > max)
-			max = r->v[V_CONV];
-		any_hl |= r->hl;
+		if (HAS(r, V_CONV) && r->v[V_CONV] > *max)
+			*max = r->v[V_CONV];
+		*any_hl |= r->hl;
 		size_t g = 0;
-		while (g < ng && !same(h->gems[g], r->gemeente))
+		while (g < *ng && !same(h->gems[g], r->gemeente))
 			g++;
-		if (g == ng)
-			h->gems[ng++] = r->gemeente;
+		if (g == *ng)
+			h->gems[(*ng)++] = r->gemeente;
 	}
+	return n;
+}
+
+/* at[g * np + p]: the row of gemeente g (h->gems) in period p among
+ * h->sel[0..n), or SIZE_MAX. Returns at (owned by the caller), or NULL
+ * when out of memory. */
+static size_t *trend_at(const html *h, size_t n, size_t ng)
+{
+	size_t np = h->nperiods;
 	size_t *at = malloc((ng * np + 1) * sizeof *at);
 	if (!at)
-		return -1;
+		return NULL;
 	for (size_t k = 0; k < ng * np; k++)
 		at[k] = SIZE_MAX;
 	for (size_t j = 0, g = 0; j < n; j++) {
@@ -1011,30 +1093,34 @@ static int trend_chart(html *h, const char *product)
 		}
 		at[g * np + period_index(h, r->period)] = h->sel[j];
 	}
-	double scale, step;
-	nice_scale(max, &scale, &step);
-	int bottom = top + plot;
+	return at;
+}
 
-	put(h, "<h3>");
-	esc(h, L->trend);
-	put(h, "</h3>\n");
-	fprintf(h->fp, "<figure class=\"trend\"><svg class=\"trend-chart%s\" height=\"%d\" "
-	        "role=\"img\" aria-label=\"", any_hl ? " has-highlight" : "", bottom + 26);
-	esc(h, L->trend);
-	put(h, "\">\n");
+/* The horizontal grid lines and their percentages, 0 to scale by step. */
+static void trend_grid(html *h, double scale, double step)
+{
+	const int bottom = TR_TOP + TR_PLOT;
+	char num[40];
 	for (int k = 0; k * step <= scale + 1e-9; k++) {
-		int y = bottom - (int)(plot * (k * step) / scale + 0.5);
+		int y = bottom - (int)(TR_PLOT * (k * step) / scale + 0.5);
 		put(h, "<line class=\"grid\" x1=\"");
-		put_pct(h, left);
+		put_pct(h, TR_LEFT);
 		put(h, "\" x2=\"");
-		put_pct(h, left + width);
+		put_pct(h, TR_LEFT + TR_WIDTH);
 		fprintf(h->fp, "\" y1=\"%d\" y2=\"%d\"/><text class=\"tick\" x=\"", y, y);
-		put_pct(h, left);
+		put_pct(h, TR_LEFT);
 		fprintf(h->fp, "\" dx=\"-6\" y=\"%d\" text-anchor=\"end\">", y + 4);
-		esc(h, fmt_pct(L, k * step, 0, num, sizeof num));
+		esc(h, fmt_pct(h->L, k * step, 0, num, sizeof num));
 		put(h, "</text>\n");
 	}
-	size_t len = 0, lstep[3];
+}
+
+/* The period labels under the plot, each in the sets of screen widths
+ * that show it (trend_steps, trend_sets). */
+static void trend_periods(html *h)
+{
+	const int bottom = TR_TOP + TR_PLOT;
+	size_t np = h->nperiods, len = 0, lstep[3];
 	for (size_t p = 0; p < np; p++)
 		if (strlen(h->periods[p]) > len)
 			len = strlen(h->periods[p]);
@@ -1043,56 +1129,93 @@ static int trend_chart(html *h, const char *product)
 		unsigned sets = trend_sets(p, np, lstep);
 		if (!sets)
 			continue;
-		double x = left + (np > 1 ? width * (double)p / (double)(np - 1) : width / 2);
 		/* the last label ends at its point, so a phone does not cut it */
 		put(h, "<text class=\"tick period");
 		for (int k = 0; k < 3; k++)
 			if (sets >> k & 1u)
 				fprintf(h->fp, " s%d", k + 1);
 		put(h, "\" x=\"");
-		put_pct(h, x);
+		put_pct(h, trend_x(p, np));
 		fprintf(h->fp, "\" y=\"%d\" text-anchor=\"%s\">", bottom + 18,
 		        np > 1 && p + 1 == np ? "end" : "middle");
 		esc(h, h->periods[p]);
 		put(h, "</text>\n");
 	}
+}
+
+/* The line of gemeente g (rows at[g * np ..], see trend_at) in colour:
+ * a point per period with a conversion, joined where periods follow. */
+static void trend_line(html *h, const size_t *at, size_t g, int hl, const char *colour,
+                       double scale)
+{
+	const int bottom = TR_TOP + TR_PLOT;
+	size_t np = h->nperiods;
+	char num[40];
+	fprintf(h->fp, "<g class=\"trend-line%s\" data-gemeente=\"", hl ? " highlight" : "");
+	esc(h, h->gems[g]);
+	fprintf(h->fp, "\" stroke=\"%s\" fill=\"%s\">", colour, colour);
+	double px = 0, py = 0;
+	int prev = 0;
+	for (size_t p = 0; p < np; p++) {
+		const hrow *r = at[g * np + p] == SIZE_MAX ? NULL : &h->rows[at[g * np + p]];
+		if (!r || !HAS(r, V_CONV)) {
+			prev = 0;
+			continue;
+		}
+		double x = trend_x(p, np);
+		double y = bottom - TR_PLOT * r->v[V_CONV] / scale;
+		if (prev) {
+			put(h, "<line x1=\"");
+			put_pct(h, px);
+			fprintf(h->fp, "\" y1=\"%.1f\" x2=\"", py);
+			put_pct(h, x);
+			fprintf(h->fp, "\" y2=\"%.1f\"/>", y);
+		}
+		put(h, "<circle cx=\"");
+		put_pct(h, x);
+		fprintf(h->fp, "\" cy=\"%.1f\" r=\"%d\"><title>", y, hl ? 4 : 3);
+		esc(h, h->gems[g]);
+		put(h, ", ");
+		esc(h, h->periods[p]);
+		put(h, ": ");
+		esc(h, fmt_pct(h->L, r->v[V_CONV], 1, num, sizeof num));
+		put(h, "</title></circle>");
+		px = x;
+		py = y;
+		prev = 1;
+	}
+	put(h, "</g>\n");
+}
+
+/* The trend chart of product p: conversion per period, a line per
+ * gemeente, and a legend. Returns 0, or -1 when out of memory. */
+static int trend_chart(html *h, const char *product)
+{
+	const labels *L = h->L;
+	size_t ng = 0;
+	double max = 0;
+	int any_hl = 0;
+
+	size_t n = trend_rows(h, product, &ng, &max, &any_hl);
+	size_t *at = trend_at(h, n, ng);
+	if (!at)
+		return -1;
+	double scale, step;
+	nice_scale(max, &scale, &step);
+
+	put(h, "<h3>");
+	esc(h, L->trend);
+	put(h, "</h3>\n");
+	fprintf(h->fp, "<figure class=\"trend\"><svg class=\"trend-chart%s\" height=\"%d\" "
+	        "role=\"img\" aria-label=\"", any_hl ? " has-highlight" : "",
+	        TR_TOP + TR_PLOT + 26);
+	esc(h, L->trend);
+	put(h, "\">\n");
+	trend_grid(h, scale, step);
+	trend_periods(h);
 	for (size_t g = 0, c = 0; g < ng; g++) {
 		int hl = h->t->highlight && strcasecmp(h->t->highlight, h->gems[g]) == 0;
-		const char *colour = hl ? HL_COLOUR : palette[c++ % NPALETTE];
-		fprintf(h->fp, "<g class=\"trend-line%s\" data-gemeente=\"", hl ? " highlight" : "");
-		esc(h, h->gems[g]);
-		fprintf(h->fp, "\" stroke=\"%s\" fill=\"%s\">", colour, colour);
-		double px = 0, py = 0;
-		int prev = 0;
-		for (size_t p = 0; p < np; p++) {
-			const hrow *r = at[g * np + p] == SIZE_MAX ? NULL : &h->rows[at[g * np + p]];
-			if (!r || !HAS(r, V_CONV)) {
-				prev = 0;
-				continue;
-			}
-			double x = left + (np > 1 ? width * (double)p / (double)(np - 1) : width / 2);
-			double y = bottom - plot * r->v[V_CONV] / scale;
-			if (prev) {
-				put(h, "<line x1=\"");
-				put_pct(h, px);
-				fprintf(h->fp, "\" y1=\"%.1f\" x2=\"", py);
-				put_pct(h, x);
-				fprintf(h->fp, "\" y2=\"%.1f\"/>", y);
-			}
-			put(h, "<circle cx=\"");
-			put_pct(h, x);
-			fprintf(h->fp, "\" cy=\"%.1f\" r=\"%d\"><title>", y, hl ? 4 : 3);
-			esc(h, h->gems[g]);
-			put(h, ", ");
-			esc(h, h->periods[p]);
-			put(h, ": ");
-			esc(h, fmt_pct(L, r->v[V_CONV], 1, num, sizeof num));
-			put(h, "</title></circle>");
-			px = x;
-			py = y;
-			prev = 1;
-		}
-		put(h, "</g>\n");
+		trend_line(h, at, g, hl, hl ? HL_COLOUR : palette[c++ % NPALETTE], scale);
 	}
 	put(h, "</svg>\n<ul class=\"legend\">");
 	for (size_t g = 0, c = 0; g < ng; g++) {
