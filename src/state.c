@@ -670,66 +670,75 @@ fail:
  * it every instant in microseconds fits an int64_t. */
 #define MAX_DAYS ((int64_t)100000000)
 
-int state_fold(state *s, const state_file *f, matcher *m, char *err, size_t errlen)
+/* The state's inputs, added to s, and the run's counters, added to s's.
+ * Returns 0 (r->bad set when the data is damaged), or -1 when out of
+ * memory. */
+static int fold_inputs(state *s, rbuf *r)
 {
-	rbuf r = { f->buf, f->body, f->end, 0 };
-	int *ids = NULL, rc = -1;
-	char *str = NULL, *fmt = NULL;
-	uint64_t n = get_count(&r, 4);
-	for (uint64_t i = 0; i < n && !r.bad; i++) {
-		str = get_s(&r);
-		fmt = get_s(&r);
-		uint64_t lines = get_v(&r);
-		uint64_t comp = get_v(&r);
+	uint64_t n = get_count(r, 4);
+	for (uint64_t i = 0; i < n && !r->bad; i++) {
+		char *str = get_s(r);
+		char *fmt = get_s(r);
+		uint64_t lines = get_v(r);
+		uint64_t comp = get_v(r);
+		int ok = 1;
 		if (comp >= NCOMPRESSIONS)
-			r.bad = 1;
-		if (!r.bad && (!str || !fmt))
-			goto oom;
-		if (!r.bad && state_add_input(s, str, fmt[0] ? fmt : NULL, lines,
-		                              compressions[comp]) < 0)
-			goto oom;
+			r->bad = 1;
+		if (!r->bad && (!str || !fmt ||
+		                state_add_input(s, str, fmt[0] ? fmt : NULL, lines,
+		                                compressions[comp]) < 0))
+			ok = 0;
 		free(str);
 		free(fmt);
-		str = fmt = NULL;
+		if (!ok)
+			return -1;
 	}
-	s->lines += get_v(&r);
-	s->blank += get_v(&r);
-	s->skipped += get_v(&r);
-	s->bytes += get_v(&r);
+	s->lines += get_v(r);
+	s->blank += get_v(r);
+	s->skipped += get_v(r);
+	s->bytes += get_v(r);
 	for (int k = FILTER_MALFORMED; k <= FILTER_BOT; k++)
-		s->excluded[k] += get_v(&r);
-	uint64_t ngem = get_count(&r, 12);
-	ids = malloc((size_t)(ngem + 1) * sizeof *ids);
-	if (!ids)
-		goto oom;
-	for (uint64_t i = 0; i < ngem && !r.bad; i++) {
-		str = get_s(&r);
-		if (!str) {
-			if (r.bad)
-				break;
-			goto oom;
-		}
-		uint64_t fp = get_le(&r, 8);
+		s->excluded[k] += get_v(r);
+	return 0;
+}
+
+/* The state's ngem gemeenten: ids[i] gets the matcher's id of the i-th,
+ * and their visitor-key fingerprints and exclusions go to s. Returns 0
+ * (r->bad set when the data is damaged), -1 when out of memory, or -2
+ * (message in err) for a gemeente the catalogue lacks or one counted
+ * under another visitor key. */
+static int fold_gemeenten(state *s, const state_file *f, rbuf *r, matcher *m, int *ids,
+                          uint64_t ngem, char *err, size_t errlen)
+{
+	char *str = NULL;
+	int rc = 0;
+	for (uint64_t i = 0; i < ngem && !r->bad; i++) {
+		str = get_s(r);
+		if (!str)
+			return r->bad ? 0 : -1;
+		uint64_t fp = get_le(r, 8);
 		uint64_t ex[FILTER_NREASONS] = { 0 };
 		for (int k = FILTER_METHOD; k <= FILTER_BOT; k++)
-			ex[k] = get_v(&r);
-		if (r.bad)
+			ex[k] = get_v(r);
+		if (r->bad)
 			break;
 		int g = match_gemeente_id(m, str);
 		if (g < 0) {
 			snprintf(err, errlen, "state '%s' holds gemeente '%s', which the catalogue "
 			         "lacks", f->name, str);
 			rc = -2;
-			goto out;
+			break;
 		}
-		if (gem_reserve(s, g + 1) < 0 || gem_reserve(s, match_ngemeenten(m)) < 0)
-			goto oom;
+		if (gem_reserve(s, g + 1) < 0 || gem_reserve(s, match_ngemeenten(m)) < 0) {
+			rc = -1;
+			break;
+		}
 		if (fp && s->gem_fp[g] && s->gem_fp[g] != fp) {
 			snprintf(err, errlen, "gemeente '%s' has requests in states (or logs) under "
 			         "different visitor keys; give every part of a gemeente the same "
 			         "--key-file (state '%s')", str, f->name);
 			rc = -2;
-			goto out;
+			break;
 		}
 		if (fp)
 			s->gem_fp[g] = fp;
@@ -739,55 +748,93 @@ int state_fold(state *s, const state_file *f, matcher *m, char *err, size_t errl
 		free(str);
 		str = NULL;
 	}
-	uint64_t nt = get_count(&r, 6);
+	free(str);
+	return rc;
+}
+
+/* The state's counts per second of wall time (tally slots) for the
+ * gemeenten ids[0..ngem), added to s->tally. Returns 0 (r->bad set when
+ * the data is damaged), or -1 when out of memory. */
+static int fold_tally(state *s, rbuf *r, const int *ids, uint64_t ngem)
+{
+	uint64_t nt = get_count(r, 6);
 	int64_t wall = 0;
-	for (uint64_t i = 0; i < nt && !r.bad; i++) {
-		int64_t d = get_z(&r);
+	for (uint64_t i = 0; i < nt && !r->bad; i++) {
+		int64_t d = get_z(r);
 		if (d < -2 * MAX_DAYS * 86400 || d > 2 * MAX_DAYS * 86400 ||
 		    wall + d < -MAX_DAYS * 86400 || wall + d > MAX_DAYS * 86400) {
-			r.bad = 1;
+			r->bad = 1;
 			break;
 		}
 		wall += d;
-		uint64_t gem1 = get_v(&r), row1 = get_v(&r);
+		uint64_t gem1 = get_v(r), row1 = get_v(r);
 		uint64_t v[3];
 		for (int k = 0; k < 3; k++)
-			v[k] = get_v(&r);
-		if (r.bad || gem1 > ngem || row1 > (uint64_t)INT32_MAX) {
-			r.bad = 1;
+			v[k] = get_v(r);
+		if (r->bad || gem1 > ngem || row1 > (uint64_t)INT32_MAX) {
+			r->bad = 1;
 			break;
 		}
 		tslot t = { wall, gem1 ? ids[gem1 - 1] : -1, (int)row1 - 1, { v[0], v[1], v[2] } };
 		if (tally_push(s->tally, &t) < 0)
-			goto oom;
+			return -1;
 	}
-	uint64_t ne = get_count(&r, 12);
-	for (uint64_t i = 0; i < ne && !r.bad; i++) {
-		int64_t day = get_z(&r);
-		uint64_t gem = get_v(&r), row = get_v(&r);
-		uint64_t visitor = get_le(&r, 8);
-		uint64_t nev = get_count(&r, 2);
-		if (r.bad || gem >= ngem || row > (uint64_t)INT32_MAX || day < -MAX_DAYS ||
+	return 0;
+}
+
+/* The state's funnel events (per day, gemeente, product and visitor) for
+ * the gemeenten ids[0..ngem), added to s->fun. Returns 0 (r->bad set when
+ * the data is damaged), or -1 when out of memory. */
+static int fold_events(state *s, rbuf *r, const int *ids, uint64_t ngem)
+{
+	uint64_t ne = get_count(r, 12);
+	for (uint64_t i = 0; i < ne && !r->bad; i++) {
+		int64_t day = get_z(r);
+		uint64_t gem = get_v(r), row = get_v(r);
+		uint64_t visitor = get_le(r, 8);
+		uint64_t nev = get_count(r, 2);
+		if (r->bad || gem >= ngem || row > (uint64_t)INT32_MAX || day < -MAX_DAYS ||
 		    day > MAX_DAYS) {
-			r.bad = 1;
+			r->bad = 1;
 			break;
 		}
-		for (uint64_t e = 0; e < nev && !r.bad; e++) {
-			uint64_t x = get_v(&r);
-			int64_t off = get_z(&r);
+		for (uint64_t e = 0; e < nev && !r->bad; e++) {
+			uint64_t x = get_v(r);
+			int64_t off = get_z(r);
 			int64_t sod = (int64_t)(x >> 2);
 			int step = (int)(x & 3);
-			if (r.bad || sod >= 86400 || step > STEP_DONE || off < -((int64_t)1 << 50) ||
+			if (r->bad || sod >= 86400 || step > STEP_DONE || off < -((int64_t)1 << 50) ||
 			    off > (int64_t)1 << 50) {
-				r.bad = 1;
+				r->bad = 1;
 				break;
 			}
 			int64_t instant = (day * 86400 + sod) * 1000000 + off;
 			if (funnel_add_at(s->fun, visitor, (int32_t)day, (int32_t)sod, instant,
 			                  ids[gem], (int)row, step) < 0)
-				goto oom;
+				return -1;
 		}
 	}
+	return 0;
+}
+
+int state_fold(state *s, const state_file *f, matcher *m, char *err, size_t errlen)
+{
+	rbuf r = { f->buf, f->body, f->end, 0 };
+	int *ids = NULL, rc = -1;
+
+	if (fold_inputs(s, &r) < 0)
+		goto oom;
+	uint64_t ngem = get_count(&r, 12);
+	ids = malloc((size_t)(ngem + 1) * sizeof *ids);
+	if (!ids)
+		goto oom;
+	int g = fold_gemeenten(s, f, &r, m, ids, ngem, err, errlen);
+	if (g == -2) {
+		rc = -2;
+		goto out;
+	}
+	if (g < 0 || fold_tally(s, &r, ids, ngem) < 0 || fold_events(s, &r, ids, ngem) < 0)
+		goto oom;
 	if (r.bad || r.off != r.end) {
 		snprintf(err, errlen, "state '%s' is damaged: bad data at byte %zu", f->name, r.off);
 		goto out;
@@ -797,8 +844,6 @@ int state_fold(state *s, const state_file *f, matcher *m, char *err, size_t errl
 oom:
 	snprintf(err, errlen, "out of memory reading state '%s'", f->name);
 out:
-	free(str);
-	free(fmt);
 	free(ids);
 	return rc;
 }
