@@ -152,6 +152,10 @@ void run_report_options(const run_opts *o, report_table *t);
  * found. */
 int run_setup(const run_opts *o, char *const *paths, int npaths, catalog **cat, matcher **m);
 
+/* The catalogue -c names (path; "-": standard input). Returns it (owned
+ * by the caller, catalog_free), or NULL after a message. */
+catalog *run_load_catalog(const char *path);
+
 /* Runs the scan with the given sides. Reports unreadable inputs (file and
  * line) as it goes, and an empty result loudly (hidden by -q): an empty
  * input; no request of a catalogue host (naming the most frequent hosts

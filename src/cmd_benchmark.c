@@ -107,24 +107,6 @@ static int parse_options(int argc, char **argv, run_opts *o, enum report_merge_o
 	return -1;
 }
 
-/* The catalogue of -c (path, or "-" for standard input). Returns it
- * (owned by the caller), or NULL after a message. */
-static catalog *load_catalog(const char *path)
-{
-	char err[1024];
-	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	if (!fp) {
-		msg_error("cannot open catalogue '%s': %s", path, strerror(errno));
-		return NULL;
-	}
-	catalog *cat = catalog_load(fp, path, err, sizeof err);
-	if (fp != stdin)
-		fclose(fp);
-	if (!cat)
-		msg_error("%s", err);
-	return cat;
-}
-
 /* Adds every report (a path, or "-" for standard input) to mg, reading
  * on past one that cannot be opened. Returns RUN_OK, RUN_INPUT (a report
  * unreadable) or RUN_USAGE (a report that is none); message given. */
@@ -223,7 +205,7 @@ int cmd_benchmark(int argc, char **argv)
 	int nreports = argc - optind;
 	char **reports = argv + optind;
 	if (o.catalog_path) {
-		cat = load_catalog(o.catalog_path);
+		cat = run_load_catalog(o.catalog_path);
 		if (!cat)
 			return RUN_USAGE;
 		order = REPORT_ORDER_CATALOG;

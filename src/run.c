@@ -83,6 +83,22 @@ static state_file *read_state(const char *path)
 	return f;
 }
 
+catalog *run_load_catalog(const char *path)
+{
+	char err[1024];
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	if (!fp) {
+		msg_error("cannot open catalogue '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	catalog *cat = catalog_load(fp, path, err, sizeof err);
+	if (fp != stdin)
+		fclose(fp);
+	if (!cat)
+		msg_error("%s", err);
+	return cat;
+}
+
 /* The state's catalogue is the run's (kinds.builtin, kinds.catalog_csv).
  * Returns 0, or -1 (message given). */
 static int same_catalog(const run_opts *o, const state_file *f)
@@ -158,18 +174,8 @@ int run_setup(const run_opts *o, char *const *paths, int npaths, catalog **catp,
 			return RUN_USAGE;
 	}
 	if (o->catalog_path) {
-		FILE *fp = strcmp(o->catalog_path, "-") == 0 ? stdin : fopen(o->catalog_path, "r");
-		if (!fp) {
-			msg_error("cannot open catalogue '%s': %s", o->catalog_path, strerror(errno));
+		if (!(cat = run_load_catalog(o->catalog_path)))
 			return RUN_USAGE;
-		}
-		cat = catalog_load(fp, o->catalog_path, err, sizeof err);
-		if (fp != stdin)
-			fclose(fp);
-		if (!cat) {
-			msg_error("%s", err);
-			return RUN_USAGE;
-		}
 	} else if (kinds.first && !state_file_builtin(kinds.first)) {
 		const char *csv = state_file_catalog(kinds.first);
 		FILE *fp = fmemopen((void *)(uintptr_t)csv, strlen(csv), "r");
