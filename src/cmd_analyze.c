@@ -6,6 +6,9 @@
  * before the catalogue compiled and the scan finished, so a failed run
  * never leaves half a report; after an unreadable input the -o report and
  * the --append history stay as they were (but with --keep-going).
+ *
+ * With --follow the scan is live.c's loop instead, and write_reports
+ * runs every interval on the figures so far.
  */
 #include <getopt.h>
 #include <stdint.h>
@@ -16,25 +19,111 @@
 
 #include "bench.h"
 #include "cmd.h"
+#include "ktime.h"
+#include "live.h"
 #include "msg.h"
 #include "output.h"
 #include "run.h"
 
+enum { OPT_FOLLOW = OPT_CMD_BASE, OPT_INTERVAL };
+
+/* The reports of one analysis: the -v summary (when summary is set), the
+ * --append history and the -o report; keep: an input could not be read
+ * and the outputs stay as they were (stdout still gets the report).
+ * o->since and o->until are the range the figures cover. Returns RUN_OK,
+ * or RUN_INPUT (message given). */
+static int write_reports(const run_opts *o, const catalog *cat, const matcher *m,
+                         const scan_result *res, int argc, char **argv, double elapsed,
+                         int keep, int summary)
+{
+	report_table t;
+	output_file out;
+	run_meta_buf meta;
+	int rc = RUN_OK;
+
+	memset(&t, 0, sizeof t);
+	memset(&meta, 0, sizeof meta);
+	if (run_table_res(o, cat, m, res, 0, &t) < 0 ||
+	    bench_compute(t.rows, t.nrows, o->min_visitors, o->peer) < 0) {
+		msg_error("out of memory");
+		rc = RUN_INPUT;
+		goto out;
+	}
+	if (summary)
+		run_summary(res, m, elapsed);
+	if (run_meta(res, m, argc, argv, elapsed, &meta) < 0) {
+		rc = RUN_INPUT;
+		goto out;
+	}
+	t.meta = &meta.m;
+	if (o->highlight && summary) {
+		size_t i = 0;
+		while (i < t.nrows && strcasecmp(t.rows[i].gemeente, o->highlight) != 0)
+			i++;
+		if (i == t.nrows)
+			msg_warn("gemeente '%s' of --highlight is not in the report", o->highlight);
+	}
+	if (o->since != INT64_MIN)
+		meta.m.since = &o->since;
+	if (o->until != INT64_MAX)
+		meta.m.until = &o->until;
+	if (o->append && !keep) {
+		/* the CSV rows to the history file; the report only with -o */
+		if (output_history(&t, o->append) < 0)
+			rc = RUN_INPUT;
+	}
+	if (o->append && !o->output)
+		goto out;
+	if (keep && strcmp(o->output ? o->output : "-", "-") != 0)
+		goto out;
+	if (output_open(&out, o->output) < 0) {
+		rc = RUN_INPUT;
+		goto out;
+	}
+	int w = report_write(&t, run_format(o), out.fp);
+	if (output_close(&out, w == 0) < 0)
+		rc = RUN_INPUT;
+out:
+	run_meta_free(&meta);
+	free(t.rows);
+	return rc;
+}
+
+/* What live.c's report callback needs. */
+typedef struct {
+	const catalog *cat;
+	const matcher *m;
+	int argc;
+	char **argv;
+	int reports;               /* written so far */
+} follow_ctx;
+
+static int follow_report(void *arg, const run_opts *o, const scan_result *res, double elapsed,
+                         int last)
+{
+	follow_ctx *c = arg;
+	int rc = write_reports(o, c->cat, c->m, res, c->argc, c->argv, elapsed, 0,
+	                       last || c->reports == 0);
+	c->reports++;
+	return rc;
+}
+
 int cmd_analyze(int argc, char **argv)
 {
-	static const struct option longopts[] = { RUN_LONGOPTS, { NULL, 0, NULL, 0 } };
+	static const struct option longopts[] = {
+		RUN_LONGOPTS,
+		{ "follow", no_argument, NULL, OPT_FOLLOW },
+		{ "interval", required_argument, NULL, OPT_INTERVAL },
+		{ NULL, 0, NULL, 0 }
+	};
 	run_opts o;
 	catalog *cat = NULL;
 	matcher *m = NULL;
 	scan_result res;
-	report_table t;
-	output_file out;
-	run_meta_buf meta;
-	int c, rc;
+	live_opts lo = { 60, NULL, NULL };
+	int c, rc, follow = 0;
 
 	memset(&res, 0, sizeof res);
-	memset(&t, 0, sizeof t);
-	memset(&meta, 0, sizeof meta);
 	run_opts_init(&o);
 	optind = 1;
 	opterr = 0;
@@ -43,6 +132,22 @@ int cmd_analyze(int argc, char **argv)
 			cmd_usage("analyze");
 			return 0;
 		}
+		if (c == OPT_FOLLOW) {
+			follow = 1;
+			continue;
+		}
+		if (c == OPT_INTERVAL) {
+			int64_t v;
+			if (ktime_parse_duration(optarg, &v) < 0 || v < 1) {
+				msg_error("invalid --interval '%s': expected a duration of at least "
+				          "1s like 10s, 5m, 1h", optarg);
+				return cmd_usage("analyze");
+			}
+			lo.interval = v;
+			continue;
+		}
+		if (c == OPT_SINCE)
+			lo.since_arg = live_relative(optarg) ? optarg : NULL;
 		int h = run_parse_option(&o, c, optarg);
 		if (h < 0)
 			return cmd_usage("analyze");
@@ -70,11 +175,24 @@ int cmd_analyze(int argc, char **argv)
 		return cmd_usage("analyze");
 	}
 
+	if (follow && !o.output && !o.append) {
+		msg_error("'--follow' needs -o FILE (or --append FILE): the report it rewrites");
+		return cmd_usage("analyze");
+	}
+
 	rc = run_setup(&o, &cat, &m);
 	if (rc == RUN_OK)
 		rc = run_check_outputs(&o);
 	if (rc != RUN_OK)
 		goto out;
+
+	if (follow) {
+		follow_ctx fc = { cat, m, argc, argv, 0 };
+		rc = live_run(&o, &lo, m, argv + optind, argc - optind, follow_report, &fc);
+		if (rc < 0)
+			rc = RUN_INPUT;
+		goto out;
+	}
 
 	double t0 = run_now();
 	scan_range side = { o.since, o.until };
@@ -86,49 +204,10 @@ int cmd_analyze(int argc, char **argv)
 	/* an unreadable input: the -o report and the history stay as they
 	 * were (stdout, which keeps nothing, still gets the report) */
 	int keep = run_keep_outputs(&o, rc);
-	if (run_table_res(&o, cat, m, &res, 0, &t) < 0 ||
-	    bench_compute(t.rows, t.nrows, o.min_visitors, o.peer) < 0) {
-		msg_error("out of memory");
-		rc = RUN_INPUT;
-		goto out;
-	}
-	double elapsed = run_now() - t0;
-	run_summary(&res, m, elapsed);
-	if (run_meta(&res, m, argc, argv, elapsed, &meta) < 0) {
-		rc = RUN_INPUT;
-		goto out;
-	}
-	t.meta = &meta.m;
-	if (o.highlight) {
-		size_t i = 0;
-		while (i < t.nrows && strcasecmp(t.rows[i].gemeente, o.highlight) != 0)
-			i++;
-		if (i == t.nrows)
-			msg_warn("gemeente '%s' of --highlight is not in the report", o.highlight);
-	}
-	if (o.since != INT64_MIN)
-		meta.m.since = &o.since;
-	if (o.until != INT64_MAX)
-		meta.m.until = &o.until;
-	if (o.append && !keep) {
-		/* the CSV rows to the history file; the report only with -o */
-		if (output_history(&t, o.append) < 0 && rc == RUN_OK)
-			rc = RUN_INPUT;
-	}
-	if (o.append && !o.output)
-		goto out;
-	if (keep && strcmp(o.output ? o.output : "-", "-") != 0)
-		goto out;
-	if (output_open(&out, o.output) < 0) {
-		rc = RUN_INPUT;
-		goto out;
-	}
-	int w = report_write(&t, run_format(&o), out.fp);
-	if (output_close(&out, w == 0) < 0 && rc == RUN_OK)
+	if (write_reports(&o, cat, m, &res, argc, argv, run_now() - t0, keep, 1) != RUN_OK &&
+	    rc == RUN_OK)
 		rc = RUN_INPUT;
 out:
-	run_meta_free(&meta);
-	free(t.rows);
 	scan_result_free(&res);
 	match_free(m);
 	catalog_free(cat);
