@@ -83,6 +83,7 @@ check: deps
 	KLANTREIS=./klantreis sh tests/e2e.sh
 	E2E_DIR=testdata/realworld KLANTREIS=./klantreis sh tests/e2e.sh
 	KLANTREIS=./klantreis sh tests/consistency.sh
+	KLANTREIS=./klantreis sh tests/follow.sh
 	KLANTREIS=./klantreis sh tests/html_browser.sh
 	$(MAKE) sanitize
 	$(MAKE) memcheck

@@ -109,15 +109,18 @@ case_rename() {
 	batch expect.log
 	same "first reading" || return
 	mv access.log access.log.1
-	# the server writes on to the old file until it reopens
+	# the server writes on to the old file until it reopens, also after
+	# the new file is there
 	lines 8001 9000 >>access.log.1
 	sleep 0.5
 	lines 9001 12000 >access.log
-	lines 8001 12000 >>expect.log
+	sleep 0.6
+	lines 12001 12500 >>access.log.1
+	lines 8001 12500 >>expect.log
 	batch expect.log
 	same "after the rotation" || return
-	lines 12001 14000 >>access.log
-	lines 12001 14000 >>expect.log
+	lines 12501 14000 >>access.log
+	lines 12501 14000 >>expect.log
 	batch expect.log
 	same "after an append to the new file" || return
 	stop
