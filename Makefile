@@ -2,7 +2,8 @@
 #
 #   make            build ./klantreis
 #   make run        analyze the bundled sample log with the built-in catalogue
-#   make check      unit tests (Check), end-to-end tests, the HTML report in
+#   make check      unit tests (Check), end-to-end tests, --follow in real
+#                   time (tests/follow.sh, ~25 s), the HTML report in
 #                   headless Chromium, then the same under ASan/UBSan and
 #                   valgrind, and a short fuzz round
 #   make sanitize   unit, e2e and consistency tests against an ASan/UBSan build
