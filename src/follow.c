@@ -271,6 +271,58 @@ int follow_start(follow_input *fi)
 	return -1;
 }
 
+/* Compressed standard input: the bytes read to sniff it, then the rest
+ * of fd 0, as one stream (fopencookie). */
+typedef struct {
+	char *pre;
+	size_t n, pos;
+} stdin_cookie;
+
+static ssize_t cookie_read(void *c, char *buf, size_t size)
+{
+	stdin_cookie *k = c;
+	if (k->pos < k->n) {
+		size_t m = k->n - k->pos < size ? k->n - k->pos : size;
+		memcpy(buf, k->pre + k->pos, m);
+		k->pos += m;
+		return (ssize_t)m;
+	}
+	return read(0, buf, size);
+}
+
+static int cookie_close(void *c)
+{
+	stdin_cookie *k = c;
+	free(k->pre);
+	free(k);
+	return 0;
+}
+
+/* Hands standard input out whole when p[0..n), its first bytes, are not
+ * plain. Returns 1 when it did (ch->whole set, the input done), 0 when
+ * stdin is plain, -1 when out of memory. */
+static int stdin_whole(follow_input *fi, const char *p, size_t n, follow_chunk *ch)
+{
+	if (input_is_plain(p, n))
+		return 0;
+	stdin_cookie *k = calloc(1, sizeof *k);
+	if (!k || !(k->pre = malloc(n ? n : 1))) {
+		free(k);
+		return -1;
+	}
+	memcpy(k->pre, p, n);
+	k->n = n;
+	cookie_io_functions_t io = { cookie_read, NULL, NULL, cookie_close };
+	FILE *fp = fopencookie(k, "rb", io);
+	if (!fp) {
+		cookie_close(k);
+		return -1;
+	}
+	ch->whole = fp;
+	fi->done = 1;
+	return 1;
+}
+
 /* Standard input: what can be read without waiting, up to max. */
 static int poll_stdin(follow_input *fi, follow_chunk *ch, size_t max)
 {
@@ -281,7 +333,6 @@ static int poll_stdin(follow_input *fi, follow_chunk *ch, size_t max)
 			return -1;
 		}
 		fi->cur->fd = 0;
-		fi->cur->sniffed = 1;
 	}
 	src *s = fi->cur;
 	size_t budget = max;
@@ -303,6 +354,23 @@ static int poll_stdin(follow_input *fi, follow_chunk *ch, size_t max)
 			msg_error("cannot read '(stdin)': %s", strerror(errno));
 			fi->done = 1;
 			return -1;
+		}
+		if (!s->sniffed) {
+			/* compressed? decided on INPUT_MAGIC_MAX bytes, a line, or the end */
+			const char *p = ch->buf + ch->len;
+			size_t n = s->plen + (size_t)r;
+			if (n >= INPUT_MAGIC_MAX || memchr(p, '\n', n) || r == 0) {
+				int w = stdin_whole(fi, p, n, ch);
+				if (w < 0) {
+					msg_error("out of memory");
+					return -1;
+				}
+				if (w > 0) {
+					s->plen = 0;
+					return 1;
+				}
+				s->sniffed = 1;
+			}
 		}
 		int t = take_lines(s, ch, (size_t)r, r == 0);
 		if (t < 0) {

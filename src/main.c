@@ -23,7 +23,8 @@
 	"                 [--min-visitors n] [--peer] [--details] [--min-cell n]\n" \
 	"                 [--include-bots] [--format table|csv|json|html] [-o file]\n" \
 	"                 [--append file] [--csv-sep c] [--decimal-comma] [--bom]\n" \
-	"                 [--lang nl|en] [--highlight name] [--keep-going] [-j jobs]"
+	"                 [--lang nl|en] [--highlight name] [--keep-going] [-j jobs]\n" \
+	"                 [--follow [--interval dur]]"
 
 static const cmd_entry commands[] = {
 	{ "analyze", cmd_analyze, "klantreis analyze " ANALYZE_OPTS " [log ...]" },

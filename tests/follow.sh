@@ -9,7 +9,7 @@
 # (logrotate's rename, lines still written to the old file after it),
 # copytruncate, late (a file that appears later, and a gzip input read
 # once), sigterm (a long interval: only the final report can hold the
-# last lines), sigint, stdin (followed to its end), json (the JSON
+# last lines), sigint, stdin (followed to its end; gzip'ed: read once), json (the JSON
 # report, less the command line and input names), rolling (--since -7d
 # while local midnight passes: a time zone whose midnight is seconds
 # away; the day that leaves the window is dropped).
@@ -198,7 +198,13 @@ case_stdin() {
 		"$K" analyze --follow --interval 1s --format csv -o live.csv - 2>live.err
 	st=$?
 	[ $st -eq 0 ] || { why="exit status $st at the end of stdin"; return; }
-	cmp -s live.csv batch.csv || why="report at the end of stdin differs"
+	cmp -s live.csv batch.csv || { why="report at the end of stdin differs"; return; }
+	# compressed: read once, as a whole
+	lines 1 4000 | gzip -n |
+		"$K" analyze --follow --interval 1s --format csv -o live.csv - 2>live.err
+	st=$?
+	[ $st -eq 0 ] || { why="exit status $st at the end of gzip'ed stdin"; return; }
+	cmp -s live.csv batch.csv || why="report of gzip'ed stdin differs"
 }
 
 # JSON report without what names the run: its command line and inputs
