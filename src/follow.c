@@ -179,7 +179,8 @@ static int take_lines(src *s, follow_chunk *ch, size_t got, int last)
 		s->part = n;
 		s->pcap = rest;
 	}
-	memcpy(s->part, start + whole, rest);
+	if (rest)
+		memcpy(s->part, start + whole, rest);
 	s->plen = rest;
 	ch->len += whole;
 	return whole > 0;
@@ -199,7 +200,8 @@ static int read_src(follow_input *fi, src *s, follow_chunk *ch, size_t max, int 
 			msg_error("out of memory");
 			return -1;
 		}
-		memcpy(ch->buf + ch->len, s->part, s->plen);
+		if (s->plen) /* part is NULL before the first partial line */
+			memcpy(ch->buf + ch->len, s->part, s->plen);
 		ssize_t r = pread(s->fd, ch->buf + ch->len + s->plen, want, (off_t)s->off);
 		if (r < 0) {
 			msg_error("cannot read '%s': %s", shown(fi), strerror(errno));
@@ -346,7 +348,8 @@ static int poll_stdin(follow_input *fi, follow_chunk *ch, size_t max)
 			msg_error("out of memory");
 			return -1;
 		}
-		memcpy(ch->buf + ch->len, s->part, s->plen);
+		if (s->plen) /* part is NULL before the first partial line */
+			memcpy(ch->buf + ch->len, s->part, s->plen);
 		ssize_t r = read(0, ch->buf + ch->len + s->plen, want);
 		if (r < 0 && errno == EINTR)
 			return out;

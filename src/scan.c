@@ -971,6 +971,8 @@ static int scan_do(const scan_opts *o, matcher *m, char *const *paths, FILE **fp
 	if (!s.w || !res->inputs || !fmts || !pool)
 		goto oom;
 	res->ninputs = npaths;
+	for (int i = 0; cont && i < npaths; i++)
+		fmts[i] = cont->fmt[i]; /* back to cont at the end */
 	for (int i = 0; i < nblocks; i++) {
 		pool[i].buf = malloc(BLOCK_SIZE);
 		if (!pool[i].buf)
@@ -1007,8 +1009,6 @@ static int scan_do(const scan_opts *o, matcher *m, char *const *paths, FILE **fp
 		w3c_state w3 = { NULL, NULL, 0 };
 		if (cont && !fps[i])
 			continue; /* nothing new for this one */
-		if (cont)
-			fmts[i] = cont->fmt[i];
 		int r = read_input(&s, i, paths[i], fps ? fps[i] : NULL, &res->inputs[i], &fmts[i],
 		                   cont ? &cont->w3[i] : &w3, &seq, &bytes);
 		if (fps)
@@ -1056,7 +1056,8 @@ out:
 	if (cont && fmts) {
 		/* the formats stay with cont, for the next feed */
 		for (int i = 0; i < npaths; i++) {
-			cont->fmt[i] = fmts[i];
+			if (fmts[i]) /* cont's own, or new; NULL: not taken (OOM) */
+				cont->fmt[i] = fmts[i];
 			fmts[i] = NULL;
 			if (rc >= 0)
 				for (int k = 0; k < res->nsamples; k++)

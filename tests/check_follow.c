@@ -67,7 +67,8 @@ static char *poll_all(follow_input *fi, follow_chunk *ch)
 	}
 	static char text[4096];
 	ck_assert_uint_lt(ch->len, sizeof text);
-	memcpy(text, ch->buf, ch->len);
+	if (ch->len)
+		memcpy(text, ch->buf, ch->len);
 	text[ch->len] = '\0';
 	return text;
 }
