@@ -489,6 +489,9 @@ static int queue_lines(scan *s, block *cur, int fi, uint64_t *seq, const logfmt 
 		return 0;
 	}
 	size_t off = 0;
+	/* the format of the lines of cur; a "#Fields:" line that ends cur
+	 * changes only the format of the blocks after it */
+	const logfmt *blockfmt = w3->cur;
 	while (off < cur->len) {
 		char *p = cur->buf + off;
 		char *nl = memchr(p, '\n', cur->len - off);
@@ -529,10 +532,11 @@ static int queue_lines(scan *s, block *cur, int fi, uint64_t *seq, const logfmt 
 					rest->file = fi;
 					cur->len = next;
 					cur->seq = (*seq)++;
-					cur->fmt = w3->cur;
+					cur->fmt = blockfmt;
 					dispatch(s, cur);
 					cur = rest;
 					next = 0;
+					blockfmt = nf;
 				}
 				if (nf)
 					w3->dir = nf;
@@ -542,7 +546,7 @@ static int queue_lines(scan *s, block *cur, int fi, uint64_t *seq, const logfmt 
 		off = next;
 	}
 	cur->seq = (*seq)++;
-	cur->fmt = w3->cur;
+	cur->fmt = blockfmt;
 	dispatch(s, cur);
 	return 0;
 }
