@@ -4,13 +4,18 @@
 #   make run        analyze the bundled sample log with the built-in catalogue
 #   make check      unit tests (Check), end-to-end tests, --follow in real
 #                   time (tests/follow.sh, ~25 s), the HTML report in
-#                   headless Chromium, then the same under ASan/UBSan and
-#                   valgrind, and a short fuzz round
+#                   headless Chromium, the scale-out recipes (check-scale),
+#                   then the same under ASan/UBSan and valgrind, and a short
+#                   fuzz round
+#   make check-scale  the Slurm and GNU parallel-over-ssh recipes end to end
+#                   against daemons the tests start (as root; skipped else)
 #   make sanitize   unit, e2e and consistency tests against an ASan/UBSan build
 #   make memcheck   the whole e2e suite under valgrind
 #   make fuzz       libFuzzer: every target for FUZZ_TIME seconds (clang)
 #   make bench      speed against wc, gzip, igzip, GoAccess and mawk
 #   make install    install binary and man page under $(DESTDIR)$(PREFIX)
+#   make manlint    mandoc -Tlint -W style on the man page
+#   make sample     regenerate testdata/sample/access.log.gz (tests/sample/)
 #
 # `run`, `check` and `bench` first install missing Debian packages
 # (apt-get, as root or through sudo); set NO_DEPS=1 to skip that.
@@ -40,10 +45,13 @@ TEST_SRC = $(wildcard tests/check_*.c)
 TEST_OBJ = $(TEST_SRC:tests/%.c=$(B)/tests/%.o)
 
 # python3 parses the JSON and CSV reports in e2e tests; chromium renders the
-# HTML report in tests/html_browser.sh; clang builds the fuzzers.
+# HTML report in tests/html_browser.sh; clang builds the fuzzers; mandoc
+# lints the man page; slurm-wlm, munge, openssh, parallel and rsync run the
+# scale-out tests (check-scale).
 DEBS = build-essential pkg-config libpcre2-dev libcsv-dev zlib1g-dev check libisal-dev \
 	liblzma-dev libbz2-dev libzstd-dev xz-utils bzip2 zstd \
-	gzip python3 chromium clang valgrind
+	gzip python3 chromium clang valgrind mandoc \
+	slurm-wlm munge openssh-server openssh-client parallel rsync
 BENCH_DEBS = goaccess mawk isal time gzip
 
 all: klantreis
@@ -74,21 +82,50 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
 	fi
 
+# The table, then the run summary (-v, on stderr after the table), then
+# where to go next.
 run: deps
 	$(MAKE) klantreis
-	./klantreis analyze -v testdata/sample/access.log.gz
+	./klantreis analyze -v --format table testdata/sample/access.log.gz
+	@echo
+	@echo "Next: README.md, section 'First steps' (the sequential funnel, the"
+	@echo "benchmark, a trend per week and the change of 16 November), or"
+	@echo "./klantreis help analyze."
+
+# The man page must be clean under mandoc's strictest lint. Whether a page
+# named by .Xr is installed depends on the machine, so that one message
+# (and mandoc's note about its outdated database) does not count.
+manlint:
+	@out=$$(mandoc -Tlint -W style man/klantreis.1 2>&1 | \
+	  grep -v -e 'referenced manual not found' -e 'outdated mandoc.db'); \
+	if [ -n "$$out" ]; then echo "$$out"; echo "manlint: man/klantreis.1 is not clean"; exit 1; fi; \
+	echo "manlint: man/klantreis.1 is clean"
+
+# The bundled sample is generated (deterministic); tests/consistency.sh
+# checks that this still makes the committed file.
+sample:
+	python3 tests/sample/gensample.py | gzip -n -9 > testdata/sample/access.log.gz
 
 check: deps
 	$(MAKE) klantreis build/check_unit
+	$(MAKE) manlint
 	CK_FORK=yes ./build/check_unit
 	KLANTREIS=./klantreis sh tests/e2e.sh
 	E2E_DIR=testdata/realworld KLANTREIS=./klantreis sh tests/e2e.sh
 	KLANTREIS=./klantreis sh tests/consistency.sh
 	KLANTREIS=./klantreis sh tests/follow.sh
 	KLANTREIS=./klantreis sh tests/html_browser.sh
+	$(MAKE) check-scale
 	$(MAKE) sanitize
 	$(MAKE) memcheck
 	$(MAKE) fuzz-check
+
+# ---- scale out: Slurm and GNU parallel over ssh (README "Scale out") -----
+# Each starts its own daemons (single-node Slurm with munge; sshd on
+# 127.0.0.1) on free ports, stops them by pid, and stays within a minute.
+check-scale: klantreis
+	KLANTREIS=./klantreis sh tests/slurm.sh
+	KLANTREIS=./klantreis sh tests/parallel_ssh.sh
 
 # ---- sanitizers: an ASan/UBSan build of everything in build/asan ----------
 SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -182,5 +219,5 @@ uninstall:
 clean:
 	rm -rf build klantreis
 
-.PHONY: all deps run check bench install uninstall clean sanitize memcheck fuzz fuzz-build \
+.PHONY: all deps run sample manlint check check-scale bench install uninstall clean sanitize memcheck fuzz fuzz-build \
 	fuzz-check

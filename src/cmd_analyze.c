@@ -27,8 +27,8 @@
 
 enum { OPT_FOLLOW = OPT_CMD_BASE, OPT_INTERVAL };
 
-/* The reports of one analysis: the -v summary (when summary is set), the
- * --append history and the -o report; keep: an input could not be read
+/* The reports of one analysis: the --append history, the -o report and
+ * then the -v summary (when summary is set); keep: an input could not be read
  * and the outputs stay as they were (stdout still gets the report).
  * o->since and o->until are the range the figures cover. Returns RUN_OK,
  * or RUN_INPUT (message given). */
@@ -39,7 +39,7 @@ static int write_reports(const run_opts *o, const catalog *cat, const matcher *m
 	report_table t;
 	output_file out;
 	run_meta_buf meta;
-	int rc = RUN_OK;
+	int rc = RUN_OK, show_summary = 0;
 
 	memset(&t, 0, sizeof t);
 	memset(&meta, 0, sizeof meta);
@@ -49,8 +49,8 @@ static int write_reports(const run_opts *o, const catalog *cat, const matcher *m
 		rc = RUN_INPUT;
 		goto out;
 	}
-	if (summary)
-		run_summary(res, m, elapsed);
+	/* -v: after the report, so a long table does not bury it */
+	show_summary = summary;
 	if (run_meta(res, m, argc, argv, elapsed, &meta) < 0) {
 		rc = RUN_INPUT;
 		goto out;
@@ -80,10 +80,13 @@ static int write_reports(const run_opts *o, const catalog *cat, const matcher *m
 		rc = RUN_INPUT;
 		goto out;
 	}
+	t.width = report_term_width(out.fp);   /* the table fits the terminal, or 80 */
 	int w = report_write(&t, run_format(o), out.fp);
 	if (output_close(&out, w == 0) < 0)
 		rc = RUN_INPUT;
 out:
+	if (show_summary)
+		run_summary(res, m, elapsed);
 	run_meta_free(&meta);
 	free(t.rows);
 	return rc;
@@ -128,10 +131,8 @@ int cmd_analyze(int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, RUN_SHORTOPTS, longopts, NULL)) != -1) {
-		if (c == OPT_HELP) {
-			cmd_usage("analyze");
-			return 0;
-		}
+		if (c == OPT_HELP || c == 'h')
+			return cmd_help("analyze");
 		if (c == OPT_FOLLOW) {
 			follow = 1;
 			continue;
@@ -152,7 +153,7 @@ int cmd_analyze(int argc, char **argv)
 		if (h < 0)
 			return cmd_usage("analyze");
 		if (h == 0) {
-			run_option_error(c, argv);
+			run_option_error(c, argv, longopts);
 			return cmd_usage("analyze");
 		}
 	}
