@@ -176,6 +176,8 @@ int cmd_analyze(int argc, char **argv)
 		return cmd_usage("analyze");
 	}
 
+	if (!follow && lo.interval != 60)
+		msg_warn("'--interval' has no effect without '--follow'");
 	if (follow && !o.output && !o.append) {
 		msg_error("'--follow' needs -o FILE (or --append FILE): the report it rewrites");
 		return cmd_usage("analyze");

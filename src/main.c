@@ -67,7 +67,7 @@ static const cmd_entry commands[] = {
 	  "                          hide counts below n\n"
 	  "  --append file           add the CSV rows to a history file\n"
 	  "  --follow, --interval dur\n"
-	  "                          keep reading what the logs get appended and rewrite\n"
+	  "                          keep reading what is appended to the logs; rewrite\n"
 	  "                          -o every dur (default 60s), until SIGTERM\n"
 	  "  --csv-sep c, --decimal-comma, --bom, --highlight name\n"
 	  "                          spreadsheet CSV; the gemeente the HTML stresses\n" },
