@@ -14,8 +14,9 @@
  *   - a copytruncate (the open file became shorter than what was read):
  *     read again from its start;
  *   - a file that appears later: read from its start.
- * A compressed file (input_is_plain) is not followed: it is handed out
- * once, whole, as a stream. Standard input ("-") is read until its end;
+ * A compressed file (input_is_plain), or one that is no regular file (a
+ * FIFO, a device), is not followed: it is handed out once, whole, as a
+ * stream. Standard input ("-") is read until its end;
  * its unterminated last line is a line then. The unterminated last line
  * of a file still followed is never handed out (its writer may finish it).
  *

@@ -34,6 +34,7 @@ typedef struct src {
 	size_t plen, pcap;
 	int idle;                  /* polls without a new byte (old files) */
 	int sniffed;               /* known to be plain */
+	int stream;                /* no regular file (a FIFO, a device): read once */
 	struct src *next;
 } src;
 
@@ -150,6 +151,7 @@ static src *src_open(const char *path)
 	}
 	s->dev = st.st_dev;
 	s->ino = st.st_ino;
+	s->stream = !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
 	return s;
 }
 
@@ -227,7 +229,8 @@ static int read_src(follow_input *fi, src *s, follow_chunk *ch, size_t max, int 
 	}
 }
 
-/* A file that is not plain text is handed out whole, once; undecided
+/* A file that is not plain text, or no regular file (a FIFO: no pread),
+ * is handed out whole, once; undecided
  * (too few bytes to tell, and no line yet) waits. Returns 1 when s is
  * plain, 0 when undecided, 2 when it went out whole (s is freed and the
  * input done). */
@@ -236,18 +239,21 @@ static int sniff_src(follow_input *fi, src **sp, follow_chunk *ch)
 	src *s = *sp;
 	if (s->sniffed)
 		return 1;
-	unsigned char m[INPUT_MAGIC_MAX];
-	ssize_t n = pread(s->fd, m, sizeof m, 0);
-	if (n < (ssize_t)sizeof m && (n <= 0 || !memchr(m, '\n', (size_t)n)))
-		return 0;
-	if (input_is_plain(m, (size_t)n)) {
-		s->sniffed = 1;
-		return 1;
+	if (!s->stream) {
+		unsigned char m[INPUT_MAGIC_MAX];
+		ssize_t n = pread(s->fd, m, sizeof m, 0);
+		if (n < (ssize_t)sizeof m && (n <= 0 || !memchr(m, '\n', (size_t)n)))
+			return 0;
+		if (input_is_plain(m, (size_t)n)) {
+			s->sniffed = 1;
+			return 1;
+		}
 	}
 	FILE *fp = fdopen(s->fd, "rb");
 	if (!fp)
 		return 0;
-	msg_info("'%s' is compressed: read once, not followed", shown(fi));
+	msg_info("'%s' is %s: read once, not followed", shown(fi),
+	         s->stream ? "no regular file" : "compressed");
 	s->fd = -1;
 	src_free(s);
 	*sp = NULL;

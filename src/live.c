@@ -37,8 +37,15 @@
 
 static volatile sig_atomic_t stop_signal;
 
+/* The first signal asks for the final report; a second one ends the
+ * process at once, as without the handler. */
 static void on_signal(int sig)
 {
+	if (stop_signal) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
 	stop_signal = sig;
 }
 

@@ -9,7 +9,8 @@
 # (logrotate's rename, lines still written to the old file after it),
 # copytruncate, late (a file that appears later, and a gzip input read
 # once), sigterm (a long interval: only the final report can hold the
-# last lines), sigint, stdin (followed to its end; gzip'ed: read once), json (the JSON
+# last lines), sigint, stdin (followed to its end; gzip'ed: read once),
+# fifo (a named pipe: read once, to its end), json (the JSON
 # report, less the command line and input names), rolling (--since -7d
 # while local midnight passes: a time zone whose midnight is seconds
 # away; the day that leaves the window is dropped).
@@ -207,6 +208,18 @@ case_stdin() {
 	cmp -s live.csv batch.csv || why="report of gzip'ed stdin differs"
 }
 
+case_fifo() {
+	mkfifo fifo || { why="mkfifo failed"; return; }
+	lines 1 3000 >expect.log
+	batch expect.log
+	{ sleep 0.5; lines 1 1500; sleep 0.5; lines 1501 3000; } >fifo &
+	"$K" analyze --follow --interval 1s --format csv -o live.csv fifo 2>live.err
+	st=$?
+	wait
+	[ $st -eq 0 ] || { why="exit status $st at the end of the FIFO"; return; }
+	cmp -s live.csv batch.csv || why="report of the FIFO differs"
+}
+
 # JSON report without what names the run: its command line and inputs
 strip_json() {
 	python3 -c 'import json, sys
@@ -275,7 +288,7 @@ case_rolling() {
 		why="no day was dropped from memory"
 }
 
-all="append rename copytruncate late sigterm sigint stdin json rolling"
+all="append rename copytruncate late sigterm sigint stdin fifo json rolling"
 for name in ${*:-$all}; do
 	dir=$tmp/$name
 	mkdir "$dir" && cd "$dir" || exit 2
