@@ -289,7 +289,10 @@ case_rolling() {
 }
 
 all="append rename copytruncate late sigterm sigint stdin fifo json rolling"
-for name in ${*:-$all}; do
+# the case names split on blanks
+# shellcheck disable=SC2086
+[ $# -gt 0 ] || set -- $all
+for name in "$@"; do
 	dir=$tmp/$name
 	mkdir "$dir" && cd "$dir" || exit 2
 	why=
