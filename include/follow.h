@@ -65,7 +65,8 @@ typedef struct follow_input follow_input;
 /* What one poll handed out. buf holds whole lines (each ending in '\n')
  * and grows as needed (the caller frees it; reset len to 0 before the
  * next poll, or let the lines pile up); whole, when not NULL, is a
- * compressed file to read to its end once (the caller owns it). */
+ * compressed file to read to its end once (the caller owns it and closes
+ * it before it frees the input, which may hold its bytes). */
 typedef struct {
 	char *buf;
 	size_t len, cap;

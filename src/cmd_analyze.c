@@ -10,6 +10,7 @@
  * With --follow the scan is live.c's loop instead, and write_reports
  * runs every interval on the figures so far.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,8 +44,11 @@ static int write_reports(const run_opts *o, const catalog *cat, const matcher *m
 
 	memset(&t, 0, sizeof t);
 	memset(&meta, 0, sizeof meta);
-	if (run_table_res(o, cat, m, res, 0, &t) < 0 ||
-	    bench_compute(t.rows, t.nrows, o->min_visitors, o->peer) < 0) {
+	if (run_table_res(o, cat, m, res, 0, &t) < 0) {
+		rc = RUN_INPUT; /* message given */
+		goto out;
+	}
+	if (bench_compute(t.rows, t.nrows, o->min_visitors, o->peer) < 0) {
 		msg_error("out of memory");
 		rc = RUN_INPUT;
 		goto out;
@@ -82,6 +86,8 @@ static int write_reports(const run_opts *o, const catalog *cat, const matcher *m
 	}
 	t.width = report_term_width(out.fp);   /* the table fits the terminal, or 80 */
 	int w = report_write(&t, run_format(o), out.fp);
+	if (w < 0 && !ferror(out.fp)) /* not a write error, which output_close reports */
+		msg_error("cannot write the report: %s", strerror(errno));
 	if (output_close(&out, w == 0) < 0)
 		rc = RUN_INPUT;
 out:

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "compat.h"
 #include "follow.h"
 #include "input.h"
 #include "msg.h"
@@ -45,6 +46,7 @@ struct follow_input {
 	int waiting;               /* the path did not exist at the last look */
 	src *cur;
 	src *old;
+	char *whole_buf;           /* compressed stdin, behind ch->whole */
 };
 
 enum follow_event follow_decide(const follow_stat *open, const follow_stat *path,
@@ -102,6 +104,7 @@ void follow_input_free(follow_input *fi)
 		src_free(fi->old);
 		fi->old = n;
 	}
+	free(fi->whole_buf);
 	free(fi->path);
 	free(fi);
 }
@@ -165,7 +168,7 @@ static int take_lines(src *s, follow_chunk *ch, size_t got, int last)
 	 * part (see read_src) */
 	char *start = ch->buf + ch->len;
 	size_t total = s->plen + got;
-	char *nl = total ? memrchr(start, '\n', total) : NULL;
+	char *nl = total ? kr_memrchr(start, '\n', total) : NULL;
 	size_t whole = nl ? (size_t)(nl - start) + 1 : 0;
 	if (last && whole < total) {
 		/* the callers left room for one byte more */
@@ -279,56 +282,55 @@ int follow_start(follow_input *fi)
 	return -1;
 }
 
-/* Compressed standard input: the bytes read to sniff it, then the rest
- * of fd 0, as one stream (fopencookie). */
-typedef struct {
-	char *pre;
-	size_t n, pos;
-} stdin_cookie;
-
-static ssize_t cookie_read(void *c, char *buf, size_t size)
-{
-	stdin_cookie *k = c;
-	if (k->pos < k->n) {
-		size_t m = k->n - k->pos < size ? k->n - k->pos : size;
-		memcpy(buf, k->pre + k->pos, m);
-		k->pos += m;
-		return (ssize_t)m;
-	}
-	return read(0, buf, size);
-}
-
-static int cookie_close(void *c)
-{
-	stdin_cookie *k = c;
-	free(k->pre);
-	free(k);
-	return 0;
-}
-
 /* Hands standard input out whole when p[0..n), its first bytes, are not
- * plain. Returns 1 when it did (ch->whole set, the input done), 0 when
- * stdin is plain, -1 when out of memory. */
+ * plain: those bytes and the rest of fd 0, read to its end into memory
+ * (compressed, so smaller than its lines; fmemopen is portable where a
+ * stream over fd 0 with bytes put back is not). Returns 1 when it did
+ * (ch->whole set, the input done), 0 when stdin is plain, -1 on an
+ * error (message given). */
 static int stdin_whole(follow_input *fi, const char *p, size_t n, follow_chunk *ch)
 {
 	if (input_is_plain(p, n))
 		return 0;
-	stdin_cookie *k = calloc(1, sizeof *k);
-	if (!k || !(k->pre = malloc(n ? n : 1))) {
-		free(k);
-		return -1;
+	size_t cap = n + 65536, len = n;
+	char *buf = malloc(cap);
+	if (!buf)
+		goto oom;
+	memcpy(buf, p, n);
+	for (;;) {
+		if (len == cap) {
+			char *nb = realloc(buf, cap * 2);
+			if (!nb)
+				goto oom;
+			buf = nb;
+			cap *= 2;
+		}
+		ssize_t r = read(0, buf + len, cap - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			msg_error("cannot read '(stdin)': %s", strerror(errno));
+			free(buf);
+			fi->done = 1;
+			return -1;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
 	}
-	memcpy(k->pre, p, n);
-	k->n = n;
-	cookie_io_functions_t io = { cookie_read, NULL, NULL, cookie_close };
-	FILE *fp = fopencookie(k, "rb", io);
-	if (!fp) {
-		cookie_close(k);
-		return -1;
-	}
+	FILE *fp = fmemopen(buf, len ? len : 1, "rb");
+	if (!fp)
+		goto oom;
+	free(fi->whole_buf);
+	fi->whole_buf = buf;
 	ch->whole = fp;
 	fi->done = 1;
 	return 1;
+oom:
+	free(buf);
+	msg_error("out of memory");
+	fi->done = 1;
+	return -1;
 }
 
 /* Standard input: what can be read without waiting, up to max. */
@@ -370,10 +372,8 @@ static int poll_stdin(follow_input *fi, follow_chunk *ch, size_t max)
 			size_t n = s->plen + (size_t)r;
 			if (n >= INPUT_MAGIC_MAX || memchr(p, '\n', n) || r == 0) {
 				int w = stdin_whole(fi, p, n, ch);
-				if (w < 0) {
-					msg_error("out of memory");
+				if (w < 0)
 					return -1;
-				}
 				if (w > 0) {
 					s->plen = 0;
 					return 1;

@@ -440,13 +440,13 @@ out:
 		sigaction(SIGTERM, &old_term, NULL);
 		sigaction(SIGINT, &old_int, NULL);
 	}
-	for (int i = 0; L.in && i < npaths; i++)
-		follow_input_free(L.in[i]);
 	for (int i = 0; L.ch && i < npaths; i++) {
 		free(L.ch[i].buf);
-		if (L.ch[i].whole)
+		if (L.ch[i].whole) /* before its input, which may hold its bytes */
 			fclose(L.ch[i].whole);
 	}
+	for (int i = 0; L.in && i < npaths; i++)
+		follow_input_free(L.in[i]);
 	free(L.in);
 	free(L.ch);
 	free(L.dead);

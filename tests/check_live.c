@@ -80,8 +80,9 @@ static void same(const scan_result *a, const scan_result *b)
 		ck_assert_uint_eq(a->gem_qualified[g], b->gem_qualified[g]);
 	funnel_cfg cfg = { 0, 0, 0, KTIME_BY_DAY };
 	size_t na, nb;
-	funnel_cell *ca = funnel_cells(a->fun[0], &cfg, &na);
-	funnel_cell *cb = funnel_cells(b->fun[0], &cfg, &nb);
+	funnel_cell *ca = NULL, *cb = NULL;
+	ck_assert_int_eq(funnel_cells(a->fun[0], &cfg, &ca, &na), 0);
+	ck_assert_int_eq(funnel_cells(b->fun[0], &cfg, &cb, &nb), 0);
 	ck_assert_uint_eq(na, nb);
 	for (size_t i = 0; i < na; i++) {
 		ck_assert_int_eq(ca[i].period, cb[i].period);
