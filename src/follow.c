@@ -26,6 +26,9 @@
 #include "input.h"
 #include "msg.h"
 
+/* Bytes after the last newline that are handed out as a line anyway. */
+#define FOLLOW_MAX_LINE ((size_t)64 << 20)
+
 typedef struct src {
 	int fd;
 	dev_t dev;
@@ -170,8 +173,10 @@ static int take_lines(src *s, follow_chunk *ch, size_t got, int last)
 	size_t total = s->plen + got;
 	char *nl = total ? kr_memrchr(start, '\n', total) : NULL;
 	size_t whole = nl ? (size_t)(nl - start) + 1 : 0;
-	if (last && whole < total) {
-		/* the callers left room for one byte more */
+	if ((last || total - whole > FOLLOW_MAX_LINE) && whole < total) {
+		/* the end of the file, or a "line" that never ends (no log
+		 * line is this long; the pipeline counts it malformed): out
+		 * as a line; the callers left room for one byte more */
 		start[total] = '\n';
 		total++;
 		whole = total;

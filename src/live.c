@@ -32,6 +32,8 @@
 
 /* Bytes one poll reads from one input before the others get a turn. */
 #define LIVE_CHUNK ((size_t)16 << 20)
+/* A line buffer larger than this is freed after its feed. */
+#define LIVE_KEEP_BUF ((size_t)1 << 20)
 /* Installments smaller than this are parsed on the calling thread. */
 #define LIVE_THREADS_FROM ((size_t)4 << 20)
 
@@ -191,7 +193,7 @@ typedef struct {
 	int *dead;                 /* input given up (no format, read error) */
 	scan_result acc;
 	int starting;              /* reading what was there at the start */
-	int failed;                /* an input could not be read */
+	int failed;                /* an input could not be read (1), had no format (2) */
 } live;
 
 /* Hands this poll's lines to the pipeline and adds the result. Returns
@@ -237,8 +239,15 @@ static int feed(live *L)
 	so.jobs = bytes >= LIVE_THREADS_FROM ? L->o->jobs : 1;
 	int r = scan_feed(&so, L->m, L->cont, L->paths, fps, L->n, &res, err, sizeof err);
 	free(fps);
-	for (int i = 0; i < L->n; i++)
+	for (int i = 0; i < L->n; i++) {
 		L->ch[i].len = 0;
+		if (L->ch[i].cap > LIVE_KEEP_BUF) {
+			/* the big buffer of a first reading: not kept for the trickle */
+			free(L->ch[i].buf);
+			L->ch[i].buf = NULL;
+			L->ch[i].cap = 0;
+		}
+	}
 	if (r < 0) {
 		msg_error("%s", err);
 		scan_result_free(&res);
@@ -254,7 +263,8 @@ static int feed(live *L)
 			msg_error("'%s': %s", name, in->error);
 		if (in->failed) {
 			L->dead[i] = 1;
-			L->failed = 1;
+			if (in->failed > L->failed)
+				L->failed = in->failed;
 		}
 		if (in->warning[0] && !L->acc.inputs[i].warning[0])
 			msg_warn("'%s': %s", name, in->warning);
@@ -387,7 +397,7 @@ int live_run(const run_opts *o, const live_opts *lo, matcher *m, char *const *pa
 	if (L.failed && !o->keep_going) {
 		msg_error("no report written: an input could not be read (--keep-going "
 		          "follows the readable inputs)");
-		rc = RUN_INPUT;
+		rc = L.failed == 2 ? RUN_USAGE : RUN_INPUT; /* as without --follow */
 		goto out;
 	}
 	if (report(ctx, &L.cur, &L.acc, mono() - t0, 0) != RUN_OK) {
