@@ -196,9 +196,10 @@ typedef struct {
 	int failed;                /* an input could not be read (1), had no format (2) */
 } live;
 
-/* Hands this poll's lines to the pipeline and adds the result. Returns
- * 1 when something was read, 0 when not, -1 on a fatal error. */
-static int feed(live *L)
+/* Hands this poll's lines to the pipeline and adds the result; more:
+ * another poll follows at once (keep the buffers). Returns 1 when
+ * something was read, 0 when not, -1 on a fatal error. */
+static int feed(live *L, int more)
 {
 	FILE **fps = calloc((size_t)L->n + 1, sizeof *fps);
 	size_t bytes = 0;
@@ -241,8 +242,9 @@ static int feed(live *L)
 	free(fps);
 	for (int i = 0; i < L->n; i++) {
 		L->ch[i].len = 0;
-		if (L->ch[i].cap > LIVE_KEEP_BUF) {
-			/* the big buffer of a first reading: not kept for the trickle */
+		if (!more && L->ch[i].cap > LIVE_KEEP_BUF) {
+			/* the big buffer of a first reading: not kept for the trickle
+			 * (but while reading on, it is reused) */
 			free(L->ch[i].buf);
 			L->ch[i].buf = NULL;
 			L->ch[i].cap = 0;
@@ -292,7 +294,7 @@ static int poll_all(live *L, int *more)
 		}
 		*more |= L->ch[i].more;
 	}
-	return feed(L);
+	return feed(L, *more);
 }
 
 /* Evaluates a relative --since again; when it moved, the days before
