@@ -9,7 +9,8 @@
 #                   fuzz round
 #   make check-scale  the Slurm and GNU parallel-over-ssh recipes end to end
 #                   against daemons the tests start (as root; skipped else)
-#   make sanitize   unit, e2e and consistency tests against an ASan/UBSan build
+#   make sanitize   unit, e2e, consistency and --follow tests against an
+#                   ASan/UBSan build
 #   make memcheck   the whole e2e suite under valgrind
 #   make fuzz       libFuzzer: every target for FUZZ_TIME seconds (clang)
 #   make bench      speed against wc, gzip, igzip, GoAccess and mawk
@@ -158,6 +159,7 @@ sanitize:
 	$(SAN_ENV) KLANTREIS=./build/asan/klantreis sh tests/e2e.sh
 	$(SAN_ENV) E2E_DIR=testdata/realworld KLANTREIS=./build/asan/klantreis sh tests/e2e.sh
 	$(SAN_ENV) KLANTREIS=./build/asan/klantreis sh tests/consistency.sh
+	$(SAN_ENV) KLANTREIS=./build/asan/klantreis sh tests/follow.sh
 
 # ---- valgrind: the e2e cases with the binary run under memcheck -----------
 # All cases (about 80 s here; `make check` runs them all and stays near

@@ -1105,14 +1105,15 @@ out:
 		}
 		for (int i = 0; i < npaths && rc >= 0; i++)
 			cont->lines[i] += res->inputs[i].lines;
-		logfmt **x = s.nxfmts ? realloc(cont->xfmts, (cont->nxfmts + s.nxfmts) *
-		                                sizeof *x) : cont->xfmts;
-		if (x) {
+		logfmt **x = NULL;
+		if (s.nxfmts == 0) {
+			/* no "#Fields:" line this time */
+		} else if ((x = realloc(cont->xfmts, (cont->nxfmts + s.nxfmts) * sizeof *x))) {
 			cont->xfmts = x;
 			memcpy(x + cont->nxfmts, s.xfmts, s.nxfmts * sizeof *x);
 			cont->nxfmts += s.nxfmts;
 			s.nxfmts = 0;
-		} else if (s.nxfmts) {
+		} else {
 			/* cannot hand them over: forget the W3C state that uses them */
 			for (int i = 0; i < npaths; i++)
 				cont->w3[i].dir = cont->w3[i].cur = NULL;
