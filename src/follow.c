@@ -26,6 +26,8 @@
 #include "input.h"
 #include "msg.h"
 
+/* The first read of a poll; reads double while the file has more. */
+#define READ_FIRST ((size_t)64 << 10)
 /* Bytes after the last newline that are handed out as a line anyway. */
 #define FOLLOW_MAX_LINE ((size_t)64 << 20)
 
@@ -203,9 +205,10 @@ static int take_lines(src *s, follow_chunk *ch, size_t got, int last)
 static int read_src(follow_input *fi, src *s, follow_chunk *ch, size_t max, int last)
 {
 	int out = 0;
-	size_t budget = max;
+	size_t budget = max ? max : 1, want = READ_FIRST;
 	for (;;) {
-		size_t want = budget < 65536 ? 65536 : budget;
+		if (want > budget)
+			want = budget;
 		if (chunk_room(ch, s->plen + want + 1) < 0) {
 			msg_error("out of memory");
 			return -1;
@@ -234,6 +237,7 @@ static int read_src(follow_input *fi, src *s, follow_chunk *ch, size_t max, int 
 			return out;
 		}
 		budget -= (size_t)r;
+		want *= 2; /* a big file: fewer, larger reads */
 	}
 }
 
@@ -350,13 +354,14 @@ static int poll_stdin(follow_input *fi, follow_chunk *ch, size_t max)
 		fi->cur->fd = 0;
 	}
 	src *s = fi->cur;
-	size_t budget = max;
+	size_t budget = max ? max : 1, want = READ_FIRST;
 	int out = 0;
 	for (;;) {
 		struct pollfd pfd = { 0, POLLIN, 0 };
 		if (poll(&pfd, 1, 0) <= 0)
 			return out;
-		size_t want = budget < 65536 ? 65536 : budget;
+		if (want > budget)
+			want = budget;
 		if (chunk_room(ch, s->plen + want + 1) < 0) {
 			msg_error("out of memory");
 			return -1;
@@ -401,6 +406,8 @@ static int poll_stdin(follow_input *fi, follow_chunk *ch, size_t max)
 			return out;
 		}
 		budget -= (size_t)r;
+		if ((size_t)r == want)
+			want *= 2;
 	}
 }
 
