@@ -3,6 +3,7 @@
  * edge, merging and periods.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include "catalog.h"
 #include "check_suites.h"
@@ -10,6 +11,10 @@
 #include "ktime.h"
 
 #define S 1000000LL /* one second in microseconds */
+
+/* fault.h's switches, defined by check_run.c */
+extern _Atomic long kr_fault_countdown;
+extern _Atomic long kr_fault_injected;
 
 static int level(const int *steps, const int64_t *t, size_t n, int64_t w)
 {
@@ -399,6 +404,54 @@ START_TEST(test_drop_before)
 }
 END_TEST
 
+/* Fills f with ten days (100..109) of steps; only days >= from. */
+static void ten_days(funnel *f, int32_t from)
+{
+	for (int i = 0; i < 4000; i++) {
+		int32_t day = 100 + i % 10;
+		if (day < from)
+			continue;
+		int64_t t = (int64_t)day * 86400 * S + (int64_t)(i % 5) * 60 * S;
+		ck_assert_int_eq(funnel_add(f, (uint64_t)(i % 700) + 1, day, t, i % 2, 0,
+		                            (i / 10) % 3), 0);
+		if (i % 11 == 0)
+			ck_assert_int_eq(funnel_add_error(f, day, i % 2, 0, i % 3), 0);
+	}
+}
+
+/* funnel_drop_before when an allocation fails at every point in turn:
+ * -1, and the funnel stays usable; the next call finishes the cut, and
+ * the figures are those of the days kept. */
+START_TEST(test_drop_before_oom)
+{
+	long failed = 0;
+	for (int seq = 0; seq <= 1; seq++) {
+		funnel *kept = funnel_new(seq, 1);
+		ten_days(kept, 105);
+		for (long after = 0; after < 40; after++) {
+			funnel *all = funnel_new(seq, 4);
+			ten_days(all, 0);
+			long before = atomic_load(&kr_fault_injected);
+			atomic_store(&kr_fault_countdown, after);
+			ssize_t d = funnel_drop_before(all, 105);
+			atomic_store(&kr_fault_countdown, -1);
+			if (atomic_load(&kr_fault_injected) > before) {
+				ck_assert_int_eq(d, -1);
+				failed++;
+			}
+			ck_assert_int_ge(funnel_drop_before(all, 105), 0);
+			ck_assert_uint_eq(funnel_size(all), funnel_size(kept));
+			same_cells(all, kept, (funnel_cfg){ seq, 0, 600 * S, KTIME_BY_DAY });
+			if (!seq)
+				same_cells(all, kept, (funnel_cfg){ 0, 1, 0, KTIME_BY_NONE });
+			funnel_free(all);
+		}
+		funnel_free(kept);
+	}
+	ck_assert_int_gt(failed, 4); /* the failures did happen */
+}
+END_TEST
+
 Suite *funnel_suite(void)
 {
 	Suite *s = suite_create("funnel");
@@ -415,6 +468,7 @@ Suite *funnel_suite(void)
 	tcase_add_test(tc, test_week_and_month_periods);
 	tcase_add_test(tc, test_day_range);
 	tcase_add_test(tc, test_drop_before);
+	tcase_add_test(tc, test_drop_before_oom);
 	suite_add_tcase(s, tc);
 	return s;
 }
