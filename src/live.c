@@ -192,7 +192,7 @@ typedef struct {
 	follow_chunk *ch;
 	int *dead;                 /* input given up (no format, read error) */
 	scan_result acc;
-	int starting;              /* reading what was there at the start */
+	int drop_pending;          /* days before --since still to drop */
 	int failed;                /* an input could not be read (1), had no format (2) */
 } live;
 
@@ -290,7 +290,8 @@ static int poll_all(live *L, int *more)
 		L->ch[i].more = 0;
 		if (follow_poll(L->in[i], &L->ch[i], LIVE_CHUNK) < 0) {
 			L->dead[i] = 1;
-			L->failed = 1;
+			if (!L->failed)
+				L->failed = 1;
 		}
 		*more |= L->ch[i].more;
 	}
@@ -298,24 +299,33 @@ static int poll_all(live *L, int *more)
 }
 
 /* Evaluates a relative --since again; when it moved, the days before
- * it leave the accumulated funnel. Returns 1 when the range changed. */
+ * it leave the accumulated funnel (a cut that ran out of memory is
+ * tried again at every call until it succeeds). Returns 1 when the range
+ * changed. */
 static int roll(live *L, const live_opts *lo)
 {
 	int64_t since;
-	if (!lo->since_arg || ktime_parse_bound(lo->since_arg, &since) < 0 ||
-	    since == L->cur.since)
+	int changed = 0;
+	if (!lo->since_arg || ktime_parse_bound(lo->since_arg, &since) < 0)
 		return 0;
-	L->cur.since = since;
-	L->so.side[0].from = since;
-	if (L->acc.fun[0]) {
-		ssize_t d = funnel_drop_before(L->acc.fun[0], ktime_day(since));
-		if (d < 0)
-			msg_warn("out of memory while dropping the days before --since; "
-			         "trying again later");
-		else if (d > 0)
-			msg_info("--since moved: %zd visitor-day entries dropped", d);
+	if (since != L->cur.since) {
+		L->cur.since = since;
+		L->so.side[0].from = since;
+		L->drop_pending = 1;
+		changed = 1;
 	}
-	return 1;
+	if (L->drop_pending) {
+		ssize_t d = funnel_drop_before(L->acc.fun[0], ktime_day(since));
+		if (d < 0) {
+			msg_warn("out of memory while dropping the days before --since; "
+			         "trying again");
+		} else {
+			L->drop_pending = 0;
+			if (d > 0)
+				msg_info("--since moved: %zd visitor-day entries dropped", d);
+		}
+	}
+	return changed;
 }
 
 static int all_done(const live *L)
