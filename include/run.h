@@ -57,6 +57,8 @@ typedef struct {
 	/* partial results (issue 13) */
 	const char *state_out;     /* --state FILE: write a state instead of a report */
 	const char *key_file;      /* --key-file FILE: the visitor key */
+	/* live reports (issue 14) */
+	int follow;                /* analyze --follow: stdin is not probed for a state */
 } run_opts;
 
 /* Defaults: visitors, open funnel, 24h window, min-visitors 30, all
@@ -127,6 +129,13 @@ enum {
  * NULLs with RUN_USAGE. One run_setup per process: run_scan uses what it
  * found. */
 int run_setup(const run_opts *o, char *const *paths, int npaths, catalog **cat, matcher **m);
+
+/* The number of states among the inputs run_setup looked at. */
+int run_states(void);
+
+/* The visitor key of this run: --key-file's (read by run_setup), else a
+ * random one. Returns 0, or -1 (message given). */
+int run_visitor_key(visitor_key *key);
 
 /* Runs the scan with the given sides. Reports unreadable inputs (file and
  * line) as it goes, and an empty result loudly (hidden by -q): an empty

@@ -140,7 +140,7 @@ int cmd_analyze(int argc, char **argv)
 		if (c == OPT_HELP || c == 'h')
 			return cmd_help("analyze");
 		if (c == OPT_FOLLOW) {
-			follow = 1;
+			follow = o.follow = 1;
 			continue;
 		}
 		if (c == OPT_INTERVAL) {
@@ -194,6 +194,10 @@ int cmd_analyze(int argc, char **argv)
 
 	if (!follow && lo.interval != 60)
 		msg_warn("'--interval' has no effect without '--follow'");
+	if (follow && o.state_out) {
+		msg_error("'--follow' rewrites a report: it cannot be combined with '--state'");
+		return cmd_usage("analyze");
+	}
 	if (follow && !o.output && !o.append) {
 		msg_error("'--follow' needs -o FILE (or --append FILE): the report it rewrites");
 		return cmd_usage("analyze");
@@ -205,6 +209,11 @@ int cmd_analyze(int argc, char **argv)
 	if (rc != RUN_OK)
 		goto out;
 
+	if (follow && run_states() > 0) {
+		msg_error("'--follow' follows logs: a state is read by a run without it");
+		rc = RUN_USAGE;
+		goto out;
+	}
 	if (follow) {
 		follow_ctx fc = { cat, m, argc, argv, 0 };
 		rc = live_run(&o, &lo, m, argv + optind, argc - optind, follow_report, &fc);

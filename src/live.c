@@ -364,7 +364,8 @@ int live_run(const run_opts *o, const live_opts *lo, matcher *m, char *const *pa
 	L.so.details = o->details;
 	L.so.nsides = 1;
 	L.so.side[0] = (scan_range){ o->since, o->until };
-	visitor_key_random(&L.so.key);
+	if (run_visitor_key(&L.so.key) < 0)
+		return -1;
 	if (o->client_xff) {
 		if (!(trust = xff_trust_new(o->trusted_proxies, err, sizeof err))) {
 			msg_error("%s", err);

@@ -394,7 +394,9 @@ int run_setup(const run_opts *o, char *const *paths, int npaths, catalog **catp,
 			return RUN_USAGE;
 		}
 		for (int i = 0; i < npaths; i++)
-			if ((kinds.is_state[i] = (unsigned char)is_state_path(paths[i])) &&
+			/* --follow reads fd 0 itself: no byte may wait in stdin's buffer */
+			if (!(o->follow && strcmp(paths[i], "-") == 0) &&
+			    (kinds.is_state[i] = (unsigned char)is_state_path(paths[i])) &&
 			    kinds.nstates++ == 0)
 				kinds.first_i = i;
 		if (kinds.nstates && !(kinds.first = read_state(paths[kinds.first_i])))
@@ -684,6 +686,24 @@ out:
 	return rc;
 }
 
+int run_states(void)
+{
+	return kinds.nstates;
+}
+
+int run_visitor_key(visitor_key *key)
+{
+	if (kinds.have_key) {
+		*key = kinds.key;
+		return 0;
+	}
+	if (visitor_key_random(key) < 0) {
+		msg_error("cannot draw a random key for the visitor hashes: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
              int nsides, const scan_range *sides, scan_result *res)
 {
@@ -700,12 +720,8 @@ int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
 	so.nsides = nsides;
 	for (int i = 0; i < nsides; i++)
 		so.side[i] = sides[i];
-	if (kinds.have_key) {
-		so.key = kinds.key;
-	} else if (visitor_key_random(&so.key) < 0) {
-		msg_error("cannot draw a random key for the visitor hashes: %s", strerror(errno));
+	if (run_visitor_key(&so.key) < 0)
 		return -1;
-	}
 	xff_trust *trust = NULL;
 	if (o->client_xff) {
 		trust = xff_trust_new(o->trusted_proxies, err, sizeof err);
