@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "bench.h"
 #include "cmd.h"
@@ -25,6 +24,7 @@
 #include "msg.h"
 #include "output.h"
 #include "run.h"
+#include "text.h"
 
 enum { OPT_FOLLOW = OPT_CMD_BASE, OPT_INTERVAL };
 
@@ -60,12 +60,15 @@ static int write_reports(const run_opts *o, const catalog *cat, const matcher *m
 		goto out;
 	}
 	t.meta = &meta.m;
-	if (o->highlight && summary) {
-		size_t i = 0;
-		while (i < t.nrows && strcasecmp(t.rows[i].gemeente, o->highlight) != 0)
-			i++;
-		if (i == t.nrows)
-			msg_warn("gemeente '%s' of --highlight is not in the report", o->highlight);
+	if (summary) {
+		run_report_options(o, &t); /* presentation: separators, language, colour */
+	} else {
+		/* --follow between the first and the last report: no repeated
+		 * warning about --highlight */
+		run_opts quiet = *o;
+		quiet.highlight = NULL;
+		run_report_options(&quiet, &t);
+		t.highlight = o->highlight;
 	}
 	if (o->since != INT64_MIN)
 		meta.m.since = &o->since;
@@ -84,7 +87,7 @@ static int write_reports(const run_opts *o, const catalog *cat, const matcher *m
 		rc = RUN_INPUT;
 		goto out;
 	}
-	t.width = report_term_width(out.fp);   /* the table fits the terminal, or 80 */
+	t.width = text_term_width(out.fp);   /* the table fits the terminal, or 80 */
 	int w = report_write(&t, run_format(o), out.fp);
 	if (w < 0 && !ferror(out.fp)) /* not a write error, which output_close reports */
 		msg_error("cannot write the report: %s", strerror(errno));
@@ -222,7 +225,7 @@ int cmd_analyze(int argc, char **argv)
 		goto out;
 	}
 
-	double t0 = run_now();
+	double t0 = ktime_monotonic();
 	scan_range side = { o.since, o.until };
 	rc = run_scan(&o, m, argv + optind, argc - optind, 1, &side, &res);
 	if (rc < 0) {
@@ -230,7 +233,7 @@ int cmd_analyze(int argc, char **argv)
 		goto out;
 	}
 	if (o.state_out) {
-		run_summary(&res, m, run_now() - t0);
+		run_summary(&res, m, ktime_monotonic() - t0);
 		int w = run_write_state(&o, m, &res, rc);
 		if (rc == RUN_OK)
 			rc = w;
@@ -239,7 +242,7 @@ int cmd_analyze(int argc, char **argv)
 	/* an unreadable input: the -o report and the history stay as they
 	 * were (stdout, which keeps nothing, still gets the report) */
 	int keep = run_keep_outputs(&o, rc);
-	if (write_reports(&o, cat, m, &res, argc, argv, run_now() - t0, keep, 1) != RUN_OK &&
+	if (write_reports(&o, cat, m, &res, argc, argv, ktime_monotonic() - t0, keep, 1) != RUN_OK &&
 	    rc == RUN_OK)
 		rc = RUN_INPUT;
 out:
