@@ -172,13 +172,6 @@ int live_add(scan_result *acc, scan_result *add)
 	return 0;
 }
 
-static double mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* The state of one run of the loop. */
 typedef struct {
 	const run_opts *o;
@@ -400,7 +393,7 @@ int live_run(const run_opts *o, const live_opts *lo, matcher *m, char *const *pa
 	sigaction(SIGINT, &sa, &old_int);
 	handlers = 1;
 
-	double t0 = mono();
+	double t0 = ktime_monotonic();
 	roll(&L, lo);
 	/* what is there already, to the end */
 	int more = 1;
@@ -413,7 +406,7 @@ int live_run(const run_opts *o, const live_opts *lo, matcher *m, char *const *pa
 		rc = L.failed == 2 ? RUN_USAGE : RUN_INPUT; /* as without --follow */
 		goto out;
 	}
-	if (report(ctx, &L.cur, &L.acc, mono() - t0, 0) != RUN_OK) {
+	if (report(ctx, &L.cur, &L.acc, ktime_monotonic() - t0, 0) != RUN_OK) {
 		rc = RUN_INPUT;
 		goto out;
 	}
@@ -422,7 +415,7 @@ int live_run(const run_opts *o, const live_opts *lo, matcher *m, char *const *pa
 	double period = (double)lo->interval / 4;
 	if (period > 1.0)
 		period = 1.0;
-	double next = mono() + (double)lo->interval;
+	double next = ktime_monotonic() + (double)lo->interval;
 	int changed = 0;
 	while (!stop_signal && !all_done(&L)) {
 		changed |= roll(&L, lo);
@@ -430,7 +423,7 @@ int live_run(const run_opts *o, const live_opts *lo, matcher *m, char *const *pa
 		if (r < 0)
 			goto fatal;
 		changed |= r;
-		double now = mono();
+		double now = ktime_monotonic();
 		if (now >= next) {
 			if (changed && report(ctx, &L.cur, &L.acc, now - t0, 0) == RUN_OK)
 				changed = 0; /* else try again at the next interval */
@@ -452,7 +445,7 @@ int live_run(const run_opts *o, const live_opts *lo, matcher *m, char *const *pa
 	while (more)
 		if (poll_all(&L, &more) < 0)
 			goto fatal;
-	rc = report(ctx, &L.cur, &L.acc, mono() - t0, 1) == RUN_OK ? RUN_OK : RUN_INPUT;
+	rc = report(ctx, &L.cur, &L.acc, ktime_monotonic() - t0, 1) == RUN_OK ? RUN_OK : RUN_INPUT;
 	goto out;
 oom:
 	msg_error("out of memory");
