@@ -79,7 +79,8 @@ typedef struct {
 	const report_meta *meta;
 } report_table;
 
-enum report_format { REPORT_TABLE = 0, REPORT_CSV, REPORT_JSON, REPORT_HTML };
+/* REPORT_SITE is a directory of pages (site.h), not written by report_write. */
+enum report_format { REPORT_TABLE = 0, REPORT_CSV, REPORT_JSON, REPORT_HTML, REPORT_SITE };
 
 /* Writes t in format fmt to fp. CSV: the header of measurement.md
  * section 8 (with a leading "period" column when t->by is set), fields
@@ -157,5 +158,13 @@ void report_csv_field(FILE *fp, const char *s, int text, char sep, int decimal_c
 /* Flushes fp after a run of writes. Returns 0, or -1 with errno set when
  * any write to fp failed. */
 int report_finish(FILE *fp);
+
+/* The rows of t as published (what every format shows): counts and error
+ * counts hidden by --min-cell are -1, eligible 0 when info or done is
+ * hidden, has_median 0 and gain -1 in a benchmark group whose median
+ * could reveal a hidden conversion; without --min-cell a copy of the
+ * rows. Returns a malloc'ed array of t->nrows rows (free() it), or NULL
+ * when out of memory (errno set). */
+report_row *report_published(const report_table *t);
 
 #endif

@@ -163,7 +163,7 @@ int cmd_compare(int argc, char **argv)
 		return usage_error("'--details' does not apply to compare");
 	if (o.append)
 		return usage_error("'--append' does not apply to compare");
-	if (o.format == REPORT_JSON || o.format == REPORT_HTML)
+	if (o.format == REPORT_JSON || o.format == REPORT_HTML || o.format == REPORT_SITE)
 		return usage_error("compare writes '--format table' or '--format csv'");
 
 	scan_range side[2];

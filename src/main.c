@@ -21,7 +21,7 @@
 	"                 [--count visitors|hits] [--funnel open|sequential] [--window dur]\n" \
 	"                 [--by day|week|month] [--since time] [--until time]\n" \
 	"                 [--min-visitors n] [--peer] [--details] [--min-cell n]\n" \
-	"                 [--include-bots] [--format table|csv|json|html] [-o file]\n" \
+	"                 [--include-bots] [--format table|csv|json|html|site] [-o file]\n" \
 	"                 [--append file] [--csv-sep c] [--decimal-comma] [--bom]\n" \
 	"                 [--lang nl|en] [--highlight name] [--keep-going] [-j jobs]"
 

@@ -484,7 +484,25 @@ int report_write(const report_table *t, enum report_format fmt, FILE *fp)
 		return report_write_json(t, fp);
 	case REPORT_HTML:
 		return report_write_html(t, fp);
+	case REPORT_SITE:
+		errno = EINVAL;   /* a directory: site_publish (site.h) */
+		return -1;
 	default:
 		return write_table(t, fp);
 	}
+}
+
+report_row *report_published(const report_table *t)
+{
+	unsigned char *hidden;
+	report_row *p = malloc((t->nrows + 1) * sizeof *p);
+	if (!p || hidden_groups(t, &hidden) < 0) {
+		free(p);
+		errno = ENOMEM;
+		return NULL;
+	}
+	for (size_t i = 0; i < t->nrows; i++)
+		p[i] = publish(t, &t->rows[i], hidden && hidden[i]);
+	free(hidden);
+	return p;
 }

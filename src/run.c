@@ -162,8 +162,10 @@ int run_parse_option(run_opts *o, int c, const char *arg)
 			o->format = REPORT_JSON;
 		else if (strcmp(arg, "html") == 0)
 			o->format = REPORT_HTML;
+		else if (strcmp(arg, "site") == 0)
+			o->format = REPORT_SITE;
 		else
-			return bad("--format", arg, "expected 'table', 'csv', 'json' or 'html'");
+			return bad("--format", arg, "expected 'table', 'csv', 'json', 'html' or 'site'");
 		return 1;
 	case OPT_CLIENT_FROM:
 		if (strcmp(arg, "conn") == 0)
@@ -350,7 +352,7 @@ int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
 	so.include_bots = o->include_bots;
 	so.jobs = o->jobs;
 	so.keep_events = o->sequential;
-	so.details = o->details;
+	so.details = o->details || o->format == REPORT_SITE;  /* the site shows 5xx */
 	so.progress = isatty(STDERR_FILENO) && msg_level() >= MSG_NORMAL;
 	so.nsides = nsides;
 	for (int i = 0; i < nsides; i++)
