@@ -2,8 +2,8 @@
 #
 #   make            build ./klantreis
 #   make run        analyze the bundled sample log with the built-in catalogue
-#   make check      unit tests (Check), end-to-end tests, the HTML report in
-#                   headless Chromium, then the same under ASan/UBSan and
+#   make check      unit tests (Check), end-to-end tests, the HTML report and
+#                   the website (axe-core) in headless Chromium, then the same under ASan/UBSan and
 #                   valgrind, and a short fuzz round
 #   make sanitize   unit, e2e and consistency tests against an ASan/UBSan build
 #   make memcheck   the whole e2e suite under valgrind
@@ -39,10 +39,12 @@ TEST_SRC = $(wildcard tests/check_*.c)
 TEST_OBJ = $(TEST_SRC:tests/%.c=$(B)/tests/%.o)
 
 # python3 parses the JSON and CSV reports in e2e tests; chromium renders the
-# HTML report in tests/html_browser.sh; clang builds the fuzzers.
+# HTML report in tests/html_browser.sh; node and npm run axe-core on the
+# website in tests/site.sh (npm installs axe-core and puppeteer-core into
+# build/npm); clang builds the fuzzers.
 DEBS = build-essential pkg-config libpcre2-dev libcsv-dev zlib1g-dev check libisal-dev \
 	liblzma-dev libbz2-dev libzstd-dev xz-utils bzip2 zstd \
-	gzip python3 chromium clang valgrind
+	gzip python3 chromium nodejs npm clang valgrind
 BENCH_DEBS = goaccess mawk isal time gzip
 
 all: klantreis
@@ -84,6 +86,7 @@ check: deps
 	E2E_DIR=testdata/realworld KLANTREIS=./klantreis sh tests/e2e.sh
 	KLANTREIS=./klantreis sh tests/consistency.sh
 	KLANTREIS=./klantreis sh tests/html_browser.sh
+	KLANTREIS=./klantreis sh tests/site.sh
 	$(MAKE) sanitize
 	$(MAKE) memcheck
 	$(MAKE) fuzz-check
