@@ -39,12 +39,12 @@ TEST_SRC = $(wildcard tests/check_*.c)
 TEST_OBJ = $(TEST_SRC:tests/%.c=$(B)/tests/%.o)
 
 # python3 parses the JSON and CSV reports in e2e tests; chromium renders the
-# HTML report in tests/html_browser.sh; node and npm run axe-core on the
+# HTML report in tests/html_browser.sh; nodejs (node, npm) runs axe-core on the
 # website in tests/site.sh (npm installs axe-core and puppeteer-core into
 # build/npm); clang builds the fuzzers.
 DEBS = build-essential pkg-config libpcre2-dev libcsv-dev zlib1g-dev check libisal-dev \
 	liblzma-dev libbz2-dev libzstd-dev xz-utils bzip2 zstd \
-	gzip python3 chromium nodejs npm clang valgrind
+	gzip python3 chromium nodejs clang valgrind
 BENCH_DEBS = goaccess mawk isal time gzip
 
 all: klantreis
