@@ -10,6 +10,8 @@
 #   make fuzz       libFuzzer: every target for FUZZ_TIME seconds (clang)
 #   make bench      speed against wc, gzip, igzip, GoAccess and mawk
 #   make install    install binary and man page under $(DESTDIR)$(PREFIX)
+#   make manlint    mandoc -Tlint -W style on the man page
+#   make sample     regenerate testdata/sample/access.log.gz (tests/sample/)
 #
 # `run`, `check` and `bench` first install missing Debian packages
 # (apt-get, as root or through sudo); set NO_DEPS=1 to skip that.
@@ -41,10 +43,10 @@ TEST_OBJ = $(TEST_SRC:tests/%.c=$(B)/tests/%.o)
 # python3 parses the JSON and CSV reports in e2e tests; chromium renders the
 # HTML report in tests/html_browser.sh; nodejs (node, npm) runs axe-core on the
 # website in tests/site.sh (npm installs axe-core and puppeteer-core into
-# build/npm); clang builds the fuzzers.
+# build/npm); clang builds the fuzzers; mandoc lints the man page.
 DEBS = build-essential pkg-config libpcre2-dev libcsv-dev zlib1g-dev check libisal-dev \
 	liblzma-dev libbz2-dev libzstd-dev xz-utils bzip2 zstd \
-	gzip python3 chromium nodejs clang valgrind
+	gzip python3 chromium nodejs clang valgrind mandoc
 BENCH_DEBS = goaccess mawk isal time gzip
 
 all: klantreis
@@ -75,12 +77,33 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
 	fi
 
+# The table, then the run summary (-v, on stderr after the table), then
+# where to go next.
 run: deps
 	$(MAKE) klantreis
-	./klantreis analyze -v testdata/sample/access.log.gz
+	./klantreis analyze -v --format table testdata/sample/access.log.gz
+	@echo
+	@echo "Next: README.md, section 'First steps' (the sequential funnel, the"
+	@echo "benchmark, a trend per week and the change of 16 November), or"
+	@echo "./klantreis help analyze."
+
+# The man page must be clean under mandoc's strictest lint. Whether a page
+# named by .Xr is installed depends on the machine, so that one message
+# (and mandoc's note about its outdated database) does not count.
+manlint:
+	@out=$$(mandoc -Tlint -W style man/klantreis.1 2>&1 | \
+	  grep -v -e 'referenced manual not found' -e 'outdated mandoc.db'); \
+	if [ -n "$$out" ]; then echo "$$out"; echo "manlint: man/klantreis.1 is not clean"; exit 1; fi; \
+	echo "manlint: man/klantreis.1 is clean"
+
+# The bundled sample is generated (deterministic); tests/consistency.sh
+# checks that this still makes the committed file.
+sample:
+	python3 tests/sample/gensample.py | gzip -n -9 > testdata/sample/access.log.gz
 
 check: deps
 	$(MAKE) klantreis build/check_unit
+	$(MAKE) manlint
 	CK_FORK=yes ./build/check_unit
 	KLANTREIS=./klantreis sh tests/e2e.sh
 	E2E_DIR=testdata/realworld KLANTREIS=./klantreis sh tests/e2e.sh
@@ -183,5 +206,5 @@ uninstall:
 clean:
 	rm -rf build klantreis
 
-.PHONY: all deps run check bench install uninstall clean sanitize memcheck fuzz fuzz-build \
+.PHONY: all deps run sample manlint check bench install uninstall clean sanitize memcheck fuzz fuzz-build \
 	fuzz-check

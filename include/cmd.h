@@ -1,7 +1,8 @@
 /*
  * cmd.h - the subcommands. Each cmd_X parses its own options from
  * argv (argv[0] is the subcommand name) and returns the exit status;
- * main() dispatches through a table of {name, fn, usage} and exits.
+ * main() dispatches through a table of {name, fn, usage, help} and exits
+ * (help and version have no fn: main handles them).
  */
 #ifndef KR_CMD_H
 #define KR_CMD_H
@@ -10,6 +11,8 @@ typedef struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *usage;  /* matches the man page SYNOPSIS */
+	const char *help;   /* a one-line summary (under 66 bytes), then maybe a
+	                     * blank line, more and the main options; ends in "\n" */
 } cmd_entry;
 
 int cmd_analyze(int argc, char **argv);
@@ -20,5 +23,10 @@ int cmd_check(int argc, char **argv);
 /* Prints "usage: ..." for the named command to stderr (all commands for
  * NULL) and returns 2. */
 int cmd_usage(const char *name);
+
+/* `--help` / `help [name]`: the usage and help of the named command (all
+ * commands for NULL) on stdout. Returns 0, 1 when stdout failed, or 2 for
+ * an unknown name (message and usage on stderr). */
+int cmd_help(const char *name);
 
 #endif

@@ -36,6 +36,8 @@ typedef struct {
 	int decimal_comma;      /* --decimal-comma */
 	int bom;                /* --bom */
 	int color;              /* table: ANSI colour */
+	const char *lang;       /* table: "nl" (default, also NULL) or "en" */
+	int width;              /* table: fit lines into this many columns (0: no limit) */
 } compare_table;
 
 /* The figures of one row as published. A count hidden by min_cell is -1.

@@ -42,15 +42,30 @@ typedef struct logfmt logfmt;
 logfmt *logfmt_new(const char *spec, char *err, size_t errlen);
 
 /* Picks the preset that parses most of the first lines in buf[0..len)
- * (up to the first 20 non-blank lines; the last line may be incomplete and
- * is then ignored); on a tie the more specific one (vhost_combined,
+ * that tell the formats apart: up to 20 lines that some preset reads as a
+ * request, plus the lines no preset reads (they count against all). Blank
+ * lines, comments and lines every preset reads only as a record without a
+ * request (Apache's "-", nginx's "", TLS bytes) are passed over; only when
+ * no line tells formats apart do those decide. At most 5000 lines are
+ * looked at. On a tie the more specific preset wins (vhost_combined,
  * traefik, combined, common, alb, haproxy, w3c, json in that order). W3C
  * directive lines count as fitting w3c, whose format is built from the
  * first "#Fields:" line in buf (and named "cloudfront" for CloudFront's
- * columns). Writes a short reason to why ("vhost_combined: 20 of 20
- * lines", with the format's name) and returns the format, or NULL when
- * none fits a majority. */
+ * columns). The last line of buf, when it has no '\n', is used only when
+ * it is the only one. Writes a short reason to why ("vhost_combined: 20
+ * of 20 lines", with the format's own name) and returns the format (the
+ * caller frees it), or NULL when none fits a majority; then why names the
+ * presets that came closest and how many lines each read. */
 logfmt *logfmt_detect(const char *buf, size_t len, char *why, size_t whylen);
+
+/* logfmt_detect for a reader with more input to come: when eof is 0 and
+ * buf ends before detection has seen enough lines that decide (20, or
+ * 5000 lines in all), returns NULL with *more = 1 (and why "more input
+ * needed"): call again with more of the input. With eof 1, or once enough
+ * lines were seen, it decides as logfmt_detect does (*more = 0). more may
+ * be NULL when eof is 1. */
+logfmt *logfmt_detect_more(const char *buf, size_t len, int eof, char *why, size_t whylen,
+                           int *more);
 
 /* Parses one line (without its '\n'; a trailing '\r' is allowed and
  * ignored). Returns LOGFMT_OK, LOGFMT_MALFORMED or LOGFMT_SKIP (blank

@@ -10,6 +10,8 @@
 #ifndef KR_MSG_H
 #define KR_MSG_H
 
+#include <stddef.h>
+
 enum msg_level { MSG_QUIET = 0, MSG_NORMAL = 1, MSG_VERBOSE = 2 };
 
 void msg_set_level(enum msg_level level);
@@ -33,5 +35,18 @@ void msg_progress_done(void);
  * Returns buf. Used for log excerpts so a hostile line cannot drive the
  * terminal. */
 char *msg_escape(const char *s, size_t len, size_t max, char *buf, size_t n);
+
+/* Edit distance between a and b (optimal string alignment: insertions,
+ * deletions, substitutions and swaps of two neighbours each cost 1;
+ * ASCII letters compared case-insensitively). Words longer than 63 bytes
+ * are at distance SIZE_MAX from everything. */
+size_t msg_distance(const char *a, const char *b);
+
+/* The candidate nearest to a mistyped word, for "did you mean ...?": the
+ * first of cands[0..n) at the smallest distance, when that distance is at
+ * most 1 for words of up to 4 bytes and at most 2 for longer ones (and
+ * not 0); else NULL. cands[i] may be NULL (skipped). Returns a pointer
+ * into cands. */
+const char *msg_nearest(const char *word, const char *const *cands, size_t n);
 
 #endif

@@ -74,7 +74,8 @@ typedef struct {
 	int decimal_comma;     /* --decimal-comma */
 	int bom;               /* --bom */
 	int color;             /* table: ANSI colour (terminal and no NO_COLOR) */
-	const char *lang;      /* "nl" (default) or "en", HTML labels */
+	const char *lang;      /* "nl" (default) or "en": HTML and table labels */
+	int width;             /* table: fit lines into this many columns (0: no limit) */
 	const char *highlight; /* HTML: gemeente to highlight */
 	const report_meta *meta;
 } report_table;
@@ -154,6 +155,48 @@ size_t report_utf8_len(const unsigned char *p, size_t n);
  * formula (starting with = + - @ TAB CR, but not a lone "-") gets a leading
  * "'"; a number cell gets a decimal comma when decimal_comma is set. */
 void report_csv_field(FILE *fp, const char *s, int text, char sep, int decimal_comma);
+
+/* ---- Fitting a terminal table into a width (report.c; compare.c uses
+ * it too) ---- */
+
+/* One column of a table to fit. The caller fills width, min and drop;
+ * report_fit fills shown and w. */
+typedef struct {
+	size_t width;   /* natural width: its widest cell or title */
+	size_t min;     /* text: the narrowest it may be cut to; 0: never cut */
+	int drop;       /* the order in which columns are left out (1 first);
+	                   0: never */
+	int shown;      /* out: 1 when shown */
+	size_t w;       /* out: the width to print it with (<= width) */
+} report_col;
+
+/* Fits n columns, sep blanks apart, and an optional trailer of `extra`
+ * columns after the last one (a bar; 0 for none) into `width` display
+ * columns, as a person would: first the trailer goes, then text columns
+ * are cut (widest first) to a comfortable width (16, or their min when
+ * larger), then columns are left out in their drop order, then text is
+ * cut down to its min. width 0 means no limit. Sets *keep_extra to 1 when
+ * the trailer stays. Returns the width of the widest line it makes, which
+ * is more than width only when even that does not fit. */
+size_t report_fit(report_col *c, int n, size_t sep, size_t extra, int *keep_extra,
+                  size_t width);
+
+/* The table width for stream fp: its terminal's width when fp is a
+ * terminal, else $COLUMNS when that is a number from 20 to 1000, else 80. */
+int report_term_width(FILE *fp);
+
+/* Writes s cut to at most w display columns (code points; control bytes
+ * as '?'), ending in an ellipsis (U+2026) when cut, and pads it with
+ * blanks to w when pad is set. Returns the columns written. */
+size_t report_put_cut(FILE *fp, const char *s, size_t w, int pad);
+
+/* Writes the words of text (separated by blanks) wrapped at width
+ * columns (0: no limit), then tail (unless NULL; an escape sequence, say,
+ * that takes no columns) and a newline. */
+void report_put_wrapped(FILE *fp, const char *text, size_t width, const char *tail);
+
+/* Number of UTF-8 code points in s (the table's idea of display width). */
+size_t report_text_width(const char *s);
 
 /* Flushes fp after a run of writes. Returns 0, or -1 with errno set when
  * any write to fp failed. */

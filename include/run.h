@@ -66,12 +66,15 @@ int run_parse_option(run_opts *o, int c, const char *arg);
 
 /* Says what was wrong with the option getopt_long just rejected: c is
  * ':' (its argument is missing; the option string must start with ':')
- * or '?' (unknown or ambiguous). Uses optopt and argv[optind - 1]. */
-void run_option_error(int c, char **argv);
+ * or '?' (unknown or ambiguous). Uses optopt and argv[optind - 1]; an
+ * unknown long option gets the nearest of longopts (ended by a NULL
+ * name) suggested, an ambiguous one the options it could mean. */
+struct option;
+void run_option_error(int c, char **argv, const struct option *longopts);
 
 /* The getopt_long table entries and short options of run_parse_option;
  * commands append their own. */
-#define RUN_SHORTOPTS ":qvc:o:j:"  /* ":": a missing argument returns ':' */
+#define RUN_SHORTOPTS ":hqvc:o:j:"  /* ":": a missing argument returns ':'; -h is help */
 enum {
 	OPT_GEMEENTE = 256, OPT_LOG_FORMAT, OPT_COUNT, OPT_FUNNEL, OPT_WINDOW,
 	OPT_BY, OPT_SINCE, OPT_UNTIL, OPT_MIN_VISITORS, OPT_INCLUDE_BOTS,

@@ -31,7 +31,8 @@ int cmd_analyze(int argc, char **argv)
 	report_table t;
 	output_file out;
 	run_meta_buf meta;
-	int c, rc;
+	int c, rc, summary = 0;
+	double elapsed = 0;
 
 	memset(&res, 0, sizeof res);
 	memset(&t, 0, sizeof t);
@@ -40,15 +41,13 @@ int cmd_analyze(int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, RUN_SHORTOPTS, longopts, NULL)) != -1) {
-		if (c == OPT_HELP) {
-			cmd_usage("analyze");
-			return 0;
-		}
+		if (c == OPT_HELP || c == 'h')
+			return cmd_help("analyze");
 		int h = run_parse_option(&o, c, optarg);
 		if (h < 0)
 			return cmd_usage("analyze");
 		if (h == 0) {
-			run_option_error(c, argv);
+			run_option_error(c, argv, longopts);
 			return cmd_usage("analyze");
 		}
 	}
@@ -102,8 +101,8 @@ int cmd_analyze(int argc, char **argv)
 		rc = RUN_INPUT;
 		goto out;
 	}
-	double elapsed = run_now() - t0;
-	run_summary(&res, m, elapsed);
+	elapsed = run_now() - t0;
+	summary = 1;   /* -v: after the report, so a long table does not bury it */
 	if (run_meta(&res, m, argc, argv, elapsed, &meta) < 0) {
 		rc = RUN_INPUT;
 		goto out;
@@ -139,10 +138,13 @@ int cmd_analyze(int argc, char **argv)
 		rc = RUN_INPUT;
 		goto out;
 	}
+	t.width = report_term_width(out.fp);   /* the table fits the terminal, or 80 */
 	int w = report_write(&t, run_format(&o), out.fp);
 	if (output_close(&out, w == 0) < 0 && rc == RUN_OK)
 		rc = RUN_INPUT;
 out:
+	if (summary)
+		run_summary(&res, m, elapsed);
 	run_meta_free(&meta);
 	free(t.rows);
 	scan_result_free(&res);

@@ -29,16 +29,14 @@ int cmd_catalog(int argc, char **argv)
 	int c;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":qv", longopts, NULL)) != -1) {
-		if (c == 'h') {
-			cmd_usage("catalog");
-			return 0;
-		}
+	while ((c = getopt_long(argc, argv, ":hqv", longopts, NULL)) != -1) {
+		if (c == 'h')
+			return cmd_help("catalog");
 		if (c == 'q' || c == 'v') {
 			msg_set_level(c == 'q' ? MSG_QUIET : MSG_VERBOSE);
 			continue;
 		}
-		run_option_error(c, argv);
+		run_option_error(c, argv, longopts);
 		return cmd_usage("catalog");
 	}
 	if (optind < argc) {
@@ -295,11 +293,10 @@ int cmd_check(int argc, char **argv)
 	run_opts_init(&o);
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":qvc:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hqvc:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
-			cmd_usage("check");
-			return 0;
+			return cmd_help("check");
 		case 'q':
 			msg_set_level(MSG_QUIET);
 			break;
@@ -313,7 +310,7 @@ int cmd_check(int argc, char **argv)
 			o.gemeente = optarg;
 			break;
 		default:
-			run_option_error(c, argv);
+			run_option_error(c, argv, longopts);
 			return cmd_usage("check");
 		}
 	}

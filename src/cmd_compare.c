@@ -112,8 +112,8 @@ int cmd_compare(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, RUN_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_HELP:
-			cmd_usage("compare");
-			return 0;
+		case 'h':
+			return cmd_help("compare");
 		case OPT_AT:
 			if (ktime_parse_bound(optarg, &at) < 0) {
 				msg_error("invalid --at '%s': expected YYYY-MM-DD, "
@@ -141,7 +141,7 @@ int cmd_compare(int argc, char **argv)
 		if (h < 0)
 			return cmd_usage("compare");
 		if (h == 0) {
-			run_option_error(c, argv);
+			run_option_error(c, argv, longopts);
 			return cmd_usage("compare");
 		}
 	}
@@ -218,17 +218,23 @@ int cmd_compare(int argc, char **argv)
 	ct.decimal_comma = o.decimal_comma;
 	ct.bom = o.bom;
 	ct.color = side_t[0].color;
-	run_summary(&res, m, run_now() - t0);
+	ct.lang = side_t[0].lang;
+	double elapsed = run_now() - t0;
+
 	/* an unreadable input: the -o report stays as it was */
-	if (run_keep_outputs(&o, rc) && o.output && strcmp(o.output, "-") != 0)
+	if (run_keep_outputs(&o, rc) && o.output && strcmp(o.output, "-") != 0) {
+		run_summary(&res, m, elapsed);
 		goto out;
+	}
 	if (output_open(&out, o.output) < 0) {
 		rc = RUN_INPUT;
 		goto out;
 	}
+	ct.width = report_term_width(out.fp);   /* the table fits the terminal, or 80 */
 	int w = compare_write(&ct, run_format(&o), out.fp);
 	if (output_close(&out, w == 0) < 0 && rc == RUN_OK)
 		rc = RUN_INPUT;
+	run_summary(&res, m, elapsed);   /* -v: after the report, not buried above it */
 out:
 	free(ct.rows);
 	free(side_t[0].rows);

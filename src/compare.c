@@ -11,7 +11,9 @@
  * with "'", as in the analyze CSV (report_cells.c). TABLE: padded columns
  * (widths in UTF-8 code points), conversions as percentages and the change
  * in percentage points, "-" for empty cells; ANSI colour only with
- * t->color (bold title; a significant rise green, a fall red).
+ * t->color (bold title; a significant rise green, a fall red); words and
+ * decimal sign in t->lang (Dutch unless "en"); fitted into t->width as the
+ * analyze table is (report_fit: done counts, then p, then info left out).
  *
  * Nothing is printed but to the given stream; errors are returned.
  */
@@ -154,23 +156,58 @@ enum {
 	C_CONV_A, C_CHANGE, C_P, C_SIGNIFICANT, NC
 };
 
-static const char *const titles[NC] = {
-	"gemeente", "product", "info before", "done before", "conv before",
-	"info after", "done after", "conv after", "change", "p", "significant",
+/* The table's words in one language (full and short column titles for a
+ * narrow terminal). */
+typedef struct {
+	const char *col[NC], *col_short[NC];
+	const char *title, *visitors, *hits, *open, *sequential;
+	const char *before, *after, *significant_when;   /* the title's second line */
+	const char *yes, *no;
+	char decimal;
+	const char *short_label, *left_out, *see_all;
+} cmp_words;
+
+static const cmp_words words_en = {
+	{ "gemeente", "product", "info before", "done before", "conv before",
+	  "info after", "done after", "conv after", "change", "p", "significant" },
+	{ "gemeente", "product", "info b", "done b", "before",
+	  "info a", "done a", "after", "change", "p", "sig" },
+	"Before and after per gemeente and product", "visitors", "hits", "open funnel",
+	"sequential funnel", "before", "after", "significant when",
+	"yes", "no", '.',
+	"Short:", "Left out:", "(a wider terminal or --format csv shows all)",
+};
+
+static const cmp_words words_nl = {
+	{ "gemeente", "product", "info voor", "afg voor", "conv voor",
+	  "info na", "afg na", "conv na", "verschil", "p", "significant" },
+	{ "gemeente", "product", "info v", "afg v", "voor",
+	  "info n", "afg n", "na", "verschil", "p", "sign" },
+	"Voor en na per gemeente en product", "bezoekers", "verzoeken", "open funnel",
+	"sequenti\xc3\xable funnel", "voor", "na", "significant als",
+	"ja", "nee", ',',
+	"Kort:", "Weggelaten:", "(een breder venster of --format csv toont alles)",
+};
+
+/* Order in which a narrow terminal leaves columns out: the done counts
+ * (the conversion shows them), then p (significant says it), then info. */
+static const int c_drop[NC] = {
+	[C_DONE_B] = 1, [C_DONE_A] = 1, [C_P] = 2, [C_INFO_B] = 3, [C_INFO_A] = 3,
 };
 
 #define CELL_MAX 64
 
-static size_t utf8_width(const char *s)
+/* A number with the language's decimal sign. */
+static char *decimal_sign(char *buf, char decimal)
 {
-	size_t w = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		w += (*p & 0xC0) != 0x80;
-	return w;
+	char *dot = strchr(buf, '.');
+	if (dot)
+		*dot = decimal;
+	return buf;
 }
 
 /* The cells of row r into s[] (buf holds those that are formatted). */
-static void table_cells(const compare_table *t, const compare_row *r,
+static void table_cells(const compare_table *t, const cmp_words *L, const compare_row *r,
                         char buf[NC][CELL_MAX], const char *s[NC], compare_figures *f)
 {
 	compare_figures_of(t, r, f);
@@ -189,21 +226,21 @@ static void table_cells(const compare_table *t, const compare_row *r,
 		s[c + 2] = "-";
 		if (f->has_conv[side]) {
 			snprintf(buf[c + 2], CELL_MAX, "%.1f%%", 100.0 * f->conv[side]);
-			s[c + 2] = buf[c + 2];
+			s[c + 2] = decimal_sign(buf[c + 2], L->decimal);
 		}
 	}
 	s[C_CHANGE] = "-";
 	if (f->has_change) {
 		snprintf(buf[C_CHANGE], CELL_MAX, f->change == 0.0 ? "%.1f pp" : "%+.1f pp",
 		         100.0 * f->change);
-		s[C_CHANGE] = buf[C_CHANGE];
+		s[C_CHANGE] = decimal_sign(buf[C_CHANGE], L->decimal);
 	}
 	s[C_P] = "-";
 	s[C_SIGNIFICANT] = "-";
 	if (f->has_p) {
 		snprintf(buf[C_P], CELL_MAX, "%.4f", f->p);
-		s[C_P] = buf[C_P];
-		s[C_SIGNIFICANT] = f->significant ? "yes" : "no";
+		s[C_P] = decimal_sign(buf[C_P], L->decimal);
+		s[C_SIGNIFICANT] = f->significant ? L->yes : L->no;
 	}
 }
 
@@ -213,31 +250,29 @@ static void put_spaces(FILE *fp, size_t n)
 		putc(' ', fp);
 }
 
-/* Text for a terminal: control characters (a logged Host header may hold
- * ESC) become '?', one column each as utf8_width counted them. */
-static void put_text(FILE *fp, const char *s)
+/* One line of cells with the widths and visibility of col; text columns
+ * left-aligned (cut to their width, control characters as '?'), the last
+ * shown column without trailing blanks. colour (or NULL) wraps the
+ * significant cell. */
+static void table_line(FILE *fp, const char *const *s, const report_col *col, const char *colour)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		putc(*p < 0x20 || *p == 0x7f ? '?' : *p, fp);
-}
-
-/* One line of cells padded to w; text columns left-aligned. colour (or
- * NULL) wraps the last cell. */
-static void table_line(FILE *fp, const char *const *s, const size_t *w, const char *colour)
-{
+	int k = 0, lastshown = 0;
+	for (int c = 0; c < NC; c++)
+		if (col[c].shown)
+			lastshown = c;
 	for (int c = 0; c < NC; c++) {
-		size_t len = utf8_width(s[c]);
-		size_t pad = w[c] > len ? w[c] - len : 0;
-		if (c > 0)
+		if (!col[c].shown)
+			continue;
+		if (k++)
 			fputs("  ", fp);
 		if (c <= C_PRODUCT) {
-			put_text(fp, s[c]);
-			put_spaces(fp, pad);
+			report_put_cut(fp, s[c], col[c].w, c < lastshown);
 		} else if (c == C_SIGNIFICANT) {
 			/* last column: left-aligned under its title, no trailing blanks */
 			fprintf(fp, "%s%s%s", colour ? colour : "", s[c], colour ? "\033[0m" : "");
 		} else {
-			put_spaces(fp, pad);
+			size_t len = report_text_width(s[c]);
+			put_spaces(fp, col[c].w > len ? col[c].w - len : 0);
 			fputs(s[c], fp);
 		}
 	}
@@ -255,46 +290,118 @@ static char *range_label(int64_t from, int64_t to, char *buf, size_t n)
 	return buf;
 }
 
+/* Below a narrowed table: what the short titles stand for and which
+ * columns were left out, wrapped at width. */
+static void table_footer(FILE *fp, const cmp_words *L, const char *const *titles,
+                         const report_col *col, size_t width)
+{
+	char text[1024] = "";
+	size_t len = 0;
+	for (int part = 0; part < 2; part++) {
+		int n = 0;
+		for (int c = 0; c < NC && len < sizeof text; c++) {
+			int in = part == 0 ? col[c].shown && strcmp(titles[c], L->col[c]) != 0
+			                   : !col[c].shown;
+			if (!in)
+				continue;
+			if (n++ == 0)
+				len += (size_t)snprintf(text + len, sizeof text - len, "%s%s",
+				                        len ? " " : "", part == 0 ? L->short_label : L->left_out);
+			if (len >= sizeof text)
+				break;
+			if (part == 0)
+				len += (size_t)snprintf(text + len, sizeof text - len, "%s %s = %s",
+				                        n > 1 ? "," : "", titles[c], L->col[c]);
+			else
+				len += (size_t)snprintf(text + len, sizeof text - len, "%s %s",
+				                        n > 1 ? "," : "", L->col[c]);
+		}
+		if (n && len < sizeof text)
+			len += (size_t)snprintf(text + len, sizeof text - len, "%s%s",
+			                        part == 0 ? "." : " ", part == 0 ? "" : L->see_all);
+	}
+	if (text[0]) {
+		putc('\n', fp);
+		report_put_wrapped(fp, text, width, NULL);
+	}
+}
+
 static int write_table(const compare_table *t, FILE *fp)
 {
-	size_t w[NC];
-	char buf[NC][CELL_MAX], rb[2][80];
+	const cmp_words *L = t->lang && strcmp(t->lang, "en") == 0 ? &words_en : &words_nl;
+	size_t cellw[NC] = { 0 };
+	report_col col[NC];
+	char buf[NC][CELL_MAX], rb[2][80], alpha[32];
 	const char *s[NC];
 	compare_figures f;
+	int none;
 
-	for (int c = 0; c < NC; c++)
-		w[c] = utf8_width(titles[c]);
 	for (size_t i = 0; i < t->nrows; i++) {
-		table_cells(t, &t->rows[i], buf, s, &f);
+		table_cells(t, L, &t->rows[i], buf, s, &f);
 		for (int c = 0; c < NC; c++) {
-			size_t len = utf8_width(s[c]);
-			if (len > w[c])
-				w[c] = len;
+			size_t len = report_text_width(s[c]);
+			if (len > cellw[c])
+				cellw[c] = len;
 		}
 	}
-	fprintf(fp, "%sBefore and after per gemeente and product (%s, %s funnel)%s\n",
-		t->color ? "\033[1m" : "", t->count_hits ? "hits" : "visitors",
-		t->sequential ? "sequential" : "open", t->color ? "\033[0m" : "");
-	fprintf(fp, "before %s, after %s; significant when p < %g\n\n",
-		range_label(t->from[0], t->to[0], rb[0], sizeof rb[0]),
-		range_label(t->from[1], t->to[1], rb[1], sizeof rb[1]), t->alpha);
-	table_line(fp, titles, w, NULL);
+	/* the full titles, unless the short ones fit where they do not, or keep
+	 * more columns */
+	const char *const *titles = L->col;
+	size_t width = (size_t)(t->width > 0 ? t->width : 0);
+	int best = 0;
+	for (int pass = 0; pass < 3; pass++) {
+		const char *const *tt = pass == 1 || (pass == 2 && best == 1) ? L->col_short : L->col;
+		for (int c = 0; c < NC; c++) {
+			size_t tw = report_text_width(tt[c]);
+			col[c] = (report_col){ cellw[c] > tw ? cellw[c] : tw,
+			                       c <= C_PRODUCT ? 10 : 0, c_drop[c], 0, 0 };
+		}
+		size_t total = report_fit(col, NC, 2, 0, &none, width);
+		int score = total <= width ? 1000 : 0;   /* fitting first, then columns */
+		for (int c = 0; c < NC; c++)
+			score += col[c].shown;
+		if (pass == 2 || (pass == 0 && score == NC)) {
+			titles = tt;
+			break;
+		}
+		if (pass == 0)
+			best = score;
+		else
+			best = score > best ? 1 : 0;
+	}
+	char line[256];
+	snprintf(line, sizeof line, "%s (%s, %s)", L->title,
+		 t->count_hits ? L->hits : L->visitors, t->sequential ? L->sequential : L->open);
+	fputs(t->color ? "\033[1m" : "", fp);
+	report_put_wrapped(fp, line, width, t->color ? "\033[0m" : NULL);
+	snprintf(alpha, sizeof alpha, "%g", t->alpha);
+	snprintf(line, sizeof line, "%s %s, %s %s; %s p < %s", L->before,
+		 range_label(t->from[0], t->to[0], rb[0], sizeof rb[0]), L->after,
+		 range_label(t->from[1], t->to[1], rb[1], sizeof rb[1]), L->significant_when,
+		 decimal_sign(alpha, L->decimal));
+	report_put_wrapped(fp, line, width, NULL);
 	putc('\n', fp);
+	table_line(fp, titles, col, NULL);
+	putc('\n', fp);
+	int k = 0;
 	for (int c = 0; c < NC; c++) {
-		if (c > 0)
+		if (!col[c].shown)
+			continue;
+		if (k++)
 			fputs("  ", fp);
-		for (size_t k = 0; k < w[c]; k++)
+		for (size_t n = 0; n < col[c].w; n++)
 			putc('-', fp);
 	}
 	putc('\n', fp);
 	for (size_t i = 0; i < t->nrows && !ferror(fp); i++) {
-		table_cells(t, &t->rows[i], buf, s, &f);
+		table_cells(t, L, &t->rows[i], buf, s, &f);
 		const char *colour = NULL;
 		if (t->color && f.has_p && f.significant && f.has_change && f.change != 0.0)
 			colour = f.change > 0 ? "\033[32m" : "\033[31m";
-		table_line(fp, s, w, colour);
+		table_line(fp, s, col, colour);
 		putc('\n', fp);
 	}
+	table_footer(fp, L, titles, col, width);
 	return report_finish(fp);
 }
 

@@ -117,6 +117,8 @@ struct logfmt {
 	unsigned char join_query; /* target = path "?" query (LF_PATH + LF_QUERY) */
 	unsigned char clf;      /* items are Apache's combined (1) or
 	                         * vhost_combined (2): parse_clf may try first */
+	unsigned char traefik;  /* the traefik preset: a line the items do not
+	                         * fit goes to parse_traefik (other versions) */
 	unsigned short tailn;
 	const char *tail;       /* literal after the last field, in the pool */
 	struct lf_item items[LF_MAX_ITEMS];
@@ -427,6 +429,7 @@ static logfmt *compile_preset(const struct lf_preset *p)
 		b_char(&b, *c);
 	b_finish(&b);
 	f->extra_ok = (unsigned char)p->extra_ok;
+	f->traefik = strcmp(p->name, "traefik") == 0;
 	mark_clf(f);
 	return f;
 }
@@ -1363,7 +1366,8 @@ LF_HOT void absolute_form(kr_str *target, kr_str *host)
 
 /* Splits the request line [p, p + n) into method, target and optional
  * protocol (a last word starting with "HTTP/"). Returns 0, or -1 when there
- * is no method or no target (e.g. "-"). */
+ * is no method or no target (e.g. "-"); the callers then keep the line as
+ * a record without a request (see no_request). */
 LF_HOT int split_request(char *p, size_t n, kr_record *rec)
 {
 	char *end = p + n;
@@ -1450,10 +1454,36 @@ static void join_target(kr_record *rec, kr_str path, kr_str query, const kr_str 
 	rec->target = (kr_str){na, pn + 1 + qn};
 }
 
-/* Common end of a parse: absolute-form target, host choice. */
+/* Makes rec a record without a request: no method, no target. A line
+ * whose request line holds none (Apache's "-" for a connection that timed
+ * out, nginx's "" for an empty request, the bytes of a TLS handshake or a
+ * scanner) is a request all the same, never a malformed line: with no
+ * method it is excluded by the method rule (measurement.md, 1 and 2.1). */
+static void no_request(kr_record *rec)
+{
+	rec->method = (kr_str){NULL, 0};
+	rec->target = (kr_str){NULL, 0};
+}
+
+/* A logged status of "-" (a request the client abandoned): status 0, which
+ * the status rule excludes. Returns 0 when [p, p + n) is three digits or
+ * "-", else -1. */
+static int status_or_dash(const char *p, size_t n, int *status)
+{
+	if (n == 1 && p[0] == '-') {
+		*status = 0;
+		return 0;
+	}
+	return three_digits(p, n, status);
+}
+
+/* Common end of a parse: absolute-form target, host choice. A record
+ * without a target has no request (no_request). */
 LF_HOT void finish_record(kr_record *rec, kr_str vhost)
 {
 	kr_str target_host = {NULL, 0};
+	if (rec->target.n == 0)
+		no_request(rec);
 	absolute_form(&rec->target, &target_host);
 	if (vhost.n > 0 && !(vhost.n == 1 && vhost.p[0] == '-'))
 		rec->host = host_norm((char *)vhost.p, vhost.n);
@@ -1633,7 +1663,7 @@ static int parse_w3c(const logfmt *f, char *line, size_t len, kr_record *rec)
 			}
 			break;
 		case W_STATUS:
-			if (three_digits(s, n, &rec->status) != 0)
+			if (status_or_dash(s, n, &rec->status) != 0)
 				return LOGFMT_MALFORMED;
 			break;
 		default:
@@ -1645,8 +1675,9 @@ static int parse_w3c(const logfmt *f, char *line, size_t len, kr_record *rec)
 		return LOGFMT_MALFORMED;
 	if (w3c_time(date.p, date.n, tm.p, tm.n, &rec->wall, &rec->instant_us) != 0)
 		return LOGFMT_MALFORMED;
-	if (stem.n == 0 || (stem.n == 1 && stem.p[0] == '-'))
-		return LOGFMT_MALFORMED;
+	if (stem.n == 0 || (stem.n == 1 && stem.p[0] == '-') ||
+	    (rec->method.n == 1 && rec->method.p[0] == '-'))
+		stem.n = query.n = 0; /* no request logged: finish_record says so */
 	if (query.n > 0)
 		join_target(rec, stem, query, &vhost);
 	else
@@ -2041,7 +2072,8 @@ static int parse_json(char *line, size_t len, kr_record *rec)
 		return LOGFMT_MALFORMED;
 	if (jws(p, end) != end)
 		return LOGFMT_MALFORMED;
-	if (jtime(&r, rec) != 0 || three_digits(r.v[J_STATUS].p, r.v[J_STATUS].n, &rec->status) != 0)
+	if (jtime(&r, rec) != 0 || r.v[J_STATUS].p == NULL
+	    || status_or_dash(r.v[J_STATUS].p, r.v[J_STATUS].n, &rec->status) != 0)
 		return LOGFMT_MALFORMED;
 	rec->client = r.v[J_CLIENT];
 	rec->user_agent = r.v[J_UA];
@@ -2049,9 +2081,10 @@ static int parse_json(char *line, size_t len, kr_record *rec)
 	if (!(r.v[J_XFF].n == 1 && r.v[J_XFF].p[0] == '-'))
 		rec->xff = r.v[J_XFF];
 	kr_str vhost = r.v[J_HOST];
-	if (r.v[J_REQUEST].n > 0) {
+	if (r.v[J_REQUEST].p != NULL) {
+		/* "request": "" or "-" or bytes: a record without a request */
 		if (split_request((char *)r.v[J_REQUEST].p, r.v[J_REQUEST].n, rec) != 0)
-			return LOGFMT_MALFORMED;
+			no_request(rec);
 	} else {
 		rec->method = r.v[J_METHOD];
 		kr_str q = r.v[J_QUERY];
@@ -2063,9 +2096,13 @@ static int parse_json(char *line, size_t len, kr_record *rec)
 			join_target(rec, r.v[J_PATH], q, &vhost);
 		else
 			rec->target = r.v[J_PATH];
-		if (rec->method.n == 0 || rec->target.n == 0
-		    || (rec->target.n == 1 && rec->target.p[0] == '-'))
+		/* A line that logs no method or no target at all is no access
+		 * log line; one that logs them empty or "-" has no request. */
+		if (rec->method.p == NULL || (r.v[J_URI].p == NULL && r.v[J_PATH].p == NULL))
 			return LOGFMT_MALFORMED;
+		if (rec->method.n == 0 || (rec->method.n == 1 && rec->method.p[0] == '-')
+		    || (rec->target.n == 1 && rec->target.p[0] == '-'))
+			no_request(rec);
 	}
 	finish_record(rec, vhost);
 	return LOGFMT_OK;
@@ -2472,6 +2509,142 @@ static int parse_clf(const logfmt *f, char *line, char *end, kr_record *rec)
 	return LOGFMT_OK;
 }
 
+/* 1 when [p, e) is "-" or one or more digits. */
+static int digits_or_dash(const char *p, const char *e)
+{
+	if (e - p == 1 && *p == '-')
+		return 1;
+	if (p == e)
+		return 0;
+	for (; p < e; p++)
+		if (!is_digit((unsigned char)*p))
+			return 0;
+	return 1;
+}
+
+/* 1 when [p, e) is "-" or a '"'-quoted value without spaces (Traefik's
+ * router name and service URL). */
+static int dash_or_quoted_word(const char *p, const char *e)
+{
+	if (e - p == 1 && *p == '-')
+		return 1;
+	return e - p >= 2 && p[0] == '"' && e[-1] == '"';
+}
+
+/* The value of a Traefik field [p, e) that is "-" or quoted. */
+static kr_str dequote(char *p, char *e)
+{
+	if (e - p >= 2 && p[0] == '"' && e[-1] == '"')
+		return (kr_str){p + 1, (size_t)(e - p - 2)};
+	return (kr_str){p, (size_t)(e - p)};
+}
+
+/* Traefik's CLF as its versions write it, for the lines the preset's items
+ * do not fit (logger_formatters.go; checked against lines from Traefik's
+ * tests and issues, see testdata/realworld):
+ *   CLIENT - USER [TIME] "METHOD PATH PROTO" STATUS SIZE REFERER AGENT
+ *   COUNT ROUTER SERVICE DURATIONms
+ * where a missing value is "-" unquoted in place of a quoted one (v1's
+ * referer, v2's router and service), STATUS, SIZE and COUNT may be "-",
+ * and quotes inside values are not escaped (v3 until 2026: a user agent
+ * 'foo " bar'). The head is read from the left up to SIZE (the request
+ * line ends at the first '"' followed by a status and a size), the tail
+ * from the right (router and service hold no spaces); referer and user
+ * agent are what lies between, split at the first '" "'. Returns
+ * LOGFMT_OK or LOGFMT_MALFORMED; changes the line only on LOGFMT_OK. */
+static int parse_traefik(char *line, char *end, kr_record *rec)
+{
+	char *p = line, *q, *r;
+
+	memset(rec, 0, sizeof *rec);
+	/* CLIENT ' ' IDENT ' ' USER " [" */
+	q = find_byte(p, end, ' ');
+	if (q == NULL || q == p)
+		return LOGFMT_MALFORMED;
+	rec->client = (kr_str){p, (size_t)(q - p)};
+	for (int k = 0; k < 2; k++) {
+		p = q + 1;
+		q = find_byte(p, end, ' ');
+		if (q == NULL || q == p)
+			return LOGFMT_MALFORMED;
+	}
+	if (end - q < 2 || q[1] != '[')
+		return LOGFMT_MALFORMED;
+	p = q + 2;
+	q = find_byte(p, end, ']');
+	if (q == NULL || ktime_parse_clf(p, (size_t)(q - p), &rec->wall, &rec->instant_us) != 0
+	    || end - q < 3 || q[1] != ' ' || q[2] != '"')
+		return LOGFMT_MALFORMED;
+	p = q + 3;
+	/* "REQUEST" STATUS SIZE ' ' */
+	char *req = p, *size_end = NULL;
+	for (q = find_byte(p, end, '"'); q != NULL; q = find_byte(q + 1, end, '"')) {
+		char *s = q + 1, *t;
+		if (end - s < 2 || s[0] != ' ')
+			continue;
+		s++;
+		t = find_byte(s, end, ' ');
+		if (t == NULL || status_or_dash(s, (size_t)(t - s), &rec->status) != 0)
+			continue;
+		char *u = find_byte(t + 1, end, ' ');
+		if (u == NULL || !digits_or_dash(t + 1, u))
+			continue;
+		size_end = u;
+		break;
+	}
+	if (size_end == NULL)
+		return LOGFMT_MALFORMED;
+	char *req_end = q;
+	/* ' ' DURATION "ms" at the end, then SERVICE, ROUTER, COUNT leftwards */
+	if (end - size_end < 4 || end[-1] != 's' || end[-2] != 'm')
+		return LOGFMT_MALFORMED;
+	r = end - 2;
+	q = r;
+	while (q > size_end && is_digit((unsigned char)q[-1]))
+		q--;
+	if (q == r || q[-1] != ' ')
+		return LOGFMT_MALFORMED;
+	char *tok_end = q - 1;
+	for (int k = 0; k < 3; k++) {
+		if (tok_end - size_end < 2)
+			return LOGFMT_MALFORMED;
+		q = memrchr(size_end + 1, ' ', (size_t)(tok_end - size_end - 1));
+		if (q == NULL)
+			return LOGFMT_MALFORMED;
+		if (k < 2 ? !dash_or_quoted_word(q + 1, tok_end) : !digits_or_dash(q + 1, tok_end))
+			return LOGFMT_MALFORMED;
+		tok_end = q;
+	}
+	/* REFERER ' ' AGENT in [size_end + 1, tok_end) */
+	char *m = size_end + 1, *me = tok_end, *split;
+	if (me - m >= 3 && m[0] == '-' && m[1] == ' ') {
+		split = m + 1;
+	} else if (me - m >= 3 && me[-1] == '-' && me[-2] == ' ') {
+		split = me - 2;
+	} else {
+		split = NULL;
+		for (q = m; q != NULL && me - q >= 3; q = find_byte(q + 1, me, '"'))
+			if (q > m && q[1] == ' ' && q[2] == '"') {
+				split = q + 1;
+				break;
+			}
+	}
+	if (split == NULL || !((split - m == 1 && m[0] == '-')
+	                       || (split - m >= 2 && m[0] == '"' && split[-1] == '"')))
+		return LOGFMT_MALFORMED;
+	char *a = split + 1;
+	if (!(me - a == 1 && a[0] == '-') && !(me - a >= 2 && a[0] == '"' && me[-1] == '"'))
+		return LOGFMT_MALFORMED;
+	rec->referer = dequote(m, split);
+	char *ua = a[0] == '"' ? a + 1 : a;
+	size_t uan = (size_t)(me - a) - (a[0] == '"' ? 2 : 0);
+	rec->user_agent = (kr_str){ua, memchr(ua, '\\', uan) ? unescape_quoted(ua, uan) : uan};
+	if (split_request(req, (size_t)(req_end - req), rec) != 0)
+		no_request(rec);
+	finish_record(rec, (kr_str){NULL, 0});
+	return LOGFMT_OK;
+}
+
 /* Parses one line; see logfmt.h. Returns LOGFMT_OK with rec filled,
  * LOGFMT_MALFORMED, or LOGFMT_SKIP for a blank line (or a W3C directive). */
 static int parse_items(const logfmt *f, char *line, size_t len, kr_record *rec);
@@ -2492,9 +2665,9 @@ int logfmt_parse_items(const logfmt *f, char *line, size_t len, kr_record *rec)
 /* logfmt_parse for every format, one item at a time. */
 static int parse_items(const logfmt *f, char *line, size_t len, kr_record *rec)
 {
-	char *p = line, *end, *q;
+	char *p = line, *end, *q, *ua = NULL;
 	kr_str vhost = {NULL, 0}, path = {NULL, 0}, query = {NULL, 0};
-	int open_tail = 0, rc;
+	int open_tail = 0, no_method = 0, rc;
 
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
@@ -2564,10 +2737,10 @@ static int parse_items(const logfmt *f, char *line, size_t len, kr_record *rec)
 			break;
 		case LF_REQUEST:
 			if (split_request(p, n, rec) != 0)
-				goto bad;
+				no_request(rec);
 			break;
 		case LF_STATUS:
-			if (three_digits(p, n, &rec->status) != 0)
+			if (status_or_dash(p, n, &rec->status) != 0)
 				goto bad;
 			break;
 		case LF_BYTES:
@@ -2587,7 +2760,9 @@ static int parse_items(const logfmt *f, char *line, size_t len, kr_record *rec)
 			rec->referer = (kr_str){p, n};
 			break;
 		case LF_USER_AGENT:
-			rec->user_agent = (kr_str){p, memchr(p, '\\', n) ? unescape_quoted(p, n) : n};
+			/* unescaped once the line fits (parse_traefik may retry) */
+			ua = p;
+			rec->user_agent = (kr_str){p, n};
 			break;
 		case LF_SKIP:
 			break;
@@ -2599,9 +2774,11 @@ static int parse_items(const logfmt *f, char *line, size_t len, kr_record *rec)
 				rec->xff = (kr_str){p, n};
 			break;
 		case LF_METHOD:
-			if (n == 0 || (n == 1 && p[0] == '-'))
-				goto bad;
-			rec->method = (kr_str){p, n};
+			/* "-" or empty: no request (finish_record) */
+			if (!(n == 0 || (n == 1 && p[0] == '-')))
+				rec->method = (kr_str){p, n};
+			else
+				no_method = 1;
 			break;
 		case LF_URI_NGX:
 			/* "$uri$is_args$args" logs "/p-" without a query. */
@@ -2610,9 +2787,9 @@ static int parse_items(const logfmt *f, char *line, size_t len, kr_record *rec)
 			/* fall through */
 		case LF_URI:
 		case LF_PATH:
-			if (n == 0 || (n == 1 && p[0] == '-'))
-				goto bad;
-			rec->target = path = (kr_str){p, n};
+			/* "-" or empty: no request (finish_record) */
+			if (!(n == 0 || (n == 1 && p[0] == '-')))
+				rec->target = path = (kr_str){p, n};
 			break;
 		case LF_QUERY:
 			if (n > 0 && p[0] == '?')
@@ -2650,140 +2827,257 @@ static int parse_items(const logfmt *f, char *line, size_t len, kr_record *rec)
 		if (p != end && !(f->extra_ok && *p == ' '))
 			goto bad;
 	}
-	if (f->join_query && query.n > 0 && query.p > path.p)
+	if (ua != NULL && memchr(ua, '\\', rec->user_agent.n))
+		rec->user_agent.n = unescape_quoted(ua, rec->user_agent.n);
+	if (no_method)
+		rec->target = (kr_str){NULL, 0}; /* no request (finish_record) */
+	else if (f->join_query && query.n > 0 && query.p > path.p && path.n > 0)
 		join_target(rec, path, query, &vhost);
 	finish_record(rec, vhost);
 	return LOGFMT_OK;
 bad:
-	return blank(line, len) ? LOGFMT_SKIP : LOGFMT_MALFORMED;
+	/* Nothing in the line was changed yet. */
+	if (blank(line, len))
+		return LOGFMT_SKIP;
+	return f->traefik ? parse_traefik(line, end, rec) : LOGFMT_MALFORMED;
 }
 
 /* ---------------------------------------------------------------------
  * Detection
+ *
+ * Every preset reads the first lines; the one that reads most of them
+ * wins. Only lines that tell the formats apart decide: a line that some
+ * preset reads as a request, or that none reads at all (which counts
+ * against every preset). Blank lines, comments ('#' lines other than W3C
+ * directives) and lines that the presets read only as records without a
+ * request (Apache's "-", nginx's "", TLS bytes: one shape fits every
+ * flavour of CLF) are passed over, and detection reads on until it has
+ * LF_DETECT_LINES deciding lines or has looked at LF_DETECT_MAX lines.
+ * When no line decides, the lines without a request do.
  */
+#define LF_DETECT_MAX 5000
 
-/* Counts the lines that format name parses; for w3c the format follows
- * the "#Fields:" lines and directive lines count as parsed. *first gets
- * the format to return (for w3c: built from the first #Fields line), or
- * NULL. Returns the count, or -1 when out of memory. */
-static int detect_count(const char *name, char *const *lines, const size_t *lens,
-                        unsigned nlines, char *scratch, logfmt **first)
+/* 1 when rec holds a request that tells formats apart: a target and a
+ * method that looks like one (letters, '-' and '_'; not "-"). */
+static int has_request(const kr_record *rec)
 {
-	char err[128];
-	int ok = 0;
-	kr_record rec;
-
-	*first = NULL;
-	if (strcmp(name, "w3c") != 0) {
-		logfmt *f = logfmt_new(name, err, sizeof err);
-		if (f == NULL)
-			return -1;
-		for (unsigned i = 0; i < nlines; i++) {
-			memcpy(scratch, lines[i], lens[i]);
-			ok += logfmt_parse(f, scratch, lens[i], &rec) == LOGFMT_OK;
-		}
-		*first = f;
-		return ok;
+	int letter = 0;
+	if (rec->method.n == 0 || rec->target.n == 0)
+		return 0;
+	for (size_t i = 0; i < rec->method.n; i++) {
+		unsigned char c = (unsigned char)rec->method.p[i];
+		if (is_alpha(c))
+			letter = 1;
+		else if (c != '-' && c != '_')
+			return 0;
 	}
-	logfmt *cur = NULL;
-	for (unsigned i = 0; i < nlines; i++) {
-		const char *cols;
-		size_t ncols;
-		if (lines[i][0] == '#') {
-			if (!w3c_directive(lines[i], lens[i]))
-				continue;
-			ok++;
-			if (!w3c_fields_line(lines[i], lens[i], &cols, &ncols))
-				continue;
-			logfmt *nf = w3c_new(cols, ncols, err, sizeof err);
-			if (nf == NULL)
-				continue; /* an invalid #Fields: its lines do not parse */
-			if (*first == NULL)
-				*first = nf;
-			else if (cur != *first)
-				logfmt_free(cur);
-			cur = nf;
-			continue;
-		}
-		if (cur == NULL)
-			continue;
-		memcpy(scratch, lines[i], lens[i]);
-		ok += logfmt_parse(cur, scratch, lens[i], &rec) == LOGFMT_OK;
-	}
-	if (cur != *first)
-		logfmt_free(cur);
-	if (*first == NULL)
-		ok = 0; /* directives alone are not a W3C log */
-	return ok;
+	return letter;
 }
 
-/* Returns a freshly built format that parses a majority of the first
- * complete non-blank lines of buf (see logfmt.h), or NULL; why gets the
- * reason either way. When buf holds no complete line, its one partial line
- * is used. */
-logfmt *logfmt_detect(const char *buf, size_t len, char *why, size_t whylen)
+struct detector {
+	logfmt *f[LF_NDETECT];  /* the presets; NULL for w3c (see below) */
+	logfmt *w3c_first;      /* from the first valid "#Fields:" line */
+	logfmt *w3c_cur;        /* from the last one: reads the lines after it */
+	unsigned w3c;           /* index of "w3c" in detect_order */
+	int ok[LF_NDETECT];     /* counted lines each preset reads */
+	int odd[LF_NDETECT];    /* lines without a request each preset reads */
+	unsigned n;             /* counted lines: deciding ones and unreadable ones */
+	unsigned decided;       /* lines some preset reads as a request, directives */
+	unsigned nodd;          /* lines read only without a request */
+	unsigned seen;          /* non-blank lines looked at */
+	char *scratch;          /* a copy of the line for each parse */
+	size_t scap;
+};
+
+/* Looks at one line (len bytes, no '\n'). Returns 0, or -1 when out of
+ * memory. */
+static int det_line(struct detector *d, const char *line, size_t len)
 {
-	char *lines[LF_DETECT_LINES];
-	size_t lens[LF_DETECT_LINES], maxlen = 0;
-	unsigned nlines = 0;
-	int ok[LF_NDETECT] = {0};
+	kr_record rec;
+	unsigned char okk[LF_NDETECT];
+	int real = 0, any = 0;
+
+	if (blank(line, len))
+		return 0;
+	d->seen++;
+	if (line[0] == '#') {
+		const char *cols;
+		size_t ncols;
+		char err[128];
+		if (!w3c_directive(line, len))
+			return 0; /* a comment says nothing */
+		d->ok[d->w3c]++;
+		d->n++;
+		d->decided++;
+		if (!w3c_fields_line(line, len, &cols, &ncols))
+			return 0;
+		logfmt *nf = w3c_new(cols, ncols, err, sizeof err);
+		if (nf == NULL)
+			return 0; /* an invalid #Fields: its lines do not parse */
+		if (d->w3c_first == NULL)
+			d->w3c_first = nf;
+		else if (d->w3c_cur != d->w3c_first)
+			logfmt_free(d->w3c_cur);
+		d->w3c_cur = nf;
+		return 0;
+	}
+	if (len > d->scap) {
+		char *ns = realloc(d->scratch, len);
+		if (ns == NULL)
+			return -1;
+		d->scratch = ns;
+		d->scap = len;
+	}
+	for (unsigned k = 0; k < LF_NDETECT; k++) {
+		const logfmt *f = k == d->w3c ? d->w3c_cur : d->f[k];
+		okk[k] = 0;
+		if (f == NULL)
+			continue;
+		memcpy(d->scratch, line, len);
+		if (logfmt_parse(f, d->scratch, len, &rec) == LOGFMT_OK) {
+			okk[k] = 1;
+			any = 1;
+			real |= has_request(&rec);
+		}
+	}
+	if (real || !any) {
+		d->n++;
+		d->decided += real;
+		for (unsigned k = 0; k < LF_NDETECT; k++)
+			d->ok[k] += okk[k];
+	} else {
+		d->nodd++;
+		for (unsigned k = 0; k < LF_NDETECT; k++)
+			d->odd[k] += okk[k];
+	}
+	return 0;
+}
+
+/* Writes the refusal for counts cnt over total lines to why. */
+static void det_refusal(const struct detector *d, const int *cnt, unsigned total, char *why,
+                        size_t whylen)
+{
+	unsigned order[LF_NDETECT], m = 0;
+	size_t off;
+
+	for (unsigned k = 0; k < LF_NDETECT; k++) {
+		if (cnt[k] <= 0)
+			continue;
+		unsigned i = m++;
+		while (i > 0 && cnt[order[i - 1]] < cnt[k]) {
+			order[i] = order[i - 1];
+			i--;
+		}
+		order[i] = k;
+	}
+	if (m == 0) {
+		if (why != NULL && whylen > 0)
+			snprintf(why, whylen, "no known format fits any of the first %u lines", d->seen);
+		return;
+	}
+	if (why == NULL || whylen == 0)
+		return;
+	snprintf(why, whylen, "no format fits a majority of the first %u lines; closest:", total);
+	off = strlen(why);
+	for (unsigned i = 0; i < m && i < 3 && off < whylen; i++) {
+		int w = snprintf(why + off, whylen - off, "%s %s reads %d", i ? "," : "",
+		                 detect_order[order[i]], cnt[order[i]]);
+		if (w < 0)
+			break;
+		off += (size_t)w;
+	}
+}
+
+logfmt *logfmt_detect_more(const char *buf, size_t len, int eof, char *why, size_t whylen,
+                           int *more)
+{
+	struct detector d;
 	const char *p = buf, *end = buf + len;
-	char *scratch = NULL;
-	logfmt *fmts[LF_NDETECT] = {NULL};
 	logfmt *ret = NULL;
 	char tmp[160];
+	int ran_out = 1;
 
-	while (p < end && nlines < LF_DETECT_LINES) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		if (nl == NULL && nlines > 0)
-			break;
-		const char *le = nl != NULL ? nl : end;
-		if (!blank(p, (size_t)(le - p))) {
-			lines[nlines] = (char *)p;
-			lens[nlines] = (size_t)(le - p);
-			if (lens[nlines] > maxlen)
-				maxlen = lens[nlines];
-			nlines++;
+	memset(&d, 0, sizeof d);
+	if (more != NULL)
+		*more = 0;
+	for (unsigned k = 0; k < LF_NDETECT; k++) {
+		if (strcmp(detect_order[k], "w3c") == 0) {
+			d.w3c = k;
+			continue;
 		}
-		if (nl == NULL)
-			break;
-		p = nl + 1;
-	}
-	if (nlines == 0) {
-		set_err(why, whylen, "%s", "no lines");
-		return NULL;
-	}
-	scratch = malloc(maxlen + 1);
-	if (scratch == NULL)
-		goto oom;
-	for (size_t k = 0; k < LF_NDETECT; k++) {
-		ok[k] = detect_count(detect_order[k], lines, lens, nlines, scratch, &fmts[k]);
-		if (ok[k] < 0)
+		if ((d.f[k] = logfmt_new(detect_order[k], tmp, sizeof tmp)) == NULL)
 			goto oom;
 	}
-	size_t best = 0;
-	for (size_t k = 1; k < LF_NDETECT; k++)
-		if (ok[k] > ok[best])
-			best = k;
-	if ((unsigned)ok[best] * 2 > nlines && fmts[best] != NULL) {
-		/* the format's name: w3c detection finds "cloudfront" too */
-		snprintf(tmp, sizeof tmp, "%s: %d of %u lines", logfmt_name(fmts[best]), ok[best],
-		         nlines);
-		ret = fmts[best];
-		fmts[best] = NULL;
-	} else if (ok[best] == 0) {
-		snprintf(tmp, sizeof tmp, "no known format fits any of the first %u lines", nlines);
-	} else {
-		snprintf(tmp, sizeof tmp, "no format fits a majority: %s parses %d of %u lines",
-		         detect_order[best], ok[best], nlines);
+	while (p < end) {
+		if (d.decided >= LF_DETECT_LINES || d.seen >= LF_DETECT_MAX) {
+			ran_out = 0;
+			break;
+		}
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL && (!eof || d.seen > 0))
+			break; /* an incomplete last line, unless it is the only one */
+		const char *le = nl != NULL ? nl : end;
+		if (det_line(&d, p, (size_t)(le - p)) != 0)
+			goto oom;
+		p = nl != NULL ? nl + 1 : end;
 	}
-	set_err(why, whylen, "%s", tmp);
+	if (d.decided >= LF_DETECT_LINES || d.seen >= LF_DETECT_MAX)
+		ran_out = 0;
+	if (ran_out && !eof && more != NULL) {
+		*more = 1;
+		set_err(why, whylen, "%s", "more input needed");
+		goto out;
+	}
+	if (d.w3c_first == NULL)
+		d.ok[d.w3c] = 0; /* directives alone are not a W3C log */
+	const int *cnt = d.ok;
+	unsigned total = d.n;
+	if (d.decided == 0 && d.nodd > 0) {
+		cnt = d.odd; /* only lines without a request: they decide */
+		total = d.nodd + d.n;
+	}
+	if (total == 0) {
+		if (d.seen == 0)
+			set_err(why, whylen, "%s", "no lines");
+		else
+			det_refusal(&d, cnt, total, why, whylen);
+		goto out;
+	}
+	unsigned best = 0;
+	for (unsigned k = 1; k < LF_NDETECT; k++)
+		if (cnt[k] > cnt[best])
+			best = k;
+	logfmt **slot = best == d.w3c ? &d.w3c_first : &d.f[best];
+	if ((unsigned)cnt[best] * 2 > total && *slot != NULL) {
+		if (cnt == d.ok && d.nodd > 0)
+			snprintf(tmp, sizeof tmp, "%s: %d of %u lines, %u without a request passed over",
+			         logfmt_name(*slot), cnt[best], total, d.nodd);
+		else
+			snprintf(tmp, sizeof tmp, "%s: %d of %u lines", logfmt_name(*slot), cnt[best],
+			         total);
+		set_err(why, whylen, "%s", tmp);
+		ret = *slot; /* its own name above: w3c detection finds "cloudfront" too */
+		if (best == d.w3c && d.w3c_cur == d.w3c_first)
+			d.w3c_cur = NULL;
+		*slot = NULL;
+	} else {
+		det_refusal(&d, cnt, total, why, whylen);
+	}
 	goto out;
 oom:
 	set_err(why, whylen, "%s", "out of memory");
 out:
-	for (size_t k = 0; k < LF_NDETECT; k++)
-		logfmt_free(fmts[k]);
-	free(scratch);
+	for (unsigned k = 0; k < LF_NDETECT; k++)
+		logfmt_free(d.f[k]);
+	if (d.w3c_cur != d.w3c_first)
+		logfmt_free(d.w3c_cur);
+	logfmt_free(d.w3c_first);
+	free(d.scratch);
 	return ret;
+}
+
+/* logfmt_detect_more on a whole buffer. */
+logfmt *logfmt_detect(const char *buf, size_t len, char *why, size_t whylen)
+{
+	return logfmt_detect_more(buf, len, 1, why, whylen, NULL);
 }

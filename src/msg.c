@@ -4,8 +4,10 @@
  * The level is process-wide and set once by main before threads start.
  * Each message is formatted into a local buffer and written with one
  * fputs under the stdio lock, so lines from several threads never mix.
+ * msg_nearest finds the "did you mean" for a mistyped command or option.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -115,4 +117,58 @@ void msg_progress_done(void)
 		return;
 	fputs("\r\033[K", stderr);
 	fflush(stderr);
+}
+
+/* ---- did you mean ...? ---- */
+
+#define WORD_MAX 63
+
+static int lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+size_t msg_distance(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	if (na > WORD_MAX || nb > WORD_MAX)
+		return SIZE_MAX;
+	/* d[i][j]: distance between the first i bytes of a and j of b */
+	size_t d[WORD_MAX + 1][WORD_MAX + 1];
+	for (size_t i = 0; i <= na; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= nb; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= na; i++) {
+		for (size_t j = 1; j <= nb; j++) {
+			int ai = lower((unsigned char)a[i - 1]), bj = lower((unsigned char)b[j - 1]);
+			size_t best = d[i - 1][j - 1] + (ai != bj);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && ai == lower((unsigned char)b[j - 2]) &&
+			    lower((unsigned char)a[i - 2]) == bj && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	}
+	return d[na][nb];
+}
+
+const char *msg_nearest(const char *word, const char *const *cands, size_t n)
+{
+	size_t limit = strlen(word) <= 4 ? 1 : 2;
+	const char *best = NULL;
+	size_t bd = SIZE_MAX;
+	for (size_t i = 0; i < n; i++) {
+		if (!cands[i])
+			continue;
+		size_t dist = msg_distance(word, cands[i]);
+		if (dist < bd) {
+			bd = dist;
+			best = cands[i];
+		}
+	}
+	return bd >= 1 && bd <= limit ? best : NULL;
 }

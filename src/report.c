@@ -15,7 +15,11 @@
  * not bytes, so names like "Súdwest-Fryslân" stay aligned. Empty cells
  * show "-". Each row ends with a bar of its conversion; ANSI colour (bold
  * title, bar green at or above the median, yellow below) only when
- * t->color is set.
+ * t->color is set. Words and the decimal sign follow t->lang (Dutch unless
+ * "en"). With t->width the lines fit that many columns (report_fit): the
+ * bar goes first, then names are cut with an ellipsis, columns left out
+ * (rates, --details, median, gain), short titles used when they keep more;
+ * a footer then says what the short titles mean and what was left out.
  *
  * --details (t->details) appends form_errors, done_errors (5xx requests
  * matching the step) and conversion_low, conversion_high (Wilson 95%,
@@ -32,8 +36,11 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <csv.h>
 
@@ -252,19 +259,54 @@ enum {
 	COL_FORM_ERR, COL_DONE_ERR, COL_CONV_LOW, COL_CONV_HIGH, NCOLS   /* --details */
 };
 
-static const char *const col_titles[NCOLS] = {
-	"period", "gemeente", "product", "info", "form", "done",
-	"form rate", "done rate", "conversion", "median", "rank", "gain",
-	"form 5xx", "done 5xx", "conv low", "conv high",
+/* The table's words in one language: column titles in full and short
+ * (for a narrow terminal), and the title line's. */
+typedef struct {
+	const char *col[NCOLS], *col_short[NCOLS];
+	const char *title, *visitors, *hits, *open, *sequential;
+	const char *by[4];     /* indexed by enum ktime_by */
+	const char *peer;
+	char decimal;
+	const char *short_label, *left_out, *see_all;   /* the footer of a narrowed table */
+} table_words;
+
+static const table_words words_en = {
+	{ "period", "gemeente", "product", "info", "form", "done",
+	  "form rate", "done rate", "conversion", "median", "rank", "gain",
+	  "form 5xx", "done 5xx", "conv low", "conv high" },
+	{ "period", "gemeente", "product", "info", "form", "done",
+	  "f/i", "d/f", "conv", "med", "rank", "gain",
+	  "f5xx", "d5xx", "low", "high" },
+	"Funnel per gemeente and product", "visitors", "hits", "open funnel",
+	"sequential funnel", { "", ", by day", ", by week", ", by month" },
+	", benchmark per peer group", '.',
+	"Short:", "Left out:", "(a wider terminal or --format csv shows all)",
 };
+
+static const table_words words_nl = {
+	{ "periode", "gemeente", "product", "info", "formulier", "afgerond",
+	  "form/info", "afg/form", "conversie", "mediaan", "positie", "te winnen",
+	  "5xx form", "5xx afg", "conv laag", "conv hoog" },
+	{ "periode", "gemeente", "product", "info", "form", "afg",
+	  "f/i", "a/f", "conv", "med", "pos", "extra",
+	  "f5xx", "a5xx", "laag", "hoog" },
+	"Funnel per gemeente en product", "bezoekers", "verzoeken", "open funnel",
+	"sequenti\xc3\xable funnel", { "", ", per dag", ", per week", ", per maand" },
+	", benchmark per groep", ',',
+	"Kort:", "Weggelaten:", "(een breder venster of --format csv toont alles)",
+};
+
+static const table_words *table_lang(const char *lang)
+{
+	return lang && strcmp(lang, "en") == 0 ? &words_en : &words_nl;
+}
 
 /* Columns up to COL_PRODUCT are text (left-aligned), the others numbers. */
 #define COL_IS_TEXT(c) ((c) <= COL_PRODUCT)
 
 #define CELL_MAX 64
 
-/* Number of UTF-8 code points in s (continuation bytes are not counted). */
-static size_t utf8_width(const char *s)
+size_t report_text_width(const char *s)
 {
 	size_t w = 0;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
@@ -272,18 +314,27 @@ static size_t utf8_width(const char *s)
 	return w;
 }
 
-static const char *pct(int64_t num, int64_t den, char *buf)
+/* "12.5%", with the language's decimal sign. */
+static const char *percent(double frac, char decimal, char *buf)
+{
+	snprintf(buf, CELL_MAX, "%.1f%%", 100.0 * frac);
+	char *dot = strchr(buf, '.');
+	if (dot)
+		*dot = decimal;
+	return buf;
+}
+
+static const char *pct(int64_t num, int64_t den, char decimal, char *buf)
 {
 	if (den == 0 || num < 0 || den < 0)   /* no denominator, or hidden */
 		return "-";
-	snprintf(buf, CELL_MAX, "%.1f%%", 100.0 * (double)num / (double)den);
-	return buf;
+	return percent((double)num / (double)den, decimal, buf);
 }
 
 /* The text of cell c of the published row r (publish()); buf (CELL_MAX
  * bytes) may hold it. The result lives until buf is reused or the row's
  * strings go away. */
-static const char *cell(const report_row *r, int c, char *buf)
+static const char *cell(const report_row *r, int c, char decimal, char *buf)
 {
 	double lo, hi;
 
@@ -302,16 +353,15 @@ static const char *cell(const report_row *r, int c, char *buf)
 		snprintf(buf, CELL_MAX, "%" PRId64, r->n[c - COL_INFO]);
 		return buf;
 	case COL_FORM_RATE:
-		return pct(r->n[1], r->n[0], buf);
+		return pct(r->n[1], r->n[0], decimal, buf);
 	case COL_DONE_RATE:
-		return pct(r->n[2], r->n[1], buf);
+		return pct(r->n[2], r->n[1], decimal, buf);
 	case COL_CONV:
-		return pct(r->n[2], r->n[0], buf);
+		return pct(r->n[2], r->n[0], decimal, buf);
 	case COL_MEDIAN:
 		if (!r->has_median)
 			return "-";
-		snprintf(buf, CELL_MAX, "%.1f%%", 100.0 * r->median);
-		return buf;
+		return percent(r->median, decimal, buf);
 	case COL_RANK:
 		if (!r->eligible)
 			return "-";
@@ -332,8 +382,7 @@ static const char *cell(const report_row *r, int c, char *buf)
 	case COL_CONV_HIGH:
 		if (r->n[0] < 0 || r->n[2] < 0 || !stats_wilson(r->n[2], r->n[0], &lo, &hi))
 			return "-";
-		snprintf(buf, CELL_MAX, "%.1f%%", 100.0 * (c == COL_CONV_LOW ? lo : hi));
-		return buf;
+		return percent(c == COL_CONV_LOW ? lo : hi, decimal, buf);
 	}
 	return "";
 }
@@ -344,29 +393,137 @@ static void put_spaces(FILE *fp, size_t n)
 		putc(' ', fp);
 }
 
-/* Writes text for a terminal: a control character (a gemeente named
- * after a logged Host header may hold ESC) becomes '?', which keeps the
- * width utf8_width counted and the terminal out of the log's hands. */
-static void put_text(FILE *fp, const char *s)
+/* A control character (a gemeente named after a logged Host header may
+ * hold ESC) is written as '?', which keeps the width report_text_width
+ * counted and the terminal out of the log's hands. */
+size_t report_put_cut(FILE *fp, const char *s, size_t w, int pad)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+	size_t len = report_text_width(s), done = 0;
+	int cut = len > w;
+	size_t keep = cut ? (w ? w - 1 : 0) : len;
+	const unsigned char *p = (const unsigned char *)s;
+	for (; *p; p++) {
+		if ((*p & 0xC0) != 0x80) {
+			if (done == keep)
+				break;
+			done++;
+		}
 		putc(*p < 0x20 || *p == 0x7f ? '?' : *p, fp);
+	}
+	if (cut && w) {
+		fputs("\xe2\x80\xa6", fp);
+		done++;
+	}
+	if (pad)
+		put_spaces(fp, w - done);
+	return pad ? w : done;
 }
 
-/* Writes one line of cells s[first..last) padded to widths w. */
-static void table_line(FILE *fp, const char *const *s, const size_t *w, int first, int last)
+static size_t text_cols(const report_col *c, int n, size_t sep)
 {
+	size_t total = 0;
+	int k = 0;
+	for (int i = 0; i < n; i++)
+		if (c[i].shown) {
+			total += c[i].w + (k++ ? sep : 0);
+		}
+	return total;
+}
+
+/* Cuts the widest cuttable text column by one, not below floor (or its
+ * min when larger). Returns 0 when none can be cut. */
+static int cut_one(report_col *c, int n, size_t floor)
+{
+	int best = -1;
+	for (int i = 0; i < n; i++) {
+		size_t lim = c[i].min > floor ? c[i].min : floor;
+		if (c[i].shown && c[i].min && c[i].w > lim && (best < 0 || c[i].w > c[best].w))
+			best = i;
+	}
+	if (best < 0)
+		return 0;
+	c[best].w--;
+	return 1;
+}
+
+size_t report_fit(report_col *c, int n, size_t sep, size_t extra, int *keep_extra,
+                  size_t width)
+{
+	for (int i = 0; i < n; i++) {
+		c[i].shown = 1;
+		c[i].w = c[i].width;
+	}
+	*keep_extra = extra > 0;
+	size_t total = text_cols(c, n, sep) + extra;
+	if (width == 0 || total <= width)
+		return total;
+	*keep_extra = 0;
+	/* cut text to a comfortable width */
+	while (text_cols(c, n, sep) > width && cut_one(c, n, 16))
+		;
+	/* leave columns out, the least needed first */
+	for (int order = 1; text_cols(c, n, sep) > width; order++) {
+		int any = 0, more = 0;
+		for (int i = 0; i < n; i++) {
+			if (c[i].drop == order && c[i].shown) {
+				c[i].shown = 0;
+				any = 1;
+			}
+			more |= c[i].drop > order;
+		}
+		if (!any && !more)
+			break;
+	}
+	/* and cut text further, down to its min */
+	while (text_cols(c, n, sep) > width && cut_one(c, n, 0))
+		;
+	/* give back what a left-out column freed to the cut text */
+	for (;;) {
+		int best = -1;
+		for (int i = 0; i < n; i++)
+			if (c[i].shown && c[i].w < c[i].width && (best < 0 || c[i].w < c[best].w))
+				best = i;
+		if (best < 0 || text_cols(c, n, sep) + 1 > width)
+			break;
+		c[best].w++;
+	}
+	return text_cols(c, n, sep);
+}
+
+int report_term_width(FILE *fp)
+{
+	struct winsize ws;
+	if (fp && isatty(fileno(fp)) && ioctl(fileno(fp), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	const char *env = getenv("COLUMNS");
+	if (env && *env) {
+		char *end;
+		long v = strtol(env, &end, 10);
+		if (!*end && v >= 20 && v <= 1000)
+			return (int)v;
+	}
+	return 80;
+}
+
+/* Writes one line of cells s[first..last) with the widths and visibility
+ * of col. */
+static void table_line(FILE *fp, const char *const *s, const report_col *col, int first,
+                       int last)
+{
+	int k = 0, lastshown = first;
+	for (int c = first; c < last; c++)
+		if (col[c].shown)
+			lastshown = c;
 	for (int c = first; c < last; c++) {
-		size_t len = utf8_width(s[c]);
-		size_t pad = w[c] > len ? w[c] - len : 0;
-		if (c > first)
+		if (!col[c].shown)
+			continue;
+		if (k++)
 			fputs("  ", fp);
 		if (COL_IS_TEXT(c)) {
-			put_text(fp, s[c]);
-			if (c + 1 < last)
-				put_spaces(fp, pad);
+			report_put_cut(fp, s[c], col[c].w, c < lastshown);
 		} else {
-			put_spaces(fp, pad);
+			size_t len = report_text_width(s[c]);
+			put_spaces(fp, col[c].w > len ? col[c].w - len : 0);
 			fputs(s[c], fp);
 		}
 	}
@@ -375,16 +532,22 @@ static void table_line(FILE *fp, const char *const *s, const size_t *w, int firs
 /* The conversion bar after the last column: one character per 10%, drawn
  * in eighths (U+2588 full block, U+2589..U+258F seven to one eighth), and
  * "+" beyond 100%. It is drawn from the conversion cell as shown
- * ("33.3%"), so it never reveals more than the cell; nothing when the
- * cell shows no percentage or rounds to no eighth. With t->color: green at or above the median, yellow
- * below it. The bar is the last thing on the line, so no padding. */
+ * ("33.3%" or "33,3%"), so it never reveals more than the cell; nothing
+ * when the cell shows no percentage or rounds to no eighth. With t->color:
+ * green at or above the median, yellow below it. The bar is the last thing
+ * on the line, so no padding. */
 #define BAR_CHARS 10
+#define BAR_COLS (2 + BAR_CHARS + 1)
 static void table_bar(FILE *fp, const report_table *t, const report_row *r,
                       const char *conv_cell)
 {
-	char *end;
-	double conv = strtod(conv_cell, &end) / 100.0;
-	if (end == conv_cell || *end != '%')
+	char num[CELL_MAX], *end;
+	snprintf(num, sizeof num, "%s", conv_cell);
+	char *comma = strchr(num, ',');
+	if (comma)
+		*comma = '.';
+	double conv = strtod(num, &end) / 100.0;
+	if (end == num || *end != '%')
 		return;
 	double e = conv * BAR_CHARS * 8 + 0.5;
 	long eighths = e >= BAR_CHARS * 8 ? BAR_CHARS * 8 : (long)e;
@@ -406,66 +569,171 @@ static void table_bar(FILE *fp, const report_table *t, const report_row *r,
 		fputs("\033[0m", fp);
 }
 
-static const char *by_name(enum ktime_by by)
+void report_put_wrapped(FILE *fp, const char *text, size_t width, const char *tail)
 {
-	switch (by) {
-	case KTIME_BY_DAY:
-		return ", by day";
-	case KTIME_BY_WEEK:
-		return ", by week";
-	case KTIME_BY_MONTH:
-		return ", by month";
-	default:
-		return "";
+	size_t col = 0;
+	while (*text) {
+		size_t n = strcspn(text, " ");
+		if (n > 0) {
+			size_t len = 0;
+			for (size_t k = 0; k < n; k++)
+				len += ((unsigned char)text[k] & 0xC0) != 0x80;
+			if (col > 0 && width > 0 && col + 1 + len > width) {
+				putc('\n', fp);
+				col = 0;
+			} else if (col > 0) {
+				putc(' ', fp);
+				col++;
+			}
+			fwrite(text, 1, n, fp);
+			col += len;
+		}
+		text += n;
+		text += strspn(text, " ");
+	}
+	if (tail)
+		fputs(tail, fp);
+	putc('\n', fp);
+}
+
+/* Appends printf output to the string buf of size n (cut when full). */
+static void append(char *buf, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void append(char *buf, size_t n, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	va_list ap;
+	va_start(ap, fmt);
+	if (len < n)
+		vsnprintf(buf + len, n - len, fmt, ap);
+	va_end(ap);
+}
+
+/* Below a narrowed table: what its short titles stand for and which
+ * columns were left out, so nothing disappears unexplained:
+ * "Short: a = b, c = d. Left out: e, f (...)" wrapped at width. */
+static void table_footer(FILE *fp, const table_words *L, const char *const *titles,
+                         const report_col *col, int first, int last, size_t width)
+{
+	char text[1024] = "";
+	for (int part = 0; part < 2; part++) {
+		int n = 0;
+		for (int c = first; c < last; c++) {
+			if (!(part == 0 ? col[c].shown && strcmp(titles[c], L->col[c]) != 0 : !col[c].shown))
+				continue;
+			if (n++ == 0)
+				append(text, sizeof text, "%s%s", text[0] ? " " : "",
+				       part == 0 ? L->short_label : L->left_out);
+			if (part == 0)
+				append(text, sizeof text, "%s %s = %s", n > 1 ? "," : "", titles[c], L->col[c]);
+			else
+				append(text, sizeof text, "%s %s", n > 1 ? "," : "", L->col[c]);
+		}
+		if (n)
+			append(text, sizeof text, "%s", part == 0 ? "." : " ");
+		if (n && part == 1)
+			append(text, sizeof text, "%s", L->see_all);
+	}
+	if (text[0]) {
+		putc('\n', fp);
+		report_put_wrapped(fp, text, width, NULL);
 	}
 }
 
+/* Order in which a narrow terminal leaves columns out: the rates that the
+ * counts give anyway, the --details columns, then median and gain. */
+static const int col_drop[NCOLS] = {
+	[COL_FORM_RATE] = 1, [COL_DONE_RATE] = 1, [COL_CONV_LOW] = 2, [COL_CONV_HIGH] = 2,
+	[COL_FORM_ERR] = 3, [COL_DONE_ERR] = 3, [COL_MEDIAN] = 4, [COL_GAIN] = 5,
+	[COL_FORM] = 6,
+};
+
 static int write_table(const report_table *t, FILE *fp)
 {
+	const table_words *L = table_lang(t->lang);
 	int first = t->by != KTIME_BY_NONE ? COL_PERIOD : COL_GEMEENTE;
 	int last = t->details ? NCOLS : COL_GAIN + 1;
-	size_t w[NCOLS];
+	size_t cellw[NCOLS] = { 0 };
+	report_col col[NCOLS];
 	char bufs[NCOLS][CELL_MAX];
 	const char *s[NCOLS];
 	unsigned char *hidden;
+	int bar;
 
 	if (hidden_groups(t, &hidden) < 0)
 		return -1;
-	for (int c = 0; c < NCOLS; c++)
-		w[c] = utf8_width(col_titles[c]);
 	for (size_t i = 0; i < t->nrows; i++) {
 		report_row pr = publish(t, &t->rows[i], hidden && hidden[i]);
 		for (int c = first; c < last; c++) {
-			size_t len = utf8_width(cell(&pr, c, bufs[c]));
-			if (len > w[c])
-				w[c] = len;
+			size_t len = report_text_width(cell(&pr, c, L->decimal, bufs[c]));
+			if (len > cellw[c])
+				cellw[c] = len;
 		}
 	}
+	/* the full titles, unless the short ones fit where they do not, or keep
+	 * more columns (or the bar) */
+	const char *const *titles = L->col;
+	int best = -1;
+	for (int pass = 0; pass < 3; pass++) {
+		const char *const *tt = pass == 1 ? L->col_short : pass == 2 && best == 1 ?
+		                        L->col_short : L->col;
+		for (int c = first; c < last; c++) {
+			size_t tw = report_text_width(tt[c]);
+			col[c] = (report_col){ cellw[c] > tw ? cellw[c] : tw,
+			                       c == COL_GEMEENTE || c == COL_PRODUCT ? 10 : 0,
+			                       col_drop[c], 0, 0 };
+		}
+		size_t total = report_fit(col + first, last - first, 2, BAR_COLS, &bar,
+		                          (size_t)(t->width > 0 ? t->width : 0));
+		if (pass == 2) {
+			titles = tt;
+			break;
+		}
+		/* fitting first, then more columns, then the bar */
+		int score = bar + (t->width <= 0 || total <= (size_t)t->width ? 1000 : 0);
+		for (int c = first; c < last; c++)
+			score += 2 * col[c].shown;
+		if (pass == 0 && (t->width <= 0 || (bar && score == 1001 + 2 * (last - first))))
+			break;   /* everything fits with the full titles */
+		if (pass == 0)
+			best = score;
+		else
+			best = score > best ? 1 : 0;
+	}
 
-	fprintf(fp, "%sFunnel per gemeente and product (%s, %s funnel%s%s)%s\n\n",
-		t->color ? "\033[1m" : "",
-		t->count_hits ? "hits" : "visitors", t->sequential ? "sequential" : "open",
-		by_name(t->by), t->peer ? ", benchmark per peer group" : "",
-		t->color ? "\033[0m" : "");
-	table_line(fp, col_titles, w, first, last);
+	char title[256];
+	snprintf(title, sizeof title, "%s (%s, %s%s%s)", L->title,
+		 t->count_hits ? L->hits : L->visitors, t->sequential ? L->sequential : L->open,
+		 L->by[t->by >= KTIME_BY_NONE && t->by <= KTIME_BY_MONTH ? t->by : 0],
+		 t->peer ? L->peer : "");
+	fputs(t->color ? "\033[1m" : "", fp);
+	report_put_wrapped(fp, title, (size_t)(t->width > 0 ? t->width : 0),
+	                   t->color ? "\033[0m" : NULL);
 	putc('\n', fp);
+	table_line(fp, titles, col, first, last);
+	putc('\n', fp);
+	int k = 0;
 	for (int c = first; c < last; c++) {
-		if (c > first)
+		if (!col[c].shown)
+			continue;
+		if (k++)
 			fputs("  ", fp);
-		for (size_t k = 0; k < w[c]; k++)
+		for (size_t n = 0; n < col[c].w; n++)
 			putc('-', fp);
 	}
 	putc('\n', fp);
 	for (size_t i = 0; i < t->nrows; i++) {
 		report_row pr = publish(t, &t->rows[i], hidden && hidden[i]);
 		for (int c = first; c < last; c++)
-			s[c] = cell(&pr, c, bufs[c]);
-		table_line(fp, s, w, first, last);
-		table_bar(fp, t, &pr, s[COL_CONV]);
+			s[c] = cell(&pr, c, L->decimal, bufs[c]);
+		table_line(fp, s, col, first, last);
+		if (bar)
+			table_bar(fp, t, &pr, s[COL_CONV]);
 		putc('\n', fp);
 		if (ferror(fp))
 			break;
 	}
+	table_footer(fp, L, titles, col, first, last, (size_t)(t->width > 0 ? t->width : 0));
 	free(hidden);
 	return report_finish(fp);
 }

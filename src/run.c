@@ -51,7 +51,39 @@ static int bad(const char *opt, const char *arg, const char *what)
 	return -1;
 }
 
-void run_option_error(int c, char **argv)
+/* An unknown or ambiguous long option arg ("--name" or "--name=value"):
+ * the options it could abbreviate, else the nearest one (msg_nearest). */
+static void long_option_error(const char *arg, const struct option *longopts)
+{
+	const char *word = arg + 2, *cands[64], *near;
+	size_t n = strcspn(word, "="), nc = 0, nprefix = 0;
+	char name[64], list[512] = "";
+	if (n >= sizeof name)
+		n = sizeof name - 1;
+	memcpy(name, word, n);
+	name[n] = '\0';
+	for (const struct option *lo = longopts; lo && lo->name && nc < 64; lo++) {
+		cands[nc++] = lo->name;
+		if (strcmp(lo->name, name) == 0) {
+			msg_error("option '--%s' takes no argument", name);
+			return;
+		}
+		if (n > 0 && strncmp(lo->name, name, n) == 0 &&
+		    strlen(list) + strlen(lo->name) + 6 < sizeof list) {
+			snprintf(list + strlen(list), sizeof list - strlen(list), "%s'--%s'",
+			         nprefix ? ", " : "", lo->name);
+			nprefix++;
+		}
+	}
+	if (nprefix > 1)
+		msg_error("ambiguous option '%s': %s?", arg, list);
+	else if ((near = msg_nearest(name, cands, nc)) != NULL)
+		msg_error("unknown option '%s'; did you mean '--%s'?", arg, near);
+	else
+		msg_error("unknown option '%s'", arg);
+}
+
+void run_option_error(int c, char **argv, const struct option *longopts)
 {
 	const char *arg = argv[optind - 1];
 	int is_long = arg[0] == '-' && arg[1] == '-';
@@ -62,6 +94,8 @@ void run_option_error(int c, char **argv)
 			msg_error("option '-%c' needs an argument", optopt);
 	} else if (!is_long && optopt > 0 && optopt < 128) {
 		msg_error("unknown option '-%c'", optopt);
+	} else if (is_long) {
+		long_option_error(arg, longopts);
 	} else {
 		msg_error("unknown option '%s'", arg);
 	}
@@ -387,6 +421,12 @@ int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
 			          in->lines, in->error);
 		else if (in->failed == 2)
 			msg_error("'%s': %s", name, in->error);
+		if (in->failed == 2 && !o->log_format)
+			msg_warn("'%s': for a log in a format of your own, give that format, e.g. "
+			         "--log-format '%%h %%l %%u %%t \"%%r\" %%>s %%b \"%%{User-Agent}i\"' "
+			         "(Apache LogFormat) or --log-format '$remote_addr - $remote_user "
+			         "[$time_local] \"$request\" $status $body_bytes_sent \"$http_user_agent\"' "
+			         "(nginx log_format)", name);
 		if (in->warning[0])
 			msg_warn("'%s': %s", name, in->warning);
 		if (in->format && strcmp(in->format, "common") == 0 && !o->include_bots && in->lines)

@@ -20,6 +20,11 @@
  * scan.xfmts until the result is freed). After an invalid "#Fields:" line
  * the format is NULL: lines are malformed until the next valid one.
  *
+ * Format detection reads the first block; when its lines do not decide
+ * (blank lines, comments, requests without a request line first), the
+ * reader reads on into the same block, up to DETECT_MAX bytes, before the
+ * block is cut and queued.
+ *
  * Line numbers: each worker notes (block sequence, lines in block); after
  * the run the notes are summed in sequence order, which turns the
  * (block, line-in-block) of malformed samples into line numbers per input.
@@ -44,6 +49,7 @@
 #define BLOCK_SIZE (1u << 20)
 #define MAX_LINE ((size_t)64 << 20)
 #define MAX_HITS 256
+#define DETECT_MAX ((size_t)8 << 20) /* bytes format detection may read ahead */
 #define PENDING 64                 /* matched steps queued per side, see flush */
 
 typedef struct block {
@@ -633,8 +639,15 @@ static int read_input(scan *s, int fi, const char *path, scan_input *si,
 			si->lines++; /* the over-long line itself */
 		}
 		if (!*fmtp && cut > 0 && has_content(cur->buf, cut)) {
-			char why[100];
-			*fmtp = logfmt_detect(cur->buf, cut, why, sizeof why);
+			char why[200];
+			int more = 0;
+			/* Detection may want more lines than the first read
+			 * brought (lines that say nothing about the format come
+			 * first): read on into the same block, up to DETECT_MAX. */
+			*fmtp = logfmt_detect_more(cur->buf, cut, eof || cur->len >= DETECT_MAX, why,
+			                           sizeof why, &more);
+			if (!*fmtp && more)
+				continue;
 			if (!*fmtp) {
 				const char *e = memchr(cur->buf, '\n', cut);
 				char first[120];
@@ -647,7 +660,7 @@ static int read_input(scan *s, int fi, const char *path, scan_input *si,
 				goto out;
 			}
 			si->format = logfmt_name(*fmtp);
-			snprintf(si->why, sizeof si->why, "detected, %s", why);
+			snprintf(si->why, sizeof si->why, "detected, %.117s", why);
 		}
 		block *next = take_free(s);
 		if (cur->len > cut) {

@@ -302,11 +302,6 @@ START_TEST(test_malformed)
 		"1.2.3.4 - - [17/May/2015:10:05:03 +0000] GET / HTTP/1.1\" 200 5 \"-\" \"UA\"",
 		"1.2.3.4 - - [17/May/2015:10:05:03 +0000] \"GET / HTTP/1.1\" 200 5 - \"UA\"",
 		"1.2.3.4 - - [17/May/2015:10:05:03 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" UA",
-		/* request line without target */
-		"1.2.3.4 - - [17/May/2015:10:05:03 +0000] \"-\" 400 0 \"-\" \"-\"",
-		"1.2.3.4 - - [17/May/2015:10:05:03 +0000] \"GET\" 400 0 \"-\" \"-\"",
-		"1.2.3.4 - - [17/May/2015:10:05:03 +0000] \"GET HTTP/1.1\" 400 0 \"-\" \"-\"",
-		"1.2.3.4 - - [17/May/2015:10:05:03 +0000] \"\" 400 0 \"-\" \"-\"",
 		/* truncated lines */
 		"1.2.3.4 - - [17/May/2015:10:05:03 +0000] \"GET / HTTP/1.1\" 200",
 		"1.2.3.4 - - [17/May/2015:10:05:03 +0000] \"GET / HTTP/1.1\" 200 5",
@@ -424,7 +419,8 @@ START_TEST(test_detect)
 	n = 0;
 	add(buf, &n, "garbage", 10);
 	add(buf, &n, L_COMBINED, 10);
-	detect(buf, n, NULL, "no format fits a majority: combined parses 10 of 20 lines");
+	detect(buf, n, NULL, "no format fits a majority of the first 20 lines; closest: "
+	       "combined reads 10");
 
 	/* The incomplete last line is ignored ... */
 	n = 0;
@@ -541,6 +537,9 @@ START_TEST(test_clf_fast_path)
 		"192.0.2.1 - - [02/Nov/2026:10:00:00 +0100] \"GET /a HTTP/1.1\" 200 5 \"-\" \"UA\"x",
 		"192.0.2.1 - - [02/Nov/2026:10:00:00 +0100] \"GET /a HTTP/1.1\" 200 5 \"-\" \"cut",
 		"192.0.2.1 - - [02/Nov/2026:10:00:00 +0100] \"-\" 400 0 \"-\" \"-\"",
+		"192.0.2.1 - - [02/Nov/2026:10:00:00 +0100] \"\" 400 0 \"-\" \"-\"",
+		"192.0.2.1 - - [02/Nov/2026:10:00:00 +0100] \"\\x16\\x03\\x01\" 400 0 \"-\" \"U\\\"A\"",
+		"192.0.2.1 - - [02/Nov/2026:10:00:00 +0100] \"GET /a HTTP/1.1\" - 0 \"-\" \"U\\x41\"",
 		"192.0.2.1 - - [31/Nov/2026:10:00:00 +0100] \"GET / HTTP/1.1\" 200 5 \"-\" \"UA\"",
 		"192.0.2.1 - - [02/Nov/2026:10:00:00 +0100] \"GET / HTTP/1.1\" 2000 5 \"-\" \"UA\"",
 		"192.0.2.1 - - [02/Nov/2026:10:00:00 +0100] \"GET / HTTP/1.1\" 200 5x \"-\" \"UA\"\r",
@@ -1104,7 +1103,6 @@ START_TEST(test_json_nginx)
 		"{\"time\":\"2026-11-02T10:00:00Z\",\"request\":\"GET / HTTP/1.1\",\"status\":200} x",
 		"{\"time\":\"2026-11-02T10:00:00Z\",\"request\":\"GET / HTTP/1.1\",\"status\":200",
 		"{\"time\":\"2026-11-02T10:00:00Z\",\"request\":\"G\\q\",\"status\":200}",
-		"{\"time\":\"2026-11-02T10:00:00Z\",\"request\":\"-\",\"status\":200}",
 		"{\"time\":\"yesterday\",\"request\":\"GET / HTTP/1.1\",\"status\":200}",
 		"{\"request\":\"GET / HTTP/1.1\",\"status\":200}",
 		"{\"time\":\"2026-11-02T10:00:00Z\" \"request\":\"GET / HTTP/1.1\",\"status\":200}",
@@ -1290,12 +1288,19 @@ START_TEST(test_w3c_quoted)
 	ck_assert_int_eq(r[0].status, 404);
 	ck_assert_int_eq(r[0].instant_us, 1345050000363000LL);
 
+	/* An empty stem is no request (measurement.md, section 1): a record
+	 * the method rule excludes, not a malformed line. */
+	log = "#Fields: date time c-ip cs-method cs-uri-stem cs-uri-query cs(User-Agent) "
+	      "cs(Referer) cs-host sc-status\n"
+	      "2026-11-02 09:00:00 192.0.2.1 GET \"\" - UA - www.alfa.nl 200\n";
+	ck_assert_int_eq(parse_w3c_log("w3c", log, r, 4, &name), 1);
+	ck_assert_uint_eq(r[0].method.n, 0);
+	ck_assert_uint_eq(r[0].target.n, 0);
+
 	static const char *bad[] = {
-		/* no closing quote; text glued to the closing quote; an
-		 * empty stem */
+		/* no closing quote; text glued to the closing quote */
 		"2026-11-02 09:00:00 192.0.2.1 GET /a - \"UA - www.alfa.nl 200",
 		"2026-11-02 09:00:00 192.0.2.1 GET /a - \"UA\"x - www.alfa.nl 200",
-		"2026-11-02 09:00:00 192.0.2.1 GET \"\" - UA - www.alfa.nl 200",
 	};
 	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
 		char buf[512];
@@ -1513,6 +1518,307 @@ START_TEST(test_detect_lb)
 }
 END_TEST
 
+/* ---- issue 11: requests without a request line, status "-" --------- */
+
+/* Asserts that line parses with format spec fmt (a preset or a format
+ * string) as a record without a request, with the given status. */
+static void no_request(const char *fmt, const char *line, int status)
+{
+	kr_record r;
+	ck_assert_msg(parse(fmt, line, &r) == LOGFMT_OK, "%s: malformed: %s", fmt, line);
+	ck_assert_msg(r.method.n == 0 && r.target.n == 0, "%s: method '%.*s' target '%.*s': %s",
+	              fmt, (int)r.method.n, r.method.p ? r.method.p : "", (int)r.target.n,
+	              r.target.p ? r.target.p : "", line);
+	ck_assert_int_eq(r.status, status);
+	ck_assert_uint_gt(r.client.n + r.host.n, 0);
+	ck_assert_int_eq(r.wall, W10);
+}
+
+START_TEST(test_no_request)
+{
+	kr_record r;
+	/* Apache's idle keep-alive connection, nginx's empty request, a TLS
+	 * handshake as Apache/nginx escape it, a scanner's bytes, raw bytes,
+	 * a method without a target */
+	static const char *const req[] = {
+		"\"-\" 408", "\"\" 400", "\"\\x16\\x03\\x01\\x00\\xa5\\x01\\x00\\x00\\xa1\\x03\\x03\" 400",
+		"\"Gh0st\\xad\" 400", "\"\x16\x03\x01\x02\x31\x01\x05\x01\xfc\x03\x03\" 400",
+		"\"GET\" 400", "\"GET HTTP/1.1\" 400",
+	};
+	char line[512];
+	for (size_t k = 0; k < sizeof req / sizeof req[0]; k++) {
+		int st = req[k][strlen(req[k]) - 1] == '8' ? 408 : 400;
+		snprintf(line, sizeof line, "192.0.2.1 - - [02/Nov/2026:10:00:00 +0100] %s 0 \"-\" \"-\"",
+		         req[k]);
+		no_request("combined", line, st);
+		snprintf(line, sizeof line, "www.a.nl:80 192.0.2.1 - - [02/Nov/2026:10:00:00 +0100] "
+		         "%s 0 \"-\" \"-\"", req[k]);
+		no_request("vhost_combined", line, st);
+		ck_assert_int_eq(parse("vhost_combined", line, &r), LOGFMT_OK);
+		ck_str(r.host, "www.a.nl");
+		snprintf(line, sizeof line, "192.0.2.1 - - [02/Nov/2026:10:00:00 +0100] %s -", req[k]);
+		no_request("common", line, st);
+		snprintf(line, sizeof line, "192.0.2.1 [02/Nov/2026:10:00:00 +0100] %s", req[k]);
+		no_request("$remote_addr [$time_local] \"$request\" $status", line, st);
+		no_request("%h %t \"%r\" %>s", line, st);
+	}
+	/* A TLS handshake with a space in it (nginx leaves 0x20 as is): a
+	 * method that is no method, which the method rule excludes. */
+	ck_assert_int_eq(parse("combined", "192.0.2.1 - - [02/Nov/2026:10:00:00 +0100] "
+	                       "\"\\x16\\x03\\x01\\x00 \\xC0/\\xC00\" 400 150 \"-\" \"-\"", &r),
+	                 LOGFMT_OK);
+	ck_str(r.method, "\\x16\\x03\\x01\\x00");
+
+	/* Status "-": a request the client abandoned, status 0. */
+	ck_assert_int_eq(parse("combined", "192.0.2.1 - - [02/Nov/2026:10:00:00 +0100] "
+	                       "\"GET /a HTTP/1.1\" - 0 \"-\" \"UA\"", &r), LOGFMT_OK);
+	ck_str(r.method, "GET");
+	ck_str(r.target, "/a");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_int_eq(parse("%h %t \"%r\" %>s", "192.0.2.1 [02/Nov/2026:10:00:00 +0100] "
+	                       "\"GET /a HTTP/1.1\" -", &r), LOGFMT_OK);
+	ck_assert_int_eq(r.status, 0);
+
+	/* Method and target logged apart: "-" or empty is no request. */
+	no_request("%h %t %m %U%q %>s", "192.0.2.1 [02/Nov/2026:10:00:00 +0100] - - 408", 408);
+	no_request("$remote_addr [$time_local] \"$request_method $request_uri\" $status",
+	           "192.0.2.1 [02/Nov/2026:10:00:00 +0100] \" \" 400", 400);
+	no_request("%h %t %m %U %>s", "192.0.2.1 [02/Nov/2026:10:00:00 +0100] GET - 400", 400);
+
+	/* W3C: cs-method and cs-uri-stem "-", sc-status "-". */
+	static const char *w3c = "#Fields: date time c-ip cs-method cs-uri-stem cs-uri-query "
+	                         "sc-status";
+	char err[128];
+	logfmt *w0 = logfmt_new("w3c", err, sizeof err);
+	logfmt *w = logfmt_directive(w0, w3c, strlen(w3c), err, sizeof err);
+	logfmt_free(w0);
+	ck_assert_msg(w != NULL, "%s", err);
+	static const char *const wl[] = {
+		"2026-11-02 10:00:00 192.0.2.1 - - - 400",
+		"2026-11-02 10:00:00 192.0.2.1 GET - - 400",
+	};
+	for (size_t k = 0; k < 2; k++) {
+		strcpy(line, wl[k]);
+		ck_assert_int_eq(logfmt_parse(w, line, strlen(line), &r), LOGFMT_OK);
+		ck_assert_uint_eq(r.method.n + r.target.n, 0);
+		ck_assert_int_eq(r.status, 400);
+	}
+	strcpy(line, "2026-11-02 10:00:00 192.0.2.1 GET /a - -");
+	ck_assert_int_eq(logfmt_parse(w, line, strlen(line), &r), LOGFMT_OK);
+	ck_str(r.target, "/a");
+	ck_assert_int_eq(r.status, 0);
+	logfmt_free(w);
+
+	/* JSON: an empty or "-" request, method or target; status "-". */
+	no_request("json", "{\"time_iso8601\":\"2026-11-02T10:00:00+01:00\",\"remote_addr\":"
+	           "\"192.0.2.1\",\"request\":\"\",\"status\":\"400\"}", 400);
+	no_request("json", "{\"time_iso8601\":\"2026-11-02T10:00:00+01:00\",\"remote_addr\":"
+	           "\"192.0.2.1\",\"request\":\"-\",\"status\":408}", 408);
+	no_request("json", "{\"time_iso8601\":\"2026-11-02T10:00:00+01:00\",\"remote_addr\":"
+	           "\"192.0.2.1\",\"request_method\":\"\",\"request_uri\":\"\",\"status\":400}", 400);
+	ck_assert_int_eq(parse("json", "{\"time_iso8601\":\"2026-11-02T10:00:00+01:00\","
+	                       "\"request\":\"GET /a HTTP/1.1\",\"status\":\"-\"}", &r), LOGFMT_OK);
+	ck_assert_int_eq(r.status, 0);
+	/* ... but a line that logs no method or no target at all is no
+	 * access log line. */
+	ck_assert_int_eq(parse("json", "{\"time_iso8601\":\"2026-11-02T10:00:00+01:00\","
+	                       "\"request_uri\":\"/a\",\"status\":200}", &r), LOGFMT_MALFORMED);
+	ck_assert_int_eq(parse("json", "{\"time_iso8601\":\"2026-11-02T10:00:00+01:00\","
+	                       "\"request_method\":\"GET\",\"status\":200}", &r), LOGFMT_MALFORMED);
+
+	/* What stays malformed: a status that is neither digits nor "-", a
+	 * line cut before its status. */
+	static const char *const bad[] = {
+		"192.0.2.1 - - [02/Nov/2026:10:00:00 +0100] \"-\" -- 0 \"-\" \"-\"",
+		"192.0.2.1 - - [02/Nov/2026:10:00:00 +0100] \"-\"",
+		"192.0.2.1 - - [02/Nov/2026:10:00:00 +0100] \"-\" 408 0 \"-\"",
+	};
+	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
+		ck_assert_msg(parse("combined", bad[k], &r) == LOGFMT_MALFORMED, "accepted: %s", bad[k]);
+}
+END_TEST
+
+/* Traefik's CLF as v1, v2 and v3 write it (shapes from Traefik's
+ * logger_formatters_test.go and issues 2649, 6481, 11722). */
+START_TEST(test_traefik_versions)
+{
+	kr_record r;
+	/* v1: referer "-" unquoted */
+	ck_assert_int_eq(parse("traefik", "192.0.2.4 - - [02/Nov/2026:10:00:00 +0100] "
+	                       "\"GET /a HTTP/1.1\" 200 24829 - \"Mozilla/5.0 (X11)\" 5 "
+	                       "\"Host-www-a-nl-0\" \"http://10.0.0.5:80\" 3ms", &r), LOGFMT_OK);
+	ck_str(r.client, "192.0.2.4");
+	ck_str(r.method, "GET");
+	ck_str(r.target, "/a");
+	ck_str(r.referer, "-");
+	ck_str(r.user_agent, "Mozilla/5.0 (X11)");
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_int_eq(r.wall, W10);
+	ck_assert_int_eq(r.instant_us, I09);
+	/* v2: service "-" unquoted */
+	ck_assert_int_eq(parse("traefik", "127.0.0.1 - - [02/Nov/2026:10:00:00 +0100] "
+	                       "\"GET /ping HTTP/1.1\" 200 2 \"-\" \"-\" 1 \"ping@internal\" - 0ms",
+	                       &r), LOGFMT_OK);
+	ck_str(r.target, "/ping");
+	ck_str(r.user_agent, "-");
+	/* router and service both "-", user agent "-" unquoted */
+	ck_assert_int_eq(parse("traefik", "127.0.0.1 - - [02/Nov/2026:10:00:00 +0100] "
+	                       "\"GET /ping HTTP/1.1\" 404 19 \"http://r/\" - 4 - - 0ms", &r),
+	                 LOGFMT_OK);
+	ck_str(r.referer, "http://r/");
+	ck_str(r.user_agent, "-");
+	ck_assert_int_eq(r.status, 404);
+	/* v3: a quote inside the user agent, not escaped */
+	ck_assert_int_eq(parse("traefik", "127.0.0.1 - - [02/Nov/2026:10:00:00 +0100] "
+	                       "\"GET / HTTP/2.0\" 200 659 \"-\" \"foo \" bar\" 116 \"example@file\" "
+	                       "\"http://127.0.0.1:3001\" 1ms", &r), LOGFMT_OK);
+	ck_str(r.user_agent, "foo \" bar");
+	ck_str(r.referer, "-");
+	ck_str(r.target, "/");
+	/* ... and in the referer and the request target */
+	ck_assert_int_eq(parse("traefik", "127.0.0.1 - - [02/Nov/2026:10:00:00 +0100] "
+	                       "\"GET /q?a=\"b\" HTTP/1.1\" 200 5 \"x\"y\" \"UA\" 1 \"r@file\" "
+	                       "\"http://h:1\" 1ms", &r), LOGFMT_OK);
+	ck_str(r.target, "/q?a=\"b\"");
+	ck_str(r.referer, "x\"y");
+	ck_str(r.user_agent, "UA");
+	/* status, size and count "-": abandoned, status 0 */
+	ck_assert_int_eq(parse("traefik", "10.0.0.1 - Client [02/Nov/2026:10:00:00 +0100] "
+	                       "\"GET /foo HTTP/1.1\" - - \"-\" \"-\" 0 - - 123000ms", &r), LOGFMT_OK);
+	ck_assert_int_eq(r.status, 0);
+	ck_str(r.method, "GET");
+	ck_assert_int_eq(parse("traefik", "10.0.0.1 - - [02/Nov/2026:10:00:00 +0100] "
+	                       "\"GET /foo HTTP/1.1\" 200 5 \"r\" \"agent\" - \"foo\" "
+	                       "\"http://10.0.0.2/toto\" 12ms", &r), LOGFMT_OK);
+	ck_str(r.user_agent, "agent");
+	/* a request line without a request */
+	ck_assert_int_eq(parse("traefik", "10.0.0.1 - - [02/Nov/2026:10:00:00 +0100] "
+	                       "\"- - -\" 400 0 - - 3 - - 0ms", &r), LOGFMT_OK);
+	ck_assert_int_eq(r.status, 400);
+	ck_assert(!(r.method.n == 3 && memcmp(r.method.p, "GET", 3) == 0));
+	/* escapes in the user agent are undone as in the item loop */
+	ck_assert_int_eq(parse("traefik", "10.0.0.1 - - [02/Nov/2026:10:00:00 +0100] "
+	                       "\"GET / HTTP/1.1\" 200 5 - \"a\\\\b\" 3 - - 0ms", &r), LOGFMT_OK);
+	ck_str(r.user_agent, "a\\b");
+
+	/* still malformed */
+	static const char *bad[] = {
+		/* a router that is neither quoted nor "-" */
+		"192.0.2.10 - - [02/Nov/2026:10:00:00 +0100] \"GET / HTTP/1.1\" 200 5 - \"UA\" "
+		"42 r \"s\" 5ms",
+		/* no duration */
+		"192.0.2.10 - - [02/Nov/2026:10:00:00 +0100] \"GET / HTTP/1.1\" 200 5 - \"UA\" "
+		"42 \"r\" \"s\"",
+		/* a count that is no number */
+		"192.0.2.10 - - [02/Nov/2026:10:00:00 +0100] \"GET / HTTP/1.1\" 200 5 - \"UA\" "
+		"x \"r\" \"s\" 5ms",
+		/* a status that is none */
+		"192.0.2.10 - - [02/Nov/2026:10:00:00 +0100] \"GET / HTTP/1.1\" 20 5 - \"UA\" "
+		"4 \"r\" \"s\" 5ms",
+		/* a referer that is neither quoted nor "-" */
+		"192.0.2.10 - - [02/Nov/2026:10:00:00 +0100] \"GET / HTTP/1.1\" 200 5 x \"UA\" "
+		"4 \"r\" \"s\" 5ms",
+		/* user agent missing */
+		"192.0.2.10 - - [02/Nov/2026:10:00:00 +0100] \"GET / HTTP/1.1\" 200 5 \"-\" "
+		"4 \"r\" \"s\" 5ms",
+		/* a bad date */
+		"192.0.2.10 - - [31/Nov/2026:10:00:00 +0100] \"GET / HTTP/1.1\" 200 5 - \"UA\" "
+		"4 \"r\" \"s\" 5ms",
+		/* nothing between size and duration (found by the fuzzer: a
+		 * read before the line under ASan) */
+		"192.0.2.10 - - [02/Nov/2026:10:00:00 +0100] \"GET / HTTP/1.1\" 200 5 3ms",
+		"192.0.2.10 - - [02/Nov/2026:10:00:00 +0100] \"GET / HTTP/1.1\" 200 5 - 3ms",
+	};
+	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
+		ck_assert_msg(parse("traefik", bad[k], &r) == LOGFMT_MALFORMED, "accepted: %s", bad[k]);
+	/* Combined does not read the v1 and v2 shapes. */
+	ck_assert_int_eq(parse("combined", "127.0.0.1 - - [02/Nov/2026:10:00:00 +0100] "
+	                       "\"GET /a HTTP/1.1\" 200 5 - \"UA\" 1 \"f\" \"http://b\" 3ms", &r),
+	                 LOGFMT_MALFORMED);
+}
+END_TEST
+
+/* Lines that do not decide the format do not stop detection. */
+START_TEST(test_detect_passes_over)
+{
+	static char buf[1 << 18];
+	size_t n = 0;
+	static const char *const odd[] = {
+		"bing.com:80 142.250.190.142 - - [01/Jul/2013:06:41:31 -0500] \"-\" 408 0 \"-\" \"-\"",
+		"www.x.nl:443 10.0.0.9 - - [17/May/2015:10:05:03 +0000] \"\" 400 0 \"-\" \"-\"",
+		"www.x.nl:443 10.0.0.9 - - [17/May/2015:10:05:03 +0000] \"\\x16\\x03\\x01\\x00\" 400 "
+		"0 \"-\" \"-\"",
+	};
+	/* 12 lines without a request, blank lines and a comment, then
+	 * vhost_combined lines */
+	for (int i = 0; i < 12; i++) {
+		add(buf, &n, odd[i % 3], 1);
+		add(buf, &n, "", i % 2);
+	}
+	add(buf, &n, "# rotated by logrotate", 1);
+	add(buf, &n, L_VHOST, 1000);
+	detect(buf, n, "vhost_combined",
+	       "vhost_combined: 20 of 20 lines, 12 without a request passed over");
+
+	/* The same before combined lines (the odd lines in combined shape). */
+	n = 0;
+	for (int i = 0; i < 12; i++)
+		add(buf, &n, "10.0.0.9 - - [17/May/2015:10:05:03 +0000] \"-\" 408 0 \"-\" \"-\"", 1);
+	add(buf, &n, L_COMBINED, 30);
+	detect(buf, n, "combined", "combined: 20 of 20 lines, 12 without a request passed over");
+
+	/* Only lines without a request: they decide. */
+	n = 0;
+	add(buf, &n, "10.0.0.9 - - [17/May/2015:10:05:03 +0000] \"-\" 408 0 \"-\" \"-\"", 5);
+	detect(buf, n, "combined", "combined: 5 of 5 lines");
+
+	/* Unreadable lines first count against every format but do not stop
+	 * the search for deciding lines. */
+	n = 0;
+	add(buf, &n, "garbage", 15);
+	add(buf, &n, L_COMBINED, 30);
+	detect(buf, n, "combined", "combined: 20 of 35 lines");
+
+	/* A reader with more input: asked for more until lines decide. */
+	n = 0;
+	add(buf, &n, "10.0.0.9 - - [17/May/2015:10:05:03 +0000] \"-\" 408 0 \"-\" \"-\"", 12);
+	add(buf, &n, L_COMBINED, 5);
+	char why[160];
+	int more = -1;
+	logfmt *f = logfmt_detect_more(buf, n, 0, why, sizeof why, &more);
+	ck_assert_ptr_null(f);
+	ck_assert_int_eq(more, 1);
+	ck_assert_str_eq(why, "more input needed");
+	f = logfmt_detect_more(buf, n, 1, why, sizeof why, &more);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(more, 0);
+	ck_assert_str_eq(why, "combined: 5 of 5 lines, 12 without a request passed over");
+	logfmt_free(f);
+	add(buf, &n, L_COMBINED, 15);
+	f = logfmt_detect_more(buf, n, 0, why, sizeof why, &more);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(more, 0);
+	ck_assert_str_eq(logfmt_name(f), "combined");
+	logfmt_free(f);
+
+	/* Traefik v1 lines after lines without a request. */
+	n = 0;
+	add(buf, &n, "10.0.0.9 - - [17/May/2015:10:05:03 +0000] \"- - -\" 400 0 - - 1 - - 0ms", 3);
+	add(buf, &n, "192.0.2.4 - - [02/Nov/2026:10:00:00 +0100] \"GET /a HTTP/1.1\" 200 24829 - "
+	    "\"Mozilla/5.0 (X11)\" 5 \"Host-www-a-nl-0\" \"http://10.0.0.5:80\" 3ms", 4);
+	detect(buf, n, "traefik", "traefik: 4 of 4 lines, 3 without a request passed over");
+
+	/* A refusal names the presets that came closest. */
+	n = 0;
+	add(buf, &n, "garbage", 10);
+	add(buf, &n, L_COMMON, 4);
+	add(buf, &n, L_VHOST, 3);
+	add(buf, &n, L_COMBINED, 3);
+	detect(buf, n, NULL, "no format fits a majority of the first 20 lines; closest: "
+	       "common reads 4, vhost_combined reads 3, combined reads 3");
+}
+END_TEST
+
 Suite *logfmt_suite(void)
 {
 	Suite *s = suite_create("logfmt");
@@ -1542,6 +1848,9 @@ Suite *logfmt_suite(void)
 	tcase_add_test(tc, test_alb);
 	tcase_add_test(tc, test_haproxy);
 	tcase_add_test(tc, test_detect_lb);
+	tcase_add_test(tc, test_no_request);
+	tcase_add_test(tc, test_traefik_versions);
+	tcase_add_test(tc, test_detect_passes_over);
 	suite_add_tcase(s, tc);
 	return s;
 }

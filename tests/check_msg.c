@@ -2,8 +2,10 @@
  * check_msg.c - unit tests for msg_escape, which makes log excerpts safe
  * to print on a terminal: control characters, backslashes and bytes
  * >= 0x7f become \xNN, the input is cut after max bytes with "...", and
- * the buffer is never overrun, however small.
+ * the buffer is never overrun, however small; and msg_distance and
+ * msg_nearest, the "did you mean" for mistyped commands and options.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "check_suites.h"
@@ -57,6 +59,54 @@ START_TEST(test_escape_small_buffers)
 }
 END_TEST
 
+/* Edit distance: each edit costs one, a swap of neighbours too. */
+START_TEST(test_distance)
+{
+	ck_assert_uint_eq(msg_distance("", ""), 0);
+	ck_assert_uint_eq(msg_distance("analyze", "analyze"), 0);
+	ck_assert_uint_eq(msg_distance("", "abc"), 3);
+	ck_assert_uint_eq(msg_distance("abc", ""), 3);
+	ck_assert_uint_eq(msg_distance("analyse", "analyze"), 1);   /* substitution */
+	ck_assert_uint_eq(msg_distance("anlyze", "analyze"), 1);    /* insertion */
+	ck_assert_uint_eq(msg_distance("analyzee", "analyze"), 1);  /* deletion */
+	ck_assert_uint_eq(msg_distance("catalgo", "catalog"), 1);   /* swap */
+	ck_assert_uint_eq(msg_distance("naalyze", "analyze"), 1);
+	ck_assert_uint_eq(msg_distance("ANALYZE", "analyze"), 0);   /* case */
+	ck_assert_uint_eq(msg_distance("kitten", "sitting"), 3);
+	ck_assert_uint_eq(msg_distance("ca", "abc"), 3);            /* OSA, not Damerau */
+	ck_assert_uint_eq(msg_distance("compare", "catalog"), 6);
+	char long_word[80];
+	memset(long_word, 'a', sizeof long_word - 1);
+	long_word[sizeof long_word - 1] = '\0';
+	ck_assert_uint_eq(msg_distance(long_word, "a"), SIZE_MAX);
+}
+END_TEST
+
+START_TEST(test_nearest)
+{
+	const char *cmds[] = { "analyze", "compare", "catalog", "check", NULL, "help" };
+	size_t n = sizeof cmds / sizeof cmds[0];
+	ck_assert_str_eq(msg_nearest("analyse", cmds, n), "analyze");
+	ck_assert_str_eq(msg_nearest("comapre", cmds, n), "compare");
+	ck_assert_str_eq(msg_nearest("cehck", cmds, n), "check");
+	ck_assert_str_eq(msg_nearest("hlp", cmds, n), "help");
+	ck_assert_str_eq(msg_nearest("catalgo", cmds, n), "catalog");
+	/* nothing near: no guess */
+	ck_assert_ptr_null(msg_nearest("frobnicate", cmds, n));
+	ck_assert_ptr_null(msg_nearest("xyz", cmds, n));
+	/* short words allow one edit only */
+	ck_assert_ptr_null(msg_nearest("hx", cmds, n));
+	/* an exact match is no typo */
+	ck_assert_ptr_null(msg_nearest("check", cmds, n));
+	/* two edits for longer words */
+	ck_assert_str_eq(msg_nearest("anylaze", cmds, n), "analyze");
+	ck_assert_ptr_null(msg_nearest("a", NULL, 0));
+	/* ties: the first candidate */
+	const char *opts[] = { "count", "format" };
+	ck_assert_str_eq(msg_nearest("cont", opts, 2), "count");
+}
+END_TEST
+
 Suite *msg_suite(void)
 {
 	Suite *s = suite_create("msg");
@@ -64,6 +114,8 @@ Suite *msg_suite(void)
 	tcase_add_test(tc, test_escape_controls);
 	tcase_add_test(tc, test_escape_cut);
 	tcase_add_test(tc, test_escape_small_buffers);
+	tcase_add_test(tc, test_distance);
+	tcase_add_test(tc, test_nearest);
 	suite_add_tcase(s, tc);
 	return s;
 }

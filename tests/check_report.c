@@ -154,7 +154,7 @@ START_TEST(test_table)
 {
 	report_row r[4];
 	sample(r, "");
-	report_table t = { .rows = r, .nrows = 4, .by = KTIME_BY_NONE };
+	report_table t = { .lang = "en", .rows = r, .nrows = 4, .by = KTIME_BY_NONE };
 	int ret;
 	char b[256];
 	char *out = render(&t, REPORT_TABLE, &ret);
@@ -193,7 +193,7 @@ START_TEST(test_table_period)
 	r[1] = row("2026-W46", "Zwolle", "Paspoort", 1200, 600, 454);
 	bench(&r[0], 1, 0.3, 1, 1, 0);
 	bench(&r[1], 1, 0.378, 1, 1, 0);
-	report_table t = { .rows = r, .nrows = 2, .by = KTIME_BY_WEEK, .count_hits = 1 };
+	report_table t = { .lang = "en", .rows = r, .nrows = 2, .by = KTIME_BY_WEEK, .count_hits = 1 };
 	int ret;
 	char b[256];
 	char *out = render(&t, REPORT_TABLE, &ret);
@@ -414,7 +414,7 @@ START_TEST(test_table_color)
 {
 	report_row r[4];
 	sample(r, "");
-	report_table t = { .rows = r, .nrows = 4, .by = KTIME_BY_NONE };
+	report_table t = { .lang = "en", .rows = r, .nrows = 4, .by = KTIME_BY_NONE };
 	int ret;
 	char b[256];
 	char *out = render(&t, REPORT_TABLE, &ret);
@@ -509,7 +509,7 @@ START_TEST(test_table_details)
 	r[0].errors[2] = 1;
 	bench(&r[0], 1, 0.3, 1, 1, 0);
 	bench(&r[1], 0, 0.3, 1, 0, 0);
-	report_table t = { .rows = r, .nrows = 2, .by = KTIME_BY_NONE, .details = 1 };
+	report_table t = { .lang = "en", .rows = r, .nrows = 2, .by = KTIME_BY_NONE, .details = 1 };
 	int ret;
 	char b[512];
 	char *out = render(&t, REPORT_TABLE, &ret);
@@ -650,7 +650,7 @@ START_TEST(test_csv_min_cell_peer)
 	bench(&r[0], 1, 0.55, 2, 2, 1);
 	bench(&r[1], 1, 0.2, 1, 1, 0);
 	bench(&r[2], 1, 0.55, 2, 1, 0);
-	report_table t = { .rows = r, .nrows = 3, .by = KTIME_BY_NONE, .min_cell = 5,
+	report_table t = { .lang = "en", .rows = r, .nrows = 3, .by = KTIME_BY_NONE, .min_cell = 5,
 			   .peer = 1 };
 	int ret;
 	char *out = render(&t, REPORT_CSV, &ret);
@@ -685,7 +685,7 @@ START_TEST(test_table_min_cell)
 {
 	report_row r[6];
 	min_cell_rows(r);
-	report_table t = { .rows = r, .nrows = 6, .by = KTIME_BY_MONTH, .min_cell = 5,
+	report_table t = { .lang = "en", .rows = r, .nrows = 6, .by = KTIME_BY_MONTH, .min_cell = 5,
 			   .color = 1 };
 	int ret;
 	char b[512];
@@ -713,6 +713,173 @@ START_TEST(test_table_min_cell)
 }
 END_TEST
 
+/* ---- the table in Dutch and in a width (issue 12) ---- */
+
+START_TEST(test_table_dutch)
+{
+	report_row r[4];
+	sample(r, "");
+	report_table t = { .rows = r, .nrows = 4, .by = KTIME_BY_NONE };   /* lang NULL: nl */
+	int ret;
+	char b[256];
+	char *out = render(&t, REPORT_TABLE, &ret);
+	ck_assert_int_eq(ret, 0);
+	ck_assert_str_eq(line(out, 0, b, sizeof b),
+			 "Funnel per gemeente en product (bezoekers, open funnel)");
+	ck_assert_str_eq(line(out, 2, b, sizeof b),
+			 "gemeente          product    info  formulier  afgerond  form/info  afg/form"
+			 "  conversie  mediaan  positie  te winnen");
+	/* decimal comma; the bar is drawn from "33,3%" as from "33.3%" */
+	ck_assert_str_eq(line(out, 4, b, sizeof b),
+			 "Utrecht           Paspoort      3          2         1      66,7%     50,0%"
+			 "      33,3%    16,7%      1/2          0  "
+			 "\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x8d");
+	free(out);
+
+	t.lang = "nl";
+	t.by = KTIME_BY_WEEK;
+	t.count_hits = 1;
+	t.sequential = 1;
+	t.peer = 1;
+	out = render(&t, REPORT_TABLE, &ret);
+	ck_assert_int_eq(ret, 0);
+	ck_assert_str_eq(line(out, 0, b, sizeof b), "Funnel per gemeente en product (verzoeken, "
+			 "sequenti\xc3\xable funnel, per week, benchmark per groep)");
+	free(out);
+}
+END_TEST
+
+/* Every line of s has at most w code points. */
+static void assert_width(const char *s, size_t w)
+{
+	for (const char *p = s; *p;) {
+		const char *nl = strchr(p, '\n');
+		ck_assert_ptr_nonnull(nl);
+		size_t n = 0;
+		for (const char *q = p; q < nl; q++)
+			n += ((unsigned char)*q & 0xC0) != 0x80;
+		ck_assert_msg(n <= w, "line of %zu columns: %.*s", n, (int)(nl - p), p);
+		p = nl + 1;
+	}
+}
+
+START_TEST(test_table_width)
+{
+	report_row r[3];
+	r[0] = row("2026-W45", "www.gemeente-met-een-lange-naam.nl", "Kwijtschelding gemeentelijke "
+		   "belastingen en heffingen", 120, 60, 30);
+	r[1] = row("2026-W45", "Utrecht", "Paspoort", 300, 100, 90);
+	r[2] = row("2026-W45", "S\xc3\xba" "dwest-Frysl\xc3\xa2n", "Paspoort", 1, 0, 0);
+	bench(&r[0], 1, 0.275, 2, 2, 3);
+	bench(&r[1], 1, 0.275, 2, 1, 0);
+	bench(&r[2], 0, 0.275, 2, 0, 0);
+	report_table t = { .lang = "en", .rows = r, .nrows = 3, .by = KTIME_BY_WEEK,
+			   .details = 1, .width = 80 };
+	int ret;
+	char b[256];
+	char *out = render(&t, REPORT_TABLE, &ret);
+	ck_assert_int_eq(ret, 0);
+	assert_width(out, 80);
+	/* the long names are cut with an ellipsis, the short ones whole */
+	ck_assert_ptr_nonnull(strstr(out, "\xe2\x80\xa6"));
+	ck_assert_ptr_nonnull(strstr(out, "Utrecht "));
+	ck_assert_ptr_nonnull(strstr(out, "S\xc3\xba" "dwest-Frysl\xc3\xa2n "));
+	/* no bar; the footer names what was left out */
+	ck_assert_ptr_null(strstr(out, "\xe2\x96\x88"));
+	ck_assert_ptr_nonnull(strstr(out, "Left out: form rate, done rate,"));
+	/* the essential columns stay */
+	const char *hdr = line(out, 2, b, sizeof b);
+	ck_assert_ptr_nonnull(strstr(hdr, "period"));
+	ck_assert_ptr_nonnull(strstr(hdr, "info"));
+	ck_assert_ptr_nonnull(strstr(hdr, "done"));
+	ck_assert_ptr_nonnull(strstr(hdr, "conv"));
+	ck_assert_ptr_nonnull(strstr(hdr, "rank"));
+	free(out);
+
+	/* the same at 300 columns: everything, full titles, the bar, no footer */
+	t.width = 300;
+	out = render(&t, REPORT_TABLE, &ret);
+	ck_assert_int_eq(ret, 0);
+	ck_assert_ptr_null(strstr(out, "\xe2\x80\xa6"));
+	ck_assert_ptr_null(strstr(out, "Left out"));
+	ck_assert_ptr_nonnull(strstr(out, "form rate  done rate  conversion"));
+	ck_assert_ptr_nonnull(strstr(out, "\xe2\x96\x88"));
+	free(out);
+
+	/* narrow: 50 columns still hold every line */
+	t.width = 50;
+	t.details = 0;
+	t.by = KTIME_BY_NONE;
+	out = render(&t, REPORT_TABLE, &ret);
+	ck_assert_int_eq(ret, 0);
+	assert_width(out, 50);
+	free(out);
+}
+END_TEST
+
+START_TEST(test_fit)
+{
+	report_col c[3] = { { 10, 4, 0, 0, 0 }, { 30, 10, 0, 0, 0 }, { 5, 0, 1, 0, 0 } };
+	int bar;
+	/* no limit, or wide enough: all of it, the bar too */
+	ck_assert_uint_eq(report_fit(c, 3, 2, 13, &bar, 0), 10 + 30 + 5 + 4 + 13);
+	ck_assert_int_eq(bar, 1);
+	ck_assert_uint_eq(report_fit(c, 3, 2, 13, &bar, 62), 62);
+	ck_assert_int_eq(bar, 1);
+	ck_assert(c[0].shown && c[1].shown && c[2].shown);
+	ck_assert_uint_eq(c[1].w, 30);
+	/* one column short: the bar goes first, nothing is cut */
+	ck_assert_uint_eq(report_fit(c, 3, 2, 13, &bar, 61), 49);
+	ck_assert_int_eq(bar, 0);
+	ck_assert_uint_eq(c[1].w, 30);
+	/* then the widest text is cut, not below 16 */
+	ck_assert_uint_eq(report_fit(c, 3, 2, 13, &bar, 40), 40);
+	ck_assert_uint_eq(c[0].w, 10);
+	ck_assert_uint_eq(c[1].w, 21);
+	ck_assert(c[2].shown);
+	/* then a column is left out, and what it freed given back */
+	ck_assert_uint_eq(report_fit(c, 3, 2, 13, &bar, 30), 30);
+	ck_assert(c[0].shown && c[1].shown && !c[2].shown);
+	ck_assert_uint_eq(c[1].w, 18);
+	/* then text is cut to its min, and no further: 4 + 2 + 10 */
+	ck_assert_uint_eq(report_fit(c, 3, 2, 13, &bar, 15), 16);
+	ck_assert_uint_eq(c[0].w, 4);
+	ck_assert_uint_eq(c[1].w, 10);
+	/* a column that may not be cut or left out stays whole */
+	report_col d[2] = { { 50, 0, 0, 0, 0 }, { 8, 0, 0, 0, 0 } };
+	ck_assert_uint_eq(report_fit(d, 2, 2, 0, &bar, 20), 60);
+	ck_assert(d[0].shown && d[1].shown);
+	ck_assert_uint_eq(d[0].w, 50);
+}
+END_TEST
+
+/* report_put_cut into a string */
+static char *cut(const char *s, size_t w, int pad)
+{
+	static char buf[256];
+	FILE *fp = fmemopen(buf, sizeof buf, "w");
+	ck_assert_ptr_nonnull(fp);
+	report_put_cut(fp, s, w, pad);
+	fclose(fp);
+	return buf;
+}
+
+START_TEST(test_put_cut)
+{
+	ck_assert_str_eq(cut("Utrecht", 10, 1), "Utrecht   ");
+	ck_assert_str_eq(cut("Utrecht", 10, 0), "Utrecht");
+	ck_assert_str_eq(cut("Utrecht", 7, 1), "Utrecht");
+	/* cut: w - 1 code points and an ellipsis, never half a character */
+	ck_assert_str_eq(cut("Utrecht", 5, 1), "Utre\xe2\x80\xa6");
+	ck_assert_str_eq(cut("S\xc3\xba" "dwest-Frysl\xc3\xa2n", 3, 0), "S\xc3\xba\xe2\x80\xa6");
+	ck_assert_str_eq(cut("S\xc3\xba" "dwest-Frysl\xc3\xa2n", 16, 1),
+			 "S\xc3\xba" "dwest-Frysl\xc3\xa2n ");
+	/* control characters show as '?' */
+	ck_assert_str_eq(cut("a\033[31mb", 10, 0), "a?[31mb");
+	ck_assert_uint_eq(report_text_width("S\xc3\xba" "dwest"), 7);
+}
+END_TEST
+
 Suite *report_suite(void)
 {
 	Suite *s = suite_create("report");
@@ -732,6 +899,10 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_csv_min_cell);
 	tcase_add_test(tc, test_csv_min_cell_peer);
 	tcase_add_test(tc, test_table_min_cell);
+	tcase_add_test(tc, test_table_dutch);
+	tcase_add_test(tc, test_table_width);
+	tcase_add_test(tc, test_fit);
+	tcase_add_test(tc, test_put_cut);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -289,7 +289,7 @@ START_TEST(test_compare_table)
 	compare_row r[2];
 	r[0] = crow("Alfa", "verhuizen", 100, 50, 100, 65);
 	r[1] = crow("Beta", "p", 100, 30, 100, 20);
-	compare_table t = { .rows = r, .nrows = 2, .alpha = 0.05, .sequential = 1,
+	compare_table t = { .rows = r, .nrows = 2, .alpha = 0.05, .sequential = 1, .lang = "en",
 			    .from = { INT64_MIN, 1793491200 }, .to = { 1793491200, INT64_MAX } };
 	int ret;
 	char *out = render_compare(&t, REPORT_TABLE, &ret);
@@ -316,6 +316,59 @@ START_TEST(test_compare_table)
 	ck_assert_ptr_nonnull(strstr(out, "\033[1mBefore and after"));
 	ck_assert_ptr_nonnull(strstr(out, "0.0319  \033[32myes\033[0m\n"));
 	ck_assert_ptr_nonnull(strstr(out, "0.1025  no\n"));
+	free(out);
+
+	/* Dutch (also the default, lang NULL): words, decimal comma */
+	t.color = 0;
+	t.lang = NULL;
+	out = render_compare(&t, REPORT_TABLE, &ret);
+	ck_assert_int_eq(ret, 0);
+	ck_assert_str_eq(out,
+		"Voor en na per gemeente en product (bezoekers, sequenti\xc3\xable funnel)\n"
+		"voor ..2026-11-01, na 2026-11-01..; significant als p < 0,05\n"
+		"\n"
+		"gemeente  product    info voor  afg voor  conv voor  info na  afg na"
+		"  conv na  verschil       p  significant\n"
+		"--------  ---------  ---------  --------  ---------  -------  ------"
+		"  -------  --------  ------  -----------\n"
+		"Alfa      verhuizen        100        50      50,0%      100      65"
+		"    65,0%  +15,0 pp  0,0319  ja\n"
+		"Beta      p                100        30      30,0%      100      20"
+		"    20,0%  -10,0 pp  0,1025  nee\n");
+	free(out);
+
+	/* 70 columns: the short titles keep more columns than the full ones
+	 * (which would lose info too); the footer says what they mean and
+	 * what was left out */
+	t.width = 70;
+	out = render_compare(&t, REPORT_TABLE, &ret);
+	ck_assert_int_eq(ret, 0);
+	ck_assert_ptr_nonnull(strstr(out,
+		"gemeente  product    info v   voor  info n     na  verschil  sign\n"));
+	ck_assert_ptr_nonnull(strstr(out,
+		"Alfa      verhuizen     100  50,0%     100  65,0%  +15,0 pp  ja\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\nKort: info v = info voor,"));
+	ck_assert_ptr_nonnull(strstr(out, "Weggelaten: afg voor, afg na, p (een\n"));
+	free(out);
+
+	/* 60: both keep six columns, but only the short titles fit; the
+	 * title lines wrap */
+	t.width = 60;
+	out = render_compare(&t, REPORT_TABLE, &ret);
+	ck_assert_int_eq(ret, 0);
+	ck_assert_ptr_nonnull(strstr(out,
+		"gemeente  product     voor     na  verschil  sign\n"));
+	ck_assert_ptr_nonnull(strstr(out,
+		"\nKort: voor = conv voor, na = conv na, sign = significant.\n"));
+	ck_assert_ptr_nonnull(strstr(out, "(bezoekers, sequenti\xc3\xable\nfunnel)\n"));
+	for (const char *p = out; *p; ) {
+		const char *nl = strchr(p, '\n');
+		size_t w = 0;
+		for (const char *q = p; q < nl; q++)
+			w += ((unsigned char)*q & 0xC0) != 0x80;
+		ck_assert_uint_le(w, 60);
+		p = nl + 1;
+	}
 	free(out);
 }
 END_TEST

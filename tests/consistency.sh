@@ -4,6 +4,7 @@
 # as a multi-member gzip; and the open funnel must equal that of an
 # independent implementation (tests/bench/funnel.awk) when mawk or awk is
 # installed. Uses a deterministic generated log (tests/bench/genlog.c).
+# The bundled sample's figures must equal those of tests/sample/model.py.
 #
 #   KLANTREIS=./klantreis sh tests/consistency.sh
 # Prints "ok NAME" / "FAIL NAME" and "consistency: N passed, N failed".
@@ -69,6 +70,44 @@ for readme in "$e2e"/fmt-*/README; do
 	fi
 done
 [ "$n" -ge 9 ] || bad "same figures in every format: only $n cases found"
+
+# The bundled sample: gensample.py must still make it (so `make sample`
+# reproduces the committed log), and every figure klantreis prints for it
+# must equal the independent model (tests/sample/model.py): the open and
+# sequential funnel, hits, and the before/after z-test of its story.
+sample=$root/testdata/sample/access.log.gz
+if command -v python3 > /dev/null 2>&1; then
+	python3 "$root/tests/sample/gensample.py" > "$tmp/sample.log"
+	if gzip -dc "$sample" | cmp -s - "$tmp/sample.log"; then
+		ok "sample: gensample.py makes testdata/sample/access.log.gz"
+	else
+		bad "sample: gensample.py output differs from testdata/sample/access.log.gz (make sample)"
+	fi
+	for mode in open sequential hits compare; do
+		case $mode in
+		open) args= ;;
+		sequential) args="--funnel sequential" ;;
+		hits) args="--count hits" ;;
+		compare) args= ;;
+		esac
+		if [ $mode = compare ]; then
+			"$kr" compare -q --at 2026-11-16 --format csv "$sample" > "$tmp/kr.sample" 2>&1
+			python3 "$root/tests/sample/model.py" compare 2026-11-16 "$sample" > "$tmp/model.sample"
+		else
+			# shellcheck disable=SC2086
+			"$kr" analyze -q $args --format csv "$sample" > "$tmp/kr.sample" 2>&1
+			python3 "$root/tests/sample/model.py" $mode "$sample" > "$tmp/model.sample"
+		fi
+		if cmp -s "$tmp/kr.sample" "$tmp/model.sample" && [ "$(wc -l < "$tmp/kr.sample")" -eq 61 ]; then
+			ok "sample: $mode equals the independent model"
+		else
+			bad "sample: $mode differs from tests/sample/model.py"
+			diff "$tmp/kr.sample" "$tmp/model.sample" | head -5
+		fi
+	done
+else
+	echo "skip sample cross-check: no python3 installed"
+fi
 
 awk=
 for a in mawk awk; do command -v $a > /dev/null 2>&1 && { awk=$a; break; }; done

@@ -13,6 +13,8 @@
 #                    analyze --format csv -c catalog.csv access.log
 #                    $KLANTREIS names the program, for lines such as
 #                    catalog > c.csv && "$KLANTREIS" check -c c.csv
+#                    $E2E_ROOT names the repository (for the bundled sample,
+#                    "$E2E_ROOT/testdata/sample/access.log.gz"); also in setup
 #   expected         stdout must equal it byte for byte (diff shown on failure)
 #   status           expected exit status (0 when absent)
 #   stderr_contains  each non-empty line must occur in stderr (grep -F)
@@ -58,6 +60,8 @@ if ! [ -x "$KLANTREIS" ] && ! command -v "$KLANTREIS" >/dev/null 2>&1; then
 	exit 2
 fi
 export KLANTREIS
+E2E_ROOT=$root
+export E2E_ROOT
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/klantreis-e2e.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
