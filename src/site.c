@@ -444,6 +444,17 @@ static int wilson(const report_row *r, double *lo, double *hi)
 
 /* ---- output helpers ---- */
 
+/* fmt with its "%s" replaced by arg, into buf (cut to fit). Returns buf. */
+static const char *fill1(const char *fmt, const char *arg, char *buf, size_t n)
+{
+	const char *q = strstr(fmt, "%s");
+	if (!q)
+		snprintf(buf, n, "%s", fmt);
+	else
+		snprintf(buf, n, "%.*s%s%s", (int)(q - fmt), fmt, arg, q + 2);
+	return buf;
+}
+
 static void put(site *s, const char *str)
 {
 	fputs(str, s->fp);
@@ -880,7 +891,7 @@ static void compare_chart(site *s, const report_row *nr, const report_row *pr)
 	esc(s, nr->has_median ? pct(s, nr->median, b, sizeof b) : DASH);
 	if (has_peer) {
 		put(s, ", ");
-		snprintf(lab, sizeof lab, L->peer_median, pr->peer ? pr->peer : DASH);
+		fill1(L->peer_median, pr->peer ? pr->peer : DASH, lab, sizeof lab);
 		esc(s, lab);
 		put(s, " ");
 		esc(s, pct(s, pr->median, a, sizeof a));
@@ -892,7 +903,7 @@ static void compare_chart(site *s, const report_row *nr, const report_row *pr)
 		double v = k == 0 ? cv : k == 1 ? nr->median : pr->median;
 		const char *cls = k == 0 ? "bar" : k == 1 ? "nat" : "peer";
 		if (k == 2)
-			snprintf(lab, sizeof lab, L->peer_median, pr->peer ? pr->peer : DASH);
+			fill1(L->peer_median, pr->peer ? pr->peer : DASH, lab, sizeof lab);
 		else
 			snprintf(lab, sizeof lab, "%s", k == 0 ? L->this_gem : L->nat_median);
 		fprintf(s->fp, "<text x=\"0\" y=\"%d\">", y + 12);
