@@ -3,8 +3,11 @@
 #   make            build ./klantreis
 #   make run        analyze the bundled sample log with the built-in catalogue
 #   make check      unit tests (Check), end-to-end tests, the HTML report and
-#                   the website (axe-core) in headless Chromium, then the same under ASan/UBSan and
+#                   the website (axe-core) in headless Chromium, the scale-out
+#                   recipes (check-scale), then the same under ASan/UBSan and
 #                   valgrind, and a short fuzz round
+#   make check-scale  the Slurm and GNU parallel-over-ssh recipes end to end
+#                   against daemons the tests start (as root; skipped else)
 #   make sanitize   unit, e2e and consistency tests against an ASan/UBSan build
 #   make memcheck   the whole e2e suite under valgrind
 #   make fuzz       libFuzzer: every target for FUZZ_TIME seconds (clang)
@@ -43,10 +46,13 @@ TEST_OBJ = $(TEST_SRC:tests/%.c=$(B)/tests/%.o)
 # python3 parses the JSON and CSV reports in e2e tests; chromium renders the
 # HTML report in tests/html_browser.sh; nodejs (node, npm) runs axe-core on the
 # website in tests/site.sh (npm installs axe-core and puppeteer-core into
-# build/npm); clang builds the fuzzers; mandoc lints the man page.
+# build/npm); clang builds the fuzzers; mandoc lints the man page;
+# slurm-wlm, munge, openssh, parallel and rsync run the scale-out tests
+# (check-scale).
 DEBS = build-essential pkg-config libpcre2-dev libcsv-dev zlib1g-dev check libisal-dev \
 	liblzma-dev libbz2-dev libzstd-dev xz-utils bzip2 zstd \
-	gzip python3 chromium nodejs clang valgrind mandoc
+	gzip python3 chromium nodejs clang valgrind mandoc \
+	slurm-wlm munge openssh-server openssh-client parallel rsync
 BENCH_DEBS = goaccess mawk isal time gzip
 
 all: klantreis
@@ -110,9 +116,17 @@ check: deps
 	KLANTREIS=./klantreis sh tests/consistency.sh
 	KLANTREIS=./klantreis sh tests/html_browser.sh
 	KLANTREIS=./klantreis sh tests/site.sh
+	$(MAKE) check-scale
 	$(MAKE) sanitize
 	$(MAKE) memcheck
 	$(MAKE) fuzz-check
+
+# ---- scale out: Slurm and GNU parallel over ssh (README "Scale out") -----
+# Each starts its own daemons (single-node Slurm with munge; sshd on
+# 127.0.0.1) on free ports, stops them by pid, and stays within a minute.
+check-scale: klantreis
+	KLANTREIS=./klantreis sh tests/slurm.sh
+	KLANTREIS=./klantreis sh tests/parallel_ssh.sh
 
 # ---- sanitizers: an ASan/UBSan build of everything in build/asan ----------
 SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -206,5 +220,5 @@ uninstall:
 clean:
 	rm -rf build klantreis
 
-.PHONY: all deps run sample manlint check bench install uninstall clean sanitize memcheck fuzz fuzz-build \
+.PHONY: all deps run sample manlint check check-scale bench install uninstall clean sanitize memcheck fuzz fuzz-build \
 	fuzz-check

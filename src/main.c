@@ -81,6 +81,21 @@ static const cmd_entry commands[] = {
 	  "  --alpha p               significance level (default 0.05)\n"
 	  "  --format table|csv      the report (default: table on a terminal, else csv)\n"
 	  RUN_HELP },
+	{ "benchmark", cmd_benchmark, "klantreis benchmark [-qv] [-c file] [--order input|name]\n"
+	  "                 [--count visitors|hits] [--funnel open|sequential]\n"
+	  "                 [--min-visitors n] [--peer] [--details] [--min-cell n]\n"
+	  "                 [--format table|csv|json|html] [-o file] [--csv-sep c]\n"
+	  "                 [--decimal-comma] [--bom] [--lang nl|en] [--highlight name]\n"
+	  "                 report ...",
+	  "Benchmarks CSV reports of disjoint gemeenten together, counts only.\n\n"
+	  "Reads reports as 'analyze --format csv' writes them (one per gemeente or\n"
+	  "server, any spreadsheet options) and recomputes the median, rank and\n"
+	  "potential gain across all of them, as one run over all logs would.\n\n"
+	  "  -c, --catalog file      catalogue order and peer groups (for --peer)\n"
+	  "  --order input|name      gemeenten in order of the reports, or by name\n"
+	  "  --min-visitors n        info visitors to be benchmarked (default 30)\n"
+	  "  --format table|csv|json|html, -o file\n"
+	  "                          the report, as analyze writes it\n" },
 	{ "catalog", cmd_catalog, "klantreis catalog",
 	  "Prints the built-in catalogue as CSV: a start for one's own (-c).\n" },
 	{ "check", cmd_check, "klantreis check [-qv] [-c file] [--gemeente name] [url ... | -]",

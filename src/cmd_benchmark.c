@@ -1,0 +1,286 @@
+/*
+ * cmd_benchmark.c - `klantreis benchmark`: federation with counts only.
+ *
+ * Reads CSV reports of `analyze --format csv` (report_read.h), one per
+ * gemeente or per part of the logs, and benchmarks them together: the
+ * median, rank and potential gain across all of them (bench_compute),
+ * printed in any format analyze has. Rows come in the order one analyze
+ * run would print them: periods ascending, gemeenten in order of first
+ * appearance over the reports as given (or --order name, or the order of
+ * catalogue -c), products in their order. -c also gives the peer groups
+ * for --peer, which reports do not carry.
+ *
+ * Nothing is written before every report was read and merged, so a
+ * refused or unreadable report never leaves half a report. Exit status:
+ * 0; 1 when a report or the output could not be read or written; 2 for
+ * usage errors, a report that is none, blanked counts, overlapping rows
+ * or a catalogue that does not fit.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "catalog.h"
+#include "cmd.h"
+#include "msg.h"
+#include "output.h"
+#include "report_read.h"
+#include "run.h"
+
+enum { OPT_ORDER = OPT_CMD_BASE + 20 };
+
+/* "klantreis benchmark ..." with words quoted for a shell where needed. */
+static char *command_line(int argc, char **argv)
+{
+	size_t len = sizeof "klantreis";
+	for (int i = 0; i < argc; i++)
+		len += 4 * strlen(argv[i]) + 3;
+	char *s = malloc(len), *d = s;
+	if (!s)
+		return NULL;
+	d += sprintf(d, "klantreis");
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		int plain = a[0] != '\0' && a[strspn(a, "abcdefghijklmnopqrstuvwxyz"
+		             "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+=:,./-_")] == '\0';
+		*d++ = ' ';
+		if (plain) {
+			d += sprintf(d, "%s", a);
+			continue;
+		}
+		*d++ = '\'';
+		for (; *a; a++) {
+			if (*a == '\'')
+				d += sprintf(d, "'\\''");
+			else
+				*d++ = *a;
+		}
+		*d++ = '\'';
+		*d = '\0';
+	}
+	return s;
+}
+
+int cmd_benchmark(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "catalog", required_argument, NULL, 'c' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "count", required_argument, NULL, OPT_COUNT },
+		{ "funnel", required_argument, NULL, OPT_FUNNEL },
+		{ "min-visitors", required_argument, NULL, OPT_MIN_VISITORS },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "details", no_argument, NULL, OPT_DETAILS },
+		{ "min-cell", required_argument, NULL, OPT_MIN_CELL },
+		{ "peer", no_argument, NULL, OPT_PEER },
+		{ "highlight", required_argument, NULL, OPT_HIGHLIGHT },
+		{ "lang", required_argument, NULL, OPT_LANG },
+		{ "csv-sep", required_argument, NULL, OPT_CSV_SEP },
+		{ "decimal-comma", no_argument, NULL, OPT_DECIMAL_COMMA },
+		{ "bom", no_argument, NULL, OPT_BOM },
+		{ "order", required_argument, NULL, OPT_ORDER },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	run_opts o;
+	enum report_merge_order order = REPORT_ORDER_INPUT;
+	int order_set = 0, c, rc = RUN_USAGE;
+	catalog *cat = NULL;
+	report_merge *mg = NULL;
+	report_table t;
+	report_meta meta;
+	output_file out;
+	char err[1024];
+	const char **names = NULL, **formats = NULL;
+	uint64_t *lines = NULL;
+	char *cmdline = NULL;
+
+	memset(&t, 0, sizeof t);
+	memset(&meta, 0, sizeof meta);
+	run_opts_init(&o);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hqvc:o:", longopts, NULL)) != -1) {
+		if (c == 'h')
+			return cmd_help("benchmark");
+		if (c == OPT_ORDER) {
+			if (strcmp(optarg, "input") == 0)
+				order = REPORT_ORDER_INPUT;
+			else if (strcmp(optarg, "name") == 0)
+				order = REPORT_ORDER_NAME;
+			else {
+				msg_error("invalid --order '%s': expected 'input' or 'name'", optarg);
+				return cmd_usage("benchmark");
+			}
+			order_set = 1;
+			continue;
+		}
+		int h = run_parse_option(&o, c, optarg);
+		if (h < 0)
+			return cmd_usage("benchmark");
+		if (h == 0) {
+			run_option_error(c, argv, longopts);
+			return cmd_usage("benchmark");
+		}
+	}
+	int nreports = argc - optind;
+	char **reports = argv + optind;
+	if (nreports == 0) {
+		msg_error("no report given: name the CSV reports to benchmark together");
+		return cmd_usage("benchmark");
+	}
+	if (o.sequential && o.count_hits) {
+		msg_error("'--count hits' cannot be combined with '--funnel sequential'");
+		return cmd_usage("benchmark");
+	}
+	if (o.catalog_path && order_set) {
+		msg_error("'--order' cannot be combined with -c: the catalogue gives the order");
+		return cmd_usage("benchmark");
+	}
+	if (o.peer && !o.catalog_path) {
+		msg_error("'--peer' needs the catalogue (-c): reports carry no peer groups");
+		return cmd_usage("benchmark");
+	}
+	if (o.catalog_path) {
+		FILE *fp = strcmp(o.catalog_path, "-") == 0 ? stdin : fopen(o.catalog_path, "r");
+		if (!fp) {
+			msg_error("cannot open catalogue '%s': %s", o.catalog_path, strerror(errno));
+			return RUN_USAGE;
+		}
+		cat = catalog_load(fp, o.catalog_path, err, sizeof err);
+		if (fp != stdin)
+			fclose(fp);
+		if (!cat) {
+			msg_error("%s", err);
+			return RUN_USAGE;
+		}
+		order = REPORT_ORDER_CATALOG;
+	}
+	if (output_check(o.output, "-o", 0) < 0) {
+		rc = RUN_INPUT;
+		goto out;
+	}
+
+	double t0 = run_now();
+	mg = report_merge_new();
+	if (!mg) {
+		msg_error("out of memory");
+		rc = RUN_INPUT;
+		goto out;
+	}
+	int unreadable = 0, added = 0;
+	for (int i = 0; i < nreports; i++) {
+		const char *name = strcmp(reports[i], "-") == 0 ? "(stdin)" : reports[i];
+		FILE *fp = strcmp(reports[i], "-") == 0 ? stdin : fopen(reports[i], "r");
+		if (!fp) {
+			msg_error("cannot open '%s': %s", name, strerror(errno));
+			unreadable = 1;
+			continue;
+		}
+		int r = report_merge_add(mg, fp, name, err, sizeof err);
+		if (fp != stdin)
+			fclose(fp);
+		if (r < 0) {
+			msg_error("%s", err);
+			rc = r == -2 ? RUN_INPUT : RUN_USAGE;
+			goto out;
+		}
+		msg_info("report '%s': %zu rows", name, report_merge_rows_of(mg, added++));
+	}
+	if (unreadable) {
+		msg_error("no benchmark written: a report could not be read");
+		rc = RUN_INPUT;
+		goto out;
+	}
+	if (o.details && !report_merge_details(mg)) {
+		msg_error("'--details' needs reports made with --details: their error counts "
+		          "are not in the reports");
+		rc = RUN_USAGE;
+		goto out;
+	}
+	size_t missing = 0;
+	int r = report_merge_table(mg, cat, order, &t, &missing, err, sizeof err);
+	if (r < 0) {
+		msg_error("%s", err);
+		rc = r == -2 ? RUN_INPUT : RUN_USAGE;
+		goto out;
+	}
+	if (missing)
+		msg_warn("%zu gemeente(n) of catalogue '%s' in no report: shown with zero counts, "
+		         "as one analyze run would show them", missing, o.catalog_path);
+	if (bench_compute(t.rows, t.nrows, o.min_visitors, o.peer) < 0) {
+		msg_error("out of memory");
+		rc = RUN_INPUT;
+		goto out;
+	}
+	t.count_hits = o.count_hits;
+	t.sequential = o.sequential;
+	t.min_cell = o.min_cell;
+	t.peer = o.peer;
+	t.csv_sep = o.csv_sep ? o.csv_sep : ',';
+	t.decimal_comma = o.decimal_comma;
+	t.bom = o.bom;
+	t.lang = o.lang ? o.lang : "nl";
+	t.highlight = o.highlight;
+	const char *no_color = getenv("NO_COLOR");
+	t.color = !o.output && isatty(STDOUT_FILENO) && !(no_color && *no_color);
+	if (o.highlight) {
+		size_t i = 0;
+		while (i < t.nrows && strcasecmp(t.rows[i].gemeente, o.highlight) != 0)
+			i++;
+		if (i == t.nrows)
+			msg_warn("gemeente '%s' of --highlight is not in the report", o.highlight);
+	}
+
+	/* meta: the reports read, in the place of logs */
+	names = calloc((size_t)nreports + 1, sizeof *names);
+	formats = calloc((size_t)nreports + 1, sizeof *formats);
+	lines = calloc((size_t)nreports + 1, sizeof *lines);
+	cmdline = command_line(argc, argv);
+	if (!names || !formats || !lines || !cmdline) {
+		msg_error("out of memory");
+		rc = RUN_INPUT;
+		goto out;
+	}
+	for (int i = 0; i < nreports; i++) {
+		names[i] = reports[i];
+		formats[i] = "csv report";
+		lines[i] = report_merge_rows_of(mg, i);
+		meta.lines += lines[i];
+	}
+	meta.version = KLANTREIS_VERSION;
+	meta.command_line = cmdline;
+	meta.ninputs = nreports;
+	meta.input_names = names;
+	meta.input_formats = formats;
+	meta.input_lines = lines;
+	meta.elapsed = run_now() - t0;
+	t.meta = &meta;
+
+	rc = RUN_OK;
+	if (output_open(&out, o.output) < 0) {
+		rc = RUN_INPUT;
+		goto out;
+	}
+	t.width = report_term_width(out.fp);   /* the table fits the terminal, or 80 */
+	int w = report_write(&t, run_format(&o), out.fp);
+	if (output_close(&out, w == 0) < 0)
+		rc = RUN_INPUT;
+out:
+	free(names);
+	free(formats);
+	free(lines);
+	free(cmdline);
+	free(t.rows);
+	report_merge_free(mg);
+	catalog_free(cat);
+	return rc;
+}
