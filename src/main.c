@@ -84,9 +84,9 @@ static const cmd_entry commands[] = {
 	{ "benchmark", cmd_benchmark, "klantreis benchmark [-qv] [-c file] [--order input|name]\n"
 	  "                 [--count visitors|hits] [--funnel open|sequential]\n"
 	  "                 [--min-visitors n] [--peer] [--details] [--min-cell n]\n"
-	  "                 [--format table|csv|json|html] [-o file] [--csv-sep c]\n"
-	  "                 [--decimal-comma] [--bom] [--lang nl|en] [--highlight name]\n"
-	  "                 report ...",
+	  "                 [--format table|csv|json|html|site] [-o file|dir]\n"
+	  "                 [--csv-sep c] [--decimal-comma] [--bom] [--lang nl|en]\n"
+	  "                 [--highlight name] report ...",
 	  "Benchmarks CSV reports of disjoint gemeenten together, counts only.\n\n"
 	  "Reads reports as 'analyze --format csv' writes them (one per gemeente or\n"
 	  "server, any spreadsheet options) and recomputes the median, rank and\n"
@@ -94,8 +94,8 @@ static const cmd_entry commands[] = {
 	  "  -c, --catalog file      catalogue order and peer groups (for --peer)\n"
 	  "  --order input|name      gemeenten in order of the reports, or by name\n"
 	  "  --min-visitors n        info visitors to be benchmarked (default 30)\n"
-	  "  --format table|csv|json|html, -o file\n"
-	  "                          the report, as analyze writes it\n" },
+	  "  --format table|csv|json|html|site, -o file|dir\n"
+	  "                          the report (or website), as analyze writes it\n" },
 	{ "catalog", cmd_catalog, "klantreis catalog",
 	  "Prints the built-in catalogue as CSV: a start for one's own (-c).\n" },
 	{ "check", cmd_check, "klantreis check [-qv] [-c file] [--gemeente name] [url ... | -]",
