@@ -554,6 +554,10 @@ static const char site_css[] =
 	"ol.gain li{margin:2px 0}\n"
 	"svg.histogram rect{fill:var(--info)}svg.compare rect.nat{fill:var(--done)}"
 	"svg.compare rect.peer{fill:var(--form)}\n"
+	"g.trend-line line{stroke:var(--info);stroke-width:2}g.trend-line circle{fill:var(--info)}"
+	"g.trend-median line{stroke:var(--median);stroke-width:1.5;stroke-dasharray:5 3}"
+	"g.trend-median circle{fill:var(--median)}"
+	".sw-line{background:var(--info)}.sw-median{background:var(--median)}\n"
 	".cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:16px}\n"
 	"section.prod{border-top:1px solid var(--line);margin-top:24px}\n"
 	"@media (max-width:480px){dl.facts{grid-template-columns:1fr}dl.facts dd{margin-bottom:4px}}\n"
@@ -1096,14 +1100,100 @@ static int index_page(site *s)
 	return page_close(s);
 }
 
-/* The trend of gemeente g's product p over the periods: a table. */
+/* A line through the values v[t] (has[t]: present) of the periods, x in
+ * % of the chart between left and left + width, y in px. */
+static void trend_line(site *s, const char *cls, const double *v, const unsigned char *has,
+                       double top, int y0, int plot)
+{
+	const double left = 8, width = 84;
+	double px = 0, py = 0;
+	int prev = 0;
+	fprintf(s->fp, "<g class=\"%s\">", cls);
+	for (size_t t = 0; t < s->nper; t++) {
+		if (!has[t]) {
+			prev = 0;
+			continue;
+		}
+		double x = left + (s->nper > 1 ? width * (double)t / (double)(s->nper - 1) : width / 2);
+		double y = y0 - plot * v[t] / top;
+		if (prev) {
+			put(s, "<line x1=\"");
+			put_x(s, px);
+			fprintf(s->fp, "\" y1=\"%.1f\" x2=\"", py);
+			put_x(s, x);
+			fprintf(s->fp, "\" y2=\"%.1f\"/>", y);
+		}
+		put(s, "<circle cx=\"");
+		put_x(s, x);
+		fprintf(s->fp, "\" cy=\"%.1f\" r=\"3\"/>", y);
+		px = x;
+		py = y;
+		prev = 1;
+	}
+	put(s, "</g>\n");
+}
+
+/* The trend of gemeente g's product p over the periods: a chart of its
+ * conversion and the national median, and the figures as a table. */
 static void trend_table(site *s, size_t g, size_t p)
 {
 	const labels *L = s->L;
 	char a[32];
+	double *v = calloc(2 * s->nper + 1, sizeof *v);
+	unsigned char *has = calloc(2 * s->nper + 1, 1);
 	put(s, "<h4>");
 	esc(s, L->trend);
-	put(s, "</h4>\n<div class=\"tablewrap\"><table class=\"data\"><thead><tr>");
+	put(s, "</h4>\n");
+	if (v && has) {
+		double max = 0.01;
+		for (size_t t = 0; t < s->nper; t++) {
+			size_t i = cell_at(s, t, g, p);
+			if (i == NONE)
+				continue;
+			const report_row *r = &s->nat[i];
+			has[t] = (unsigned char)conv(r, &v[t]);
+			has[s->nper + t] = (unsigned char)r->has_median;
+			v[s->nper + t] = r->median;
+			for (int k = 0; k < 2; k++)
+				if (has[k * s->nper + t] && v[k * s->nper + t] > max)
+					max = v[k * s->nper + t];
+		}
+		double top, step;
+		html_nice_scale(max, &top, &step);
+		const int y0 = 96, plot = 88;
+		put(s, "<figure class=\"trend\"><svg class=\"trend-chart\" height=\"120\" "
+		    "role=\"img\" aria-label=\"");
+		esc(s, L->trend);
+		put(s, ": ");
+		esc(s, s->pers[0]);
+		put(s, " " DASH " ");
+		esc(s, s->pers[s->nper - 1]);
+		put(s, "\">\n");
+		for (int k = 0; k * step <= top + 1e-9; k++) {
+			int y = y0 - (int)(plot * (k * step) / top + 0.5);
+			fprintf(s->fp, "<line class=\"grid\" x1=\"8%%\" x2=\"92%%\" y1=\"%d\" y2=\"%d\"/>"
+			        "<text class=\"tick\" x=\"8%%\" dx=\"-4\" y=\"%d\" text-anchor=\"end\">",
+			        y, y, y + 4);
+			esc(s, html_fmt_pct(L->decimal, k * step, 0, a, sizeof a));
+			put(s, "</text>\n");
+		}
+		fprintf(s->fp, "<text class=\"tick\" x=\"8%%\" y=\"%d\">", y0 + 18);
+		esc(s, s->pers[0]);
+		fprintf(s->fp, "</text><text class=\"tick\" x=\"92%%\" y=\"%d\" text-anchor=\"end\">",
+		        y0 + 18);
+		esc(s, s->pers[s->nper - 1]);
+		put(s, "</text>\n");
+		trend_line(s, "trend-median", v + s->nper, has + s->nper, top, y0, plot);
+		trend_line(s, "trend-line", v, has, top, y0, plot);
+		put(s, "</svg><ul class=\"legend\"><li><span class=\"swatch sw-line\"></span>");
+		esc(s, L->this_gem);
+		put(s, "</li><li><span class=\"swatch sw-median\"></span>");
+		esc(s, L->nat_median);
+		put(s, "</li></ul></figure>\n");
+	}
+	free(v);
+	free(has);
+	put(s, "<div class=\"tablewrap\"><table class=\"data\"><thead><tr>");
 	th(s, L->col_period);
 	th(s, L->short_step[0]);
 	th(s, L->short_step[2]);
@@ -1262,8 +1352,8 @@ static int product_page(site *s, size_t p)
 	put(s, "<h2>");
 	putf(s, L->to_product, s->prods[p]);
 	put(s, "</h2>\n<div class=\"tablewrap\"><table class=\"data\"><thead><tr>");
-	th(s, L->rank);
 	th(s, L->col_gemeente);
+	th(s, L->rank);
 	if (s->t->peer)
 		th(s, L->col_peer);
 	for (int k = 0; k < 3; k++)
@@ -1275,11 +1365,12 @@ static int product_page(site *s, size_t p)
 	for (size_t k = 0; k < n; k++) {
 		size_t g = s->sel[k], i = latest(s, g, p);
 		const report_row *r = &s->nat[i];
+		/* the name first: on a phone it heads the row's card */
 		put(s, "<tr><td>");
-		put_rank(s, r);
-		put(s, "</td>");
-		td_open(s, L->col_gemeente);
 		link_gem(s, g);
+		put(s, "</td>");
+		td_open(s, L->rank);
+		put_rank(s, r);
 		put(s, "</td>");
 		if (s->t->peer)
 			td_text(s, L->col_peer, s->pub[i].peer ? s->pub[i].peer : DASH);

@@ -167,6 +167,7 @@ if site nl --by day --min-visitors 5; then
 	g=$d/gemeente/s-hertogenbosch.html
 	check nl-funnels test "$(grep -c 'class="funnel-chart"' "$g")" = 10
 	check nl-trend test "$(grep -c '<h4>Conversie per periode</h4>' "$g")" = 10
+	check nl-trend-charts test "$(grep -c 'class="trend-chart"' "$g")" = 10
 	check nl-trend-days grep -q -F '<td>2026-11-08</td>' "$g"
 	check nl-interval grep -q -F '95%-interval' "$g"
 	# 5xx on completion (genlog makes a few): shown on some page
