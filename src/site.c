@@ -290,7 +290,8 @@ typedef struct {
 	size_t *az;             /* gemeenten in A-Z order */
 	size_t *sel;            /* scratch, ngem + 1 */
 	char when[64];          /* generation time, UTC */
-	const char *dir;
+	const char *dir;        /* where the pages go */
+	const char *shown;      /* the directory messages name (the user's -o) */
 	FILE *fp;               /* the page being written */
 	const char *up;         /* "" or "../": from the page to the site root */
 	char rel[SLUG_MAX + 40];/* the page's path in the site, for messages */
@@ -571,12 +572,12 @@ static int page_open(site *s, const char *rel)
 	snprintf(s->rel, sizeof s->rel, "%s", rel);
 	s->up = strchr(rel, '/') ? "../" : "";
 	if (snprintf(path, sizeof path, "%s/%s", s->dir, rel) >= (int)sizeof path) {
-		msg_error("cannot write '%s/%s': %s", s->dir, rel, strerror(ENAMETOOLONG));
+		msg_error("cannot write '%s/%s': %s", s->shown, rel, strerror(ENAMETOOLONG));
 		return -1;
 	}
 	s->fp = fopen(path, "w");
 	if (!s->fp) {
-		msg_error("cannot write '%s': %s", path, strerror(errno));
+		msg_error("cannot write '%s/%s': %s", s->shown, rel, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -592,7 +593,7 @@ static int page_close(site *s)
 	}
 	s->fp = NULL;
 	if (bad) {
-		msg_error("cannot write '%s/%s': %s", s->dir, s->rel, strerror(e ? e : EIO));
+		msg_error("cannot write '%s/%s': %s", s->shown, s->rel, strerror(e ? e : EIO));
 		return -1;
 	}
 	return 0;
@@ -1515,7 +1516,9 @@ static int about_page(site *s)
 	return page_close(s);
 }
 
-int site_write(const report_table *t, int64_t min_visitors, time_t generated, const char *dir)
+/* site_write, messages naming `shown` in the place of dir. */
+static int write_site(const report_table *t, int64_t min_visitors, time_t generated,
+                      const char *dir, const char *shown)
 {
 	site s;
 	int rc = -1;
@@ -1526,6 +1529,7 @@ int site_write(const report_table *t, int64_t min_visitors, time_t generated, co
 	s.L = t->lang && strcmp(t->lang, "en") == 0 ? &en : &nl;
 	s.min_visitors = min_visitors;
 	s.dir = dir;
+	s.shown = shown;
 	if (gmtime_r(&generated, &tm))
 		strftime(s.when, sizeof s.when, "%Y-%m-%d %H:%M UTC", &tm);
 	if (load(&s, t) < 0) {
@@ -1536,7 +1540,7 @@ int site_write(const report_table *t, int64_t min_visitors, time_t generated, co
 	for (size_t k = 0; k < 2; k++) {
 		snprintf(sub, sizeof sub, "%s/%s", dir, subdirs[k]);
 		if (mkdir(sub, 0777) != 0) {
-			msg_error("cannot write '%s': %s", sub, strerror(errno));
+			msg_error("cannot write '%s/%s': %s", shown, subdirs[k], strerror(errno));
 			goto out;
 		}
 	}
@@ -1556,6 +1560,11 @@ out:
 	return rc;
 }
 
+int site_write(const report_table *t, int64_t min_visitors, time_t generated, const char *dir)
+{
+	return write_site(t, min_visitors, generated, dir, dir);
+}
+
 int site_publish(const report_table *t, int64_t min_visitors, const char *path)
 {
 	output_dir d;
@@ -1569,6 +1578,6 @@ int site_publish(const report_table *t, int64_t min_visitors, const char *path)
 	}
 	if (output_dir_open(&d, path) < 0)
 		return -1;
-	int ok = site_write(t, min_visitors, now, d.tmp) == 0;
+	int ok = write_site(t, min_visitors, now, d.tmp, d.path) == 0;
 	return output_dir_close(&d, ok);
 }
