@@ -91,9 +91,10 @@ size_t funnel_size(const funnel *f);
 
 /* Computes the figures (one thread per part), sorted by (period, gem,
  * row), one cell for every combination that has at least one matched
- * event. Returns a malloc'ed array the caller frees (count in *n; NULL
- * with *n == 0 when empty or out of memory: check *n and errno). */
-funnel_cell *funnel_cells(const funnel *f, const funnel_cfg *cfg, size_t *n);
+ * event: a malloc'ed array in *cells that the caller frees, *n of them
+ * (NULL and 0 when there are none). Returns 0, or -1 when out of memory
+ * (then *cells is NULL and *n 0). */
+int funnel_cells(const funnel *f, const funnel_cfg *cfg, funnel_cell **cells, size_t *n);
 
 /* The sequential level (0..3) of one visitor's events: the largest k with
  * info t1 <= form t2 <= done t3, t_k - t1 <= window. steps[i] and

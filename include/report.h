@@ -30,7 +30,7 @@ typedef struct {
 	int rank;              /* 1 + eligible rows with higher conversion; eligible only */
 	int64_t gain;          /* potential_gain; eligible only */
 
-	/* --details (filled by run_table from the error counters): */
+	/* --details (filled by run_table_res from the error counters): */
 	int64_t errors[3];     /* 5xx requests by non-bots matching each step */
 } report_row;
 

@@ -126,12 +126,6 @@ int run_setup(const run_opts *o, catalog **cat, matcher **m);
 int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
              int nsides, const scan_range *sides, scan_result *res);
 
-/* Builds report rows from a funnel: every catalogue row for every period
- * that has a matched record (the single period without --by). Rows point
- * into cat and m. Returns 0 or -1 (out of memory). */
-int run_table(const run_opts *o, const catalog *cat, const matcher *m,
-              const funnel *f, report_table *t);
-
 /* report_meta with the storage behind it. */
 typedef struct {
 	report_meta m;
@@ -147,8 +141,11 @@ int run_meta(const scan_result *res, const matcher *m, int argc, char **argv,
              double elapsed, run_meta_buf *meta);
 void run_meta_free(run_meta_buf *meta);
 
-/* As run_table for side `side` of res, but in built-in mode leaves out
- * hosts without a single qualifying request (bots-only hosts, say). */
+/* Builds the report rows of side `side` of res: every catalogue row for
+ * every period that has a matched record (the single period without --by);
+ * in built-in mode hosts without a single qualifying request (bots-only
+ * hosts, say) are left out. Rows point into cat and m. Returns 0, or -1
+ * when out of memory (message given). */
 int run_table_res(const run_opts *o, const catalog *cat, const matcher *m,
                   const scan_result *res, int side, report_table *t);
 

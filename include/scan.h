@@ -24,6 +24,8 @@
 #include "match.h"
 #include "visitor.h"
 
+struct logfmt;
+
 #define SCAN_MAX_SIDES 2
 #define SCAN_MAX_SAMPLES 5
 
@@ -90,8 +92,8 @@ typedef struct {
 	 * when none). */
 	struct hostcount *unknown_hosts;
 	int64_t time_min, time_max;
-	void **fmts_;              /* private: the inputs' formats */
-	void **xfmts_;             /* private: formats from W3C #Fields lines */
+	struct logfmt **fmts_;     /* private: the inputs' formats */
+	struct logfmt **xfmts_;    /* private: formats from W3C #Fields lines */
 	size_t nxfmts_;
 } scan_result;
 

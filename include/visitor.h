@@ -16,8 +16,10 @@ typedef struct {
 	uint64_t k0, k1;
 } visitor_key;
 
-/* Draws a fresh random key (getrandom; falls back to time and pid).
- * Returns 0, or -1 when only the fallback was available. */
+/* Draws a fresh random key from the system (getrandom, arc4random_buf or
+ * /dev/urandom). Returns 0, or -1 with errno set when the system gives no
+ * random bytes; there is no guessable fallback: a key that could be
+ * guessed would let the hashes be linked back to addresses. */
 int visitor_key_random(visitor_key *key);
 
 /* The visitor hash of (client, ua, day). Thread-safe. */

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "fault.h"
 
 static int cmp_str(const char *a, const char *b)
 {

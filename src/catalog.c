@@ -95,19 +95,21 @@ static void fail(load_state *st, long line, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
+/* Array p of *cap elements of size bytes, with room for need of them:
+ * p, or where realloc moved it (then *cap is the new capacity). NULL when
+ * out of memory; p is then still valid. The caller stores the result in
+ * its own typed pointer (no cast through void **). */
+static void *grow(void *p, size_t *cap, size_t need, size_t size)
 {
-	if (need <= *cap)
-		return 0;
+	if (need <= *cap && p)
+		return p;
 	size_t n = *cap ? *cap * 2 : 16;
 	while (n < need)
 		n *= 2;
-	void *q = realloc(*p, n * size);
-	if (!q)
-		return -1;
-	*p = q;
-	*cap = n;
-	return 0;
+	void *q = realloc(p, n * size);
+	if (q)
+		*cap = n;
+	return q;
 }
 
 static char *dup_n(const char *s, size_t n)
@@ -126,11 +128,16 @@ static void on_cell(void *s, size_t len, void *data)
 	load_state *st = data;
 	if (st->failed)
 		return;
-	if (grow((void **)&st->cellbuf, &st->cellbuf_cap, st->cellbuf_n + len + 1, 1) < 0 ||
-	    grow((void **)&st->cells, &st->cells_cap, st->ncells + 1, sizeof *st->cells) < 0) {
+	char *buf = grow(st->cellbuf, &st->cellbuf_cap, st->cellbuf_n + len + 1, 1);
+	if (buf)
+		st->cellbuf = buf;
+	void *cells = buf ? grow(st->cells, &st->cells_cap, st->ncells + 1, sizeof *st->cells)
+	                  : NULL;
+	if (!cells) {
 		fail(st, 0, "out of memory");
 		return;
 	}
+	st->cells = cells;
 	if (len)
 		memcpy(st->cellbuf + st->cellbuf_n, s, len);
 	st->cellbuf[st->cellbuf_n + len] = '\0';
@@ -191,11 +198,13 @@ static int add_gemeente(load_state *st, const char *g)
 		if (strcmp(c->gemeenten[i], g) == 0)
 			return (int)i;
 	char *d = strdup(g);
-	if (!d || grow((void **)&c->gemeenten, &st->gem_cap, c->ngem + 1, sizeof(char *)) < 0) {
+	char **gems = d ? grow(c->gemeenten, &st->gem_cap, c->ngem + 1, sizeof *gems) : NULL;
+	if (!gems) {
 		free(d);
 		fail(st, 0, "out of memory");
 		return -1;
 	}
+	c->gemeenten = gems;
 	c->gemeenten[c->ngem] = d;
 	return (int)c->ngem++;
 }
@@ -238,12 +247,13 @@ static void add_hosts(load_state *st, const char *s, int gem)
 				return;
 			continue;
 		}
-		if (grow((void **)&c->hosts, &st->hosts_cap, c->nhosts + 1,
-		         sizeof(catalog_host)) < 0) {
+		catalog_host *hosts = grow(c->hosts, &st->hosts_cap, c->nhosts + 1, sizeof *hosts);
+		if (!hosts) {
 			free(h);
 			fail(st, 0, "out of memory");
 			return;
 		}
+		c->hosts = hosts;
 		c->hosts[c->nhosts].host = h;
 		c->hosts[c->nhosts].gem = gem;
 		c->nhosts++;
@@ -309,10 +319,12 @@ static void data_row(load_state *st)
 	add_hosts(st, cell(st, (size_t)st->col[COL_HOST]), gem);
 	if (st->failed)
 		return;
-	if (grow((void **)&c->rows, &st->rows_cap, c->nrows + 1, sizeof(catalog_row)) < 0) {
+	catalog_row *rows = grow(c->rows, &st->rows_cap, c->nrows + 1, sizeof *rows);
+	if (!rows) {
 		fail(st, 0, "out of memory");
 		return;
 	}
+	c->rows = rows;
 	catalog_row *r = &c->rows[c->nrows];
 	memset(r, 0, sizeof *r);
 	r->gem = gem;

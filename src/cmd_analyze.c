@@ -7,6 +7,7 @@
  * never leaves half a report; after an unreadable input the -o report and
  * the --append history stay as they were (but with --keep-going).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -95,8 +96,11 @@ int cmd_analyze(int argc, char **argv)
 	/* an unreadable input: the -o report and the history stay as they
 	 * were (stdout, which keeps nothing, still gets the report) */
 	int keep = run_keep_outputs(&o, rc);
-	if (run_table_res(&o, cat, m, &res, 0, &t) < 0 ||
-	    bench_compute(t.rows, t.nrows, o.min_visitors, o.peer) < 0) {
+	if (run_table_res(&o, cat, m, &res, 0, &t) < 0) {
+		rc = RUN_INPUT; /* message given */
+		goto out;
+	}
+	if (bench_compute(t.rows, t.nrows, o.min_visitors, o.peer) < 0) {
 		msg_error("out of memory");
 		rc = RUN_INPUT;
 		goto out;
@@ -140,6 +144,8 @@ int cmd_analyze(int argc, char **argv)
 	}
 	t.width = report_term_width(out.fp);   /* the table fits the terminal, or 80 */
 	int w = report_write(&t, run_format(&o), out.fp);
+	if (w < 0 && !ferror(out.fp)) /* not a write error, which output_close reports */
+		msg_error("cannot write the report: %s", strerror(errno));
 	if (output_close(&out, w == 0) < 0 && rc == RUN_OK)
 		rc = RUN_INPUT;
 out:

@@ -81,6 +81,24 @@ static int usage_error(const char *text)
 	return cmd_usage("compare");
 }
 
+/* analyze's options that shape its benchmark or HTML report, which compare
+ * does not have: refused rather than ignored. NULL when c is none of them. */
+static const char *not_for_compare(int c)
+{
+	switch (c) {
+	case OPT_MIN_VISITORS:
+		return "'--min-visitors' does not apply to compare: it sets who takes part in "
+		       "analyze's benchmark, and compare has none (--min-cell hides small counts)";
+	case OPT_PEER:
+		return "'--peer' does not apply to compare: it groups analyze's benchmark, "
+		       "and compare has none";
+	case OPT_HIGHLIGHT:
+		return "'--highlight' does not apply to compare: it marks a gemeente in the "
+		       "HTML report, and compare writes table or csv";
+	}
+	return NULL;
+}
+
 int cmd_compare(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -137,6 +155,9 @@ int cmd_compare(int argc, char **argv)
 				return cmd_usage("compare");
 			continue;
 		}
+		const char *why = not_for_compare(c);
+		if (why)
+			return usage_error(why);
 		int h = run_parse_option(&o, c, optarg);
 		if (h < 0)
 			return cmd_usage("compare");
@@ -232,6 +253,8 @@ int cmd_compare(int argc, char **argv)
 	}
 	ct.width = report_term_width(out.fp);   /* the table fits the terminal, or 80 */
 	int w = compare_write(&ct, run_format(&o), out.fp);
+	if (w < 0 && !ferror(out.fp)) /* not a write error, which output_close reports */
+		msg_error("cannot write the report: %s", strerror(errno));
 	if (output_close(&out, w == 0) < 0 && rc == RUN_OK)
 		rc = RUN_INPUT;
 	run_summary(&res, m, elapsed);   /* -v: after the report, not buried above it */

@@ -28,6 +28,7 @@
 
 #include "catalog.h"
 #include "funnel.h"
+#include "fault.h"
 
 typedef struct {
 	uint64_t visitor;
@@ -678,16 +679,16 @@ static int sum_counts(cellmap *map, const celltab *t, enum ktime_by by, int erro
 	return 0;
 }
 
-funnel_cell *funnel_cells(const funnel *f, const funnel_cfg *cfg, size_t *n)
+int funnel_cells(const funnel *f, const funnel_cfg *cfg, funnel_cell **cells, size_t *n)
 {
 	cellmap map = { NULL, 0, 0 };
-	funnel_cell *out = NULL;
 	part_job job[MAX_PARTS];
-	int njobs = 0;
+	int njobs = 0, rc = -1;
 
+	*cells = NULL;
 	*n = 0;
 	if (funnel_size(f) == 0 && f->err.used == 0)
-		return NULL;
+		return 0;
 	if (cellmap_init(&map, 256) < 0)
 		goto out;
 	/* one thread per part (the caller's thread takes part 0) */
@@ -732,11 +733,12 @@ funnel_cell *funnel_cells(const funnel *f, const funnel_cfg *cfg, size_t *n)
 			map.c[w++] = map.c[i];
 	qsort(map.c, w, sizeof *map.c, cmp_cell);
 	*n = w;
-	out = map.c;
+	*cells = map.c;
 	map.c = NULL;
+	rc = 0;
 out:
 	for (int p = 0; p < njobs; p++)
 		free(job[p].map.c);
 	free(map.c);
-	return out;
+	return rc;
 }

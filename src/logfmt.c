@@ -32,10 +32,13 @@
  * to reduce an absolute-form target (see absolute_form). On
  * LOGFMT_MALFORMED the record's contents are unspecified.
  */
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "compat.h"
 #include "ktime.h"
 #include "logfmt.h"
 
@@ -188,10 +191,25 @@ static const char cloudfront_default_fields[] =
 	"fle-encrypted-fields c-port time-to-first-byte x-edge-detailed-result-type "
 	"sc-content-type sc-content-len sc-range-start sc-range-end";
 
-static void set_err(char *err, size_t errlen, const char *fmt, const char *arg)
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
 {
-	if (err != NULL && errlen > 0)
-		snprintf(err, errlen, fmt, arg);
+	if (err != NULL && errlen > 0) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+}
+
+/* kr_str is const for the record's readers, but the parser's slices point
+ * into the writable line it was handed: the way back to char *, without a
+ * cast that drops a qualifier. */
+static inline char *line_bytes(const char *p)
+{
+	return (char *)(uintptr_t)p;
 }
 
 static inline int is_digit(unsigned char c)
@@ -1202,8 +1220,6 @@ void logfmt_free(logfmt *f)
  * Parsing helpers shared by the kinds
  */
 
-/* Returns the first '"' in [p, end) not escaped by an odd number of
- * backslashes, or NULL. */
 static int hexval(unsigned char c);
 
 /* Undoes, in place, the escapes Apache (ap_escape_logitem) and nginx
@@ -1237,7 +1253,7 @@ static size_t unescape_quoted(char *p, size_t n)
 				r += 4;
 				break;
 			}
-			/* fall through */
+			KR_FALLTHROUGH;
 		default:
 			p[w++] = c;
 			r++;
@@ -1253,6 +1269,8 @@ static inline char *find_byte(char *p, char *end, int c)
 	return memchr(p, c, (size_t)(end - p));
 }
 
+/* Returns the first '"' in [p, end) not escaped by an odd number of
+ * backslashes, or NULL. */
 static char *find_quote(char *p, char *end)
 {
 	char *start = p;
@@ -1336,7 +1354,7 @@ static inline int lower_eq(const char *p, const char *lit, size_t n)
  * Other targets are left alone and *host is untouched. */
 LF_HOT void absolute_form(kr_str *target, kr_str *host)
 {
-	char *t = (char *)target->p;
+	char *t = line_bytes(target->p);
 	size_t tn = target->n, s;
 
 	if (tn >= 7 && lower_eq(t, "http://", 7))
@@ -1348,7 +1366,7 @@ LF_HOT void absolute_form(kr_str *target, kr_str *host)
 	char *a = t + s, *e = t + tn, *q = a;
 	while (q < e && *q != '/' && *q != '?')
 		q++;
-	char *at = memrchr(a, '@', (size_t)(q - a));
+	char *at = kr_memrchr(a, '@', (size_t)(q - a));
 	char *h = at != NULL ? at + 1 : a;
 	size_t hn = (size_t)(q - h);
 	if (q == e) {
@@ -1377,7 +1395,7 @@ LF_HOT int split_request(char *p, size_t n, kr_record *rec)
 	rec->method = (kr_str){p, (size_t)(sp - p)};
 	char *t = sp + 1;
 	char *te = end;
-	char *last = memrchr(t, ' ', (size_t)(end - t));
+	char *last = kr_memrchr(t, ' ', (size_t)(end - t));
 	if (last != NULL && end - last > 5 && memcmp(last + 1, "HTTP/", 5) == 0)
 		te = last;
 	else if (last == NULL && end - t >= 5 && memcmp(t, "HTTP/", 5) == 0)
@@ -1418,7 +1436,7 @@ static int overlaps(kr_str s, const char *lo, const char *hi)
  * the path alone. */
 static void join_target(kr_record *rec, kr_str path, kr_str query, const kr_str *vhost)
 {
-	char *a = (char *)path.p, *b = (char *)query.p;
+	char *a = line_bytes(path.p), *b = line_bytes(query.p);
 	size_t pn = path.n, qn = query.n;
 
 	if (b == a + pn + 1 && b[-1] == '?') {
@@ -1486,7 +1504,7 @@ LF_HOT void finish_record(kr_record *rec, kr_str vhost)
 		no_request(rec);
 	absolute_form(&rec->target, &target_host);
 	if (vhost.n > 0 && !(vhost.n == 1 && vhost.p[0] == '-'))
-		rec->host = host_norm((char *)vhost.p, vhost.n);
+		rec->host = host_norm(line_bytes(vhost.p), vhost.n);
 	else
 		rec->host = target_host;
 }
@@ -2083,7 +2101,7 @@ static int parse_json(char *line, size_t len, kr_record *rec)
 	kr_str vhost = r.v[J_HOST];
 	if (r.v[J_REQUEST].p != NULL) {
 		/* "request": "" or "-" or bytes: a record without a request */
-		if (split_request((char *)r.v[J_REQUEST].p, r.v[J_REQUEST].n, rec) != 0)
+		if (split_request(line_bytes(r.v[J_REQUEST].p), r.v[J_REQUEST].n, rec) != 0)
 			no_request(rec);
 	} else {
 		rec->method = r.v[J_METHOD];
@@ -2748,7 +2766,7 @@ static int parse_items(const logfmt *f, char *line, size_t len, kr_record *rec)
 				goto bad;
 			if (n == 1 && p[0] == '-')
 				break;
-			/* fall through */
+			KR_FALLTHROUGH;
 		case LF_COUNT:
 			if (n == 0)
 				goto bad;
@@ -2784,7 +2802,7 @@ static int parse_items(const logfmt *f, char *line, size_t len, kr_record *rec)
 			/* "$uri$is_args$args" logs "/p-" without a query. */
 			if (n > 1 && p[n - 1] == '-' && memchr(p, '?', n) == NULL)
 				n--;
-			/* fall through */
+			KR_FALLTHROUGH;
 		case LF_URI:
 		case LF_PATH:
 			/* "-" or empty: no request (finish_record) */

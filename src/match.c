@@ -279,13 +279,6 @@ static pcre2_code *compile(const char *src, size_t len, int *jit, char *msg, siz
 	return code;
 }
 
-/*
- * May p be joined into an alternation without changing what it matches?
- * Not when it uses absolute group numbers (back references, (?1), (?(1)),
- * backtracking verbs such as (*COMMIT) that act on the whole match,
- * \Q...\E, or extended mode (?x) (a '#' comment could swallow the closing
- * parenthesis). Conservative: such patterns simply run on their own.
- */
 /* Does the option setting at s ("ix)", "x-i:", ...) switch on extended mode? */
 static int has_x_option(const char *s)
 {
@@ -296,6 +289,13 @@ static int has_x_option(const char *s)
 	return x && (*s == ')' || *s == ':');
 }
 
+/*
+ * May p be joined into an alternation without changing what it matches?
+ * Not when it uses absolute group numbers (back references, (?1), (?(1)),
+ * backtracking verbs such as (*COMMIT) that act on the whole match,
+ * \Q...\E, or extended mode (?x) (a '#' comment could swallow the closing
+ * parenthesis). Conservative: such patterns simply run on their own.
+ */
 static int prefilter_safe(const char *p, const pcre2_code *code)
 {
 	uint32_t backrefs = 0;
@@ -333,7 +333,6 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Compiles every distinct pattern of the catalogue into m->pats. */
 /*
  * The bytes b for which a target starting "/" b can match u. Most
  * targets start with '/', and the byte after it sorts them well: "/css",
@@ -366,6 +365,7 @@ static void first_bytes(const matcher *m, upat *u)
 	pcre2_match_data_free(md);
 }
 
+/* Compiles every distinct pattern of the catalogue into m->pats. */
 static int compile_all(matcher *m, char *err, size_t errlen)
 {
 	const catalog *c = m->cat;
@@ -425,10 +425,9 @@ out:
 
 /* Builds prefilter k (0: unanchored patterns, 1: anchored ones) of plan
  * pl; leaves it NULL when there is no point (fewer than two patterns) or it
- * does not compile. */
-/* Builds prefilter k of plan pl. Gemeenten on the same CMS often share
- * their patterns, so a text already compiled for an earlier plan (seen:
- * text -> plan index * 2 + k) is shared instead of compiled again. */
+ * does not compile. Gemeenten on the same CMS often share their patterns,
+ * so a text already compiled for an earlier plan (seen: text -> plan
+ * index * 2 + k) is shared instead of compiled again. */
 static void build_prefilter(matcher *m, plan *pl, int k, tab *seen)
 {
 	size_t len = 0;
@@ -887,13 +886,22 @@ int match_target(match_ctx *x, int gem, kr_str target, match_hit *out, int max)
 	return nh;
 }
 
+/* The lock and the limit counters are what threads change in a matcher
+ * that is otherwise read-only (C has no "mutable"): the functions that
+ * take a const matcher reach them through this, without a cast that
+ * drops a qualifier. */
+static matcher *shared(const matcher *m)
+{
+	return (matcher *)(uintptr_t)m;
+}
+
 int match_ngemeenten(const matcher *m)
 {
 	if (!m->builtin)
 		return (int)m->cat->ngem;
-	pthread_mutex_lock((pthread_mutex_t *)&m->lock);
+	pthread_mutex_lock(&shared(m)->lock);
 	int n = m->nnames;
-	pthread_mutex_unlock((pthread_mutex_t *)&m->lock);
+	pthread_mutex_unlock(&shared(m)->lock);
 	return n;
 }
 
@@ -903,9 +911,9 @@ const char *match_gemeente_name(const matcher *m, int gem)
 		return NULL;
 	if (!m->builtin)
 		return (size_t)gem < m->cat->ngem ? m->cat->gemeenten[gem] : NULL;
-	pthread_mutex_lock((pthread_mutex_t *)&m->lock);
+	pthread_mutex_lock(&shared(m)->lock);
 	const char *name = gem < m->nnames ? m->names[gem] : NULL;
-	pthread_mutex_unlock((pthread_mutex_t *)&m->lock);
+	pthread_mutex_unlock(&shared(m)->lock);
 	return name;
 }
 
@@ -929,10 +937,10 @@ int match_max_hits(const matcher *m)
 
 long match_limit_hits(const matcher *m)
 {
-	return atomic_load(&((matcher *)m)->limit_hits);
+	return atomic_load(&shared(m)->limit_hits);
 }
 
 long match_limit_line(const matcher *m)
 {
-	return atomic_load(&((matcher *)m)->limit_line);
+	return atomic_load(&shared(m)->limit_line);
 }

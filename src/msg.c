@@ -25,6 +25,8 @@ enum msg_level msg_level(void)
 	return level;
 }
 
+static void emit(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
 static void emit(const char *fmt, va_list ap)
 {
 	char buf[2048];

@@ -6,7 +6,7 @@
  * "FILE.tmp.XXXXXX" next to it (next to a symbolic link's target), syncing
  * it and renaming it over FILE; on any failure the temporary file is
  * removed and FILE is untouched. The history (--append) is read, merged
- * and replaced while its flock(2) is held. A waiting run then holds the
+ * and replaced while its fcntl(2) lock is held. A waiting run then holds the
  * lock of the replaced inode, so after locking each run checks that the
  * path still names the inode it locked and starts over when it does not.
  */
@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -535,8 +534,14 @@ static int lock_history(const char *path, const char *target, int *created)
 			msg_error("cannot open '%s': %s", path, strerror(errno));
 			return -1;
 		}
-		if (flock(fd, LOCK_EX) < 0 && errno != ENOLCK && errno != EINVAL &&
-		    errno != EOPNOTSUPP) {
+		/* fcntl, not flock: POSIX, and it locks over NFS too. The lock
+		 * is the process's: nothing here opens the file a second time
+		 * (closing that would drop it). */
+		struct flock lk = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+		int lr;
+		while ((lr = fcntl(fd, F_SETLKW, &lk)) < 0 && errno == EINTR)
+			;
+		if (lr < 0 && errno != ENOLCK && errno != EINVAL && errno != EOPNOTSUPP) {
 			msg_error("cannot lock '%s': %s", path, strerror(errno));
 			close(fd);
 			return -1;

@@ -44,8 +44,10 @@
 
 #include <csv.h>
 
+#include "compat.h"
 #include "report.h"
 #include "stats.h"
+#include "fault.h"
 
 char *report_rate(int64_t num, int64_t den, char *buf, size_t n)
 {
@@ -90,7 +92,7 @@ static int cmp_name(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-static int cmp_group_idx(const void *pa, const void *pb, void *arg)
+static int cmp_group_idx(const void *pa, const void *pb, const void *arg)
 {
 	const report_table *t = arg;
 	const report_row *a = &t->rows[*(const size_t *)pa];
@@ -123,10 +125,10 @@ static int hidden_groups(const report_table *t, unsigned char **hidden)
 	}
 	for (size_t i = 0; i < t->nrows; i++)
 		idx[i] = i;
-	qsort_r(idx, t->nrows, sizeof *idx, cmp_group_idx, (void *)t);
+	kr_qsort_r(idx, t->nrows, sizeof *idx, cmp_group_idx, t);
 	for (size_t lo = 0, hi; lo < t->nrows; lo = hi) {
 		int any = 0;
-		for (hi = lo; hi < t->nrows && cmp_group_idx(&idx[lo], &idx[hi], (void *)t) == 0; hi++) {
+		for (hi = lo; hi < t->nrows && cmp_group_idx(&idx[lo], &idx[hi], t) == 0; hi++) {
 			const report_row *r = &t->rows[idx[hi]];
 			if (r->eligible && (shown(t, r->n[0]) < 0 || shown(t, r->n[2]) < 0))
 				any = 1;

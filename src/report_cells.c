@@ -18,6 +18,7 @@
 #include <csv.h>
 
 #include "report.h"
+#include "fault.h"
 
 /* Parse state: fields appended to the arena as NUL-terminated strings,
  * their offsets recorded in order. */

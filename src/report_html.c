@@ -44,8 +44,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "compat.h"
 #include "html.h"
 #include "report.h"
+#include "fault.h"
 
 /* ---- labels ---- */
 
@@ -615,7 +617,7 @@ static void funnel_chart(html *h, const hrow *r)
 }
 
 /* Higher conversion first; ties in report order. */
-static int cmp_conv(const void *a, const void *b, void *rows)
+static int cmp_conv(const void *a, const void *b, const void *rows)
 {
 	const hrow *hr = rows;
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
@@ -687,7 +689,7 @@ static void benchmark_chart(html *h, size_t *sel, size_t n, const char *group)
 		max = median;
 	double scale, step;
 	html_nice_scale(max, &scale, &step);
-	qsort_r(sel, m, sizeof *sel, cmp_conv, h->rows);
+	kr_qsort_r(sel, m, sizeof *sel, cmp_conv, h->rows);
 	double xm = has_median ? width * median / scale : -1;
 
 	int bottom = top + (int)m * rowh;

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "fault.h"
 
 /* Writes s (n bytes) as a JSON string. */
 static void json_str_n(FILE *fp, const char *s, size_t n)

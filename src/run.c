@@ -21,6 +21,7 @@
 #include "output.h"
 #include "run.h"
 #include "xff.h"
+#include "fault.h"
 
 void run_opts_init(run_opts *o)
 {
@@ -391,7 +392,10 @@ int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
 	so.nsides = nsides;
 	for (int i = 0; i < nsides; i++)
 		so.side[i] = sides[i];
-	visitor_key_random(&so.key);
+	if (visitor_key_random(&so.key) < 0) {
+		msg_error("cannot draw a random key for the visitor hashes: %s", strerror(errno));
+		return -1;
+	}
 	xff_trust *trust = NULL;
 	if (o->client_xff) {
 		trust = xff_trust_new(o->trusted_proxies, err, sizeof err);
@@ -471,12 +475,6 @@ static int cmp_cell_key(const void *a, const void *b)
 static int table(const run_opts *o, const catalog *cat, const matcher *m,
                  const funnel *f, const uint64_t *qualified, report_table *t);
 
-int run_table(const run_opts *o, const catalog *cat, const matcher *m,
-              const funnel *f, report_table *t)
-{
-	return table(o, cat, m, f, NULL, t);
-}
-
 int run_table_res(const run_opts *o, const catalog *cat, const matcher *m,
                   const scan_result *res, int side, report_table *t)
 {
@@ -491,7 +489,8 @@ static int table(const run_opts *o, const catalog *cat, const matcher *m,
 	int rc = -1;
 	int *gems = NULL;
 	int32_t *periods = NULL;
-	funnel_cell *cells = funnel_cells(f, &cfg, &ncells);
+	funnel_cell *cells = NULL;
+	int cells_rc = funnel_cells(f, &cfg, &cells, &ncells);
 
 	memset(t, 0, sizeof *t);
 	t->by = o->by;
@@ -507,7 +506,7 @@ static int table(const run_opts *o, const catalog *cat, const matcher *m,
 	t->highlight = o->highlight;
 	const char *no_color = getenv("NO_COLOR");   /* no-color.org: set and not empty */
 	t->color = !o->output && isatty(STDOUT_FILENO) && !(no_color && *no_color);
-	if (!cells && ncells)
+	if (cells_rc < 0)
 		goto out;
 	int ngem = match_ngemeenten(m);
 	gems = malloc(((size_t)ngem + 1) * sizeof *gems);

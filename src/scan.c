@@ -39,6 +39,7 @@
 #include <string.h>
 
 #include "hostcount.h"
+#include "compat.h"
 #include "input.h"
 #include "ktime.h"
 #include "logfmt.h"
@@ -48,7 +49,6 @@
 
 #define BLOCK_SIZE (1u << 20)
 #define MAX_LINE ((size_t)64 << 20)
-#define MAX_HITS 256
 #define DETECT_MAX ((size_t)8 << 20) /* bytes format detection may read ahead */
 #define PENDING 64                 /* matched steps queued per side, see flush */
 
@@ -96,7 +96,8 @@ typedef struct worker_s {
 	hostcount *unknown;        /* hosts of no gemeente; made at the first */
 	int64_t time_min, time_max;/* wall times outside every side's range */
 	filter_cache bots;
-	match_hit hits[MAX_HITS];
+	match_hit *hits;           /* match_max_hits entries: no hit is ever dropped */
+	int max_hits;
 	funnel_req pend[SCAN_MAX_SIDES][PENDING];
 	int npend[SCAN_MAX_SIDES];
 } worker;
@@ -261,7 +262,7 @@ static void count_error(worker *w, const kr_record *rec, int gem)
 	unsigned sides = sides_of(o, rec->wall);
 	if (!sides)
 		return;
-	int nh = match_target(w->mctx, gem, rec->target, w->hits, MAX_HITS);
+	int nh = match_target(w->mctx, gem, rec->target, w->hits, w->max_hits);
 	int32_t day = ktime_day(rec->wall);
 	for (int i = 0; i < o->nsides; i++) {
 		if (!(sides & (1u << i)))
@@ -360,7 +361,7 @@ static void process_line(worker *w, const block *b, uint64_t lineno, char *p, si
 	if (gs)
 		gs[FILTER_NREASONS]++;
 	w->qualified++;
-	int nh = match_target(w->mctx, gem, rec.target, w->hits, MAX_HITS);
+	int nh = match_target(w->mctx, gem, rec.target, w->hits, w->max_hits);
 	if (nh <= 0)
 		return;
 	w->matched++;
@@ -603,7 +604,7 @@ static int read_input(scan *s, int fi, const char *path, scan_input *si,
 			/* keep only complete lines; after trailing garbage the
 			 * member before it was whole, and so is its last line */
 			if (!input_error_after_member(in)) {
-				char *nl = cur->len ? memrchr(cur->buf, '\n', cur->len) : NULL;
+				char *nl = cur->len ? kr_memrchr(cur->buf, '\n', cur->len) : NULL;
 				cur->len = nl ? (size_t)(nl - cur->buf) + 1 : 0;
 			}
 			if (skipping)
@@ -616,7 +617,7 @@ static int read_input(scan *s, int fi, const char *path, scan_input *si,
 				progress(s, in);
 		}
 		int eof = r <= 0;
-		char *nl = cur->len ? memrchr(cur->buf, '\n', cur->len) : NULL;
+		char *nl = cur->len ? kr_memrchr(cur->buf, '\n', cur->len) : NULL;
 		if (!nl && !eof) {
 			if (cur->len >= MAX_LINE) {
 				/* Over-long line: count it once, drop its bytes. */
@@ -717,6 +718,24 @@ static int cmp_sample(const void *a, const void *b)
 	return (x->line > y->line) - (x->line < y->line);
 }
 
+/* Keeps the SCAN_MAX_SAMPLES first samples (by input, then line) in
+ * first[0..*n), sorted: inserts x when there is room or it comes before
+ * the last. */
+static void add_first(scan_sample *first, int *n, const scan_sample *x)
+{
+	int i = *n;
+	if (i == SCAN_MAX_SAMPLES) {
+		if (cmp_sample(x, &first[i - 1]) >= 0)
+			return;
+		i--;
+	} else {
+		(*n)++;
+	}
+	for (; i > 0 && cmp_sample(x, &first[i - 1]) < 0; i--)
+		first[i] = first[i - 1];
+	first[i] = *x;
+}
+
 static int worker_init(worker *w, scan *s)
 {
 	memset(w, 0, sizeof *w);
@@ -724,7 +743,11 @@ static int worker_init(worker *w, scan *s)
 	w->time_min = INT64_MAX;
 	w->time_max = INT64_MIN;
 	w->mctx = match_ctx_new(s->m);
-	if (!w->mctx)
+	/* a record can match every pattern cell of its gemeente's rows:
+	 * sized from the catalogue, so match_target never cuts a record short */
+	w->max_hits = match_max_hits(s->m);
+	w->hits = malloc(((size_t)w->max_hits + 1) * sizeof *w->hits);
+	if (!w->mctx || !w->hits)
 		return -1;
 	for (int i = 0; i < s->o->nsides; i++)
 		if (!(w->fun[i] = funnel_new(s->o->keep_events, s->nw)))
@@ -735,6 +758,7 @@ static int worker_init(worker *w, scan *s)
 static void worker_fini(worker *w)
 {
 	match_ctx_free(w->mctx);
+	free(w->hits);
 	for (int i = 0; i < SCAN_MAX_SIDES; i++)
 		funnel_free(w->fun[i]);
 	free(w->notes);
@@ -844,22 +868,20 @@ static int collect(scan *s, scan_result *res)
 		run += notes[i].lines;
 		res->inputs[file].lines += notes[i].lines;
 	}
-	scan_sample all[SCAN_MAX_SAMPLES * 64];
-	int nall = 0;
-	for (int i = 0; i < s->nw && nall < (int)(sizeof all / sizeof all[0]); i++) {
+	/* the first malformed lines of the whole run: each worker holds its
+	 * first ones (it takes blocks in sequence order), so the first
+	 * SCAN_MAX_SAMPLES of all workers together are the run's */
+	res->nsamples = 0;
+	for (int i = 0; i < s->nw; i++) {
 		for (int k = 0; k < s->w[i].nsamples; k++) {
 			raw_sample *r = &s->w[i].sample[k];
 			block_note key = { r->seq, 0, 0 };
 			block_note *hit = bsearch(&key, notes, nnotes, sizeof *notes, cmp_note);
-			scan_sample *o = &all[nall++];
-			o->file = r->file;
-			o->line = (hit ? start[hit - notes] : 0) + r->line;
-			memcpy(o->text, r->text, sizeof o->text);
+			scan_sample o = { r->file, (hit ? start[hit - notes] : 0) + r->line, "" };
+			memcpy(o.text, r->text, sizeof o.text);
+			add_first(res->sample, &res->nsamples, &o);
 		}
 	}
-	qsort(all, (size_t)nall, sizeof all[0], cmp_sample);
-	res->nsamples = nall < SCAN_MAX_SAMPLES ? nall : SCAN_MAX_SAMPLES;
-	memcpy(res->sample, all, (size_t)res->nsamples * sizeof all[0]);
 	for (int side = 0; side < s->o->nsides; side++) {
 		/* into the biggest: workers share few visitor-days (each sees
 		 * its own stretch of the log), so the union is about the sum,
@@ -1005,8 +1027,8 @@ out:
 		free(pool[i].buf);
 	free(pool);
 	/* Formats must outlive the workers: names in res point into them. */
-	res->fmts_ = (void **)fmts;
-	res->xfmts_ = (void **)s.xfmts;
+	res->fmts_ = fmts;
+	res->xfmts_ = s.xfmts;
 	res->nxfmts_ = s.nxfmts;
 	pthread_mutex_destroy(&s.lock);
 	pthread_cond_destroy(&s.work_cv);

@@ -34,6 +34,7 @@
 #include <time.h>
 
 #include "bench.h"
+#include "compat.h"
 #include "html.h"
 #include "msg.h"
 #include "output.h"
@@ -323,7 +324,7 @@ static size_t intern(const char **list, size_t *n, const char *name)
 	return (*n)++;
 }
 
-static int cmp_az(const void *a, const void *b, void *arg)
+static int cmp_az(const void *a, const void *b, const void *arg)
 {
 	const site *s = arg;
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
@@ -376,7 +377,7 @@ static int load(site *s, const report_table *t)
 	}
 	for (size_t g = 0; g < s->ngem; g++)
 		s->az[g] = g;
-	qsort_r(s->az, s->ngem, sizeof *s->az, cmp_az, s);
+	kr_qsort_r(s->az, s->ngem, sizeof *s->az, cmp_az, s);
 
 	s->pub = report_published(t);
 	if (!s->pub)
@@ -943,12 +944,14 @@ static void compare_chart(site *s, const report_row *nr, const report_row *pr)
 /* Gemeenten of product p in the latest period, best first: eligible by
  * national rank, then the others by conversion, then those without one;
  * ties in catalogue order. */
-static const site *sort_site;
-static size_t sort_prod;
+typedef struct {
+	const site *s;
+	size_t p;
+} rank_ctx;
 
-static int sort_key(const site *s, size_t g, double *cv)
+static int sort_key(const site *s, size_t p, size_t g, double *cv)
 {
-	size_t i = latest(s, g, sort_prod);
+	size_t i = latest(s, g, p);
 	if (i == NONE)
 		return 3;
 	const report_row *r = &s->nat[i];
@@ -957,11 +960,12 @@ static int sort_key(const site *s, size_t g, double *cv)
 	return r->eligible ? 0 : 1;
 }
 
-static int cmp_ranked(const void *a, const void *b)
+static int cmp_ranked(const void *a, const void *b, const void *arg)
 {
+	const rank_ctx *c = arg;
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
 	double cx = 0, cy = 0;
-	int kx = sort_key(sort_site, x, &cx), ky = sort_key(sort_site, y, &cy);
+	int kx = sort_key(c->s, c->p, x, &cx), ky = sort_key(c->s, c->p, y, &cy);
 	if (kx != ky)
 		return kx - ky;
 	if (kx < 2 && cx != cy)
@@ -975,9 +979,8 @@ static size_t ranked_gems(site *s, size_t p)
 	for (size_t g = 0; g < s->ngem; g++)
 		if (latest(s, g, p) != NONE)
 			s->sel[n++] = g;
-	sort_site = s;
-	sort_prod = p;
-	qsort(s->sel, n, sizeof *s->sel, cmp_ranked);
+	rank_ctx c = { s, p };
+	kr_qsort_r(s->sel, n, sizeof *s->sel, cmp_ranked, &c);
 	return n;
 }
 

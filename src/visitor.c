@@ -6,12 +6,20 @@
  * which is unambiguous because the client length is fixed up front.
  * A small streaming state avoids copying the user agent anywhere.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <time.h>
 #include <unistd.h>
+#if defined(__linux__)
+#include <sys/random.h>
+#elif defined(__APPLE__) || defined(__OpenBSD__) || defined(__FreeBSD__) || \
+	defined(__NetBSD__) || defined(__DragonFly__)
+#define KR_HAVE_ARC4RANDOM 1   /* arc4random_buf in <stdlib.h> */
+#endif
 
 #include "visitor.h"
+#include "fault.h"
 
 typedef struct {
 	uint64_t v0, v1, v2, v3;
@@ -117,17 +125,66 @@ uint64_t visitor_hash(const visitor_key *key, kr_str client, kr_str ua, int32_t 
 	return sip_final(&s);
 }
 
+#if !defined(__linux__) && !defined(KR_HAVE_ARC4RANDOM)
+/* n bytes from /dev/urandom; 0, or -1 with errno set. */
+static int urandom(unsigned char *p, size_t n)
+{
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	while (n > 0) {
+		ssize_t r = read(fd, p, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			int e = r < 0 ? errno : EIO;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		p += r;
+		n -= (size_t)r;
+	}
+	close(fd);
+	return 0;
+}
+#endif
+
+/* n random bytes from the system: getrandom on Linux, arc4random_buf on
+ * the BSDs and macOS, /dev/urandom elsewhere. 0, or -1 with errno set. */
+static int random_bytes(unsigned char *p, size_t n)
+{
+#ifdef KR_FAULTS
+	if (atomic_load(&kr_fault_random)) {
+		errno = ENOSYS;
+		return -1;
+	}
+#endif
+#if defined(__linux__)
+	while (n > 0) {
+		ssize_t r = getrandom(p, n, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+#elif defined(KR_HAVE_ARC4RANDOM)
+	arc4random_buf(p, n);
+	return 0;
+#else
+	return urandom(p, n);
+#endif
+}
+
 int visitor_key_random(visitor_key *key)
 {
-	uint64_t k[2];
-	if (getrandom(k, sizeof k, 0) == (ssize_t)sizeof k) {
-		key->k0 = k[0];
-		key->k1 = k[1];
-		return 0;
-	}
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	key->k0 = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull ^ (uint64_t)ts.tv_sec;
-	key->k1 = (uint64_t)getpid() * 0xc2b2ae3d27d4eb4full ^ (uint64_t)ts.tv_sec;
-	return -1;
+	unsigned char b[16];
+	if (random_bytes(b, sizeof b) < 0)
+		return -1;
+	memcpy(&key->k0, b, 8);
+	memcpy(&key->k1, b + 8, 8);
+	return 0;
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compat.h"
 #include "xff.h"
 
 /* Longest address text accepted (INET6_ADDRSTRLEN is 46 with the NUL). */
@@ -203,7 +204,7 @@ kr_str xff_client(const xff_trust *t, kr_str xff, kr_str conn)
 	if (xff.n == 0 || (xff.n == 1 && xff.p[0] == '-'))
 		return conn;
 	while (end > start) {
-		const char *comma = memrchr(start, ',', (size_t)(end - start));
+		const char *comma = kr_memrchr(start, ',', (size_t)(end - start));
 		const char *s = comma != NULL ? comma + 1 : start;
 		size_t n = (size_t)(end - s);
 		end = comma != NULL ? comma : start;

@@ -9,6 +9,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "check_suites.h"
@@ -19,7 +20,7 @@ static char err[512];
 /* Loads catalogue text s as file "cat.csv" (NULL on error, see err). */
 static catalog *load_str(const char *s)
 {
-	FILE *fp = fmemopen((void *)s, strlen(s), "r");
+	FILE *fp = fmemopen((void *)(uintptr_t)s, strlen(s), "r");
 	ck_assert_ptr_nonnull(fp);
 	memset(err, 'x', sizeof err - 1);
 	err[sizeof err - 1] = '\0';
@@ -402,14 +403,14 @@ START_TEST(test_not_utf8)
 	catalog_free(c);
 	/* a file name a shell would split is quoted in the command */
 	const char *s = "gemeente,host,product,info,form,done\nA\xff,a.nl,P,/i,,\n";
-	FILE *fp = fmemopen((void *)s, strlen(s), "r");
+	FILE *fp = fmemopen((void *)(uintptr_t)s, strlen(s), "r");
 	ck_assert_ptr_nonnull(fp);
 	ck_assert_ptr_null(catalog_load(fp, "mijn cat.csv", err, sizeof err));
 	fclose(fp);
 	ck_assert_str_eq(err, "mijn cat.csv:2: column 'gemeente': not UTF-8 (byte 0xFF "
 	                      "after 'A'); convert the file with: iconv -f latin1 -t utf-8 "
 	                      "'mijn cat.csv' > 'mijn cat.csv.utf8'");
-	fp = fmemopen((void *)s, strlen(s), "r");
+	fp = fmemopen((void *)(uintptr_t)s, strlen(s), "r");
 	ck_assert_ptr_nonnull(fp);
 	ck_assert_ptr_null(catalog_load(fp, "it's.csv", err, sizeof err));
 	fclose(fp);

@@ -54,8 +54,8 @@ END_TEST
 START_TEST(test_not_bots)
 {
 	static const char *const people[] = {
-		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-		"Chrome/120.0 Safari/537.36",
+		("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+		 "Chrome/120.0 Safari/537.36"),
 		"Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) Mobile/15E148",
 		"curl", /* the token is "curl/" */
 		"Java 17", "bo t", "--", "b",

@@ -8,6 +8,7 @@
 #include <bzlib.h>
 #include <lzma.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -22,7 +23,7 @@ static unsigned char *gz(const char *src, size_t n, size_t *outn)
 	ck_assert_int_eq(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
 	size_t cap = deflateBound(&z, (uLong)n) + 64;
 	unsigned char *out = malloc(cap);
-	z.next_in = (Bytef *)src;
+	z.next_in = (Bytef *)(uintptr_t)src;
 	z.avail_in = (uInt)n;
 	z.next_out = out;
 	z.avail_out = (uInt)cap;
@@ -32,16 +33,16 @@ static unsigned char *gz(const char *src, size_t n, size_t *outn)
 	return out;
 }
 
-/* Reads all of buf through an input with reads of at most cap bytes.
- * Returns the bytes (caller frees), their count, and the final status. */
 /* input_error_after_member and input_compression after the last slurp */
 static int after_member;
 static char compression[16];
 
+/* Reads all of buf through an input with reads of at most cap bytes.
+ * Returns the bytes (caller frees), their count, and the final status. */
 static char *slurp(const void *buf, size_t n, size_t cap, size_t *got, int *status,
                    char *err, int *isgz)
 {
-	FILE *fp = fmemopen((void *)buf, n ? n : 1, "rb");
+	FILE *fp = fmemopen((void *)(uintptr_t)buf, n ? n : 1, "rb");
 	if (n == 0) {
 		fclose(fp);
 		fp = fopen("/dev/null", "rb");

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "check_suites.h"
 #include "ktime.h"
 
 static int32_t civil(int y, unsigned m, unsigned d)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_suites.h"
 #include "logfmt.h"
 
 #ifndef KR_CORPUS

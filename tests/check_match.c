@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -26,7 +27,7 @@ static char err[512];
 
 static catalog *load_str(const char *s)
 {
-	FILE *fp = fmemopen((void *)s, strlen(s), "r");
+	FILE *fp = fmemopen((void *)(uintptr_t)s, strlen(s), "r");
 	ck_assert_ptr_nonnull(fp);
 	catalog *c = catalog_load(fp, "cat.csv", err, sizeof err);
 	fclose(fp);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check_suites.h"
 #include "xff.h"
 
 static kr_str S(const char *s)

@@ -36,7 +36,9 @@
 # (AddressSanitizer, UBSan's "runtime error:", valgrind's "==PID==" lines),
 # whatever its exit status.
 # Then, for testdata/e2e only, the corpus check: the real log must give 0 malformed lines (and, when
-# testdata/e2e/corpus.expected exists, exactly that CSV).
+# testdata/e2e/corpus.expected exists, exactly that CSV, which must also
+# be what the independent model testdata/e2e/corpus.awk computes, re-run
+# each time).
 #
 # Prints "ok NAME" or "FAIL NAME" per case and finally one line
 # "e2e: N passed, N failed"; exits 1 when any case failed.
@@ -64,6 +66,9 @@ E2E_ROOT=$root
 export E2E_ROOT
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/klantreis-e2e.XXXXXX") || exit 2
+# Others may pass through (not list) the scratch dir: a case may run the
+# program as an unprivileged user (hostile-input-unreadable, as root).
+chmod 711 "$tmp" || exit 2
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -214,6 +219,18 @@ run_corpus() {
 	if [ -f "$e2e/corpus.expected" ] && ! cmp -s "$e2e/corpus.expected" "$out"; then
 		note "stdout differs from corpus.expected (diff expected got):" >>"$why"
 		diff "$e2e/corpus.expected" "$out" | sed 's/^/    /' | head -n 40 >>"$why"
+	fi
+	# corpus.expected is what the independent model corpus.awk says: run it
+	# again, so the expected file cannot drift from the model
+	if [ -f "$e2e/corpus.awk" ]; then
+		case $log in
+		*.gz) gzip -dc "$log" ;;
+		*) cat "$log" ;;
+		esac | awk -f "$e2e/corpus.awk" >"$tmp/model" 2>>"$why"
+		if ! cmp -s "$e2e/corpus.expected" "$tmp/model"; then
+			note "corpus.expected differs from corpus.awk's output (diff expected model):" >>"$why"
+			diff "$e2e/corpus.expected" "$tmp/model" | sed 's/^/    /' | head -n 20 >>"$why"
+		fi
 	fi
 	if [ -s "$why" ]; then
 		echo "FAIL $name"

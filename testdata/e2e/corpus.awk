@@ -1,5 +1,6 @@
-# corpus.awk - an independent model of measurement.md, written only to
-# derive corpus.expected for tests/e2e.sh (never run against klantreis).
+# corpus.awk - an independent model of measurement.md that computes
+# corpus.expected; tests/e2e.sh runs it on every run and fails when the two
+# differ, so the expected file cannot drift from the model.
 # It handles just what the corpus needs: Apache combined lines, one
 # gemeente (X, as with --gemeente X), open funnel, visitors, no --by.
 #   awk -f corpus.awk ../../../shared/corpus/elastic-apache_logs.log

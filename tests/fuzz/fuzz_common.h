@@ -16,6 +16,9 @@
 #include "logfmt.h"
 #include "record.h"
 
+/* The entry point libFuzzer calls with each input (one per harness). */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 /* An exactly-sized heap copy of p[0..n) (one byte allocated when n == 0). */
 static inline char *fuzz_dup(const uint8_t *p, size_t n)
 {
