@@ -54,7 +54,7 @@ TEST_SRC = $(wildcard tests/check_*.c)
 TEST_OBJ = $(TEST_SRC:tests/%.c=$(B)/tests/%.o)
 # The unit tests link these modules built with -DKR_FAULTS, so a test can
 # make their allocations fail (include/fault.h).
-FAULT_MODS = funnel run visitor bench report report_cells report_json report_html
+FAULT_MODS = funnel run visitor bench report report_cells report_json report_html site
 TEST_LIBOBJ = $(filter-out $(FAULT_MODS:%=$(B)/%.o),$(LIBOBJ)) $(FAULT_MODS:%=$(B)/tests/fault_%.o)
 
 # python3 parses the JSON and CSV reports in e2e tests; chromium renders the

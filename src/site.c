@@ -35,6 +35,7 @@
 
 #include "bench.h"
 #include "compat.h"
+#include "fault.h"
 #include "html.h"
 #include "msg.h"
 #include "output.h"
@@ -719,8 +720,9 @@ static int cmp_double(const void *a, const void *b)
 
 /* The spread of product p's conversion over the gemeenten in the
  * national benchmark (latest period): a histogram of HIST_BINS bands
- * with the median as a line, and the same in words. */
-static void histogram(site *s, size_t p)
+ * with the median as a line, and the same in words. Returns 0, or -1
+ * when out of memory (message given). */
+static int histogram(site *s, size_t p)
 {
 	const labels *L = s->L;
 	double *v = malloc((s->ngem + 1) * sizeof *v);
@@ -729,8 +731,8 @@ static void histogram(site *s, size_t p)
 	size_t m = 0;
 	char a[32], b[32], c[32], d[32];
 	if (!v) {
-		put(s, "<p class=\"note\">" DASH "</p>\n");
-		return;
+		msg_error("out of memory");
+		return -1;
 	}
 	for (size_t g = 0; g < s->ngem; g++) {
 		size_t i = latest(s, g, p);
@@ -750,7 +752,7 @@ static void histogram(site *s, size_t p)
 		esc(s, L->no_bench);
 		put(s, "</p>\n");
 		free(v);
-		return;
+		return 0;
 	}
 	qsort(v, m, sizeof *v, cmp_double);
 	double top, step;
@@ -808,6 +810,7 @@ static void histogram(site *s, size_t p)
 	esc(s, L->spread_note);
 	put(s, "</figcaption></figure>\n");
 	free(v);
+	return 0;
 }
 
 /* The funnel of one row: three bars scaled to the largest step, the
@@ -1052,7 +1055,8 @@ static int index_page(site *s)
 		put(s, "</dd></dl>\n<h3>");
 		esc(s, L->spread);
 		put(s, "</h3>\n");
-		histogram(s, p);
+		if (histogram(s, p) < 0)
+			goto fail;
 		put(s, "<h3>");
 		esc(s, L->top_gain);
 		put(s, "</h3>\n");
@@ -1102,6 +1106,10 @@ static int index_page(site *s)
 	put(s, "</ul></section>\n");
 	page_end(s);
 	return page_close(s);
+fail:
+	fclose(s->fp);
+	s->fp = NULL;
+	return -1;
 }
 
 /* A line through the values v[t] (has[t]: present) of the periods, x in
@@ -1138,17 +1146,24 @@ static void trend_line(site *s, const char *cls, const double *v, const unsigned
 }
 
 /* The trend of gemeente g's product p over the periods: a chart of its
- * conversion and the national median, and the figures as a table. */
-static void trend_table(site *s, size_t g, size_t p)
+ * conversion and the national median, and the figures as a table.
+ * Returns 0, or -1 when out of memory (message given). */
+static int trend_table(site *s, size_t g, size_t p)
 {
 	const labels *L = s->L;
 	char a[32];
 	double *v = calloc(2 * s->nper + 1, sizeof *v);
 	unsigned char *has = calloc(2 * s->nper + 1, 1);
+	if (!v || !has) {
+		free(v);
+		free(has);
+		msg_error("out of memory");
+		return -1;
+	}
 	put(s, "<h4>");
 	esc(s, L->trend);
 	put(s, "</h4>\n");
-	if (v && has) {
+	{
 		double max = 0.01;
 		for (size_t t = 0; t < s->nper; t++) {
 			size_t i = cell_at(s, t, g, p);
@@ -1220,6 +1235,7 @@ static void trend_table(site *s, size_t g, size_t p)
 		put(s, "</tr>\n");
 	}
 	put(s, "</tbody></table></div>\n");
+	return 0;
 }
 
 static int gemeente_page(site *s, size_t g)
@@ -1320,8 +1336,11 @@ static int gemeente_page(site *s, size_t g)
 			put(s, ")</dd>");
 		}
 		put(s, "</dl>\n");
-		if (s->nper > 1)
-			trend_table(s, g, p);
+		if (s->nper > 1 && trend_table(s, g, p) < 0) {
+			fclose(s->fp);
+			s->fp = NULL;
+			return -1;
+		}
 		put(s, "<p>");
 		link_prod(s, p);
 		put(s, "</p>\n</section>\n");
@@ -1352,7 +1371,11 @@ static int product_page(site *s, size_t p)
 	put(s, "</dd></dl>\n<h2>");
 	esc(s, L->spread);
 	put(s, "</h2>\n");
-	histogram(s, p);
+	if (histogram(s, p) < 0) {
+		fclose(s->fp);
+		s->fp = NULL;
+		return -1;
+	}
 	put(s, "<h2>");
 	putf(s, L->to_product, s->prods[p]);
 	put(s, "</h2>\n<div class=\"tablewrap\"><table class=\"data\"><thead><tr>");

@@ -5,6 +5,7 @@
  * --min-cell). tests/site.sh covers the full-size site in a browser.
  */
 #include <dirent.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +192,66 @@ START_TEST(test_site_pages)
 }
 END_TEST
 
+extern _Atomic long kr_fault_countdown;
+extern _Atomic long kr_fault_injected;
+
+/* Fails the 1st, 2nd, ... allocation of site_write (site.c is built with
+ * -DKR_FAULTS for the unit tests) until a site gets written without a
+ * failure: each time -1 and "out of memory" on stderr, never a site that
+ * says it was written. */
+START_TEST(test_site_out_of_memory)
+{
+	/* two days (a trend on the gemeente pages), two gemeenten */
+	report_row rows[] = {
+		row("Alfa", "Paspoort", 100, 50, 40), row("Beta", "Paspoort", 60, 30, 12),
+		row("Alfa", "Paspoort", 90, 40, 30), row("Beta", "Paspoort", 50, 20, 10),
+	};
+	for (int i = 0; i < 4; i++) {
+		rows[i].period_start = 20394 + i / 2;
+		snprintf(rows[i].period, sizeof rows[i].period, "2025-11-0%d", 1 + i / 2);
+	}
+	report_table t;
+	memset(&t, 0, sizeof t);
+	t.rows = rows;
+	t.nrows = 4;
+	t.by = KTIME_BY_DAY;
+	t.peer = 1;   /* the national benchmark too */
+	ck_assert_int_eq(bench_compute(rows, 4, 30, 1), 0);
+	int done = 0, failures = 0;
+	for (long after = 0; after < 1000 && !done; after++) {
+		char dir[] = "/tmp/check_site.XXXXXX";
+		ck_assert_ptr_nonnull(mkdtemp(dir));
+		FILE *err = tmpfile();
+		ck_assert_ptr_nonnull(err);
+		fflush(stderr);
+		int saved = dup(STDERR_FILENO);
+		ck_assert_int_ge(dup2(fileno(err), STDERR_FILENO), 0);
+		long before = atomic_load(&kr_fault_injected);
+		atomic_store(&kr_fault_countdown, after);
+		int rc = site_write(&t, 30, 0, dir);
+		atomic_store(&kr_fault_countdown, -1);
+		fflush(stderr);
+		dup2(saved, STDERR_FILENO);
+		close(saved);
+		char msg[256] = "";
+		rewind(err);
+		msg[fread(msg, 1, sizeof msg - 1, err)] = '\0';
+		fclose(err);
+		if (atomic_load(&kr_fault_injected) == before) {
+			ck_assert_int_eq(rc, 0);
+			done = 1;
+		} else {
+			ck_assert_int_eq(rc, -1);
+			ck_assert_msg(strstr(msg, "out of memory") != NULL, "after %ld: '%s'", after, msg);
+			failures++;
+		}
+		ck_assert_int_eq(output_remove_tree(dir), 0);
+	}
+	ck_assert(done);
+	ck_assert_int_gt(failures, 5);
+}
+END_TEST
+
 START_TEST(test_output_dir_swap)
 {
 	char parent[] = "/tmp/check_site.XXXXXX", path[128], file[160];
@@ -229,6 +290,7 @@ Suite *site_suite(void)
 	tcase_add_test(tc, test_slug);
 	tcase_add_test(tc, test_slugs_collide);
 	tcase_add_test(tc, test_site_pages);
+	tcase_add_test(tc, test_site_out_of_memory);
 	tcase_add_test(tc, test_output_dir_swap);
 	suite_add_tcase(s, tc);
 	return s;
