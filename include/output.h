@@ -95,8 +95,8 @@ int output_history(const report_table *t, const char *path);
  *     "DIR.tmp-XXXXXX" and a new link to it replaces DIR by rename(2);
  *     the old target is removed when it is such a tree of ours (a sibling
  *     named "DIR.tmp-..."), else left alone.
- * On failure before the swap the new tree is removed and DIR stays as it
- * was. The new tree's directories get 0777 and its files 0666 minus the
+ * The new tree is synced to disk (syncfs(2)) before the swap. On failure
+ * before the swap the new tree is removed and DIR stays as it was. The new tree's directories get 0777 and its files 0666 minus the
  * umask (readable by a web server under the usual umask 022). */
 typedef struct {
 	char *path;   /* the user's DIR without trailing slashes (owned) */

@@ -811,6 +811,16 @@ int output_dir_close(output_dir *d, int ok)
 		return -1;
 	if (!ok)
 		goto out;
+	/* the pages on disk before any name points at them (one syncfs(2)
+	 * rather than a fsync per page) */
+	int dfd = open(d->tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || syncfs(dfd) != 0) {
+		msg_error("cannot write site '%s': %s", d->path, strerror(errno));
+		if (dfd >= 0)
+			close(dfd);
+		goto out;
+	}
+	close(dfd);
 	if (lstat(d->path, &st) != 0 && errno == ENOENT) {
 		if (rename(d->tmp, d->path) == 0) {
 			rc = 0;
