@@ -2,13 +2,14 @@
 #
 #   make            build ./klantreis
 #   make run        analyze the bundled sample log with the built-in catalogue
-#   make check      unit tests (Check), end-to-end tests, the HTML report and
-#                   the website (axe-core) in headless Chromium, the scale-out
-#                   recipes (check-scale), then the same under ASan/UBSan and
+#   make check      unit tests (Check), end-to-end tests, merged partial
+#                   results (tests/state.sh), the HTML report and the website
+#                   (axe-core) in headless Chromium, the scale-out recipes
+#                   (check-scale), then the same under ASan/UBSan and
 #                   valgrind, and a short fuzz round
 #   make check-scale  the Slurm and GNU parallel-over-ssh recipes end to end
 #                   against daemons the tests start (as root; skipped else)
-#   make sanitize   unit, e2e and consistency tests against an ASan/UBSan build
+#   make sanitize   unit, e2e, state and consistency tests against an ASan/UBSan build
 #   make memcheck   the whole e2e suite under valgrind
 #   make fuzz       libFuzzer: every target for FUZZ_TIME seconds (clang)
 #   make bench      speed against wc, gzip, igzip, GoAccess and mawk
@@ -130,6 +131,7 @@ check: deps
 	CK_FORK=yes ./build/check_unit
 	KLANTREIS=./klantreis sh tests/e2e.sh
 	E2E_DIR=testdata/realworld KLANTREIS=./klantreis sh tests/e2e.sh
+	KLANTREIS=./klantreis sh tests/state.sh
 	KLANTREIS=./klantreis sh tests/consistency.sh
 	KLANTREIS=./klantreis sh tests/html_browser.sh
 	KLANTREIS=./klantreis sh tests/site.sh
@@ -158,6 +160,7 @@ sanitize:
 	$(SAN_ENV) CK_FORK=yes ./build/asan/check_unit
 	$(SAN_ENV) KLANTREIS=./build/asan/klantreis sh tests/e2e.sh
 	$(SAN_ENV) E2E_DIR=testdata/realworld KLANTREIS=./build/asan/klantreis sh tests/e2e.sh
+	$(SAN_ENV) KLANTREIS=./build/asan/klantreis sh tests/state.sh
 	$(SAN_ENV) KLANTREIS=./build/asan/klantreis sh tests/consistency.sh
 
 # ---- valgrind: the e2e cases with the binary run under memcheck -----------

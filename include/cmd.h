@@ -20,6 +20,7 @@ int cmd_compare(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_benchmark(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
 
 /* Prints "usage: ..." for the named command to stderr (all commands for
  * NULL) and returns 2. */

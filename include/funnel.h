@@ -12,6 +12,10 @@
  *
  * funnel_cells turns the entries into figures (measurement.md, section 5)
  * per (period, gemeente, row).
+ *
+ * For a state (state.h) the events also keep their wall-clock second
+ * (funnel_add_at), so that funnel_filter can cut a time range out of them
+ * later, and funnel_walk hands the entries to the encoder.
  */
 #ifndef KR_FUNNEL_H
 #define KR_FUNNEL_H
@@ -51,11 +55,18 @@ void funnel_free(funnel *f);
 int funnel_add(funnel *f, uint64_t visitor, int32_t day, int64_t instant_us,
                int gem, int row, int step);
 
+/* funnel_add for a funnel that feeds a state (state.h): the event also
+ * keeps sod, its wall-clock second of the day (0..86399), so that
+ * funnel_filter can apply a time range later. Returns 0 or -1 (OOM). */
+int funnel_add_at(funnel *f, uint64_t visitor, int32_t day, int32_t sod, int64_t instant_us,
+                  int gem, int row, int step);
+
 /* One matched step for funnel_add_batch. */
 typedef struct {
 	uint64_t visitor;
 	int64_t instant_us;
 	int32_t day;
+	int32_t sod;           /* wall-clock second of the day; see funnel_add_at */
 	int gem, row, step;
 } funnel_req;
 
@@ -68,6 +79,9 @@ int funnel_add_batch(funnel *f, const funnel_req *r, size_t n);
 /* Records one 5xx request by a non-bot that matched a step (for
  * --details). Returns 0, or -1 when out of memory. */
 int funnel_add_error(funnel *f, int32_t day, int gem, int row, int step);
+
+/* funnel_add_error n times. Returns 0, or -1 when out of memory. */
+int funnel_add_errors(funnel *f, int32_t day, int gem, int row, int step, uint64_t n);
 
 /* Adds everything of src to dst (src unchanged). Returns 0 or -1 (OOM). */
 int funnel_merge(funnel *dst, const funnel *src);
@@ -102,5 +116,33 @@ int funnel_cells(const funnel *f, const funnel_cfg *cfg, funnel_cell **cells, si
  * 2 * n int64_t. Exposed for tests. */
 int funnel_level(const int *steps, const int64_t *instants, size_t n,
                  int64_t window_us, int64_t *scratch);
+
+/* The key of one entry and its events, for funnel_walk. */
+typedef struct {
+	uint64_t visitor;
+	int32_t day;
+	int gem, row;
+} funnel_key;
+
+typedef struct {
+	int64_t instant_us;
+	int32_t sod;           /* wall-clock second of the day (funnel_add_at) */
+	int step;
+} funnel_event;
+
+/* Calls fn once per entry of f with its events (n of them, in no
+ * particular order; none when f keeps no events). ev is valid only during
+ * the call. Stops when fn returns < 0. Returns 0, or -1 (fn failed or out
+ * of memory). */
+typedef int (*funnel_walk_fn)(void *arg, const funnel_key *k, const funnel_event *ev,
+                              size_t n);
+int funnel_walk(const funnel *f, funnel_walk_fn fn, void *arg);
+
+/* Adds to dst every event of src (which must keep events, else -1 with
+ * errno EINVAL) whose wall clock (day and sod) lies in [from, to), as
+ * funnel_add_at would: entries without such an event stay out, hits are
+ * counted per event. src's 5xx counters are not copied. Returns 0, or -1
+ * (out of memory). */
+int funnel_filter(funnel *dst, const funnel *src, int64_t from, int64_t to);
 
 #endif

@@ -73,6 +73,12 @@ long match_limit_line(const matcher *m);
 int match_ngemeenten(const matcher *m);
 const char *match_gemeente_name(const matcher *m, int gem);
 
+/* The id of the gemeente called name (as match_gemeente_name gives it):
+ * in built-in mode handed out when new (-1 only when out of memory); in
+ * catalogue mode -1 when the catalogue has no such gemeente. For merging
+ * partial results (state.h). */
+int match_gemeente_id(matcher *m, const char *name);
+
 /* The catalogue rows of gemeente gem in report order (row indexes),
  * stored in *rows (valid for the matcher's life); returns the count. */
 int match_rows(const matcher *m, int gem, const int **rows);

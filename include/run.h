@@ -2,7 +2,8 @@
  * run.h - what analyze and compare share: options, the catalogue and
  * matcher set-up, the scan, turning funnels into report rows, the run
  * summary, and when the report files may be written (the files
- * themselves: output.h).
+ * themselves: output.h). Inputs may be states (state.h): run_setup finds
+ * them, run_scan merges them with the logs.
  *
  * Status codes follow the man page: RUN_OK 0, RUN_INPUT 1 (some input
  * could not be read fully), RUN_USAGE 2 (usage, catalogue or format error).
@@ -53,6 +54,9 @@ typedef struct {
 	const char *append;        /* --append FILE */
 	/* nightly runs (issue 12) */
 	int keep_going;            /* --keep-going: write reports despite unreadable inputs */
+	/* partial results (issue 13) */
+	const char *state_out;     /* --state FILE: write a state instead of a report */
+	const char *key_file;      /* --key-file FILE: the visitor key */
 } run_opts;
 
 /* Defaults: visitors, open funnel, 24h window, min-visitors 30, all
@@ -80,7 +84,8 @@ enum {
 	OPT_BY, OPT_SINCE, OPT_UNTIL, OPT_MIN_VISITORS, OPT_INCLUDE_BOTS,
 	OPT_FORMAT, OPT_HELP, OPT_CLIENT_FROM, OPT_TRUSTED_PROXIES, OPT_DETAILS,
 	OPT_MIN_CELL, OPT_PEER, OPT_HIGHLIGHT, OPT_LANG, OPT_CSV_SEP,
-	OPT_DECIMAL_COMMA, OPT_BOM, OPT_APPEND, OPT_KEEP_GOING, OPT_CMD_BASE = 300
+	OPT_DECIMAL_COMMA, OPT_BOM, OPT_APPEND, OPT_KEEP_GOING, OPT_STATE, OPT_KEY_FILE,
+	OPT_CMD_BASE = 300
 };
 #define RUN_LONGOPTS \
 	{ "catalog", required_argument, NULL, 'c' }, \
@@ -111,18 +116,28 @@ enum {
 	{ "bom", no_argument, NULL, OPT_BOM }, \
 	{ "append", required_argument, NULL, OPT_APPEND }, \
 	{ "keep-going", no_argument, NULL, OPT_KEEP_GOING }, \
+	{ "state", required_argument, NULL, OPT_STATE }, \
+	{ "key-file", required_argument, NULL, OPT_KEY_FILE }, \
 	{ "help", no_argument, NULL, OPT_HELP }
 
-/* Loads the catalogue (or the built-in one) and compiles it. On error
- * prints the message and returns NULLs with RUN_USAGE. */
-int run_setup(const run_opts *o, catalog **cat, matcher **m);
+/* Finds the inputs among paths[0..npaths) that are states (state.h; no
+ * path: standard input), reads --key-file, loads the catalogue (-c; else
+ * the first state's; else the built-in one), checks it against the first
+ * state's, and compiles it. On error prints the message and returns
+ * NULLs with RUN_USAGE. One run_setup per process: run_scan uses what it
+ * found. */
+int run_setup(const run_opts *o, char *const *paths, int npaths, catalog **cat, matcher **m);
 
 /* Runs the scan with the given sides. Reports unreadable inputs (file and
  * line) as it goes, and an empty result loudly (hidden by -q): an empty
  * input; no request of a catalogue host (naming the most frequent hosts
  * seen); no request within the time range(s) (naming the range the log
- * covers). Returns RUN_OK / RUN_INPUT / RUN_USAGE, or -1 on a
- * fatal error (message given). */
+ * covers). With states among the inputs, or --state, the logs are read
+ * for a state (scan_opts.collect) and merged with the states, and res is
+ * made from the merged state (state_result; res->state_ holds it).
+ * Returns RUN_OK / RUN_INPUT / RUN_USAGE, -1 on a fatal error, or -2 on a
+ * state that cannot be used (damaged, other catalogue, keys that clash:
+ * exit status 2); messages given. */
 int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
              int nsides, const scan_range *sides, scan_result *res);
 
@@ -152,6 +167,11 @@ int run_table_res(const run_opts *o, const catalog *cat, const matcher *m,
 /* The -v run summary on stderr (with the most frequent hosts that are no
  * gemeente); m names the gemeenten. */
 void run_summary(const scan_result *res, const matcher *m, double seconds);
+
+/* analyze --state: writes res->state_ to o->state_out (atomically, as
+ * -o), unless an input could not be read (rc) and no --keep-going.
+ * Returns RUN_OK, or RUN_INPUT (message given). */
+int run_write_state(const run_opts *o, const matcher *m, const scan_result *res, int rc);
 
 /* Before any input is read: -o and --append can be written (output.h).
  * Returns RUN_OK, or RUN_INPUT (message given). */

@@ -45,6 +45,11 @@ typedef struct {
 	visitor_key key;
 	int client_xff;            /* client = xff_client(trust, xff, connection) */
 	const struct xff_trust *trust; /* --trusted-proxies; may be NULL */
+	/* For a state (state.h): one side over all time, keep_events and
+	 * details set; events keep their wall-clock second, and res->tally
+	 * counts the requests per wall-clock second and gemeente, and the
+	 * 5xx requests per second, gemeente and row. */
+	int collect;
 } scan_opts;
 
 /* What happened to one input. Strings are owned by the scan_result. */
@@ -92,6 +97,8 @@ typedef struct {
 	 * when none). */
 	struct hostcount *unknown_hosts;
 	int64_t time_min, time_max;
+	struct state_tally *tally; /* scan_opts.collect: see there; else NULL */
+	struct state *state_;      /* private: a state res borrows from (state_result) */
 	struct logfmt **fmts_;     /* private: the inputs' formats */
 	struct logfmt **xfmts_;    /* private: formats from W3C #Fields lines */
 	size_t nxfmts_;

@@ -65,18 +65,28 @@ int cmd_analyze(int argc, char **argv)
 		          "(the history file is CSV)");
 		return cmd_usage("analyze");
 	}
+	if (o.state_out && (o.output || o.append)) {
+		msg_error("'--state' writes a partial result instead of a report: it cannot be "
+		          "combined with '%s'", o.output ? "-o" : "--append");
+		return cmd_usage("analyze");
+	}
+	if (o.state_out && (o.since != INT64_MIN || o.until != INT64_MAX)) {
+		msg_error("'--since' and '--until' apply when the report is made from the state, "
+		          "not to '--state' (a state holds all the time its logs cover)");
+		return cmd_usage("analyze");
+	}
 	if (o.append && o.by == KTIME_BY_NONE) {
 		msg_error("'--append' needs '--by day', '--by week' or '--by month': each "
 		          "history row carries its period");
 		return cmd_usage("analyze");
 	}
 
-	if (o.format == REPORT_SITE && (!o.output || strcmp(o.output, "-") == 0)) {
+	if (o.format == REPORT_SITE && !o.state_out && (!o.output || strcmp(o.output, "-") == 0)) {
 		msg_error("'--format site' needs '-o DIR': a site is a directory of pages");
 		return cmd_usage("analyze");
 	}
 
-	rc = run_setup(&o, &cat, &m);
+	rc = run_setup(&o, argv + optind, argc - optind, &cat, &m);
 	if (rc == RUN_OK && o.format == REPORT_SITE) {
 		if (output_dir_check(o.output) < 0 || output_check(o.append, "--append", 1) < 0)
 			rc = RUN_INPUT;
@@ -90,7 +100,14 @@ int cmd_analyze(int argc, char **argv)
 	scan_range side = { o.since, o.until };
 	rc = run_scan(&o, m, argv + optind, argc - optind, 1, &side, &res);
 	if (rc < 0) {
-		rc = RUN_INPUT;
+		rc = rc == -2 ? RUN_USAGE : RUN_INPUT;
+		goto out;
+	}
+	if (o.state_out) {
+		run_summary(&res, m, run_now() - t0);
+		int w = run_write_state(&o, m, &res, rc);
+		if (rc == RUN_OK)
+			rc = w;
 		goto out;
 	}
 	/* an unreadable input: the -o report and the history stay as they

@@ -327,7 +327,7 @@ int cmd_check(int argc, char **argv)
 	}
 	catalog *cat;
 	matcher *m;
-	int rc = run_setup(&o, &cat, &m);
+	int rc = run_setup(&o, NULL, 0, &cat, &m);
 	if (rc != RUN_OK)
 		return rc;
 	if (optind < argc) {

@@ -184,6 +184,9 @@ int cmd_compare(int argc, char **argv)
 		return usage_error("'--details' does not apply to compare");
 	if (o.append)
 		return usage_error("'--append' does not apply to compare");
+	if (o.state_out)
+		return usage_error("'--state' does not apply to compare (analyze writes states; "
+		                   "compare reads them)");
 	if (o.format == REPORT_JSON || o.format == REPORT_HTML || o.format == REPORT_SITE)
 		return usage_error("compare writes '--format table' or '--format csv'");
 
@@ -204,7 +207,7 @@ int cmd_compare(int argc, char **argv)
 		msg_warn("the before and after ranges overlap: records in both count on both "
 		         "sides, and the z-test assumes they do not");
 
-	rc = run_setup(&o, &cat, &m);
+	rc = run_setup(&o, argv + optind, argc - optind, &cat, &m);
 	if (rc == RUN_OK)
 		rc = run_check_outputs(&o);
 	if (rc != RUN_OK)
@@ -213,7 +216,7 @@ int cmd_compare(int argc, char **argv)
 	double t0 = run_now();
 	rc = run_scan(&o, m, argv + optind, argc - optind, 2, side, &res);
 	if (rc < 0) {
-		rc = RUN_INPUT;
+		rc = rc == -2 ? RUN_USAGE : RUN_INPUT;
 		goto out;
 	}
 	for (int s = 0; s < 2; s++) {

@@ -42,7 +42,8 @@ typedef struct {
 typedef struct {
 	int64_t instant;
 	int32_t next;
-	int32_t step;
+	int32_t step;     /* step | second of the wall-clock day << 2 (0 but
+	                   * for funnels that feed a state, see funnel_add_at) */
 } event;
 
 /* Per (day, gemeente, row) counters: hits, or 5xx errors. */
@@ -351,13 +352,19 @@ static int push_event(part *f, entry *e, int64_t instant, int step)
 int funnel_add(funnel *f, uint64_t visitor, int32_t day, int64_t instant_us,
                int gem, int row, int step)
 {
+	return funnel_add_at(f, visitor, day, 0, instant_us, gem, row, step);
+}
+
+int funnel_add_at(funnel *f, uint64_t visitor, int32_t day, int32_t sod, int64_t instant_us,
+                  int gem, int row, int step)
+{
 	uint64_t h = entry_hash(visitor, day, gem, row);
 	part *pt = part_of(f, h);
 	entry *e = lookup(pt, h, visitor, day, gem, row);
 	if (!e)
 		return -1;
 	if (f->keep_events) {
-		if (push_event(pt, e, instant_us, step) < 0)
+		if (push_event(pt, e, instant_us, step | sod << 2) < 0)
 			return -1;
 	} else {
 		e->aux |= 1u << step;
@@ -380,18 +387,23 @@ int funnel_add_batch(funnel *f, const funnel_req *r, size_t n)
 		__builtin_prefetch(&pt->tab[h & (pt->cap - 1)], 1);
 	}
 	for (size_t i = 0; i < n; i++)
-		if (funnel_add(f, r[i].visitor, r[i].day, r[i].instant_us, r[i].gem, r[i].row,
-		               r[i].step) < 0)
+		if (funnel_add_at(f, r[i].visitor, r[i].day, r[i].sod, r[i].instant_us, r[i].gem,
+		                  r[i].row, r[i].step) < 0)
 			return -1;
 	return 0;
 }
 
 int funnel_add_error(funnel *f, int32_t day, int gem, int row, int step)
 {
+	return funnel_add_errors(f, day, gem, row, step, 1);
+}
+
+int funnel_add_errors(funnel *f, int32_t day, int gem, int row, int step, uint64_t n)
+{
 	cell *c = cell_get(&f->err, day, gem, row);
 	if (!c)
 		return -1;
-	c->n[step]++;
+	c->n[step] += n;
 	return 0;
 }
 
@@ -636,7 +648,7 @@ static void part_cells(part_job *j)
 			}
 			k = 0;
 			for (int32_t x = (int32_t)e->aux - 1; x >= 0; x = pt->ev[x].next) {
-				steps[k] = pt->ev[x].step;
+				steps[k] = pt->ev[x].step & 3;
 				inst[k++] = pt->ev[x].instant;
 			}
 			int level = funnel_level(steps, inst, k, cfg->window_us, scratch);
@@ -741,4 +753,66 @@ out:
 		free(job[p].map.c);
 	free(map.c);
 	return rc;
+}
+
+int funnel_walk(const funnel *f, funnel_walk_fn fn, void *arg)
+{
+	funnel_event *ev = NULL;
+	size_t cap = 0;
+	int rc = -1;
+	for (int p = 0; p < f->nparts; p++) {
+		const part *pt = &f->parts[p];
+		for (size_t i = 0; i < pt->cap; i++) {
+			const entry *e = &pt->tab[i];
+			if (e->row1 == 0)
+				continue;
+			size_t k = 0;
+			for (int32_t x = (int32_t)e->aux - 1; f->keep_events && x >= 0; x = pt->ev[x].next) {
+				if (k == cap) {
+					size_t nc = cap ? cap * 2 : 64;
+					funnel_event *n = realloc(ev, nc * sizeof *n);
+					if (!n)
+						goto out;
+					ev = n;
+					cap = nc;
+				}
+				ev[k++] = (funnel_event){ pt->ev[x].instant, pt->ev[x].step >> 2,
+				                          pt->ev[x].step & 3 };
+			}
+			funnel_key key = { e->visitor, e->day, e->gem, e->row1 - 1 };
+			if (fn(arg, &key, ev, k) < 0)
+				goto out;
+		}
+	}
+	rc = 0;
+out:
+	free(ev);
+	return rc;
+}
+
+int funnel_filter(funnel *dst, const funnel *src, int64_t from, int64_t to)
+{
+	if (!src->keep_events) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (int p = 0; p < src->nparts; p++) {
+		const part *pt = &src->parts[p];
+		for (size_t i = 0; i < pt->cap; i++) {
+			const entry *e = &pt->tab[i];
+			if (e->row1 == 0)
+				continue;
+			int64_t midnight = (int64_t)e->day * 86400;
+			for (int32_t x = (int32_t)e->aux - 1; x >= 0; x = pt->ev[x].next) {
+				const event *v = &pt->ev[x];
+				int64_t wall = midnight + (v->step >> 2);
+				if (wall < from || wall >= to)
+					continue;
+				if (funnel_add_at(dst, e->visitor, e->day, v->step >> 2, v->instant,
+				                  e->gem, e->row1 - 1, v->step & 3) < 0)
+					return -1;
+			}
+		}
+	}
+	return 0;
 }

@@ -53,6 +53,8 @@ static size_t keylen(size_t n)
 static void add(hostcount *hc, uint64_t h, const char *p, size_t n, uint64_t count)
 {
 	hc->total += count;
+	if (p == NULL)
+		p = ""; /* a record without a host: n == 0 */
 	size_t k = keylen(n);
 	for (size_t i = (size_t)h & (SLOTS - 1);; i = (i + 1) & (SLOTS - 1)) {
 		slot *s = &hc->s[i];

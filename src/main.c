@@ -27,7 +27,7 @@
 	"                 [--format table|csv|json|html|site] [-o file|dir]\n" \
 	"                 [--append file] [--keep-going] [--csv-sep c]\n" \
 	"                 [--decimal-comma] [--bom] [--lang nl|en] [--highlight name]\n" \
-	"                 [-j jobs]"
+	"                 [-j jobs] [--state file] [--key-file file]"
 
 #define RUN_HELP \
 	"  -c, --catalog file      catalogue CSV (default: the built-in one, every host\n" \
@@ -103,6 +103,10 @@ static const cmd_entry commands[] = {
 	  "Its columns, patterns and hosts, per gemeente and product; with URLs\n"
 	  "('https://host/path', 'host/path', '/path'; '-': read them from standard\n"
 	  "input), the gemeente, product, step and pattern each one matches.\n" },
+	{ "keygen", cmd_keygen, "klantreis keygen [file]",
+	  "Writes a visitor key: one line of 32 hex digits from the system's\n"
+	  "random source, to file (mode 0600, never overwritten) or standard output.\n"
+	  "Give it to --key-file on every machine whose states are merged.\n" },
 	{ "help", NULL, "klantreis help [command]",
 	  "Shows the usage of klantreis or of one command.\n" },
 	{ "version", NULL, "klantreis version | --version",

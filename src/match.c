@@ -895,6 +895,18 @@ static matcher *shared(const matcher *m)
 	return (matcher *)(uintptr_t)m;
 }
 
+int match_gemeente_id(matcher *m, const char *name)
+{
+	if (!m->builtin)
+		return catalog_find_gemeente(m->cat, name);
+	size_t n = strlen(name);
+	const char *key = NULL;
+	pthread_mutex_lock(&m->lock);
+	int id = builtin_id_locked(m, name, n, hash_bytes(name, n), &key);
+	pthread_mutex_unlock(&m->lock);
+	return id;
+}
+
 int match_ngemeenten(const matcher *m)
 {
 	if (!m->builtin)

@@ -45,6 +45,7 @@
 #include "logfmt.h"
 #include "msg.h"
 #include "scan.h"
+#include "state.h"
 #include "xff.h"
 
 #define BLOCK_SIZE (1u << 20)
@@ -100,6 +101,12 @@ typedef struct worker_s {
 	int max_hits;
 	funnel_req pend[SCAN_MAX_SIDES][PENDING];
 	int npend[SCAN_MAX_SIDES];
+	/* scan_opts.collect: the tally, and the counts of the last (wall,
+	 * gemeente) not yet added to it (records come in runs of one second) */
+	state_tally *tally;
+	int64_t tl_wall;
+	int tl_gem, tl_has;
+	uint64_t tl_n[2];
 } worker;
 
 struct scan {
@@ -252,6 +259,32 @@ static unsigned sides_of(const scan_opts *o, int64_t wall)
 	return sides;
 }
 
+/* scan_opts.collect: adds the pending counts of the last (wall, gemeente)
+ * to the tally. */
+static void tally_flush(worker *w)
+{
+	if (!w->tl_has)
+		return;
+	for (int k = 0; k < 2; k++)
+		if (w->tl_n[k] && state_tally_add(w->tally, w->tl_wall, w->tl_gem, STATE_REQ, k,
+		                                  w->tl_n[k]) < 0)
+			w->oom = 1;
+	w->tl_has = 0;
+	w->tl_n[0] = w->tl_n[1] = 0;
+}
+
+/* scan_opts.collect: one request of gemeente gem (-1: none) at wall that
+ * passed the method, status and bot rules. */
+static void tally_note(worker *w, int64_t wall, int gem)
+{
+	if (w->tl_has && (w->tl_wall != wall || w->tl_gem != gem))
+		tally_flush(w);
+	w->tl_has = 1;
+	w->tl_wall = wall;
+	w->tl_gem = gem;
+	w->tl_n[0]++;
+}
+
 /* --details: a 5xx request by a non-bot that matches a step is counted as
  * an error of that step; it never counts as the step itself. */
 static void count_error(worker *w, const kr_record *rec, int gem)
@@ -264,6 +297,13 @@ static void count_error(worker *w, const kr_record *rec, int gem)
 		return;
 	int nh = match_target(w->mctx, gem, rec->target, w->hits, w->max_hits);
 	int32_t day = ktime_day(rec->wall);
+	if (o->collect) {
+		for (int h = 0; h < nh; h++)
+			if (state_tally_add(w->tally, rec->wall, gem, w->hits[h].row, w->hits[h].step,
+			                    1) < 0)
+				w->oom = 1;
+		return;
+	}
 	for (int i = 0; i < o->nsides; i++) {
 		if (!(sides & (1u << i)))
 			continue;
@@ -343,6 +383,8 @@ static void process_line(worker *w, const block *b, uint64_t lineno, char *p, si
 	else if (gem < 0)
 		reason = FILTER_HOST;
 	uint64_t *gs = gem >= 0 ? gem_slot(w, gem) : NULL;
+	if (o->collect && (reason < 0 || reason == FILTER_HOST))
+		tally_note(w, rec.wall, gem);
 	if (reason >= 0) {
 		w->excluded[reason]++;
 		if (reason == FILTER_TIME) {
@@ -365,7 +407,10 @@ static void process_line(worker *w, const block *b, uint64_t lineno, char *p, si
 	if (nh <= 0)
 		return;
 	w->matched++;
+	if (o->collect)
+		w->tl_n[1]++;
 	int32_t day = ktime_day(rec.wall);
+	int32_t sod = o->collect ? (int32_t)(rec.wall - (int64_t)day * 86400) : 0;
 	uint64_t v = visitor_hash(&o->key, rec.client, rec.user_agent, day);
 	for (int i = 0; i < o->nsides; i++) {
 		if (!(sides & (1u << i)))
@@ -373,7 +418,7 @@ static void process_line(worker *w, const block *b, uint64_t lineno, char *p, si
 		for (int h = 0; h < nh; h++) {
 			if (w->npend[i] == PENDING)
 				flush(w, i);
-			w->pend[i][w->npend[i]++] = (funnel_req){ v, rec.instant_us, day, gem,
+			w->pend[i][w->npend[i]++] = (funnel_req){ v, rec.instant_us, day, sod, gem,
 			                                          w->hits[h].row, w->hits[h].step };
 		}
 	}
@@ -752,6 +797,8 @@ static int worker_init(worker *w, scan *s)
 	for (int i = 0; i < s->o->nsides; i++)
 		if (!(w->fun[i] = funnel_new(s->o->keep_events, s->nw)))
 			return -1;
+	if (s->o->collect && !(w->tally = state_tally_new()))
+		return -1;
 	return 0;
 }
 
@@ -764,6 +811,7 @@ static void worker_fini(worker *w)
 	free(w->notes);
 	free(w->gem_stats);
 	hostcount_free(w->unknown);
+	state_tally_free(w->tally);
 }
 
 /* Merging the workers' funnels into dst (the biggest of them, whose slot
@@ -841,6 +889,15 @@ static int collect(scan *s, scan_result *res)
 		res->matched += w->matched;
 		for (int k = 0; k < FILTER_NREASONS; k++)
 			res->excluded[k] += w->excluded[k];
+		if (s->o->collect) {
+			tally_flush(w);
+			if (!res->tally) {
+				res->tally = w->tally;
+				w->tally = NULL;
+			} else if (state_tally_merge(res->tally, w->tally) < 0) {
+				goto out;
+			}
+		}
 		if (w->oom)
 			goto out;
 		if (w->time_min < res->time_min)
@@ -1053,5 +1110,7 @@ void scan_result_free(scan_result *res)
 	free(res->gem_excluded);
 	free(res->gem_qualified);
 	hostcount_free(res->unknown_hosts);
+	state_tally_free(res->tally);
+	state_free(res->state_);
 	memset(res, 0, sizeof *res);
 }

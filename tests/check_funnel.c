@@ -157,7 +157,7 @@ START_TEST(test_batch_equals_single)
 	size_t n = 0;
 	for (int i = 0; i < 300; i++) {
 		uint64_t v = (uint64_t)(i % 250) + 1; /* 50 visitors twice */
-		r[n++] = (funnel_req){ v, (int64_t)i * S, 100 + i % 2, i % 3, i % 4, i % 3 };
+		r[n++] = (funnel_req){ v, (int64_t)i * S, 100 + i % 2, 0, i % 3, i % 4, i % 3 };
 		ck_assert_int_eq(funnel_add(a, r[n - 1].visitor, r[n - 1].day, r[n - 1].instant_us,
 		                            r[n - 1].gem, r[n - 1].row, r[n - 1].step), 0);
 	}
@@ -272,6 +272,74 @@ START_TEST(test_parts)
 }
 END_TEST
 
+/* funnel_filter of a funnel with wall seconds equals a funnel fed only
+ * the events in range; funnel_walk gives back every event. */
+static int walk_count(void *arg, const funnel_key *k, const funnel_event *ev, size_t n)
+{
+	size_t *total = arg;
+	(void)k;
+	for (size_t i = 0; i < n; i++)
+		ck_assert(ev[i].sod >= 0 && ev[i].sod < 86400 && ev[i].step >= 0 && ev[i].step < 3);
+	*total += n;
+	return 0;
+}
+
+START_TEST(test_filter_and_walk)
+{
+	const int64_t from = 100 * 86400 + 3600, to = 101 * 86400 + 7200;
+	funnel *all = funnel_new(1, 2), *want_seq = funnel_new(1, 4), *want_open = funnel_new(0, 1);
+	size_t nev = 0;
+	for (int i = 0; i < 3000; i++) {
+		uint64_t v = (uint64_t)(i % 37);
+		int32_t day = 100 + i % 3, sod = (i * 7919) % 86400;
+		int64_t wall = (int64_t)day * 86400 + sod, inst = (wall - 3600) * 1000000 + i;
+		int gem = i % 2, row = i % 5, step = (i / 5) % 3;
+		ck_assert_int_eq(funnel_add_at(all, v, day, sod, inst, gem, row, step), 0);
+		nev++;
+		if (wall >= from && wall < to) {
+			ck_assert_int_eq(funnel_add(want_seq, v, day, inst, gem, row, step), 0);
+			ck_assert_int_eq(funnel_add(want_open, v, day, inst, gem, row, step), 0);
+		}
+	}
+	size_t total = 0;
+	ck_assert_int_eq(funnel_walk(all, walk_count, &total), 0);
+	ck_assert_uint_eq(total, nev);
+	funnel *got_seq = funnel_new(1, 1), *got_open = funnel_new(0, 2);
+	ck_assert_int_eq(funnel_filter(got_seq, all, from, to), 0);
+	ck_assert_int_eq(funnel_filter(got_open, all, from, to), 0);
+	ck_assert_uint_eq(funnel_size(got_seq), funnel_size(want_seq));
+	ck_assert_uint_lt(funnel_size(got_seq), funnel_size(all));
+	static const funnel_cfg cfgs[] = {
+		{ 1, 0, 3600 * (int64_t)1000000, KTIME_BY_DAY },
+		{ 0, 0, 0, KTIME_BY_NONE },
+		{ 0, 1, 0, KTIME_BY_DAY },
+	};
+	for (size_t c = 0; c < 3; c++) {
+		size_t na, nb;
+		funnel_cell *a = cells_of(cfgs[c].sequential ? got_seq : got_open, cfgs[c], &na);
+		funnel_cell *b = cells_of(cfgs[c].sequential ? want_seq : want_open, cfgs[c], &nb);
+		ck_assert_uint_eq(na, nb);
+		ck_assert_uint_gt(na, 0);
+		for (size_t i = 0; i < na; i++) {
+			ck_assert_int_eq(a[i].period, b[i].period);
+			ck_assert_int_eq(a[i].gem, b[i].gem);
+			ck_assert_int_eq(a[i].row, b[i].row);
+			for (int s = 0; s < 3; s++)
+				ck_assert_int_eq(a[i].n[s], b[i].n[s]);
+		}
+		free(a);
+		free(b);
+	}
+	/* a funnel without events cannot be filtered */
+	ck_assert_int_eq(funnel_filter(got_seq, want_open, from, to), -1);
+	funnel_free(all);
+	funnel_free(want_seq);
+	funnel_free(want_open);
+	funnel_free(got_seq);
+	funnel_free(got_open);
+}
+END_TEST
+
 START_TEST(test_week_and_month_periods)
 {
 	funnel *f = funnel_new(0, 1);
@@ -340,6 +408,7 @@ Suite *funnel_suite(void)
 	tcase_add_test(tc, test_parts);
 	tcase_add_test(tc, test_week_and_month_periods);
 	tcase_add_test(tc, test_day_range);
+	tcase_add_test(tc, test_filter_and_walk);
 	suite_add_tcase(s, tc);
 	return s;
 }
