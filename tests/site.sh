@@ -255,6 +255,21 @@ else
 	fail benchmark-site "$(head -n 3 "$tmp/bench.err")"
 fi
 
+# a site from a state (analyze --state) equals the site from the log
+if (cd "$tmp" && "$KLANTREIS" analyze -q -c catalog.csv --state access.krs access.log &&
+	SOURCE_DATE_EPOCH=1700000000 "$KLANTREIS" analyze -q --min-visitors 5 --by day \
+		--format site -o fromstate access.krs) 2>"$tmp/state.err"; then
+	(cd "$tmp" && SOURCE_DATE_EPOCH=1700000000 "$KLANTREIS" analyze -q -c catalog.csv \
+		--min-visitors 5 --by day --format site -o fromlog2 access.log)
+	if diff -r "$tmp/fromlog2" "$tmp/fromstate" >"$tmp/state.diff"; then
+		ok state-site
+	else
+		fail state-site "$(head -n 5 "$tmp/state.diff")"
+	fi
+else
+	fail state-site "$(head -n 3 "$tmp/state.err")"
+fi
+
 # refused: no -o, and -o naming a file
 if "$KLANTREIS" analyze -q -c "$tmp/catalog.csv" --format site "$tmp/access.log" \
 	>/dev/null 2>"$tmp/noout.err"; then
