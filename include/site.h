@@ -13,7 +13,7 @@
  *   about.html              how the figures are made, the input, privacy
  * SLUG is site_slug of the name, made unique by site_slugs.
  *
- * Every figure shown is a published figure (report_published: --min-cell
+ * Every figure shown is a published figure (report_model.h: --min-cell
  * applies to every page); the 95% interval is stats_wilson of the shown
  * counts. Borrowed strings live as long as the table.
  */

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "html.h"
-#include "report.h"
+#include "text.h"
 
 void html_esc(FILE *fp, const char *s)
 {
@@ -16,7 +16,7 @@ void html_esc(FILE *fp, const char *s)
 	size_t n = strlen((const char *)p);
 	for (size_t i = 0; i < n;) {
 		unsigned c = p[i];
-		size_t len = report_utf8_len(p + i, n - i);
+		size_t len = text_utf8_len(p + i, n - i);
 		if (len == 0 || (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
 			fputs("&#xFFFD;", fp);
 			i += len ? len : 1;

@@ -10,7 +10,8 @@
  * Two benchmarks: `nat`, the rows benchmarked across all gemeenten (the
  * national median, rank and gain), and `pub`, the rows as the table has
  * them (per peer group with --peer; the same as nat without). Both are
- * published rows (report_published), so --min-cell holds on every page:
+ * the published rows of a report model (report_model.h), so --min-cell
+ * holds on every page as in every other format:
  * a hidden count shows as an en dash, and so does every figure computed
  * from it.
  *
@@ -39,6 +40,7 @@
 #include "html.h"
 #include "msg.h"
 #include "output.h"
+#include "report_model.h"
 #include "site.h"
 #include "stats.h"
 
@@ -282,8 +284,10 @@ typedef struct {
 	const report_table *t;
 	const labels *L;
 	int64_t min_visitors;
-	report_row *pub;        /* published rows, benchmark as the table (peer groups) */
-	report_row *nat;        /* published rows, national benchmark (== pub without --peer) */
+	const report_row *pub;  /* published rows, benchmark as the table (peer groups) */
+	const report_row *nat;  /* published rows, national benchmark (== pub without --peer) */
+	report_model *pm, *nm;  /* the models behind pub and nat (nm NULL without --peer) */
+	report_table nt;        /* with --peer: the table benchmarked nationally (nm borrows it) */
 	size_t nrows;
 	const char **gems, **prods, **pers;
 	char **gslug, **pslug;
@@ -380,24 +384,25 @@ static int load(site *s, const report_table *t)
 		s->az[g] = g;
 	kr_qsort_r(s->az, s->ngem, sizeof *s->az, cmp_az, s);
 
-	s->pub = report_published(t);
-	if (!s->pub)
+	/* the rows as published: the report model decides (--min-cell) */
+	s->pm = report_model_new(t);
+	if (!s->pm)
 		goto out;
-	if (!t->peer) {
-		s->nat = s->pub;
-	} else {
+	s->pub = s->nat = s->pm->pub;
+	if (t->peer) {
 		/* the national benchmark: the same rows benchmarked as one group */
-		report_table nt = *t;
-		nt.peer = 0;
-		nt.rows = malloc((n + 1) * sizeof *nt.rows);
-		if (!nt.rows)
+		s->nt = *t;
+		s->nt.peer = 0;
+		s->nt.rows = malloc((n + 1) * sizeof *s->nt.rows);
+		if (!s->nt.rows)
 			goto out;
-		memcpy(nt.rows, t->rows, n * sizeof *nt.rows);
-		if (bench_compute(nt.rows, n, s->min_visitors, 0) == 0)
-			s->nat = report_published(&nt);
-		free(nt.rows);
-		if (!s->nat)
+		memcpy(s->nt.rows, t->rows, n * sizeof *s->nt.rows);
+		if (bench_compute(s->nt.rows, n, s->min_visitors, 0) < 0)
 			goto out;
+		s->nm = report_model_new(&s->nt);
+		if (!s->nm)
+			goto out;
+		s->nat = s->nm->pub;
 	}
 	rc = 0;
 out:
@@ -413,9 +418,9 @@ static void unload(site *s)
 		free(s->gslug[g]);
 	for (size_t p = 0; s->pslug && p < s->nprod; p++)
 		free(s->pslug[p]);
-	if (s->nat != s->pub)
-		free(s->nat);
-	free(s->pub);
+	report_model_free(s->nm);
+	report_model_free(s->pm);
+	free(s->nt.rows);
 	free(s->gslug);
 	free(s->pslug);
 	free(s->gems);
