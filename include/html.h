@@ -37,6 +37,11 @@ void html_put_pct(FILE *fp, double x);
  * >= max into *top, and a tick step giving at most 5 steps into *step. */
 void html_nice_scale(double max, double *top, double *step);
 
+/* The label of exclusion reason `name` (report_meta's reason_names:
+ * "malformed", "method", "status", "bot", "unknown host", "outside time
+ * range") in language lang ("nl"; "en" English); name itself when unknown. */
+const char *html_reason_label(const char *lang, const char *name);
+
 /* The base stylesheet (no <style> tags): colours, type, the funnel,
  * benchmark and trend charts, the data table with its card layout below
  * 600 px, print rules. */

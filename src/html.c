@@ -60,6 +60,23 @@ const char *html_fmt_pct(char decimal, double frac, int decimals, char *buf, siz
 	return buf;
 }
 
+const char *html_reason_label(const char *lang, const char *name)
+{
+	static const char *const reasons[][3] = {   /* name, nl, en */
+		{ "malformed", "onleesbaar", "malformed" },
+		{ "method", "methode", "method" },
+		{ "status", "status", "status" },
+		{ "bot", "bot", "bot" },
+		{ "unknown host", "onbekende host", "unknown host" },
+		{ "outside time range", "buiten de periode", "outside time range" },
+	};
+	int en = lang && strcmp(lang, "en") == 0;
+	for (size_t k = 0; k < sizeof reasons / sizeof reasons[0]; k++)
+		if (strcmp(reasons[k][0], name) == 0)
+			return reasons[k][en ? 2 : 1];
+	return name;
+}
+
 void html_put_pct(FILE *fp, double x)
 {
 	fprintf(fp, "%.3f%%", x);

@@ -63,7 +63,6 @@ typedef struct {
 	const char *benchmark, *median, *outside, *interval, *no_conv;
 	const char *trend;
 	const char *col_gemeente, *col_conv, *col_rank, *col_gain, *rank_of;
-	const char *reasons[6][2];   /* summary name -> label */
 	char thousands, decimal;
 	const char *col_errors[2];   /* --details: 5xx on the form and done steps */
 	const char *peer;            /* "%s" = peer group */
@@ -93,9 +92,6 @@ static const labels nl = {
 	"Geen gemeente met bezoekers op de informatiepagina.",
 	"Conversie per periode",
 	"Gemeente", "Conversie", "Positie", "Te winnen", "%s van %s",
-	{ { "malformed", "onleesbaar" }, { "method", "methode" }, { "status", "status" },
-	  { "bot", "bot" }, { "unknown host", "onbekende host" },
-	  { "outside time range", "buiten de periode" } },
 	'.', ',',
 	{ "5xx formulier", "5xx afgerond" },
 	"groep %s",
@@ -129,9 +125,6 @@ static const labels en = {
 	"No municipality with visitors on the information page.",
 	"Conversion per period",
 	"Municipality", "Conversion", "Rank", "Potential gain", "%s of %s",
-	{ { "malformed", "malformed" }, { "method", "method" }, { "status", "status" },
-	  { "bot", "bot" }, { "unknown host", "unknown host" },
-	  { "outside time range", "outside time range" } },
 	',', '.',
 	{ "5xx form", "5xx done" },
 	"peer group %s",
@@ -228,10 +221,7 @@ static void put_pct(html *h, double x)
 
 static const char *reason_label(const labels *L, const char *name)
 {
-	for (size_t k = 0; k < sizeof L->reasons / sizeof L->reasons[0]; k++)
-		if (strcmp(L->reasons[k][0], name) == 0)
-			return L->reasons[k][1];
-	return name;
+	return html_reason_label(L->lang, name);
 }
 
 /* ---- the model ---- */

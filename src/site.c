@@ -147,7 +147,6 @@ typedef struct {
 	const char *about_rates, *about_bench, *about_interval, *about_gain, *about_excl;
 	const char *about_privacy, *about_min_cell, *about_input, *lines_read, *inputs;
 	const char *period, *all_lines, *selection, *qualified, *excluded_h;
-	const char *reasons[6][2];
 	char thousands, decimal;
 } labels;
 
@@ -207,9 +206,6 @@ static const labels nl = {
 	"Invoer", "Regels gelezen", "Bestanden",
 	"Periode", "alle regels in de invoer", "selectie: %s", "Meetellende verzoeken",
 	"Uitgesloten",
-	{ { "malformed", "onleesbaar" }, { "method", "methode" }, { "status", "status" },
-	  { "bot", "bot" }, { "unknown host", "onbekende host" },
-	  { "outside time range", "buiten de periode" } },
 	'.', ',',
 };
 
@@ -269,9 +265,6 @@ static const labels en = {
 	"Input", "Lines read", "Files",
 	"Period", "all lines in the input", "selected: %s", "Qualifying requests",
 	"Excluded",
-	{ { "malformed", "malformed" }, { "method", "method" }, { "status", "status" },
-	  { "bot", "bot" }, { "unknown host", "unknown host" },
-	  { "outside time range", "outside time range" } },
 	',', '.',
 };
 
@@ -1422,10 +1415,7 @@ static int product_page(site *s, size_t p)
 
 static const char *reason_label(const labels *L, const char *name)
 {
-	for (size_t k = 0; k < sizeof L->reasons / sizeof L->reasons[0]; k++)
-		if (strcmp(L->reasons[k][0], name) == 0)
-			return L->reasons[k][1];
-	return name;
+	return html_reason_label(L->lang, name);
 }
 
 static int about_page(site *s)
