@@ -27,6 +27,7 @@
 #include "msg.h"
 #include "output.h"
 #include "report_writers.h"
+#include "fault.h"
 
 /* ---- files ----------------------------------------------------------- */
 
@@ -801,6 +802,19 @@ static int swap_link(output_dir *d)
 	return 0;
 }
 
+/* renameat2(2) RENAME_EXCHANGE of a and b; in the unit tests it can fail
+ * as on a file system without it (fault.h). Returns 0, or -1 (errno). */
+static int exchange(const char *a, const char *b)
+{
+#ifdef KR_FAULTS
+	if (atomic_load(&kr_fault_no_exchange)) {
+		errno = EINVAL;
+		return -1;
+	}
+#endif
+	return renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE);
+}
+
 /* DIR is a directory the file system cannot exchange: rename it aside,
  * the new tree in, and remove the old. Returns 0, or -1 (message given;
  * DIR as it was). */
@@ -883,7 +897,7 @@ int output_dir_close(output_dir *d, int ok)
 		msg_error("cannot write site '%s': %s", d->path, strerror(ENOTDIR));
 		goto out;
 	}
-	if (renameat2(AT_FDCWD, d->tmp, AT_FDCWD, d->path, RENAME_EXCHANGE) == 0) {
+	if (exchange(d->tmp, d->path) == 0) {
 		drop_old(d->tmp, d->path);   /* the old tree, now under the temporary name */
 		rc = 0;
 		goto done;

@@ -194,6 +194,7 @@ END_TEST
 
 extern _Atomic long kr_fault_countdown;
 extern _Atomic long kr_fault_injected;
+_Atomic int kr_fault_no_exchange = 0;   /* fault.h: output.c's fallback */
 
 /* Fails the 1st, 2nd, ... allocation of site_write (site.c is built with
  * -DKR_FAULTS for the unit tests) until a site gets written without a
@@ -279,6 +280,35 @@ START_TEST(test_output_dir_swap)
 	ck_assert_int_eq(output_dir_close(&d, 0), -1);
 	ck_assert_int_eq(access(file, F_OK), 0);
 	ck_assert_uint_eq(entries(parent), 1);
+
+	/* a file system without RENAME_EXCHANGE: renamed aside, then in */
+	atomic_store(&kr_fault_no_exchange, 1);
+	ck_assert_int_eq(output_dir_open(&d, path), 0);
+	snprintf(file, sizeof file, "%s/two", d.tmp);
+	fp = fopen(file, "w");
+	ck_assert_ptr_nonnull(fp);
+	fclose(fp);
+	ck_assert_int_eq(output_dir_close(&d, 1), 0);
+	atomic_store(&kr_fault_no_exchange, 0);
+	snprintf(file, sizeof file, "%s/site/two", parent);
+	ck_assert_int_eq(access(file, F_OK), 0);
+	snprintf(file, sizeof file, "%s/site/one", parent);
+	ck_assert_int_ne(access(file, F_OK), 0);
+	ck_assert_uint_eq(entries(parent), 1);   /* no site.old-* left */
+
+	/* a symbolic link: replaced by a link to the new tree */
+	char real[160], link[160], target[160];
+	snprintf(real, sizeof real, "%s/real", parent);
+	snprintf(link, sizeof link, "%s/live", parent);
+	ck_assert_int_eq(mkdir(real, 0777), 0);
+	ck_assert_int_eq(symlink("real", link), 0);
+	ck_assert_int_eq(output_dir_open(&d, link), 0);
+	ck_assert_int_eq(output_dir_close(&d, 1), 0);
+	ssize_t n = readlink(link, target, sizeof target - 1);
+	ck_assert_int_gt(n, 0);
+	target[n] = '\0';
+	ck_assert_int_eq(strncmp(target, "live.tmp-", 9), 0);
+	ck_assert_int_eq(access(real, F_OK), 0);   /* not ours: kept */
 	ck_assert_int_eq(output_remove_tree(parent), 0);
 }
 END_TEST
