@@ -135,7 +135,7 @@ typedef struct {
 	const char *open, *sequential;
 	const char *step[3], *short_step[3], *of_prev;
 	const char *conv, *interval, *nat_median, *peer_median, *rank, *rank_nat, *rank_peer;
-	const char *rank_of, *gain, *gain_forms, *errors, *errors_step[2], *errors_note;
+	const char *rank_of, *gain, *gain_forms, *gain_form, *errors, *errors_step[2], *errors_note;
 	const char *median, *spread, *spread_label, *spread_note, *no_bench;
 	const char *top_gain, *top_gain_none, *az, *all_products;
 	const char *this_gem, *compare, *trend, *col_period, *col_gemeente, *col_peer;
@@ -159,7 +159,7 @@ static const labels nl = {
 	{ "Info", "Formulier", "Afgerond" },
 	"van vorige stap",
 	"Conversie", "95%-interval", "Landelijke mediaan", "Mediaan van groep %s", "Positie",
-	"landelijk", "in de groep", "%s van %s", "Te winnen", "%s formulieren",
+	"landelijk", "in de groep", "%s van %s", "Te winnen", "%s formulieren", "%s formulier",
 	"Technische uitval (5xx)", { "bij het formulier", "bij afronden" },
 	"verzoeken die de server met een fout (5xx) beantwoordde",
 	"mediaan", "Spreiding over de gemeenten",
@@ -218,7 +218,7 @@ static const labels en = {
 	{ "Info", "Form", "Completed" },
 	"of previous step",
 	"Conversion", "95% interval", "National median", "Median of peer group %s", "Rank",
-	"national", "in the peer group", "%s of %s", "Potential gain", "%s forms",
+	"national", "in the peer group", "%s of %s", "Potential gain", "%s forms", "%s form",
 	"Technical drop-off (5xx)", { "at the form", "at completion" },
 	"requests the server answered with an error (5xx)",
 	"median", "Spread across municipalities",
@@ -526,6 +526,13 @@ static void put_rank(site *s, const report_row *r)
 		return;
 	}
 	putf(s, s->L->rank_of, num(s, r->rank, a, sizeof a), num(s, r->ranked, b, sizeof b));
+}
+
+/* "12 formulieren", "1 formulier". */
+static void put_gain(site *s, int64_t gain)
+{
+	char a[32];
+	putf(s, gain == 1 ? s->L->gain_form : s->L->gain_forms, num(s, gain, a, sizeof a));
 }
 
 static void put_interval(site *s, const report_row *r)
@@ -1009,7 +1016,7 @@ static void td_text(site *s, const char *label, const char *text)
 static int index_page(site *s)
 {
 	const labels *L = s->L;
-	char a[32], b[32], days[64];
+	char a[32], days[64];
 	if (page_open(s, "index.html") < 0)
 		return -1;
 	page_begin(s, NULL, NULL, NULL, NULL);
@@ -1083,7 +1090,7 @@ static int index_page(site *s)
 				put(s, "<li>");
 				link_gem(s, top[k]);
 				put(s, ": ");
-				putf(s, L->gain_forms, num(s, s->nat[latest(s, top[k], p)].gain, b, sizeof b));
+				put_gain(s, s->nat[latest(s, top[k], p)].gain);
 				put(s, "</li>");
 			}
 			put(s, "</ol>\n");
@@ -1314,7 +1321,7 @@ static int gemeente_page(site *s, size_t g)
 		esc(s, L->gain);
 		put(s, "</dt><dd>");
 		if (nr->eligible && nr->gain >= 0)
-			putf(s, L->gain_forms, num(s, nr->gain, b, sizeof b));
+			put_gain(s, nr->gain);
 		else
 			put(s, DASH);
 		put(s, "</dd>");
