@@ -156,6 +156,15 @@ int run_setup(const run_opts *o, char *const *paths, int npaths, catalog **cat, 
 /* The number of states among the inputs run_setup looked at. */
 int run_states(void);
 
+/* The scan options of o for nsides sides (no progress line): filters,
+ * jobs, the funnel kind, 5xx counts (--details, or the site), the
+ * visitor key (run_visitor_key) and the client from X-Forwarded-For
+ * (*trust, which the caller frees with xff_trust_free after the scan;
+ * NULL without --client-from xff). Returns 0, or -1 (message given). */
+struct xff_trust;
+int run_scan_opts(const run_opts *o, int nsides, const scan_range *sides, scan_opts *so,
+                  struct xff_trust **trust);
+
 /* The visitor key of this run: --key-file's (read by run_setup), else a
  * random one. Returns 0, or -1 (message given). */
 int run_visitor_key(visitor_key *key);

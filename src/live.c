@@ -335,7 +335,6 @@ int live_run(const run_opts *o, const live_opts *lo, matcher *m, char *const *pa
 	static char *const stdin_path[] = { "-" };
 	live L;
 	int rc = RUN_OK;
-	char err[256];
 	xff_trust *trust = NULL;
 	struct sigaction sa, old_term, old_int;
 	int handlers = 0;
@@ -350,25 +349,9 @@ int live_run(const run_opts *o, const live_opts *lo, matcher *m, char *const *pa
 	L.m = m;
 	L.paths = paths;
 	L.n = npaths;
-	L.so.log_format = o->log_format;
-	L.so.include_bots = o->include_bots;
-	L.so.jobs = o->jobs;
-	L.so.keep_events = o->sequential;
-	L.so.details = o->details;
-	L.so.nsides = 1;
-	L.so.side[0] = (scan_range){ o->since, o->until };
-	if (run_visitor_key(&L.so.key) < 0)
+	scan_range side = { o->since, o->until };
+	if (run_scan_opts(o, 1, &side, &L.so, &trust) < 0)
 		return -1;
-	if (o->client_xff) {
-		if (!(trust = xff_trust_new(o->trusted_proxies, err, sizeof err))) {
-			msg_error("%s", err);
-			return -1;
-		}
-		L.so.client_xff = 1;
-		L.so.trust = trust;
-	} else if (o->trusted_proxies) {
-		msg_warn("'--trusted-proxies' has no effect without '--client-from xff'");
-	}
 	L.cont = scan_cont_new(npaths);
 	L.in = calloc((size_t)npaths, sizeof *L.in);
 	L.ch = calloc((size_t)npaths, sizeof *L.ch);

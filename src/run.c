@@ -402,6 +402,36 @@ int run_visitor_key(visitor_key *key)
 	return 0;
 }
 
+int run_scan_opts(const run_opts *o, int nsides, const scan_range *sides, scan_opts *so,
+                  xff_trust **trust)
+{
+	char err[256];
+	*trust = NULL;
+	memset(so, 0, sizeof *so);
+	so->log_format = o->log_format;
+	so->include_bots = o->include_bots;
+	so->jobs = o->jobs;
+	so->keep_events = o->sequential;
+	so->details = o->details || o->format == REPORT_SITE;  /* the site shows 5xx */
+	so->nsides = nsides;
+	for (int i = 0; i < nsides; i++)
+		so->side[i] = sides[i];
+	if (run_visitor_key(&so->key) < 0)
+		return -1;
+	if (o->client_xff) {
+		*trust = xff_trust_new(o->trusted_proxies, err, sizeof err);
+		if (!*trust) {
+			msg_error("%s", err);
+			return -1;
+		}
+		so->client_xff = 1;
+		so->trust = *trust;
+	} else if (o->trusted_proxies) {
+		msg_warn("'--trusted-proxies' has no effect without '--client-from xff'");
+	}
+	return 0;
+}
+
 int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
              int nsides, const scan_range *sides, scan_result *res)
 {
@@ -409,33 +439,13 @@ int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
 	scan_opts so;
 	progress pr;
 	char err[256];
-	memset(&so, 0, sizeof so);
-	so.log_format = o->log_format;
-	so.include_bots = o->include_bots;
-	so.jobs = o->jobs;
-	so.keep_events = o->sequential;
-	so.details = o->details;
+	xff_trust *trust;
+	if (run_scan_opts(o, nsides, sides, &so, &trust) < 0)
+		return -1;
 	if (isatty(STDERR_FILENO) && msg_level() >= MSG_NORMAL) {
 		progress_init(&pr, paths, npaths);
 		so.progress = progress_update;
 		so.progress_arg = &pr;
-	}
-	so.nsides = nsides;
-	for (int i = 0; i < nsides; i++)
-		so.side[i] = sides[i];
-	if (run_visitor_key(&so.key) < 0)
-		return -1;
-	xff_trust *trust = NULL;
-	if (o->client_xff) {
-		trust = xff_trust_new(o->trusted_proxies, err, sizeof err);
-		if (!trust) {
-			msg_error("%s", err);
-			return -1;
-		}
-		so.client_xff = 1;
-		so.trust = trust;
-	} else if (o->trusted_proxies) {
-		msg_warn("'--trusted-proxies' has no effect without '--client-from xff'");
 	}
 	if (npaths == 0) {
 		paths = stdin_path;

@@ -11,7 +11,8 @@
 # once), sigterm (a long interval: only the final report can hold the
 # last lines), sigint, stdin (followed to its end; gzip'ed: read once),
 # fifo (a named pipe: read once, to its end), json (the JSON
-# report, less the command line and input names), rolling (--since -7d
+# report, less the command line and input names), site (--format site
+# through a rotation, less the times of day it names), rolling (--since -7d
 # while local midnight passes: a time zone whose midnight is seconds
 # away; the day that leaves the window is dropped).
 # The lines are the sample log's (testdata/sample/access.log.gz).
@@ -220,6 +221,59 @@ case_fifo() {
 	cmp -s live.csv batch.csv || why="report of the FIFO differs"
 }
 
+# norm DIR OUT: the site DIR with its times ("2026-12-01 13:11 UTC") blanked
+norm() {
+	rm -rf "$2"
+	mkdir -p "$2"
+	(cd "$1" && find . -type f) | while read -r f; do
+		mkdir -p "$2/$(dirname "$f")"
+		sed 's/[0-9]\{4\}-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9] UTC/TIME/g' \
+			"$1/$f" >"$2/$f"
+	done
+}
+
+# site_same: waits up to 15 s until the live site equals the batch site
+site_same() {
+	i=0
+	while [ $i -lt 60 ]; do
+		if [ -f live/index.html ]; then
+			norm live live.n
+			diff -r live.n batch.n >/dev/null 2>&1 && return 0
+		fi
+		sleep 0.25
+		i=$((i + 1))
+	done
+	why="${1:-live site} differs from the batch site"
+	return 1
+}
+
+# sitebatch: the batch site of batch/access.log, normalised in batch.n
+sitebatch() {
+	rm -rf batchsite
+	(cd batch && "$K" analyze --by day --format site -o ../batchsite access.log) \
+		2>batch.err || why="batch site failed"
+	norm batchsite batch.n
+}
+
+case_site() {
+	mkdir batch
+	lines 1 6000 >access.log
+	lines 1 6000 >batch/access.log
+	"$K" analyze --follow --interval 1s --by day --format site -o live access.log \
+		2>live.err &
+	pid=$!
+	sitebatch
+	site_same "first site" || return
+	mv access.log access.log.1
+	lines 6001 9000 >access.log
+	lines 6001 9000 >>batch/access.log
+	sitebatch
+	site_same "site after a rotation" || return
+	stop
+	norm live live.n
+	diff -r live.n batch.n >/dev/null || why="final site differs"
+}
+
 # JSON report without what names the run: its command line and inputs
 strip_json() {
 	python3 -c 'import json, sys
@@ -288,7 +342,7 @@ case_rolling() {
 		why="no day was dropped from memory"
 }
 
-all="append rename copytruncate late sigterm sigint stdin fifo json rolling"
+all="append rename copytruncate late sigterm sigint stdin fifo json site rolling"
 # the case names split on blanks
 # shellcheck disable=SC2086
 [ $# -gt 0 ] || set -- $all
