@@ -21,9 +21,8 @@
 	"                 [--min-cell n] [--include-bots]\n" \
 	"                 [--format table|csv|json|html|site] [-o file|dir]\n" \
 	"                 [--append file] [--keep-going] [--follow [--interval dur]]\n" \
-	"                 [--csv-sep c]\n" \
-	"                 [--decimal-comma] [--bom] [--lang nl|en] [--highlight name]\n" \
-	"                 [-j jobs] [--state file] [--key-file file]"
+	"                 [--csv-sep c] [--decimal-comma] [--bom] [--lang nl|en]\n" \
+	"                 [--highlight name] [-j jobs] [--state file] [--key-file file]"
 
 #define RUN_HELP \
 	"  -c, --catalog file      catalogue CSV (default: the built-in one, every host\n" \
