@@ -22,6 +22,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include "ktime.h"
 
 typedef struct funnel funnel;
@@ -99,6 +100,15 @@ int funnel_merge_part(funnel *dst, const funnel *src, int p);
  * per-day counters, so it costs nothing next to a scan. Returns 1, or 0
  * (first and last untouched) when f holds no matched step. */
 int funnel_day_range(const funnel *f, int32_t *first, int32_t *last);
+
+/* Forgets everything of the days before `day`: entries, events, hits and
+ * 5xx counts (the figures become those of the days from `day` on, as if
+ * the older records had never been added), and shrinks the tables to
+ * what is left, so a funnel fed for months with a moving --since keeps a
+ * bounded size. Returns the number of entries dropped, or -1 when out of
+ * memory (then some parts may already be cut; the figures of the days
+ * kept are right either way, and a later call finishes the job). */
+ssize_t funnel_drop_before(funnel *f, int32_t day);
 
 /* Distinct (visitor-day, gemeente, row) entries held. */
 size_t funnel_size(const funnel *f);

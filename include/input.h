@@ -64,6 +64,14 @@ uint64_t input_raw_bytes(const input *in);
 /* Closes the file (not stdin) and frees everything; NULL is a no-op. */
 void input_free(input *in);
 
+/* Bytes of a file's start that input_is_plain needs to decide. */
+#define INPUT_MAGIC_MAX 10
+
+/* 1 when p[0..n), the start of a file (INPUT_MAGIC_MAX bytes, or all of
+ * a shorter file), is plain data to input_read: no compression it
+ * decodes and none it refuses. 0 for a file to decompress (or refuse). */
+int input_is_plain(const void *p, size_t n);
+
 /* Uses zlib even in an ISA-L build (process-wide; for tests). */
 void input_force_zlib(int on);
 

@@ -62,6 +62,8 @@ typedef struct {
 	/* partial results (issue 13) */
 	const char *state_out;     /* --state FILE: write a state instead of a report */
 	const char *key_file;      /* --key-file FILE: the visitor key */
+	/* live reports (issue 14) */
+	int follow;                /* analyze --follow: stdin is not probed for a state */
 } run_opts;
 
 /* Defaults: visitors, open funnel, 24h window, min-visitors 30, all
@@ -156,6 +158,22 @@ int run_setup(const run_opts *o, char *const *paths, int npaths, catalog **cat, 
  * by the caller, catalog_free), or NULL after a message. */
 catalog *run_load_catalog(const char *path);
 
+/* The number of states among the inputs run_setup looked at. */
+int run_states(void);
+
+/* The scan options of o for nsides sides (no progress line): filters,
+ * jobs, the funnel kind, 5xx counts (--details, or the site), the
+ * visitor key (run_visitor_key) and the client from X-Forwarded-For
+ * (*trust, which the caller frees with xff_trust_free after the scan;
+ * NULL without --client-from xff). Returns 0, or -1 (message given). */
+struct xff_trust;
+int run_scan_opts(const run_opts *o, int nsides, const scan_range *sides, scan_opts *so,
+                  struct xff_trust **trust);
+
+/* The visitor key of this run: --key-file's (read by run_setup), else a
+ * random one. Returns 0, or -1 (message given). */
+int run_visitor_key(visitor_key *key);
+
 /* Runs the scan with the given sides. Reports unreadable inputs (file and
  * line) as it goes, and an empty result loudly (hidden by -q): an empty
  * input; no request of a catalogue host (naming the most frequent hosts
@@ -186,8 +204,9 @@ int run_write_state(const run_opts *o, const matcher *m, const scan_result *res,
 
 /* The report to -o (atomically, output.h) or stdout, in run_format(o) and
  * as wide as the terminal: the compare table ct when not NULL, else the
- * report t (their width is set). Returns RUN_OK, or RUN_INPUT (message
- * given; a file -o stays as it was). */
+ * report t (their width is set); --format site publishes t's site to the
+ * directory -o (site_publish). Returns RUN_OK, or RUN_INPUT (message
+ * given; a file or site -o stays as it was). */
 int run_write_report(const run_opts *o, report_table *t, compare_table *ct);
 
 /* ---- run_table.c: report rows from the funnels ---- */

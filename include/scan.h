@@ -19,6 +19,7 @@
 #define KR_SCAN_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include "filter.h"
 #include "funnel.h"
 #include "match.h"
@@ -118,5 +119,26 @@ int scan_run(const scan_opts *opts, matcher *m, char *const *paths, int npaths,
              scan_result *res, char *err, size_t errlen);
 
 void scan_result_free(scan_result *res);
+
+/* ---- reading in installments (analyze --follow) ----------------------
+ * A scan_cont carries from one scan_feed to the next, per input: its
+ * format (detected on the first bytes with content, or forced), the W3C
+ * "#Fields:" state, and the lines read so far. */
+typedef struct scan_cont scan_cont;
+
+/* A continuation for ninputs inputs; NULL when out of memory. */
+scan_cont *scan_cont_new(int ninputs);
+void scan_cont_free(scan_cont *c);
+
+/* As scan_run, but reads input i from the stream fps[i] (read to its end
+ * and closed; NULL: nothing new for input i, which then only gets its
+ * name), named names[i], as the continuation of the earlier feeds of c:
+ * n must be the ninputs of c. The streams hold whole lines (an
+ * unterminated last line counts, as at the end of a file). res holds
+ * what these bytes added; sample line numbers count from the input's
+ * first feed. res borrows its format names from c: free res first. The
+ * entries of fps are NULL on return. Returns as scan_run. */
+int scan_feed(const scan_opts *o, matcher *m, scan_cont *c, char *const *names,
+              FILE **fps, int n, scan_result *res, char *err, size_t errlen);
 
 #endif

@@ -100,6 +100,10 @@ static int parse_options(int argc, char **argv, run_opts *o, enum report_merge_o
 		msg_error("'--order' cannot be combined with -c: the catalogue gives the order");
 		return cmd_usage("benchmark");
 	}
+	if (o->format == REPORT_SITE && (!o->output || strcmp(o->output, "-") == 0)) {
+		msg_error("'--format site' needs '-o DIR': a site is a directory of pages");
+		return cmd_usage("benchmark");
+	}
 	if (o->peer && !o->catalog_path) {
 		msg_error("'--peer' needs the catalogue (-c): reports carry no peer groups");
 		return cmd_usage("benchmark");
@@ -210,7 +214,8 @@ int cmd_benchmark(int argc, char **argv)
 			return RUN_USAGE;
 		order = REPORT_ORDER_CATALOG;
 	}
-	if (output_check(o.output, "-o", 0) < 0) {
+	if (o.format == REPORT_SITE ? output_dir_check(o.output) < 0
+	                            : output_check(o.output, "-o", 0) < 0) {
 		rc = RUN_INPUT;
 		goto out;
 	}

@@ -197,7 +197,7 @@ static int check_options(struct compare_args *a)
 	if (o->state_out)
 		return usage_error("'--state' does not apply to compare (analyze writes states; "
 		                   "compare reads them)");
-	if (o->format == REPORT_JSON || o->format == REPORT_HTML)
+	if (o->format == REPORT_JSON || o->format == REPORT_HTML || o->format == REPORT_SITE)
 		return usage_error("compare writes '--format table' or '--format csv'");
 	return -1;
 }

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/types.h>
 
 #include "catalog.h"
 #include "funnel.h"
@@ -484,6 +485,103 @@ int funnel_merge(funnel *dst, const funnel *src)
 		if (merge_part(dst, &src->parts[p]) < 0)
 			return -1;
 	return 0;
+}
+
+/* ---- forgetting old days (--follow with a relative --since) ---------- */
+
+/* Part pt without the entries of days before `day`, in a table sized for
+ * what is left (and, in sequential mode, a fresh event array holding only
+ * their events). The part is replaced only when everything could be
+ * allocated. Returns the entries dropped, or -1 (out of memory; pt is
+ * unchanged). */
+static ssize_t drop_part(part *pt, int keep_events, int32_t day)
+{
+	size_t keep = 0, nev = 0;
+	for (size_t i = 0; i < pt->cap; i++) {
+		const entry *e = &pt->tab[i];
+		if (e->row1 == 0 || e->day < day)
+			continue;
+		keep++;
+		if (keep_events)
+			for (int32_t x = (int32_t)e->aux - 1; x >= 0; x = pt->ev[x].next)
+				nev++;
+	}
+	if (keep == pt->used)
+		return 0;
+	size_t cap = 1024;
+	while ((keep + 1) * 2 > cap)
+		cap *= 2;
+	part np = { 0 };
+	if (table_init(&np, cap) < 0)
+		return -1;
+	if (keep_events && nev > 0) {
+		np.evcap = nev;
+		if (!(np.ev = malloc(nev * sizeof *np.ev))) {
+			table_free(np.tab, np.bytes);
+			return -1;
+		}
+	}
+	size_t mask = np.cap - 1;
+	for (size_t i = 0; i < pt->cap; i++) {
+		const entry *e = &pt->tab[i];
+		if (e->row1 == 0 || e->day < day)
+			continue;
+		size_t j = entry_hash(e->visitor, e->day, e->gem, e->row1 - 1) & mask;
+		while (np.tab[j].row1 != 0)
+			j = (j + 1) & mask;
+		entry *d = &np.tab[j];
+		*d = *e;
+		np.used++;
+		if (!keep_events)
+			continue;
+		d->aux = 0;
+		for (int32_t x = (int32_t)e->aux - 1; x >= 0; x = pt->ev[x].next) {
+			event *ev = &np.ev[np.nev];
+			*ev = pt->ev[x];
+			ev->next = (int32_t)d->aux - 1;
+			d->aux = (uint32_t)++np.nev;
+		}
+	}
+	ssize_t dropped = (ssize_t)(pt->used - keep);
+	table_free(pt->tab, pt->bytes);
+	free(pt->ev);
+	*pt = np;
+	return dropped;
+}
+
+/* t without the counters of days before `day`. Returns 0, or -1 (out of
+ * memory; t unchanged). */
+static int drop_cells(celltab *t, int32_t day)
+{
+	celltab n = { NULL, 0, 0 };
+	for (size_t i = 0; i < t->cap; i++) {
+		const funnel_cell *c = &t->c[i];
+		if (c->row < 0 || c->period < day) /* period: the day (see celltab) */
+			continue;
+		funnel_cell *d = cell_get(&n, c->period, c->gem, c->row);
+		if (!d) {
+			free(n.c);
+			return -1;
+		}
+		*d = *c;
+	}
+	free(t->c);
+	*t = n;
+	return 0;
+}
+
+ssize_t funnel_drop_before(funnel *f, int32_t day)
+{
+	ssize_t total = 0;
+	for (int p = 0; p < f->nparts; p++) {
+		ssize_t d = drop_part(&f->parts[p], f->keep_events, day);
+		if (d < 0)
+			return -1;
+		total += d;
+	}
+	if (drop_cells(&f->hits, day) < 0 || drop_cells(&f->err, day) < 0)
+		return -1;
+	return total;
 }
 
 static int cmp_i64(const void *a, const void *b)

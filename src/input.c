@@ -32,7 +32,7 @@
 
 #define RAW_SIZE (256u << 10)
 /* Bytes sniff() needs to tell every magic apart (bzip2's is the longest). */
-#define MAGIC_MAX 10
+#define MAGIC_MAX INPUT_MAGIC_MAX
 
 enum { MODE_UNKNOWN, MODE_PLAIN, MODE_GZIP, MODE_XZ, MODE_BZIP2, MODE_ZSTD };
 
@@ -230,6 +230,11 @@ static int sniff_foreign(const unsigned char *p, size_t n)
 		if (n >= foreign[i].len && memcmp(p, foreign[i].m, foreign[i].len) == 0)
 			return (int)i;
 	return -1;
+}
+
+int input_is_plain(const void *p, size_t n)
+{
+	return sniff(p, n) == MODE_PLAIN && sniff_foreign(p, n) < 0;
 }
 
 /* Starts decoding a member of in->mode at raw[rpos]. Returns 0, or -1

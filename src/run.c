@@ -19,6 +19,7 @@
 #include "output.h"
 #include "progress.h"
 #include "run.h"
+#include "site.h"
 #include "state.h"
 #include "text.h"
 #include "xff.h"
@@ -167,7 +168,9 @@ int run_setup(const run_opts *o, char *const *paths, int npaths, catalog **catp,
 			return RUN_USAGE;
 		}
 		for (int i = 0; i < npaths; i++)
-			if ((kinds.is_state[i] = (unsigned char)is_state_path(paths[i])) &&
+			/* --follow reads fd 0 itself: no byte may wait in stdin's buffer */
+			if (!(o->follow && strcmp(paths[i], "-") == 0) &&
+			    (kinds.is_state[i] = (unsigned char)is_state_path(paths[i])) &&
 			    kinds.nstates++ == 0)
 				kinds.first_i = i;
 		if (kinds.nstates && !(kinds.first = read_state(paths[kinds.first_i])))
@@ -389,6 +392,54 @@ out:
 	return rc;
 }
 
+int run_states(void)
+{
+	return kinds.nstates;
+}
+
+int run_visitor_key(visitor_key *key)
+{
+	if (kinds.have_key) {
+		*key = kinds.key;
+		return 0;
+	}
+	if (visitor_key_random(key) < 0) {
+		msg_error("cannot draw a random key for the visitor hashes: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int run_scan_opts(const run_opts *o, int nsides, const scan_range *sides, scan_opts *so,
+                  xff_trust **trust)
+{
+	char err[256];
+	*trust = NULL;
+	memset(so, 0, sizeof *so);
+	so->log_format = o->log_format;
+	so->include_bots = o->include_bots;
+	so->jobs = o->jobs;
+	so->keep_events = o->sequential;
+	so->details = o->details || o->format == REPORT_SITE;  /* the site shows 5xx */
+	so->nsides = nsides;
+	for (int i = 0; i < nsides; i++)
+		so->side[i] = sides[i];
+	if (run_visitor_key(&so->key) < 0)
+		return -1;
+	if (o->client_xff) {
+		*trust = xff_trust_new(o->trusted_proxies, err, sizeof err);
+		if (!*trust) {
+			msg_error("%s", err);
+			return -1;
+		}
+		so->client_xff = 1;
+		so->trust = *trust;
+	} else if (o->trusted_proxies) {
+		msg_warn("'--trusted-proxies' has no effect without '--client-from xff'");
+	}
+	return 0;
+}
+
 int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
              int nsides, const scan_range *sides, scan_result *res)
 {
@@ -396,37 +447,13 @@ int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
 	scan_opts so;
 	progress pr;
 	char err[256];
-	memset(&so, 0, sizeof so);
-	so.log_format = o->log_format;
-	so.include_bots = o->include_bots;
-	so.jobs = o->jobs;
-	so.keep_events = o->sequential;
-	so.details = o->details;
+	xff_trust *trust;
+	if (run_scan_opts(o, nsides, sides, &so, &trust) < 0)
+		return -1;
 	if (isatty(STDERR_FILENO) && msg_level() >= MSG_NORMAL) {
 		progress_init(&pr, paths, npaths);
 		so.progress = progress_update;
 		so.progress_arg = &pr;
-	}
-	so.nsides = nsides;
-	for (int i = 0; i < nsides; i++)
-		so.side[i] = sides[i];
-	if (kinds.have_key) {
-		so.key = kinds.key;
-	} else if (visitor_key_random(&so.key) < 0) {
-		msg_error("cannot draw a random key for the visitor hashes: %s", strerror(errno));
-		return -1;
-	}
-	xff_trust *trust = NULL;
-	if (o->client_xff) {
-		trust = xff_trust_new(o->trusted_proxies, err, sizeof err);
-		if (!trust) {
-			msg_error("%s", err);
-			return -1;
-		}
-		so.client_xff = 1;
-		so.trust = trust;
-	} else if (o->trusted_proxies) {
-		msg_warn("'--trusted-proxies' has no effect without '--client-from xff'");
 	}
 	if (npaths == 0) {
 		paths = stdin_path;
@@ -471,6 +498,10 @@ int run_write_report(const run_opts *o, report_table *t, compare_table *ct)
 {
 	output_file out;
 	int w;
+	if (!ct && o->format == REPORT_SITE) {
+		/* a directory, swapped in whole (output.h) */
+		return site_publish(t, o->min_visitors, o->output) < 0 ? RUN_INPUT : RUN_OK;
+	}
 	if (output_open(&out, o->output) < 0)
 		return RUN_INPUT;
 	/* the table fits the terminal, or 80 */

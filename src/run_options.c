@@ -129,8 +129,8 @@ struct choice {
 	int opt;                   /* OPT_* */
 	const char *name;          /* "--count" */
 	const char *expected;      /* the message's end when arg is none of them */
-	const char *words[4];
-	int values[4];
+	const char *words[6];      /* ended by NULL */
+	int values[6];
 };
 
 static const struct choice choices[] = {
@@ -140,8 +140,9 @@ static const struct choice choices[] = {
 	  { "open", "sequential" }, { 0, 1 } },
 	{ OPT_BY, "--by", "expected 'day', 'week' or 'month'",
 	  { "day", "week", "month" }, { KTIME_BY_DAY, KTIME_BY_WEEK, KTIME_BY_MONTH } },
-	{ OPT_FORMAT, "--format", "expected 'table', 'csv', 'json' or 'html'",
-	  { "table", "csv", "json", "html" }, { REPORT_TABLE, REPORT_CSV, REPORT_JSON, REPORT_HTML } },
+	{ OPT_FORMAT, "--format", "expected 'table', 'csv', 'json', 'html' or 'site'",
+	  { "table", "csv", "json", "html", "site" },
+	  { REPORT_TABLE, REPORT_CSV, REPORT_JSON, REPORT_HTML, REPORT_SITE } },
 	{ OPT_CLIENT_FROM, "--client-from", "expected 'conn' or 'xff'",
 	  { "conn", "xff" }, { 0, 1 } },
 };
@@ -157,7 +158,7 @@ static int parse_choice(run_opts *o, int c, const char *arg)
 			ch = &choices[i];
 	if (!ch)
 		return 0;
-	for (int i = 0; i < 4 && ch->words[i]; i++)
+	for (int i = 0; ch->words[i]; i++)
 		if (strcmp(arg, ch->words[i]) == 0)
 			v = ch->values[i];
 	if (v < 0)

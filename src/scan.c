@@ -514,6 +514,9 @@ static int queue_lines(scan *s, block *cur, int fi, uint64_t *seq, const logfmt 
 		return 0;
 	}
 	size_t off = 0;
+	/* the format of the lines of cur; a "#Fields:" line that ends cur
+	 * changes only the format of the blocks after it */
+	const logfmt *blockfmt = w3->cur;
 	while (off < cur->len) {
 		char *p = cur->buf + off;
 		char *nl = memchr(p, '\n', cur->len - off);
@@ -554,10 +557,11 @@ static int queue_lines(scan *s, block *cur, int fi, uint64_t *seq, const logfmt 
 					rest->file = fi;
 					cur->len = next;
 					cur->seq = (*seq)++;
-					cur->fmt = w3->cur;
+					cur->fmt = blockfmt;
 					dispatch(s, cur);
 					cur = rest;
 					next = 0;
+					blockfmt = nf;
 				}
 				if (nf)
 					w3->dir = nf;
@@ -567,25 +571,27 @@ static int queue_lines(scan *s, block *cur, int fi, uint64_t *seq, const logfmt 
 		off = next;
 	}
 	cur->seq = (*seq)++;
-	cur->fmt = w3->cur;
+	cur->fmt = blockfmt;
 	dispatch(s, cur);
 	return 0;
 }
 
-/* Reads one input to the end. Returns 0, 1 (read error), 2 (no format),
- * -1 (out of memory). */
-static int read_input(scan *s, int fi, const char *path, scan_input *si,
-                      logfmt **fmtp, uint64_t *seq, uint64_t *bytes)
+/* Reads one input to the end: the stream fp when given (owned from now
+ * on), else the file path. *fmtp is the format (NULL: detect it), w3 the
+ * W3C state (both carried over by scan_feed). Returns 0, 1 (read error),
+ * 2 (no format), -1 (out of memory). */
+static int read_input(scan *s, int fi, const char *path, FILE *fp, scan_input *si,
+                      logfmt **fmtp, w3c_state *w3, uint64_t *seq, uint64_t *bytes)
 {
 	const scan_opts *o = s->o;
-	FILE *fp;
 	int rc = 0;
 	input *in = NULL;
 	block *cur = NULL;
 	int skipping = 0; /* inside an over-long line */
-	w3c_state w3 = { NULL, NULL, 0 };
 
-	if (strcmp(path, "-") == 0) {
+	if (fp) {
+		/* scan_feed: the caller opened it */
+	} else if (strcmp(path, "-") == 0) {
 		fp = stdin;
 	} else if (!(fp = fopen(path, "rb"))) {
 		snprintf(si->error, sizeof si->error, "%s", strerror(errno));
@@ -595,7 +601,12 @@ static int read_input(scan *s, int fi, const char *path, scan_input *si,
 	in = input_new(fp, path);
 	if (!in)
 		return -1;
-	if (o->log_format) {
+	if (*fmtp) {
+		/* scan_feed: known from an earlier feed */
+		si->format = logfmt_name(*fmtp);
+		snprintf(si->why, sizeof si->why, "%s", o->log_format ? "forced with --log-format"
+		         : "detected earlier");
+	} else if (o->log_format) {
 		char e[160];
 		*fmtp = logfmt_new(o->log_format, e, sizeof e);
 		if (!*fmtp) {
@@ -694,11 +705,11 @@ static int read_input(scan *s, int fi, const char *path, scan_input *si,
 		cur->len = cut;
 		if (cut > 0) {
 			int dirs = logfmt_has_directives(*fmtp);
-			if (dirs && !w3.dir)
-				w3.dir = w3.cur = *fmtp;
+			if (dirs && !w3->dir)
+				w3->dir = w3->cur = *fmtp;
 			block *b = cur;
 			cur = NULL;
-			if (queue_lines(s, b, fi, seq, *fmtp, dirs ? &w3 : NULL, si) < 0) {
+			if (queue_lines(s, b, fi, seq, *fmtp, dirs ? w3 : NULL, si) < 0) {
 				give_free(s, next);
 				rc = -1;
 				goto out;
@@ -953,8 +964,50 @@ out:
 	return rc;
 }
 
-int scan_run(const scan_opts *o, matcher *m, char *const *paths, int npaths,
-             scan_result *res, char *err, size_t errlen)
+/* What scan_feed carries over from one call to the next. */
+struct scan_cont {
+	int n;
+	logfmt **fmt;              /* per input: its format, or NULL (owned) */
+	w3c_state *w3;             /* per input */
+	uint64_t *lines;           /* per input: lines read by earlier feeds */
+	logfmt **xfmts;            /* formats of W3C "#Fields:" lines (owned) */
+	size_t nxfmts;
+};
+
+scan_cont *scan_cont_new(int ninputs)
+{
+	scan_cont *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->n = ninputs;
+	c->fmt = calloc((size_t)ninputs + 1, sizeof *c->fmt);
+	c->w3 = calloc((size_t)ninputs + 1, sizeof *c->w3);
+	c->lines = calloc((size_t)ninputs + 1, sizeof *c->lines);
+	if (!c->fmt || !c->w3 || !c->lines) {
+		scan_cont_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void scan_cont_free(scan_cont *c)
+{
+	if (!c)
+		return;
+	for (int i = 0; c->fmt && i < c->n; i++)
+		logfmt_free(c->fmt[i]);
+	for (size_t i = 0; i < c->nxfmts; i++)
+		logfmt_free(c->xfmts[i]);
+	free(c->fmt);
+	free(c->w3);
+	free(c->lines);
+	free(c->xfmts);
+	free(c);
+}
+
+/* scan_run (fps NULL, cont NULL) and scan_feed (both set). */
+static int scan_do(const scan_opts *o, matcher *m, char *const *paths, FILE **fps,
+                   scan_cont *cont, int npaths, scan_result *res, char *err, size_t errlen)
 {
 	static char *const stdin_path[] = { "-" };
 	scan s;
@@ -987,6 +1040,8 @@ int scan_run(const scan_opts *o, matcher *m, char *const *paths, int npaths,
 	if (!s.w || !res->inputs || !fmts || !pool)
 		goto oom;
 	res->ninputs = npaths;
+	for (int i = 0; cont && i < npaths; i++)
+		fmts[i] = cont->fmt[i]; /* back to cont at the end */
 	for (int i = 0; i < nblocks; i++) {
 		pool[i].buf = malloc(BLOCK_SIZE);
 		if (!pool[i].buf)
@@ -1013,7 +1068,13 @@ int scan_run(const scan_opts *o, matcher *m, char *const *paths, int npaths,
 	uint64_t bytes = 0;
 	for (int i = 0; i < npaths && rc >= 0; i++) {
 		res->inputs[i].name = paths[i];
-		int r = read_input(&s, i, paths[i], &res->inputs[i], &fmts[i], &seq, &bytes);
+		w3c_state w3 = { NULL, NULL, 0 };
+		if (cont && !fps[i])
+			continue; /* nothing new for this one */
+		int r = read_input(&s, i, paths[i], fps ? fps[i] : NULL, &res->inputs[i], &fmts[i],
+		                   cont ? &cont->w3[i] : &w3, &seq, &bytes);
+		if (fps)
+			fps[i] = NULL; /* closed by read_input */
 		if (r < 0) {
 			snprintf(err, errlen, "out of memory");
 			rc = -1;
@@ -1043,12 +1104,46 @@ oom:
 	snprintf(err, errlen, "out of memory");
 	rc = -1;
 out:
+	for (int i = 0; fps && i < npaths; i++) /* not reached after an error */
+		if (fps[i] && fps[i] != stdin) {
+			fclose(fps[i]);
+			fps[i] = NULL;
+		}
 	for (int i = 0; s.w && i < s.nw; i++)
 		worker_fini(&s.w[i]);
 	free(s.w);
 	for (int i = 0; pool && i < nblocks; i++)
 		free(pool[i].buf);
 	free(pool);
+	if (cont && fmts) {
+		/* the formats stay with cont, for the next feed */
+		for (int i = 0; i < npaths; i++) {
+			if (fmts[i]) /* cont's own, or new; NULL: not taken (OOM) */
+				cont->fmt[i] = fmts[i];
+			fmts[i] = NULL;
+			if (rc >= 0)
+				for (int k = 0; k < res->nsamples; k++)
+					if (res->sample[k].file == i)
+						res->sample[k].line += cont->lines[i];
+		}
+		for (int i = 0; i < npaths && rc >= 0; i++)
+			cont->lines[i] += res->inputs[i].lines;
+		logfmt **x = NULL;
+		if (s.nxfmts == 0) {
+			/* no "#Fields:" line this time */
+		} else if ((x = realloc(cont->xfmts, (cont->nxfmts + s.nxfmts) * sizeof *x))) {
+			cont->xfmts = x;
+			memcpy(x + cont->nxfmts, s.xfmts, s.nxfmts * sizeof *x);
+			cont->nxfmts += s.nxfmts;
+			s.nxfmts = 0;
+		} else {
+			/* cannot hand them over: forget the W3C state that uses them */
+			for (int i = 0; i < npaths; i++)
+				cont->w3[i].dir = cont->w3[i].cur = NULL;
+			snprintf(err, errlen, "out of memory");
+			rc = -1;
+		}
+	}
 	/* Formats must outlive the workers: names in res point into them. */
 	res->fmts_ = fmts;
 	res->xfmts_ = s.xfmts;
@@ -1079,4 +1174,23 @@ void scan_result_free(scan_result *res)
 	state_tally_free(res->tally);
 	state_free(res->state_);
 	memset(res, 0, sizeof *res);
+}
+
+int scan_run(const scan_opts *o, matcher *m, char *const *paths, int npaths,
+             scan_result *res, char *err, size_t errlen)
+{
+	return scan_do(o, m, paths, NULL, NULL, npaths, res, err, errlen);
+}
+
+int scan_feed(const scan_opts *o, matcher *m, scan_cont *cont, char *const *names,
+              FILE **fps, int n, scan_result *res, char *err, size_t errlen)
+{
+	if (n != cont->n) {
+		for (int i = 0; i < n; i++)
+			if (fps[i] && fps[i] != stdin)
+				fclose(fps[i]);
+		snprintf(err, errlen, "scan_feed: %d inputs for a continuation of %d", n, cont->n);
+		return -1;
+	}
+	return scan_do(o, m, names, fps, cont, n, res, err, errlen);
 }

@@ -3,6 +3,7 @@
  * edge, merging and periods.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include "catalog.h"
 #include "check_suites.h"
@@ -10,6 +11,10 @@
 #include "ktime.h"
 
 #define S 1000000LL /* one second in microseconds */
+
+/* fault.h's switches, defined by check_run.c */
+extern _Atomic long kr_fault_countdown;
+extern _Atomic long kr_fault_injected;
 
 static int level(const int *steps, const int64_t *t, size_t n, int64_t w)
 {
@@ -393,6 +398,128 @@ START_TEST(test_day_range)
 }
 END_TEST
 
+/* Cells of a and b are the same, for the configuration cfg. */
+static void same_cells(funnel *a, funnel *b, funnel_cfg cfg)
+{
+	size_t na, nb;
+	funnel_cell *ca = cells_of(a, cfg, &na), *cb = cells_of(b, cfg, &nb);
+	ck_assert_uint_eq(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		ck_assert_int_eq(ca[i].period, cb[i].period);
+		ck_assert_int_eq(ca[i].gem, cb[i].gem);
+		ck_assert_int_eq(ca[i].row, cb[i].row);
+		for (int s = 0; s < 3; s++) {
+			ck_assert_int_eq(ca[i].n[s], cb[i].n[s]);
+			ck_assert_int_eq(ca[i].errors[s], cb[i].errors[s]);
+		}
+	}
+	free(ca);
+	free(cb);
+}
+
+/* funnel_drop_before: a funnel fed ten days and cut before day 105 holds
+ * exactly what a funnel fed only days 105 on holds (entries, events,
+ * hits, errors), in both modes and with several parts, and it keeps
+ * working (adds after the cut land in the shrunk tables). */
+START_TEST(test_drop_before)
+{
+	for (int seq = 0; seq <= 1; seq++) {
+		funnel *all = funnel_new(seq, 4), *kept = funnel_new(seq, 2);
+		ck_assert_ptr_nonnull(all);
+		ck_assert_ptr_nonnull(kept);
+		size_t old = 0;
+		for (int i = 0; i < 20000; i++) {
+			int32_t day = 100 + i % 10;
+			uint64_t v = (uint64_t)(i % 3000) + 1;
+			int64_t t = (int64_t)day * 86400 * S + (int64_t)(i % 7) * 60 * S;
+			int gem = i % 3, row = i % 2, step = (i / 10) % 3;
+			ck_assert_int_eq(funnel_add(all, v, day, t, gem, row, step), 0);
+			if (i % 13 == 0)
+				ck_assert_int_eq(funnel_add_error(all, day, gem, row, step), 0);
+			if (day >= 105) {
+				funnel_add(kept, v, day, t, gem, row, step);
+				if (i % 13 == 0)
+					funnel_add_error(kept, day, gem, row, step);
+			}
+		}
+		old = funnel_size(all);
+		ssize_t d = funnel_drop_before(all, 105);
+		ck_assert_int_eq(d, (ssize_t)(old - funnel_size(kept)));
+		ck_assert_uint_eq(funnel_size(all), funnel_size(kept));
+		for (int by = KTIME_BY_NONE; by <= KTIME_BY_MONTH; by++) {
+			same_cells(all, kept, (funnel_cfg){ seq, 0, 600 * S, (enum ktime_by)by });
+			if (!seq)
+				same_cells(all, kept, (funnel_cfg){ 0, 1, 0, (enum ktime_by)by });
+		}
+		int32_t first, last;
+		ck_assert_int_eq(funnel_day_range(all, &first, &last), 1);
+		ck_assert_int_eq(first, 105);
+		ck_assert_int_eq(last, 109);
+		/* nothing more to drop; then the tables still take new entries */
+		ck_assert_int_eq(funnel_drop_before(all, 105), 0);
+		for (uint64_t v = 1; v <= 3000; v++) {
+			ck_assert_int_eq(funnel_add(all, v, 110, 0, 0, 0, STEP_INFO), 0);
+			funnel_add(kept, v, 110, 0, 0, 0, STEP_INFO);
+		}
+		same_cells(all, kept, (funnel_cfg){ seq, 0, 600 * S, KTIME_BY_DAY });
+		/* everything gone */
+		ck_assert_int_eq(funnel_drop_before(all, 200), (ssize_t)funnel_size(kept));
+		ck_assert_uint_eq(funnel_size(all), 0);
+		ck_assert_int_eq(funnel_day_range(all, &first, &last), 0);
+		funnel_free(all);
+		funnel_free(kept);
+	}
+}
+END_TEST
+
+/* Fills f with ten days (100..109) of steps; only days >= from. */
+static void ten_days(funnel *f, int32_t from)
+{
+	for (int i = 0; i < 4000; i++) {
+		int32_t day = 100 + i % 10;
+		if (day < from)
+			continue;
+		int64_t t = (int64_t)day * 86400 * S + (int64_t)(i % 5) * 60 * S;
+		ck_assert_int_eq(funnel_add(f, (uint64_t)(i % 700) + 1, day, t, i % 2, 0,
+		                            (i / 10) % 3), 0);
+		if (i % 11 == 0)
+			ck_assert_int_eq(funnel_add_error(f, day, i % 2, 0, i % 3), 0);
+	}
+}
+
+/* funnel_drop_before when an allocation fails at every point in turn:
+ * -1, and the funnel stays usable; the next call finishes the cut, and
+ * the figures are those of the days kept. */
+START_TEST(test_drop_before_oom)
+{
+	long failed = 0;
+	for (int seq = 0; seq <= 1; seq++) {
+		funnel *kept = funnel_new(seq, 1);
+		ten_days(kept, 105);
+		for (long after = 0; after < 40; after++) {
+			funnel *all = funnel_new(seq, 4);
+			ten_days(all, 0);
+			long before = atomic_load(&kr_fault_injected);
+			atomic_store(&kr_fault_countdown, after);
+			ssize_t d = funnel_drop_before(all, 105);
+			atomic_store(&kr_fault_countdown, -1);
+			if (atomic_load(&kr_fault_injected) > before) {
+				ck_assert_int_eq(d, -1);
+				failed++;
+			}
+			ck_assert_int_ge(funnel_drop_before(all, 105), 0);
+			ck_assert_uint_eq(funnel_size(all), funnel_size(kept));
+			same_cells(all, kept, (funnel_cfg){ seq, 0, 600 * S, KTIME_BY_DAY });
+			if (!seq)
+				same_cells(all, kept, (funnel_cfg){ 0, 1, 0, KTIME_BY_NONE });
+			funnel_free(all);
+		}
+		funnel_free(kept);
+	}
+	ck_assert_int_gt(failed, 4); /* the failures did happen */
+}
+END_TEST
+
 Suite *funnel_suite(void)
 {
 	Suite *s = suite_create("funnel");
@@ -409,6 +536,8 @@ Suite *funnel_suite(void)
 	tcase_add_test(tc, test_week_and_month_periods);
 	tcase_add_test(tc, test_day_range);
 	tcase_add_test(tc, test_filter_and_walk);
+	tcase_add_test(tc, test_drop_before);
+	tcase_add_test(tc, test_drop_before_oom);
 	suite_add_tcase(s, tc);
 	return s;
 }
