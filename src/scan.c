@@ -576,6 +576,86 @@ static int queue_lines(scan *s, block *cur, int fi, uint64_t *seq, const logfmt 
 	return 0;
 }
 
+/* After a read error on in: says so in si and keeps in cur only complete
+ * lines (none while skipping an over-long line); after trailing garbage
+ * the member before it was whole, and so is its last line. */
+static void read_failed(input *in, block *cur, int skipping, scan_input *si)
+{
+	snprintf(si->error, sizeof si->error, "%s", input_error(in));
+	si->failed = 1;
+	if (!input_error_after_member(in)) {
+		char *nl = cur->len ? kr_memrchr(cur->buf, '\n', cur->len) : NULL;
+		cur->len = nl ? (size_t)(nl - cur->buf) + 1 : 0;
+	}
+	if (skipping)
+		cur->len = 0;
+}
+
+/* Drops from cur the rest of an over-long line, up to its newline within
+ * the first *cut bytes (counted as one line in si). Returns 1 when that
+ * newline is not there yet (still skipping), else 0. */
+static int drop_long_rest(block *cur, size_t *cut, scan_input *si)
+{
+	char *first = memchr(cur->buf, '\n', *cut);
+	size_t drop = first ? (size_t)(first - cur->buf) + 1 : *cut;
+	memmove(cur->buf, cur->buf + drop, cur->len - drop);
+	cur->len -= drop;
+	*cut -= drop;
+	si->lines++; /* the over-long line itself */
+	return first ? 0 : 1;
+}
+
+/* The format --log-format gives, or the one an earlier scan_feed found
+ * (*fmtp), in *fmtp and si. Returns 0 (*fmtp still NULL: detect it), or
+ * -1 when --log-format is no format (si->error, si->failed = 2). */
+static int given_format(const scan_opts *o, logfmt **fmtp, scan_input *si)
+{
+	if (*fmtp) {
+		/* scan_feed: known from an earlier feed */
+		si->format = logfmt_name(*fmtp);
+		snprintf(si->why, sizeof si->why, "%s", o->log_format ? "forced with --log-format"
+		         : "detected earlier");
+	} else if (o->log_format) {
+		char e[160];
+		*fmtp = logfmt_new(o->log_format, e, sizeof e);
+		if (!*fmtp) {
+			snprintf(si->error, sizeof si->error, "%s", e);
+			si->failed = 2;
+			return -1;
+		}
+		si->format = logfmt_name(*fmtp);
+		snprintf(si->why, sizeof si->why, "forced with --log-format");
+	}
+	return 0;
+}
+
+/* Detects the format from the complete lines cur->buf[0..cut) into *fmtp
+ * and si. Detection may want more lines than the first read brought
+ * (lines that say nothing about the format come first): then returns 1,
+ * to read on into the same block, up to DETECT_MAX. Returns 0 when found,
+ * -1 when no format fits (si->error, si->failed = 2). */
+static int detect_format(const block *cur, size_t cut, int eof, logfmt **fmtp, scan_input *si)
+{
+	char why[200];
+	int more = 0;
+	*fmtp = logfmt_detect_more(cur->buf, cut, eof || cur->len >= DETECT_MAX, why, sizeof why,
+	                           &more);
+	if (!*fmtp && more)
+		return 1;
+	if (!*fmtp) {
+		const char *e = memchr(cur->buf, '\n', cut);
+		char first[120];
+		msg_escape(cur->buf, e ? (size_t)(e - cur->buf) : cut, 100, first, sizeof first);
+		snprintf(si->error, sizeof si->error,
+		         "cannot detect the log format (%s); first line: %s", why, first);
+		si->failed = 2;
+		return -1;
+	}
+	si->format = logfmt_name(*fmtp);
+	snprintf(si->why, sizeof si->why, "detected, %.117s", why);
+	return 0;
+}
+
 /* Reads one input to the end: the stream fp when given (owned from now
  * on), else the file path. *fmtp is the format (NULL: detect it), w3 the
  * W3C state (both carried over by scan_feed). Returns 0, 1 (read error),
@@ -601,22 +681,9 @@ static int read_input(scan *s, int fi, const char *path, FILE *fp, scan_input *s
 	in = input_new(fp, path);
 	if (!in)
 		return -1;
-	if (*fmtp) {
-		/* scan_feed: known from an earlier feed */
-		si->format = logfmt_name(*fmtp);
-		snprintf(si->why, sizeof si->why, "%s", o->log_format ? "forced with --log-format"
-		         : "detected earlier");
-	} else if (o->log_format) {
-		char e[160];
-		*fmtp = logfmt_new(o->log_format, e, sizeof e);
-		if (!*fmtp) {
-			snprintf(si->error, sizeof si->error, "%s", e);
-			si->failed = 2;
-			rc = 2;
-			goto out;
-		}
-		si->format = logfmt_name(*fmtp);
-		snprintf(si->why, sizeof si->why, "forced with --log-format");
+	if (given_format(o, fmtp, si) < 0) {
+		rc = 2;
+		goto out;
 	}
 
 	cur = take_free(s);
@@ -627,17 +694,8 @@ static int read_input(scan *s, int fi, const char *path, FILE *fp, scan_input *s
 		}
 		ssize_t r = input_read(in, cur->buf + cur->len, cur->cap - cur->len);
 		if (r < 0) {
-			snprintf(si->error, sizeof si->error, "%s", input_error(in));
-			si->failed = 1;
+			read_failed(in, cur, skipping, si);
 			rc = 1;
-			/* keep only complete lines; after trailing garbage the
-			 * member before it was whole, and so is its last line */
-			if (!input_error_after_member(in)) {
-				char *nl = cur->len ? kr_memrchr(cur->buf, '\n', cur->len) : NULL;
-				cur->len = nl ? (size_t)(nl - cur->buf) + 1 : 0;
-			}
-			if (skipping)
-				cur->len = 0;
 		}
 		if (r > 0) {
 			*bytes += (uint64_t)r;
@@ -658,39 +716,16 @@ static int read_input(scan *s, int fi, const char *path, FILE *fp, scan_input *s
 			continue; /* block grows on the next round */
 		}
 		size_t cut = eof ? cur->len : (size_t)(nl - cur->buf) + 1;
-		if (skipping && cut > 0) {
-			/* Drop the rest of the over-long line up to its newline. */
-			char *first = memchr(cur->buf, '\n', cut);
-			size_t drop = first ? (size_t)(first - cur->buf) + 1 : cut;
-			memmove(cur->buf, cur->buf + drop, cur->len - drop);
-			cur->len -= drop;
-			cut -= drop;
-			skipping = first ? 0 : 1;
-			si->lines++; /* the over-long line itself */
-		}
+		if (skipping && cut > 0)
+			skipping = drop_long_rest(cur, &cut, si);
 		if (!*fmtp && cut > 0 && has_content(cur->buf, cut)) {
-			char why[200];
-			int more = 0;
-			/* Detection may want more lines than the first read
-			 * brought (lines that say nothing about the format come
-			 * first): read on into the same block, up to DETECT_MAX. */
-			*fmtp = logfmt_detect_more(cur->buf, cut, eof || cur->len >= DETECT_MAX, why,
-			                           sizeof why, &more);
-			if (!*fmtp && more)
-				continue;
-			if (!*fmtp) {
-				const char *e = memchr(cur->buf, '\n', cut);
-				char first[120];
-				msg_escape(cur->buf, e ? (size_t)(e - cur->buf) : cut, 100,
-				           first, sizeof first);
-				snprintf(si->error, sizeof si->error,
-				         "cannot detect the log format (%s); first line: %s", why, first);
-				si->failed = 2;
+			int d = detect_format(cur, cut, eof, fmtp, si);
+			if (d > 0)
+				continue; /* detection wants more lines */
+			if (d < 0) {
 				rc = 2;
 				goto out;
 			}
-			si->format = logfmt_name(*fmtp);
-			snprintf(si->why, sizeof si->why, "detected, %.117s", why);
 		}
 		block *next = take_free(s);
 		if (cur->len > cut) {
