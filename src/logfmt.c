@@ -2715,41 +2715,38 @@ struct item_parts {
 	int no_method;            /* "-" or empty method: no request */
 };
 
-/* Where the value of item i, which starts at p, ends: a pointer into
- * [p, end], or NULL when the line does not fit. A last quoted value cut
- * off by the end of the line ends there and sets *open_tail. */
-static inline char *item_end(const logfmt *f, unsigned i, char *p, char *end, int *open_tail)
+/* Where the value of item it, which starts at p, ends: a pointer into
+ * [p, end], or NULL when the line does not fit. The last item's (last)
+ * quoted value cut off by the end of the line ends there and sets
+ * *open_tail. */
+static inline char *item_end(const struct lf_item *it, int last, char *p, char *end,
+                             int *open_tail)
 {
-	const struct lf_item *it = &f->items[i];
 	char *q;
-	switch (it->end) {
-	case LF_END_DELIM:
+	if (it->end == LF_END_DELIM)
 		return find_byte(p, end, it->delim);
-	case LF_END_QUOTE:
+	if (it->end == LF_END_QUOTE) {
 		q = find_quote(p, end);
-		if (q == NULL && i + 1 == f->nitems) {
+		if (q == NULL && last) {
 			/* A line cut inside its last quoted field (real logs
 			 * have these) keeps what was written. */
 			*open_tail = 1;
 			return end;
 		}
 		return q;
-	case LF_END_EOL:
-		return end;
-	default:
-		return field_end(it, p, end);
 	}
+	if (it->end == LF_END_EOL)
+		return end;
+	return field_end(it, p, end);
 }
 
-/* Reads the time item it (one of LF_TIME_*) from [p, p + n) into rec.
- * Returns 0, or -1 when it is no such time. */
+/* Reads the time item it (LF_TIME_* other than the CLF time, which
+ * store_item reads itself) from [p, p + n) into rec. Returns 0, or -1
+ * when it is no such time. */
 static inline int item_time(const struct lf_item *it, const char *p, size_t n, kr_record *rec)
 {
 	int r;
 	switch (it->field) {
-	case LF_TIME_CLF:
-		r = ktime_parse_clf(p, n, &rec->wall, &rec->instant_us);
-		break;
 	case LF_TIME_ISO:
 		r = ktime_parse_iso8601(p, n, &rec->wall, &rec->instant_us);
 		break;
@@ -2789,7 +2786,8 @@ static inline int store_item(const struct lf_item *it, char *p, size_t n, kr_rec
 		if (n == 0)
 			return -1;
 		break;
-	case LF_TIME_CLF:
+	case LF_TIME_CLF:   /* the common time: no second switch */
+		return ktime_parse_clf(p, n, &rec->wall, &rec->instant_us) != 0 ? -1 : 0;
 	case LF_TIME_ISO:
 	case LF_TIME_EPOCH:
 	case LF_TIME_MSEC:
@@ -2884,7 +2882,7 @@ static int parse_items(const logfmt *f, char *line, size_t len, kr_record *rec)
 			if (p[k] != it->lit[k])
 				goto bad;
 		p += it->litn;
-		q = item_end(f, i, p, end, &open_tail);
+		q = item_end(it, i + 1 == f->nitems, p, end, &open_tail);
 		if (q == NULL || store_item(it, p, (size_t)(q - p), rec, &parts) != 0)
 			goto bad;
 		p = q;
