@@ -74,6 +74,7 @@ struct funnel {
 	int pbits;                 /* log2(nparts) */
 	celltab hits;              /* hits of each step */
 	celltab err;               /* 5xx requests matching each step */
+	celltab folded;            /* figures of folded visitor-days (funnel_fold) */
 	int keep_events;
 };
 
@@ -195,6 +196,7 @@ void funnel_free(funnel *f)
 	free(f->parts);
 	free(f->hits.c);
 	free(f->err.c);
+	free(f->folded.c);
 	free(f);
 }
 
@@ -448,7 +450,8 @@ static int merge_part(funnel *dst, const part *sp)
 
 int funnel_merge_counts(funnel *dst, const funnel *src)
 {
-	return cells_merge(&dst->err, &src->err) < 0 || cells_merge(&dst->hits, &src->hits) < 0
+	return cells_merge(&dst->err, &src->err) < 0 || cells_merge(&dst->hits, &src->hits) < 0 ||
+	       cells_merge(&dst->folded, &src->folded) < 0
 	       ? -1 : 0;
 }
 
@@ -673,7 +676,8 @@ static void *part_main(void *arg)
 }
 
 /* Adds the counters of t to the cells of map, per period of by: into
- * errors[] when errors is set, else into n[]. Returns 0, or -1 (OOM). */
+ * errors[] when errors is 1, else into n[]; errors 2 also marks the cells
+ * matched (t holds folded figures). Returns 0, or -1 (OOM). */
 static int sum_counts(cellmap *map, const celltab *t, enum ktime_by by, int errors)
 {
 	for (size_t i = 0; i < t->cap; i++) {
@@ -684,9 +688,11 @@ static int sum_counts(cellmap *map, const celltab *t, enum ktime_by by, int erro
 		funnel_cell *c = cellmap_get(map, period, e->gem, e->row);
 		if (!c)
 			return -1;
-		int64_t *to = errors ? c->errors : c->n;
+		int64_t *to = errors == 1 ? c->errors : c->n;
 		for (int s = 0; s < 3; s++)
 			to[s] += (int64_t)e->n[s];
+		if (errors == 2)
+			c->matched = 1;
 	}
 	return 0;
 }
@@ -699,7 +705,7 @@ int funnel_cells(const funnel *f, const funnel_cfg *cfg, funnel_cell **cells, si
 
 	*cells = NULL;
 	*n = 0;
-	if (funnel_size(f) == 0 && f->err.used == 0)
+	if (funnel_size(f) == 0 && f->err.used == 0 && f->folded.used == 0)
 		return 0;
 	if (cellmap_init(&map, 256) < 0)
 		goto out;
@@ -735,6 +741,9 @@ int funnel_cells(const funnel *f, const funnel_cfg *cfg, funnel_cell **cells, si
 		}
 	}
 	if (sum_counts(&map, &f->err, cfg->by, 1) < 0)
+		goto out;
+	/* the folded visitor-days (funnel_fold): figures under cfg already */
+	if (sum_counts(&map, &f->folded, cfg->by, 2) < 0)
 		goto out;
 	if (cfg->count_hits && !cfg->sequential && sum_counts(&map, &f->hits, cfg->by, 0) < 0)
 		goto out;
@@ -815,4 +824,190 @@ int funnel_filter(funnel *dst, const funnel *src, int64_t from, int64_t to)
 		}
 	}
 	return 0;
+}
+
+/* ---- folding days (funnel_fold) -------------------------------------- */
+
+/* The entry of key (v, day, gem, row) with hash h in part f, or NULL. */
+static entry *find(part *f, uint64_t h, uint64_t v, int32_t day, int32_t gem, int32_t row)
+{
+	size_t mask = f->cap - 1;
+	for (size_t j = h & mask;; j = (j + 1) & mask) {
+		entry *e = &f->tab[j];
+		if (e->row1 == 0)
+			return NULL;
+		if (e->visitor == v && e->day == day && e->gem == gem && e->row1 == row + 1)
+			return e;
+	}
+}
+
+/* Appends the events of e's chain in pt to the growing arrays *steps and
+ * *inst (k used, *cap allocated; *scratch kept at 2 * *cap). Returns 0 or
+ * -1 (out of memory). */
+static int gather(const part *pt, const entry *e, int **steps, int64_t **inst,
+                  int64_t **scratch, size_t *k, size_t *cap)
+{
+	for (int32_t x = (int32_t)e->aux - 1; x >= 0; x = pt->ev[x].next) {
+		if (*k == *cap) {
+			size_t nc = *cap ? *cap * 2 : 64;
+			int *s2 = realloc(*steps, nc * sizeof *s2);
+			if (s2)
+				*steps = s2;
+			int64_t *i2 = realloc(*inst, nc * sizeof *i2);
+			if (i2)
+				*inst = i2;
+			int64_t *x2 = realloc(*scratch, 2 * nc * sizeof *x2);
+			if (x2)
+				*scratch = x2;
+			if (!s2 || !i2 || !x2)
+				return -1;
+			*cap = nc;
+		}
+		(*steps)[*k] = pt->ev[x].step & 3;
+		(*inst)[(*k)++] = pt->ev[x].instant;
+	}
+	return 0;
+}
+
+#define LIVE_MARK (1 << 30)        /* in event.step while compacting */
+
+/* Removes from pt every entry marked taken (row1 -1) or of a day before
+ * `before`, in place: the table keeps its capacity (its pages stay for
+ * the next day's entries) and the events of the removed entries are
+ * compacted away. */
+static void prune(part *pt, int keep_events, int32_t before)
+{
+	size_t mask = pt->cap - 1, start = 0;
+	/* a slot free before any removal: no probe path crosses it */
+	while (pt->tab[start].row1 != 0)
+		start++;
+	for (size_t i = 0; i < pt->cap; i++) {
+		entry *e = &pt->tab[i];
+		if (e->row1 < 0 || (e->row1 > 0 && e->day < before)) {
+			e->row1 = 0;
+			pt->used--;
+		}
+	}
+	/* put each entry left back at the first free slot from its home, in
+	 * probe order from start: the slots before it are final by then */
+	for (size_t k = 1; k <= pt->cap; k++) {
+		size_t i = (start + k) & mask;
+		if (pt->tab[i].row1 == 0)
+			continue;
+		entry x = pt->tab[i];
+		pt->tab[i].row1 = 0;
+		size_t j = entry_hash(x.visitor, x.day, x.gem, x.row1 - 1) & mask;
+		while (pt->tab[j].row1 != 0)
+			j = (j + 1) & mask;
+		pt->tab[j] = x;
+	}
+	if (!keep_events || pt->nev == 0)
+		return;
+	/* events: mark the live ones, move them down into [0, live) (two
+	 * fingers), leave a forward index in each slot moved from, then
+	 * redirect every chain through the forwards */
+	size_t live = 0;
+	for (size_t i = 0; i < pt->cap; i++)
+		for (int32_t x = (int32_t)pt->tab[i].aux - 1; pt->tab[i].row1 && x >= 0;
+		     x = pt->ev[x].next) {
+			pt->ev[x].step |= LIVE_MARK;
+			live++;
+		}
+	/* ev[lo] dead and ev[hi - 1] live, else lo and hi meet at live */
+	size_t lo = 0, hi = pt->nev;
+	for (;;) {
+		while (lo < hi && (pt->ev[lo].step & LIVE_MARK))
+			lo++;
+		while (hi > lo && !(pt->ev[hi - 1].step & LIVE_MARK))
+			hi--;
+		if (hi <= lo)
+			break;
+		pt->ev[lo] = pt->ev[hi - 1];
+		pt->ev[hi - 1].next = (int32_t)lo;
+		pt->ev[hi - 1].step = 0;
+		lo++;
+		hi--;
+	}
+	for (size_t x = 0; x < live; x++)
+		pt->ev[x].step &= ~LIVE_MARK;
+	for (size_t i = 0; i < pt->cap; i++) {
+		entry *e = &pt->tab[i];
+		if (e->row1 == 0 || e->aux == 0)
+			continue;
+		int32_t x = (int32_t)e->aux - 1;
+		if ((size_t)x >= live)
+			x = pt->ev[x].next;
+		e->aux = (uint32_t)x + 1;
+		for (; x >= 0;) {
+			int32_t nx = pt->ev[x].next;
+			if (nx >= 0 && (size_t)nx >= live)
+				nx = pt->ev[nx].next;
+			pt->ev[x].next = nx;
+			x = nx;
+		}
+	}
+	pt->nev = live;
+}
+
+int funnel_fold(funnel *const *fs, int nf, const funnel_cfg *cfg, int32_t before)
+{
+	int *steps = NULL;
+	int64_t *inst = NULL, *scratch = NULL;
+	size_t cap = 0;
+	int rc = -1, ev = fs[0]->keep_events;
+
+	for (int i = 1; i < nf; i++)
+		if (fs[i]->nparts != fs[0]->nparts || fs[i]->keep_events != fs[0]->keep_events) {
+			errno = EINVAL;
+			return -1;
+		}
+	for (int i = 0; i < nf; i++) {
+		for (int p = 0; p < fs[i]->nparts; p++) {
+			part *pt = &fs[i]->parts[p];
+			for (size_t slot = 0; slot < pt->cap; slot++) {
+				entry *e = &pt->tab[slot];
+				if (e->row1 <= 0 || e->day >= before)
+					continue;
+				int32_t row = e->row1 - 1;
+				uint64_t h = entry_hash(e->visitor, e->day, e->gem, row);
+				uint32_t mask = ev ? 0 : e->aux;
+				size_t k = 0;
+				if (ev && gather(pt, e, &steps, &inst, &scratch, &k, &cap) < 0)
+					goto out;
+				/* the same visitor-day in the later funnels: taken here */
+				for (int j = i + 1; j < nf; j++) {
+					part *q = part_of(fs[j], h);
+					entry *o = find(q, h, e->visitor, e->day, e->gem, row);
+					if (!o)
+						continue;
+					if (ev && gather(q, o, &steps, &inst, &scratch, &k, &cap) < 0)
+						goto out;
+					if (!ev)
+						mask |= o->aux;
+					o->row1 = -1;
+				}
+				for (size_t x = 0; x < k; x++)
+					mask |= 1u << steps[x];
+				cell *c = cell_get(&fs[0]->folded, e->day, e->gem, row);
+				if (!c)
+					goto out;
+				if (cfg->sequential) {
+					int level = funnel_level(steps, inst, k, cfg->window_us, scratch);
+					for (int s = 0; s < 3; s++)
+						c->n[s] += level > s;
+				} else if (!cfg->count_hits) {
+					for (int s = 0; s < 3; s++)
+						c->n[s] += (mask >> s) & 1;
+				}
+			}
+		}
+		for (int p = 0; p < fs[i]->nparts; p++)
+			prune(&fs[i]->parts[p], fs[i]->keep_events, before);
+	}
+	rc = 0;
+out:
+	free(steps);
+	free(inst);
+	free(scratch);
+	return rc;
 }
