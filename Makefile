@@ -3,7 +3,8 @@
 #   make            build ./klantreis
 #   make run        analyze the bundled sample log with the built-in catalogue
 #   make check      unit tests (Check), end-to-end tests, merged partial
-#                   results (tests/state.sh), the HTML report in
+#                   results (tests/state.sh), days folded as the input
+#                   moves on (tests/fold.sh), the HTML report in
 #                   headless Chromium, the scale-out recipes (check-scale),
 #                   then the same under ASan/UBSan and valgrind, and a short
 #                   fuzz round
@@ -130,6 +131,7 @@ check: deps
 	KLANTREIS=./klantreis sh tests/e2e.sh
 	E2E_DIR=testdata/realworld KLANTREIS=./klantreis sh tests/e2e.sh
 	KLANTREIS=./klantreis sh tests/state.sh
+	KLANTREIS=./klantreis sh tests/fold.sh
 	KLANTREIS=./klantreis sh tests/consistency.sh
 	KLANTREIS=./klantreis sh tests/html_browser.sh
 	$(MAKE) check-scale

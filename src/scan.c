@@ -57,7 +57,7 @@
  * seconds past its end, so requests logged up to an hour late (the
  * disorder within one log) still find their visitor-day. */
 #define FOLD_SLACK 3600
-#define FOLD_EVERY 4
+#define FOLD_EVERY 1
 
 typedef struct block {
 	char *buf;
