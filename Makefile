@@ -56,7 +56,8 @@ TEST_SRC = $(wildcard tests/check_*.c)
 TEST_OBJ = $(TEST_SRC:tests/%.c=$(B)/tests/%.o)
 # The unit tests link these modules built with -DKR_FAULTS, so a test can
 # make their allocations fail (include/fault.h).
-FAULT_MODS = funnel run visitor bench report report_cells report_json report_html
+FAULT_MODS = funnel run run_options run_table run_summary visitor bench report report_model \
+             report_json report_html
 TEST_LIBOBJ = $(filter-out $(FAULT_MODS:%=$(B)/%.o),$(LIBOBJ)) $(FAULT_MODS:%=$(B)/tests/fault_%.o)
 
 # python3 parses the JSON and CSV reports in e2e tests; chromium renders the
@@ -163,8 +164,8 @@ sanitize:
 	$(SAN_ENV) KLANTREIS=./build/asan/klantreis sh tests/consistency.sh
 
 # ---- valgrind: the e2e cases with the binary run under memcheck -----------
-# All cases (about 80 s here; `make check` runs them all and stays near
-# 4.5 minutes on 2 cores), or only MEMCHECK_CASES="name ...".
+# All cases, in one shard per CPU at once (tests/memcheck.sh: valgrind runs
+# a program on one thread at a time), or only MEMCHECK_CASES="name ...".
 MEMCHECK_CASES =
 
 memcheck: klantreis
@@ -172,12 +173,12 @@ memcheck: klantreis
 	printf '#!/bin/sh\nexec valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect -q %s "$$@"\n' \
 		"$(CURDIR)/klantreis" >build/memcheck/klantreis
 	chmod +x build/memcheck/klantreis
-	KLANTREIS=./build/memcheck/klantreis sh tests/e2e.sh $(MEMCHECK_CASES)
+	KLANTREIS=./build/memcheck/klantreis sh tests/memcheck.sh $(MEMCHECK_CASES)
 
 # ---- fuzzing: clang's libFuzzer (tests/fuzz/README) ------------------------
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 60
-FUZZ_CHECK_TIME ?= 10
+FUZZ_CHECK_TIME ?= 5
 FUZZ_PRESETS = combined common vhost_combined traefik w3c json alb haproxy cloudfront
 FUZZ_TARGETS = $(FUZZ_PRESETS:%=logfmt_%) logfmt_string logfmt_detect catalog match \
 	input_isal input_zlib input_xz input_bzip2 input_zstd

@@ -1,8 +1,8 @@
 /*
  * cmd.h - the subcommands. Each cmd_X parses its own options from
  * argv (argv[0] is the subcommand name) and returns the exit status;
- * main() dispatches through a table of {name, fn, usage, help} and exits
- * (help and version have no fn: main handles them).
+ * main() dispatches through the table of {name, fn, usage, help} in
+ * cmd_help.c and exits (help and version have no fn: main handles them).
  */
 #ifndef KR_CMD_H
 #define KR_CMD_H
@@ -21,6 +21,13 @@ int cmd_catalog(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_benchmark(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
+
+/* The command named name, or NULL. */
+const cmd_entry *cmd_find(const char *name);
+
+/* "unknown command 'x'" on stderr, with the nearest command when one is
+ * near. */
+void cmd_unknown(const char *name);
 
 /* Prints "usage: ..." for the named command to stderr (all commands for
  * NULL) and returns 2. */

@@ -110,6 +110,9 @@ size_t funnel_size(const funnel *f);
  * (then *cells is NULL and *n 0). */
 int funnel_cells(const funnel *f, const funnel_cfg *cfg, funnel_cell **cells, size_t *n);
 
+/* The order of funnel_cells: by period, gemeente, row (qsort/bsearch). */
+int funnel_cell_cmp(const void *a, const void *b);
+
 /* The sequential level (0..3) of one visitor's events: the largest k with
  * info t1 <= form t2 <= done t3, t_k - t1 <= window. steps[i] and
  * instants[i] describe event i; order does not matter. scratch must hold

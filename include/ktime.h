@@ -5,8 +5,8 @@
  * calendar, so they work for any wall clock: a wall time w (seconds on the
  * logged clock) falls on day floor(w / 86400). Periods are identified by the
  * day number of their first day, which sorts them in time order.
- * All functions are thread-safe and, but for ktime_parse_bound and
- * ktime_local_day (clock and time zone), pure.
+ * All functions are thread-safe and, but for ktime_parse_bound,
+ * ktime_local_day (clock and time zone) and ktime_monotonic, pure.
  */
 #ifndef KR_KTIME_H
 #define KR_KTIME_H
@@ -15,6 +15,9 @@
 #include <stdint.h>
 
 enum ktime_by { KTIME_BY_NONE = 0, KTIME_BY_DAY, KTIME_BY_WEEK, KTIME_BY_MONTH };
+
+/* Seconds on the monotonic clock (CLOCK_MONOTONIC), for elapsed times. */
+double ktime_monotonic(void);
 
 /* Day number of y-m-d (m 1..12, d 1..31); no range check. */
 int32_t ktime_days_from_civil(int64_t y, unsigned m, unsigned d);

@@ -30,6 +30,12 @@ void msg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void msg_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void msg_progress_done(void);
 
+/* Formats a message into err (errlen bytes, may be 0; err may be NULL
+ * then) for a caller that reports it later: modules that return their
+ * reason instead of printing it (logfmt, match). */
+void msg_set(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Copies at most max bytes of s into buf (size n) for display: control
  * characters and bytes >= 0x7f become \xNN, and "..." marks a cut.
  * Returns buf. Used for log excerpts so a hostile line cannot drive the

@@ -53,23 +53,31 @@ typedef struct {
 	size_t periods;            /* distinct periods of this run */
 } output_merge_stats;
 
+/* One row of this run's CSV report for the merge: its line add[off..off +
+ * len) (line end included) and its period label. */
+typedef struct {
+	size_t off, len;
+	const char *period;
+} output_row;
+
 /* The --append merge. old[0..oldlen) is the history (may be empty: a new
  * file), add[0..addlen) this run's CSV report (header and rows, as
- * report_write writes it, with --by). Both are parsed with libcsv and
- * separator sep. Writes to out: the history's header line as it was (BOM
- * and line end included; this run's when the history is empty), then
- * the history's rows except those of a period that `add` has rows for,
- * with add's rows merged in before the first kept row of a later period
- * (so a history in period order stays in order). Kept rows are copied
- * byte for byte. The history is refused when its header differs from
- * add's (a BOM and a CR before the newline are ignored), its last line
- * has no newline, a row's period is not a label of kind `by`
- * ("2026-11-02", "2026-W45", "2026-11"), or a quoted cell never ends.
- * Returns 0, or -1 with the reason in err (lowercase, with the line
- * number; without the file name). */
-int output_merge(const char *old, size_t oldlen, const char *add, size_t addlen, char sep,
-                 enum ktime_by by, FILE *out, output_merge_stats *st, char *err,
-                 size_t errlen);
+ * report_write writes it, with --by) whose rows[0..nrows) are its lines
+ * in report order. The history is parsed with libcsv and separator sep;
+ * add is not parsed, only its header line found. Writes to out: the
+ * history's header line as it was (BOM and line end included; this run's
+ * when the history is empty), then the history's rows except those of a
+ * period that `add` has rows for, with add's rows merged in before the
+ * first kept row of a later period (so a history in period order stays
+ * in order). Kept rows are copied byte for byte. The history is refused
+ * when its header differs from add's (a BOM and a CR before the newline
+ * are ignored), its last line has no newline, a row's period is not a
+ * label of kind `by` ("2026-11-02", "2026-W45", "2026-11"), or a quoted
+ * cell never ends. Returns 0, or -1 with the reason in err (lowercase,
+ * with the line number; without the file name). */
+int output_merge(const char *old, size_t oldlen, const char *add, size_t addlen,
+                 const output_row *rows, size_t nrows, char sep, enum ktime_by by, FILE *out,
+                 output_merge_stats *st, char *err, size_t errlen);
 
 /* --append: merges the CSV report of t (t->by must be set) into the
  * history file path with output_merge, under an exclusive flock(2) of

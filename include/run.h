@@ -1,9 +1,11 @@
 /*
- * run.h - what analyze and compare share: options, the catalogue and
- * matcher set-up, the scan, turning funnels into report rows, the run
- * summary, and when the report files may be written (the files
- * themselves: output.h). Inputs may be states (state.h): run_setup finds
- * them, run_scan merges them with the logs.
+ * run.h - what analyze and compare (and benchmark, in part) share, one
+ * file each: the options and the report's presentation (run_options.c);
+ * the catalogue and matcher set-up, the scan, and when the report files
+ * may be written (run.c; the files themselves: output.h); report rows from
+ * the funnels (run_table.c); the warnings, -v summary and report meta
+ * (run_summary.c). Inputs may be states (state.h): run_setup finds them,
+ * run_scan merges them with the logs.
  *
  * Status codes follow the man page: RUN_OK 0, RUN_INPUT 1 (some input
  * could not be read fully), RUN_USAGE 2 (usage, catalogue or format error).
@@ -21,6 +23,8 @@
 enum { RUN_OK = 0, RUN_INPUT = 1, RUN_USAGE = 2 };
 
 #define KLANTREIS_VERSION "0.1.0"
+
+/* ---- run_options.c: the options the commands share ---- */
 
 typedef struct {
 	const char *catalog_path;  /* -c, NULL for the built-in template */
@@ -120,6 +124,25 @@ enum {
 	{ "key-file", required_argument, NULL, OPT_KEY_FILE }, \
 	{ "help", no_argument, NULL, OPT_HELP }
 
+/* ---- run_options.c: the report's presentation, chosen by the command ---- */
+
+/* The report format to use: o->format, or table on a terminal. */
+enum report_format run_format(const run_opts *o);
+
+/* ANSI colour for a report on stdout: no -o, stdout a terminal, and
+ * NO_COLOR (no-color.org) unset or empty. A choice of the command, made
+ * from its options and its stdout. */
+int run_color(const run_opts *o);
+
+/* The presentation options of the command line into t: --csv-sep (','
+ * when not given), --decimal-comma, --bom, --lang ("nl" when not given),
+ * --highlight, and colour (run_color). Warns when the --highlight
+ * gemeente is not in t. The table building (run_table_res) leaves these
+ * alone. */
+void run_report_options(const run_opts *o, report_table *t);
+
+/* ---- run.c: set-up, the scan, the output files' fate ---- */
+
 /* Finds the inputs among paths[0..npaths) that are states (state.h; no
  * path: standard input), reads --key-file, loads the catalogue (-c; else
  * the first state's; else the built-in one), checks it against the first
@@ -141,6 +164,43 @@ int run_setup(const run_opts *o, char *const *paths, int npaths, catalog **cat, 
 int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
              int nsides, const scan_range *sides, scan_result *res);
 
+/* Before any input is read: -o and --append can be written (output.h).
+ * Returns RUN_OK, or RUN_INPUT (message given). */
+int run_check_outputs(const run_opts *o);
+
+/* After a scan that could not read every input (rc from run_scan not
+ * RUN_OK) and without --keep-going: says that the -o report and the
+ * --append history were left as they were. Returns 1 when the outputs
+ * must not be written (rc is not RUN_OK and no --keep-going), else 0. */
+int run_keep_outputs(const run_opts *o, int rc);
+
+/* analyze --state: writes res->state_ to o->state_out (atomically, as
+ * -o), unless an input could not be read (rc) and no --keep-going.
+ * Returns RUN_OK, or RUN_INPUT (message given). */
+int run_write_state(const run_opts *o, const matcher *m, const scan_result *res, int rc);
+
+/* ---- run_table.c: report rows from the funnels ---- */
+
+/* Builds the report rows of side `side` of res: every catalogue row for
+ * every period that has a matched record (the single period without --by);
+ * in built-in mode hosts without a single qualifying request (bots-only
+ * hosts, say) are left out. Rows point into cat and m. Returns 0, or -1
+ * when out of memory (message given). */
+int run_table_res(const run_opts *o, const catalog *cat, const matcher *m,
+                  const scan_result *res, int side, report_table *t);
+
+/* ---- run_summary.c: what the run says about itself ---- */
+
+/* The warnings of run_scan for a run that counted nothing: an empty
+ * input; no request of a catalogue host (naming the most frequent hosts
+ * seen); no request within the time range(s) (naming the range the log
+ * covers). Hidden by -q. */
+void run_warn_empty(const run_opts *o, const scan_result *res, int nsides);
+
+/* The -v run summary on stderr (with the most frequent hosts that are no
+ * gemeente); m names the gemeenten. */
+void run_summary(const scan_result *res, const matcher *m, double seconds);
+
 /* report_meta with the storage behind it. */
 typedef struct {
 	report_meta m;
@@ -156,37 +216,9 @@ int run_meta(const scan_result *res, const matcher *m, int argc, char **argv,
              double elapsed, run_meta_buf *meta);
 void run_meta_free(run_meta_buf *meta);
 
-/* Builds the report rows of side `side` of res: every catalogue row for
- * every period that has a matched record (the single period without --by);
- * in built-in mode hosts without a single qualifying request (bots-only
- * hosts, say) are left out. Rows point into cat and m. Returns 0, or -1
- * when out of memory (message given). */
-int run_table_res(const run_opts *o, const catalog *cat, const matcher *m,
-                  const scan_result *res, int side, report_table *t);
-
-/* The -v run summary on stderr (with the most frequent hosts that are no
- * gemeente); m names the gemeenten. */
-void run_summary(const scan_result *res, const matcher *m, double seconds);
-
-/* analyze --state: writes res->state_ to o->state_out (atomically, as
- * -o), unless an input could not be read (rc) and no --keep-going.
- * Returns RUN_OK, or RUN_INPUT (message given). */
-int run_write_state(const run_opts *o, const matcher *m, const scan_result *res, int rc);
-
-/* Before any input is read: -o and --append can be written (output.h).
- * Returns RUN_OK, or RUN_INPUT (message given). */
-int run_check_outputs(const run_opts *o);
-
-/* After a scan that could not read every input (rc from run_scan not
- * RUN_OK) and without --keep-going: says that the -o report and the
- * --append history were left as they were. Returns 1 when the outputs
- * must not be written (rc is not RUN_OK and no --keep-going), else 0. */
-int run_keep_outputs(const run_opts *o, int rc);
-
-/* The report format to use: o->format, or table on a terminal. */
-enum report_format run_format(const run_opts *o);
-
-/* Seconds since an arbitrary start, for timing. */
-double run_now(void);
+/* The command line argv[0..argc) of a subcommand as "klantreis ARGS",
+ * words quoted for a POSIX shell where needed ('...' with ' as '\''),
+ * so it can be run again as shown. malloc'ed; NULL when out of memory. */
+char *run_command_line(int argc, char **argv);
 
 #endif

@@ -39,7 +39,11 @@ typedef struct {
 	int jobs;                  /* parsing threads, the caller among them; >= 1 */
 	int keep_events;           /* sequential funnel needs event instants */
 	int details;               /* count 5xx requests that match a step */
-	int progress;              /* show progress on stderr (a terminal) */
+	/* Called on the reading thread after each read with the raw bytes
+	 * read so far over all inputs, and once more with finished 1 when
+	 * reading ends; NULL for none (progress.h draws a line). */
+	void (*progress)(void *arg, uint64_t done, int finished);
+	void *progress_arg;
 	int nsides;                /* 1 or 2 */
 	scan_range side[SCAN_MAX_SIDES];
 	visitor_key key;

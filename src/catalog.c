@@ -38,6 +38,7 @@
 #include <csv.h>
 
 #include "catalog.h"
+#include "text.h"
 
 const char *const catalog_step_names[STEP_COUNT] = { "info", "form", "done" };
 
@@ -345,47 +346,6 @@ static void data_row(load_state *st)
 		fail(st, 0, "out of memory");
 }
 
-/* Length of the valid UTF-8 prefix of [p, p + n): n when all of it is
- * valid. Strict (RFC 3629): no overlong forms, no surrogates, nothing
- * above U+10FFFF, no sequence cut short. */
-static size_t utf8_valid_len(const unsigned char *p, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		unsigned c = p[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		size_t len;
-		unsigned lo = 0x80, hi = 0xBF; /* range of the second byte */
-		if (c >= 0xC2 && c <= 0xDF) {
-			len = 2;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			len = 3;
-			if (c == 0xE0)
-				lo = 0xA0;      /* overlong */
-			else if (c == 0xED)
-				hi = 0x9F;      /* surrogates */
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			len = 4;
-			if (c == 0xF0)
-				lo = 0x90;      /* overlong */
-			else if (c == 0xF4)
-				hi = 0x8F;      /* above U+10FFFF */
-		} else {
-			return i;               /* C0, C1 (overlong), F5-FF, 80-BF */
-		}
-		if (n - i < len || p[i + 1] < lo || p[i + 1] > hi)
-			return i;
-		for (size_t k = 2; k < len; k++)
-			if ((p[i + k] & 0xC0) != 0x80)
-				return i;
-		i += len;
-	}
-	return n;
-}
-
 /* Appends the NUL-terminated t to buf (size n > 0) at *o, cutting it short
  * where buf ends; buf stays NUL-terminated. */
 static void put_str(char *buf, size_t n, size_t *o, const char *t)
@@ -428,7 +388,7 @@ static void check_utf8(load_state *st)
 	for (size_t i = 0; i < st->ncells; i++) {
 		const unsigned char *p = (const unsigned char *)cell(st, i);
 		size_t n = st->cells[i].len;
-		size_t ok = utf8_valid_len(p, n);
+		size_t ok = text_utf8_valid(p, n);
 		if (ok == n)
 			continue;
 		/* line breaks after the bad byte move its line up from the
@@ -442,7 +402,7 @@ static void check_utf8(load_state *st)
 			snprintf(where, sizeof where, "header cell %zu: ", i + 1);
 		} else {
 			const char *col = i < st->nheader ? st->header + st->header_off[i] : NULL;
-			if (col && *col && utf8_valid_len((const unsigned char *)col, strlen(col)) ==
+			if (col && *col && text_utf8_valid((const unsigned char *)col, strlen(col)) ==
 			                       strlen(col) && strlen(col) < 64)
 				snprintf(where, sizeof where, "column '%s': ", col);
 			else

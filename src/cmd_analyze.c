@@ -13,13 +13,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "bench.h"
 #include "cmd.h"
+#include "ktime.h"
 #include "msg.h"
 #include "output.h"
 #include "run.h"
+#include "text.h"
 
 int cmd_analyze(int argc, char **argv)
 {
@@ -86,7 +87,7 @@ int cmd_analyze(int argc, char **argv)
 	if (rc != RUN_OK)
 		goto out;
 
-	double t0 = run_now();
+	double t0 = ktime_monotonic();
 	scan_range side = { o.since, o.until };
 	rc = run_scan(&o, m, argv + optind, argc - optind, 1, &side, &res);
 	if (rc < 0) {
@@ -94,7 +95,7 @@ int cmd_analyze(int argc, char **argv)
 		goto out;
 	}
 	if (o.state_out) {
-		run_summary(&res, m, run_now() - t0);
+		run_summary(&res, m, ktime_monotonic() - t0);
 		int w = run_write_state(&o, m, &res, rc);
 		if (rc == RUN_OK)
 			rc = w;
@@ -112,20 +113,14 @@ int cmd_analyze(int argc, char **argv)
 		rc = RUN_INPUT;
 		goto out;
 	}
-	elapsed = run_now() - t0;
+	elapsed = ktime_monotonic() - t0;
 	summary = 1;   /* -v: after the report, so a long table does not bury it */
 	if (run_meta(&res, m, argc, argv, elapsed, &meta) < 0) {
 		rc = RUN_INPUT;
 		goto out;
 	}
 	t.meta = &meta.m;
-	if (o.highlight) {
-		size_t i = 0;
-		while (i < t.nrows && strcasecmp(t.rows[i].gemeente, o.highlight) != 0)
-			i++;
-		if (i == t.nrows)
-			msg_warn("gemeente '%s' of --highlight is not in the report", o.highlight);
-	}
+	run_report_options(&o, &t);   /* presentation: separators, language, colour */
 	if (o.since != INT64_MIN)
 		meta.m.since = &o.since;
 	if (o.until != INT64_MAX)
@@ -143,7 +138,7 @@ int cmd_analyze(int argc, char **argv)
 		rc = RUN_INPUT;
 		goto out;
 	}
-	t.width = report_term_width(out.fp);   /* the table fits the terminal, or 80 */
+	t.width = text_term_width(out.fp);   /* the table fits the terminal, or 80 */
 	int w = report_write(&t, run_format(&o), out.fp);
 	if (w < 0 && !ferror(out.fp)) /* not a write error, which output_close reports */
 		msg_error("cannot write the report: %s", strerror(errno));

@@ -22,50 +22,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "bench.h"
 #include "catalog.h"
 #include "cmd.h"
+#include "ktime.h"
 #include "msg.h"
 #include "output.h"
 #include "report_read.h"
 #include "run.h"
+#include "text.h"
 
 enum { OPT_ORDER = OPT_CMD_BASE + 20 };
-
-/* "klantreis benchmark ..." with words quoted for a shell where needed. */
-static char *command_line(int argc, char **argv)
-{
-	size_t len = sizeof "klantreis";
-	for (int i = 0; i < argc; i++)
-		len += 4 * strlen(argv[i]) + 3;
-	char *s = malloc(len), *d = s;
-	if (!s)
-		return NULL;
-	d += sprintf(d, "klantreis");
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		int plain = a[0] != '\0' && a[strspn(a, "abcdefghijklmnopqrstuvwxyz"
-		             "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+=:,./-_")] == '\0';
-		*d++ = ' ';
-		if (plain) {
-			d += sprintf(d, "%s", a);
-			continue;
-		}
-		*d++ = '\'';
-		for (; *a; a++) {
-			if (*a == '\'')
-				d += sprintf(d, "'\\''");
-			else
-				*d++ = *a;
-		}
-		*d++ = '\'';
-		*d = '\0';
-	}
-	return s;
-}
 
 int cmd_benchmark(int argc, char **argv)
 {
@@ -169,7 +138,7 @@ int cmd_benchmark(int argc, char **argv)
 		goto out;
 	}
 
-	double t0 = run_now();
+	double t0 = ktime_monotonic();
 	mg = report_merge_new();
 	if (!mg) {
 		msg_error("out of memory");
@@ -225,26 +194,13 @@ int cmd_benchmark(int argc, char **argv)
 	t.sequential = o.sequential;
 	t.min_cell = o.min_cell;
 	t.peer = o.peer;
-	t.csv_sep = o.csv_sep ? o.csv_sep : ',';
-	t.decimal_comma = o.decimal_comma;
-	t.bom = o.bom;
-	t.lang = o.lang ? o.lang : "nl";
-	t.highlight = o.highlight;
-	const char *no_color = getenv("NO_COLOR");
-	t.color = !o.output && isatty(STDOUT_FILENO) && !(no_color && *no_color);
-	if (o.highlight) {
-		size_t i = 0;
-		while (i < t.nrows && strcasecmp(t.rows[i].gemeente, o.highlight) != 0)
-			i++;
-		if (i == t.nrows)
-			msg_warn("gemeente '%s' of --highlight is not in the report", o.highlight);
-	}
+	run_report_options(&o, &t);   /* presentation: separators, language, colour */
 
 	/* meta: the reports read, in the place of logs */
 	names = calloc((size_t)nreports + 1, sizeof *names);
 	formats = calloc((size_t)nreports + 1, sizeof *formats);
 	lines = calloc((size_t)nreports + 1, sizeof *lines);
-	cmdline = command_line(argc, argv);
+	cmdline = run_command_line(argc, argv);
 	if (!names || !formats || !lines || !cmdline) {
 		msg_error("out of memory");
 		rc = RUN_INPUT;
@@ -262,7 +218,7 @@ int cmd_benchmark(int argc, char **argv)
 	meta.input_names = names;
 	meta.input_formats = formats;
 	meta.input_lines = lines;
-	meta.elapsed = run_now() - t0;
+	meta.elapsed = ktime_monotonic() - t0;
 	t.meta = &meta;
 
 	rc = RUN_OK;
@@ -270,7 +226,7 @@ int cmd_benchmark(int argc, char **argv)
 		rc = RUN_INPUT;
 		goto out;
 	}
-	t.width = report_term_width(out.fp);   /* the table fits the terminal, or 80 */
+	t.width = text_term_width(out.fp);   /* the table fits the terminal, or 80 */
 	int w = report_write(&t, run_format(&o), out.fp);
 	if (output_close(&out, w == 0) < 0)
 		rc = RUN_INPUT;

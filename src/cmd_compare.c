@@ -23,6 +23,7 @@
 #include "msg.h"
 #include "output.h"
 #include "run.h"
+#include "text.h"
 
 enum { OPT_AT = OPT_CMD_BASE, OPT_BEFORE, OPT_AFTER, OPT_ALPHA };
 
@@ -213,7 +214,7 @@ int cmd_compare(int argc, char **argv)
 	if (rc != RUN_OK)
 		goto out;
 
-	double t0 = run_now();
+	double t0 = ktime_monotonic();
 	rc = run_scan(&o, m, argv + optind, argc - optind, 2, side, &res);
 	if (rc < 0) {
 		rc = rc == -2 ? RUN_USAGE : RUN_INPUT;
@@ -238,12 +239,12 @@ int cmd_compare(int argc, char **argv)
 		ct.from[s] = side[s].from;
 		ct.to[s] = side[s].to;
 	}
-	ct.csv_sep = side_t[0].csv_sep;
+	ct.csv_sep = o.csv_sep ? o.csv_sep : ',';
 	ct.decimal_comma = o.decimal_comma;
 	ct.bom = o.bom;
-	ct.color = side_t[0].color;
-	ct.lang = side_t[0].lang;
-	double elapsed = run_now() - t0;
+	ct.color = run_color(&o);
+	ct.lang = o.lang ? o.lang : "nl";
+	double elapsed = ktime_monotonic() - t0;
 
 	/* an unreadable input: the -o report stays as it was */
 	if (run_keep_outputs(&o, rc) && o.output && strcmp(o.output, "-") != 0) {
@@ -254,7 +255,7 @@ int cmd_compare(int argc, char **argv)
 		rc = RUN_INPUT;
 		goto out;
 	}
-	ct.width = report_term_width(out.fp);   /* the table fits the terminal, or 80 */
+	ct.width = text_term_width(out.fp);   /* the table fits the terminal, or 80 */
 	int w = compare_write(&ct, run_format(&o), out.fp);
 	if (w < 0 && !ferror(out.fp)) /* not a write error, which output_close reports */
 		msg_error("cannot write the report: %s", strerror(errno));

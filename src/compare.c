@@ -8,12 +8,12 @@
  * "\n" line ends, numbers as printf("%.4f") of the doubles (a decrease
  * prints "-0.0500"), fields quoted only when they hold the separator, '"',
  * CR or LF, text cells that a spreadsheet would run as a formula prefixed
- * with "'", as in the analyze CSV (report_cells.c). TABLE: padded columns
+ * with "'", as in the analyze CSV (report_csv.c). TABLE: padded columns
  * (widths in UTF-8 code points), conversions as percentages and the change
  * in percentage points, "-" for empty cells; ANSI colour only with
  * t->color (bold title; a significant rise green, a fall red); words and
  * decimal sign in t->lang (Dutch unless "en"); fitted into t->width as the
- * analyze table is (report_fit: done counts, then p, then info left out).
+ * analyze table is (text_fit: done counts, then p, then info left out).
  *
  * Nothing is printed but to the given stream; errors are returned.
  */
@@ -24,7 +24,9 @@
 
 #include "compare.h"
 #include "ktime.h"
+#include "report_writers.h"
 #include "stats.h"
+#include "text.h"
 
 static int64_t shown(const compare_table *t, int64_t v)
 {
@@ -93,7 +95,7 @@ int compare_build(const report_table *before, const report_table *after, compare
 /* ---- CSV ---- */
 
 /* One field after a separator (none when first), by the rules of the
- * analyze CSV (report_csv_field). */
+ * analyze CSV (report_csv_field, report_csv.c). */
 static void put_field(FILE *fp, const compare_table *t, const char *s, int text, int first)
 {
 	char sep = t->csv_sep ? t->csv_sep : ',';
@@ -146,7 +148,7 @@ static int write_csv(const compare_table *t, FILE *fp)
 		put_field(fp, t, !f.has_p ? "" : f.significant ? "yes" : "no", 0, 0);
 		putc('\n', fp);
 	}
-	return report_finish(fp);
+	return text_finish(fp);
 }
 
 /* ---- TABLE ---- */
@@ -164,7 +166,7 @@ typedef struct {
 	const char *before, *after, *significant_when;   /* the title's second line */
 	const char *yes, *no;
 	char decimal;
-	const char *short_label, *left_out, *see_all;
+	text_footer_words footer;   /* the footer of a narrowed table */
 } cmp_words;
 
 static const cmp_words words_en = {
@@ -175,7 +177,7 @@ static const cmp_words words_en = {
 	"Before and after per gemeente and product", "visitors", "hits", "open funnel",
 	"sequential funnel", "before", "after", "significant when",
 	"yes", "no", '.',
-	"Short:", "Left out:", "(a wider terminal or --format csv shows all)",
+	{ "Short:", "Left out:", "(a wider terminal or --format csv shows all)" },
 };
 
 static const cmp_words words_nl = {
@@ -186,7 +188,7 @@ static const cmp_words words_nl = {
 	"Voor en na per gemeente en product", "bezoekers", "verzoeken", "open funnel",
 	"sequenti\xc3\xable funnel", "voor", "na", "significant als",
 	"ja", "nee", ',',
-	"Kort:", "Weggelaten:", "(een breder venster of --format csv toont alles)",
+	{ "Kort:", "Weggelaten:", "(een breder venster of --format csv toont alles)" },
 };
 
 /* Order in which a narrow terminal leaves columns out: the done counts
@@ -244,17 +246,11 @@ static void table_cells(const compare_table *t, const cmp_words *L, const compar
 	}
 }
 
-static void put_spaces(FILE *fp, size_t n)
-{
-	while (n--)
-		putc(' ', fp);
-}
-
 /* One line of cells with the widths and visibility of col; text columns
  * left-aligned (cut to their width, control characters as '?'), the last
  * shown column without trailing blanks. colour (or NULL) wraps the
  * significant cell. */
-static void table_line(FILE *fp, const char *const *s, const report_col *col, const char *colour)
+static void table_line(FILE *fp, const char *const *s, const text_col *col, const char *colour)
 {
 	int k = 0, lastshown = 0;
 	for (int c = 0; c < NC; c++)
@@ -266,13 +262,13 @@ static void table_line(FILE *fp, const char *const *s, const report_col *col, co
 		if (k++)
 			fputs("  ", fp);
 		if (c <= C_PRODUCT) {
-			report_put_cut(fp, s[c], col[c].w, c < lastshown);
+			text_put_cut(fp, s[c], col[c].w, c < lastshown);
 		} else if (c == C_SIGNIFICANT) {
 			/* last column: left-aligned under its title, no trailing blanks */
 			fprintf(fp, "%s%s%s", colour ? colour : "", s[c], colour ? "\033[0m" : "");
 		} else {
-			size_t len = report_text_width(s[c]);
-			put_spaces(fp, col[c].w > len ? col[c].w - len : 0);
+			size_t len = text_width(s[c]);
+			text_put_spaces(fp, col[c].w > len ? col[c].w - len : 0);
 			fputs(s[c], fp);
 		}
 	}
@@ -290,47 +286,11 @@ static char *range_label(int64_t from, int64_t to, char *buf, size_t n)
 	return buf;
 }
 
-/* Below a narrowed table: what the short titles stand for and which
- * columns were left out, wrapped at width. */
-static void table_footer(FILE *fp, const cmp_words *L, const char *const *titles,
-                         const report_col *col, size_t width)
-{
-	char text[1024] = "";
-	size_t len = 0;
-	for (int part = 0; part < 2; part++) {
-		int n = 0;
-		for (int c = 0; c < NC && len < sizeof text; c++) {
-			int in = part == 0 ? col[c].shown && strcmp(titles[c], L->col[c]) != 0
-			                   : !col[c].shown;
-			if (!in)
-				continue;
-			if (n++ == 0)
-				len += (size_t)snprintf(text + len, sizeof text - len, "%s%s",
-				                        len ? " " : "", part == 0 ? L->short_label : L->left_out);
-			if (len >= sizeof text)
-				break;
-			if (part == 0)
-				len += (size_t)snprintf(text + len, sizeof text - len, "%s %s = %s",
-				                        n > 1 ? "," : "", titles[c], L->col[c]);
-			else
-				len += (size_t)snprintf(text + len, sizeof text - len, "%s %s",
-				                        n > 1 ? "," : "", L->col[c]);
-		}
-		if (n && len < sizeof text)
-			len += (size_t)snprintf(text + len, sizeof text - len, "%s%s",
-			                        part == 0 ? "." : " ", part == 0 ? "" : L->see_all);
-	}
-	if (text[0]) {
-		putc('\n', fp);
-		report_put_wrapped(fp, text, width, NULL);
-	}
-}
-
 static int write_table(const compare_table *t, FILE *fp)
 {
 	const cmp_words *L = t->lang && strcmp(t->lang, "en") == 0 ? &words_en : &words_nl;
 	size_t cellw[NC] = { 0 };
-	report_col col[NC];
+	text_col col[NC];
 	char buf[NC][CELL_MAX], rb[2][80], alpha[32];
 	const char *s[NC];
 	compare_figures f;
@@ -339,7 +299,7 @@ static int write_table(const compare_table *t, FILE *fp)
 	for (size_t i = 0; i < t->nrows; i++) {
 		table_cells(t, L, &t->rows[i], buf, s, &f);
 		for (int c = 0; c < NC; c++) {
-			size_t len = report_text_width(s[c]);
+			size_t len = text_width(s[c]);
 			if (len > cellw[c])
 				cellw[c] = len;
 		}
@@ -352,11 +312,11 @@ static int write_table(const compare_table *t, FILE *fp)
 	for (int pass = 0; pass < 3; pass++) {
 		const char *const *tt = pass == 1 || (pass == 2 && best == 1) ? L->col_short : L->col;
 		for (int c = 0; c < NC; c++) {
-			size_t tw = report_text_width(tt[c]);
-			col[c] = (report_col){ cellw[c] > tw ? cellw[c] : tw,
+			size_t tw = text_width(tt[c]);
+			col[c] = (text_col){ cellw[c] > tw ? cellw[c] : tw,
 			                       c <= C_PRODUCT ? 10 : 0, c_drop[c], 0, 0 };
 		}
-		size_t total = report_fit(col, NC, 2, 0, &none, width);
+		size_t total = text_fit(col, NC, 2, 0, &none, width);
 		int score = total <= width ? 1000 : 0;   /* fitting first, then columns */
 		for (int c = 0; c < NC; c++)
 			score += col[c].shown;
@@ -373,26 +333,17 @@ static int write_table(const compare_table *t, FILE *fp)
 	snprintf(line, sizeof line, "%s (%s, %s)", L->title,
 		 t->count_hits ? L->hits : L->visitors, t->sequential ? L->sequential : L->open);
 	fputs(t->color ? "\033[1m" : "", fp);
-	report_put_wrapped(fp, line, width, t->color ? "\033[0m" : NULL);
+	text_put_wrapped(fp, line, width, t->color ? "\033[0m" : NULL);
 	snprintf(alpha, sizeof alpha, "%g", t->alpha);
 	snprintf(line, sizeof line, "%s %s, %s %s; %s p < %s", L->before,
 		 range_label(t->from[0], t->to[0], rb[0], sizeof rb[0]), L->after,
 		 range_label(t->from[1], t->to[1], rb[1], sizeof rb[1]), L->significant_when,
 		 decimal_sign(alpha, L->decimal));
-	report_put_wrapped(fp, line, width, NULL);
+	text_put_wrapped(fp, line, width, NULL);
 	putc('\n', fp);
 	table_line(fp, titles, col, NULL);
 	putc('\n', fp);
-	int k = 0;
-	for (int c = 0; c < NC; c++) {
-		if (!col[c].shown)
-			continue;
-		if (k++)
-			fputs("  ", fp);
-		for (size_t n = 0; n < col[c].w; n++)
-			putc('-', fp);
-	}
-	putc('\n', fp);
+	text_put_rule(fp, col, NC);
 	for (size_t i = 0; i < t->nrows && !ferror(fp); i++) {
 		table_cells(t, L, &t->rows[i], buf, s, &f);
 		const char *colour = NULL;
@@ -401,8 +352,8 @@ static int write_table(const compare_table *t, FILE *fp)
 		table_line(fp, s, col, colour);
 		putc('\n', fp);
 	}
-	table_footer(fp, L, titles, col, width);
-	return report_finish(fp);
+	text_fit_footer(fp, &L->footer, titles, L->col, col, NC, width);
+	return text_finish(fp);
 }
 
 int compare_write(const compare_table *t, enum report_format fmt, FILE *fp)

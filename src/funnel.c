@@ -12,7 +12,8 @@
  * full).
  *
  * Hits (--count hits) do not need the visitor: they are summed per (day,
- * gemeente, row) in a small cell table, like the 5xx counts of --details.
+ * gemeente, row) in a small cell table (celltab), like the 5xx counts of
+ * --details; funnel_cells sums into the same kind of table per period.
  *
  * Parts: the entries are split over 1, 2, 4, ... independent tables by
  * the top bits of their hash, so that the funnels of several workers can
@@ -46,14 +47,14 @@ typedef struct {
 	                   * for funnels that feed a state, see funnel_add_at) */
 } event;
 
-/* Per (day, gemeente, row) counters: hits, or 5xx errors. */
+/* Counters per (day or period, gemeente, row): open addressing with
+ * linear probing, growing at load 1/2 (row -1: free). The hits and 5xx
+ * errors of each day (funnel.hits, funnel.err: period holds the day), and
+ * the sums of funnel_cells per period. Distinct cells number days x
+ * gemeenten x rows, far fewer than entries, so summing here (instead of
+ * sorting one cell per entry) keeps the final step small. */
 typedef struct {
-	int32_t day, gem, row;     /* row -1: free */
-	uint64_t n[3];
-} cell;
-
-typedef struct {
-	cell *c;                   /* small open-addressed table */
+	funnel_cell *c;
 	size_t cap, used;
 } celltab;
 
@@ -213,13 +214,13 @@ int funnel_day_range(const funnel *f, int32_t *first, int32_t *last)
 	int any = 0;
 	int32_t lo = 0, hi = 0;
 	for (size_t i = 0; i < f->hits.cap; i++) {
-		const cell *c = &f->hits.c[i];
+		const funnel_cell *c = &f->hits.c[i];
 		if (c->row < 0)
 			continue;
-		if (!any || c->day < lo)
-			lo = c->day;
-		if (!any || c->day > hi)
-			hi = c->day;
+		if (!any || c->period < lo)
+			lo = c->period;
+		if (!any || c->period > hi)
+			hi = c->period;
 		any = 1;
 	}
 	if (any) {
@@ -293,38 +294,54 @@ static int reserve(part *f, size_t n)
 	return 0;
 }
 
-/* The counters of (day, gem, row) in t, inserted when new; NULL when out
+/* An empty table of cap (a power of two) cells. Returns 0, or -1 when out
  * of memory. */
-static cell *cell_get(celltab *t, int32_t day, int32_t gem, int32_t row)
+static int celltab_init(celltab *t, size_t cap)
+{
+	t->c = malloc(cap * sizeof *t->c);
+	if (!t->c)
+		return -1;
+	for (size_t i = 0; i < cap; i++)
+		t->c[i].row = -1;
+	t->cap = cap;
+	t->used = 0;
+	return 0;
+}
+
+/* The counters of (period, gem, row) in t, inserted (zero) when new;
+ * NULL when out of memory (t unchanged). */
+static funnel_cell *cell_get(celltab *t, int32_t period, int gem, int row)
 {
 	if ((t->used + 1) * 2 > t->cap) {
-		size_t ncap = t->cap ? t->cap * 2 : 64;
-		cell *n = malloc(ncap * sizeof *n);
-		if (!n)
+		celltab old = *t;
+		if (celltab_init(t, old.cap ? old.cap * 2 : 64) < 0) {
+			*t = old;
 			return NULL;
-		for (size_t i = 0; i < ncap; i++)
-			n[i].row = -1;
-		for (size_t i = 0; i < t->cap; i++) {
-			if (t->c[i].row < 0)
-				continue;
-			size_t j = entry_hash(0, t->c[i].day, t->c[i].gem, t->c[i].row) & (ncap - 1);
-			while (n[j].row >= 0)
-				j = (j + 1) & (ncap - 1);
-			n[j] = t->c[i];
 		}
-		free(t->c);
-		t->c = n;
-		t->cap = ncap;
+		for (size_t i = 0; i < old.cap; i++) {
+			if (old.c[i].row < 0)
+				continue;
+			size_t j = entry_hash(0, old.c[i].period, old.c[i].gem, old.c[i].row) &
+			           (t->cap - 1);
+			while (t->c[j].row >= 0)
+				j = (j + 1) & (t->cap - 1);
+			t->c[j] = old.c[i];
+			t->used++;
+		}
+		free(old.c);
 	}
-	size_t mask = t->cap - 1, j = entry_hash(0, day, gem, row) & mask;
+	size_t mask = t->cap - 1, j = entry_hash(0, period, gem, row) & mask;
 	for (;; j = (j + 1) & mask) {
-		cell *c = &t->c[j];
+		funnel_cell *c = &t->c[j];
 		if (c->row < 0) {
-			*c = (cell){ day, gem, row, { 0, 0, 0 } };
+			memset(c, 0, sizeof *c);
+			c->period = period;
+			c->gem = gem;
+			c->row = row;
 			t->used++;
 			return c;
 		}
-		if (c->day == day && c->gem == gem && c->row == row)
+		if (c->period == period && c->gem == gem && c->row == row)
 			return c;
 	}
 }
@@ -371,7 +388,7 @@ int funnel_add_at(funnel *f, uint64_t visitor, int32_t day, int32_t sod, int64_t
 	} else {
 		e->aux |= 1u << step;
 	}
-	cell *c = cell_get(&f->hits, day, gem, row);
+	funnel_cell *c = cell_get(&f->hits, day, gem, row);
 	if (!c)
 		return -1;
 	c->n[step]++;
@@ -402,7 +419,7 @@ int funnel_add_error(funnel *f, int32_t day, int gem, int row, int step)
 
 int funnel_add_errors(funnel *f, int32_t day, int gem, int row, int step, uint64_t n)
 {
-	cell *c = cell_get(&f->err, day, gem, row);
+	funnel_cell *c = cell_get(&f->err, day, gem, row);
 	if (!c)
 		return -1;
 	c->n[step] += n;
@@ -413,10 +430,10 @@ int funnel_add_errors(funnel *f, int32_t day, int gem, int row, int step, uint64
 static int cells_merge(celltab *dst, const celltab *src)
 {
 	for (size_t i = 0; i < src->cap; i++) {
-		const cell *s = &src->c[i];
+		const funnel_cell *s = &src->c[i];
 		if (s->row < 0)
 			continue;
-		cell *d = cell_get(dst, s->day, s->gem, s->row);
+		funnel_cell *d = cell_get(dst, s->period, s->gem, s->row);
 		if (!d)
 			return -1;
 		for (int k = 0; k < 3; k++)
@@ -530,7 +547,7 @@ int funnel_level(const int *steps, const int64_t *instants, size_t n,
 	return level;
 }
 
-static int cmp_cell(const void *a, const void *b)
+int funnel_cell_cmp(const void *a, const void *b)
 {
 	const funnel_cell *x = a, *y = b;
 	if (x->period != y->period)
@@ -540,68 +557,11 @@ static int cmp_cell(const void *a, const void *b)
 	return (x->row > y->row) - (x->row < y->row);
 }
 
-/* The cells of funnel_cells while they are summed: open addressing on
- * (period, gem, row), growing at load 1/2. Distinct cells number periods
- * x gemeenten x rows, far fewer than entries, so summing here (instead of
- * sorting one cell per entry) keeps the final step small. */
-typedef struct {
-	funnel_cell *c;            /* row -1: free */
-	size_t cap, used;
-} cellmap;
-
-static int cellmap_init(cellmap *m, size_t cap)
-{
-	m->c = malloc(cap * sizeof *m->c);
-	if (!m->c)
-		return -1;
-	for (size_t i = 0; i < cap; i++)
-		m->c[i].row = -1;
-	m->cap = cap;
-	m->used = 0;
-	return 0;
-}
-
-static funnel_cell *cellmap_get(cellmap *m, int32_t period, int gem, int row)
-{
-	if ((m->used + 1) * 2 > m->cap) {
-		cellmap old = *m;
-		if (cellmap_init(m, old.cap * 2) < 0) {
-			*m = old;
-			return NULL;
-		}
-		for (size_t i = 0; i < old.cap; i++) {
-			if (old.c[i].row < 0)
-				continue;
-			size_t j = entry_hash(0, old.c[i].period, old.c[i].gem, old.c[i].row) &
-			           (m->cap - 1);
-			while (m->c[j].row >= 0)
-				j = (j + 1) & (m->cap - 1);
-			m->c[j] = old.c[i];
-			m->used++;
-		}
-		free(old.c);
-	}
-	size_t mask = m->cap - 1, j = entry_hash(0, period, gem, row) & mask;
-	for (;; j = (j + 1) & mask) {
-		funnel_cell *c = &m->c[j];
-		if (c->row < 0) {
-			memset(c, 0, sizeof *c);
-			c->period = period;
-			c->gem = gem;
-			c->row = row;
-			m->used++;
-			return c;
-		}
-		if (c->period == period && c->gem == gem && c->row == row)
-			return c;
-	}
-}
-
 /* The cells of one part's entries, summed into map (one thread). */
 typedef struct {
 	const funnel_cfg *cfg;
 	const part *pt;
-	cellmap map;
+	celltab map;
 	int rc;
 	pthread_t th;
 } part_job;
@@ -626,7 +586,7 @@ static void part_cells(part_job *j)
 			last_day = e->day;
 			last_period = cfg->by == KTIME_BY_NONE ? 0 : ktime_period_start(e->day, cfg->by);
 		}
-		funnel_cell *c = cellmap_get(&j->map, last_period, e->gem, e->row1 - 1);
+		funnel_cell *c = cell_get(&j->map, last_period, e->gem, e->row1 - 1);
 		if (!c)
 			goto out;
 		c->matched = 1;
@@ -678,19 +638,19 @@ static void *part_main(void *arg)
 /* Adds the counters of t to the cells of map, per period of by: into
  * errors[] when errors is 1, else into n[]; errors 2 also marks the cells
  * matched (t holds folded figures). Returns 0, or -1 (OOM). */
-static int sum_counts(cellmap *map, const celltab *t, enum ktime_by by, int errors)
+static int sum_counts(celltab *map, const celltab *t, enum ktime_by by, int errors)
 {
 	for (size_t i = 0; i < t->cap; i++) {
-		const cell *e = &t->c[i];
+		const funnel_cell *e = &t->c[i];
 		if (e->row < 0)
 			continue;
-		int32_t period = by == KTIME_BY_NONE ? 0 : ktime_period_start(e->day, by);
-		funnel_cell *c = cellmap_get(map, period, e->gem, e->row);
+		int32_t period = by == KTIME_BY_NONE ? 0 : ktime_period_start(e->period, by);
+		funnel_cell *c = cell_get(map, period, e->gem, e->row);
 		if (!c)
 			return -1;
 		int64_t *to = errors == 1 ? c->errors : c->n;
 		for (int s = 0; s < 3; s++)
-			to[s] += (int64_t)e->n[s];
+			to[s] += e->n[s];
 		if (errors == 2)
 			c->matched = 1;
 	}
@@ -699,7 +659,7 @@ static int sum_counts(cellmap *map, const celltab *t, enum ktime_by by, int erro
 
 int funnel_cells(const funnel *f, const funnel_cfg *cfg, funnel_cell **cells, size_t *n)
 {
-	cellmap map = { NULL, 0, 0 };
+	celltab map = { NULL, 0, 0 };
 	part_job job[MAX_PARTS];
 	int njobs = 0, rc = -1;
 
@@ -707,12 +667,12 @@ int funnel_cells(const funnel *f, const funnel_cfg *cfg, funnel_cell **cells, si
 	*n = 0;
 	if (funnel_size(f) == 0 && f->err.used == 0 && f->folded.used == 0)
 		return 0;
-	if (cellmap_init(&map, 256) < 0)
+	if (celltab_init(&map, 256) < 0)
 		goto out;
 	/* one thread per part (the caller's thread takes part 0) */
 	for (int p = 0; p < f->nparts; p++, njobs++) {
 		job[p] = (part_job){ cfg, &f->parts[p], { NULL, 0, 0 }, -1, 0 };
-		if (cellmap_init(&job[p].map, 256) < 0)
+		if (celltab_init(&job[p].map, 256) < 0)
 			goto out;
 	}
 	int started[MAX_PARTS] = { 0 };
@@ -732,7 +692,7 @@ int funnel_cells(const funnel *f, const funnel_cfg *cfg, funnel_cell **cells, si
 			const funnel_cell *pc = &job[p].map.c[i];
 			if (pc->row < 0)
 				continue;
-			funnel_cell *c = cellmap_get(&map, pc->period, pc->gem, pc->row);
+			funnel_cell *c = cell_get(&map, pc->period, pc->gem, pc->row);
 			if (!c)
 				goto out;
 			for (int s = 0; s < 3; s++)
@@ -752,7 +712,7 @@ int funnel_cells(const funnel *f, const funnel_cfg *cfg, funnel_cell **cells, si
 	for (size_t i = 0; i < map.cap; i++)
 		if (map.c[i].row >= 0)
 			map.c[w++] = map.c[i];
-	qsort(map.c, w, sizeof *map.c, cmp_cell);
+	qsort(map.c, w, sizeof *map.c, funnel_cell_cmp);
 	*n = w;
 	*cells = map.c;
 	map.c = NULL;
@@ -988,7 +948,7 @@ int funnel_fold(funnel *const *fs, int nf, const funnel_cfg *cfg, int32_t before
 				}
 				for (size_t x = 0; x < k; x++)
 					mask |= 1u << steps[x];
-				cell *c = cell_get(&fs[0]->folded, e->day, e->gem, row);
+				funnel_cell *c = cell_get(&fs[0]->folded, e->day, e->gem, row);
 				if (!c)
 					goto out;
 				if (cfg->sequential) {

@@ -22,6 +22,13 @@
 /* Largest UTC offset accepted (ISO 8601 profiles and java.time use 18:00). */
 #define KTIME_MAX_OFFSET_MIN (18 * 60)
 
+double ktime_monotonic(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /* Returns the day number of y-m-d; no range check (see ktime.h). */
 int32_t ktime_days_from_civil(int64_t y, unsigned m, unsigned d)
 {

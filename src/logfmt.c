@@ -32,7 +32,6 @@
  * to reduce an absolute-form target (see absolute_form). On
  * LOGFMT_MALFORMED the record's contents are unspecified.
  */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +40,7 @@
 #include "compat.h"
 #include "ktime.h"
 #include "logfmt.h"
+#include "msg.h"
 
 enum logfmt_kind {
 	LOGFMT_KIND_FIELDS = 0, /* literal/field list (CLF presets, format strings) */
@@ -191,19 +191,6 @@ static const char cloudfront_default_fields[] =
 	"fle-encrypted-fields c-port time-to-first-byte x-edge-detailed-result-type "
 	"sc-content-type sc-content-len sc-range-start sc-range-end";
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (err != NULL && errlen > 0) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-}
-
 /* kr_str is const for the record's readers, but the parser's slices point
  * into the writable line it was handed: the way back to char *, without a
  * cast that drops a qualifier. */
@@ -320,7 +307,7 @@ static int b_field(struct lf_builder *b, enum lf_field field, int rank, const ch
 		return -1;
 	}
 	if (b->isargs) {
-		set_err(b->err, b->errlen,
+		msg_set(b->err, b->errlen,
 		        "invalid log format '%s': '$is_args' must be followed by '$args'", b->spec);
 		return -1;
 	}
@@ -368,12 +355,12 @@ static int b_finish(struct lf_builder *b)
 	logfmt *f = b->f;
 
 	if (b->isargs) {
-		set_err(b->err, b->errlen,
+		msg_set(b->err, b->errlen,
 		        "invalid log format '%s': '$is_args' must be followed by '$args'", b->spec);
 		return -1;
 	}
 	if (b->overflow) {
-		set_err(b->err, b->errlen, "invalid log format '%s': too long", b->spec);
+		msg_set(b->err, b->errlen, "invalid log format '%s': too long", b->spec);
 		return -1;
 	}
 	f->tail = b->lit;
@@ -892,7 +879,7 @@ static logfmt *compile_apache(const char *spec, char *err, size_t errlen)
 		if (*s == '{') {
 			const char *close = strchr(s + 1, '}');
 			if (close == NULL) {
-				set_err(err, errlen, "invalid log format '%s': '{' without '}'", spec);
+				msg_set(err, errlen, "invalid log format '%s': '{' without '}'", spec);
 				goto fail;
 			}
 			arg = s + 1;
@@ -905,7 +892,7 @@ static logfmt *compile_apache(const char *spec, char *err, size_t errlen)
 			s += 3; /* %{X}^ti, %{X}^to: trailers */
 			field = LF_SKIP;
 		} else if (*s == '\0' || *s == '^') {
-			set_err(err, errlen, "invalid log format '%s': incomplete '%%' directive", spec);
+			msg_set(err, errlen, "invalid log format '%s': incomplete '%%' directive", spec);
 			goto fail;
 		} else {
 			field = apache_field(*s, arg, argn, &rank);
@@ -939,7 +926,7 @@ static logfmt *compile_apache(const char *spec, char *err, size_t errlen)
 	mark_clf(f);
 	return f;
 oom:
-	set_err(err, errlen, "cannot build log format '%s': out of memory", spec);
+	msg_set(err, errlen, "cannot build log format '%s': out of memory", spec);
 fail:
 	free(f);
 	return NULL;
@@ -979,7 +966,7 @@ static logfmt *compile_nginx(const char *spec, char *err, size_t errlen)
 	const char *s = spec;
 
 	if (f == NULL) {
-		set_err(err, errlen, "cannot build log format '%s': out of memory", spec);
+		msg_set(err, errlen, "cannot build log format '%s': out of memory", spec);
 		return NULL;
 	}
 	b_init(&b, f, spec, err, errlen);
@@ -993,7 +980,7 @@ static logfmt *compile_nginx(const char *spec, char *err, size_t errlen)
 		if (*s == '{') {
 			const char *close = strchr(s, '}');
 			if (close == NULL) {
-				set_err(err, errlen, "invalid log format '%s': '${' without '}'", spec);
+				msg_set(err, errlen, "invalid log format '%s': '${' without '}'", spec);
 				goto fail;
 			}
 			name = s + 1;
@@ -1048,7 +1035,7 @@ static int w3c_columns(logfmt *f, const char *s, size_t n, char *err, size_t err
 			p++;
 		size_t tn = (size_t)(p - t);
 		if (k >= LF_W3C_MAX) {
-			set_err(err, errlen, "invalid #Fields line: more than %s fields", "64");
+			msg_set(err, errlen, "invalid #Fields line: more than %s fields", "64");
 			return -1;
 		}
 		enum w3c_col c = W_SKIP;
@@ -1087,7 +1074,7 @@ static int w3c_columns(logfmt *f, const char *s, size_t n, char *err, size_t err
 		{W_STEM, "cs-uri-stem"}, {W_STATUS, "sc-status"}};
 	for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
 		if (!(have & (1u << need[i].c))) {
-			set_err(err, errlen, "invalid #Fields line: no '%s' field", need[i].name);
+			msg_set(err, errlen, "invalid #Fields line: no '%s' field", need[i].name);
 			return -1;
 		}
 	}
@@ -1101,7 +1088,7 @@ static logfmt *w3c_new(const char *s, size_t n, char *err, size_t errlen)
 {
 	logfmt *f = fmt_alloc(LOGFMT_KIND_W3C, "w3c");
 	if (f == NULL) {
-		set_err(err, errlen, "%s", "cannot build log format 'w3c': out of memory");
+		msg_set(err, errlen, "%s", "cannot build log format 'w3c': out of memory");
 		return NULL;
 	}
 	if (w3c_columns(f, s, n, err, errlen) != 0) {
@@ -1196,11 +1183,11 @@ logfmt *logfmt_new(const char *spec, char *err, size_t errlen)
 		f = fmt_alloc(LOGFMT_KIND_JSON, "json");
 		goto built;
 	}
-	set_err(err, errlen, "unknown log format '%s'", spec);
+	msg_set(err, errlen, "unknown log format '%s'", spec);
 	return NULL;
 built:
 	if (f == NULL)
-		set_err(err, errlen, "cannot build log format '%s': out of memory", spec);
+		msg_set(err, errlen, "cannot build log format '%s': out of memory", spec);
 	return f;
 }
 
@@ -3043,7 +3030,7 @@ logfmt *logfmt_detect_more(const char *buf, size_t len, int eof, char *why, size
 		ran_out = 0;
 	if (ran_out && !eof && more != NULL) {
 		*more = 1;
-		set_err(why, whylen, "%s", "more input needed");
+		msg_set(why, whylen, "%s", "more input needed");
 		goto out;
 	}
 	if (d.w3c_first == NULL)
@@ -3056,7 +3043,7 @@ logfmt *logfmt_detect_more(const char *buf, size_t len, int eof, char *why, size
 	}
 	if (total == 0) {
 		if (d.seen == 0)
-			set_err(why, whylen, "%s", "no lines");
+			msg_set(why, whylen, "%s", "no lines");
 		else
 			det_refusal(&d, cnt, total, why, whylen);
 		goto out;
@@ -3073,7 +3060,7 @@ logfmt *logfmt_detect_more(const char *buf, size_t len, int eof, char *why, size
 		else
 			snprintf(tmp, sizeof tmp, "%s: %d of %u lines", logfmt_name(*slot), cnt[best],
 			         total);
-		set_err(why, whylen, "%s", tmp);
+		msg_set(why, whylen, "%s", tmp);
 		ret = *slot; /* its own name above: w3c detection finds "cloudfront" too */
 		if (best == d.w3c && d.w3c_cur == d.w3c_first)
 			d.w3c_cur = NULL;
@@ -3083,7 +3070,7 @@ logfmt *logfmt_detect_more(const char *buf, size_t len, int eof, char *why, size
 	}
 	goto out;
 oom:
-	set_err(why, whylen, "%s", "out of memory");
+	msg_set(why, whylen, "%s", "out of memory");
 out:
 	for (unsigned k = 0; k < LF_NDETECT; k++)
 		logfmt_free(d.f[k]);

@@ -41,7 +41,6 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -51,6 +50,7 @@
 #include <pcre2.h>
 
 #include "match.h"
+#include "msg.h"
 
 enum {
 	MATCH_LIMIT = 1000000,
@@ -320,19 +320,7 @@ static int prefilter_safe(const char *p, const pcre2_code *code)
 	return 1;
 }
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (!errlen)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
+/* Compiles every distinct pattern of the catalogue into m->pats. */
 /*
  * The bytes b for which a target starting "/" b can match u. Most
  * targets start with '/', and the byte after it sorts them well: "/css",
@@ -374,7 +362,7 @@ static int compile_all(matcher *m, char *err, size_t errlen)
 	m->pats = calloc(c->nrows * STEP_COUNT + 1, sizeof *m->pats);
 	m->row_pat = malloc((c->nrows * STEP_COUNT + 1) * sizeof *m->row_pat);
 	if (!m->pats || !m->row_pat) {
-		set_err(err, errlen, "out of memory");
+		msg_set(err, errlen, "out of memory");
 		goto out;
 	}
 	for (size_t r = 0; r < c->nrows; r++) {
@@ -396,7 +384,7 @@ static int compile_all(matcher *m, char *err, size_t errlen)
 			u->line = c->rows[r].line;
 			u->code = compile(p, n, &u->jit, msg, sizeof msg, &off);
 			if (!u->code) {
-				set_err(err, errlen, "%s:%ld: column '%s': %s at offset %zu",
+				msg_set(err, errlen, "%s:%ld: column '%s': %s at offset %zu",
 				        c->name, c->rows[r].line, catalog_step_names[s], msg, off);
 				goto out;
 			}
@@ -412,7 +400,7 @@ static int compile_all(matcher *m, char *err, size_t errlen)
 			first_bytes(m, u);
 			m->row_pat[r * STEP_COUNT + (size_t)s] = m->npats - 1;
 			if (tab_add(&seen, p, n, h, m->npats - 1) < 0) {
-				set_err(err, errlen, "out of memory");
+				msg_set(err, errlen, "out of memory");
 				goto out;
 			}
 		}
@@ -593,7 +581,7 @@ matcher *match_new(const catalog *cat, const char *force_gemeente, char *err, si
 	if (errlen)
 		err[0] = '\0';
 	if (!m) {
-		set_err(err, errlen, "out of memory");
+		msg_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	m->cat = cat;
@@ -603,21 +591,21 @@ matcher *match_new(const catalog *cat, const char *force_gemeente, char *err, si
 	atomic_init(&m->limit_hits, 0);
 	atomic_init(&m->limit_line, 0);
 	if (pthread_mutex_init(&m->lock, NULL) != 0) {
-		set_err(err, errlen, "cannot create mutex");
+		msg_set(err, errlen, "cannot create mutex");
 		goto fail;
 	}
 	m->lock_ok = 1;
 	if (force_gemeente && !m->builtin) {
 		m->force = catalog_find_gemeente(cat, force_gemeente);
 		if (m->force < 0) {
-			set_err(err, errlen, "%s: column 'gemeente': no gemeente '%s' (--gemeente)",
+			msg_set(err, errlen, "%s: column 'gemeente': no gemeente '%s' (--gemeente)",
 			        cat->name ? cat->name : "catalogue", force_gemeente);
 			goto fail;
 		}
 	}
 	m->mctx = pcre2_match_context_create(NULL);
 	if (!m->mctx) {
-		set_err(err, errlen, "out of memory");
+		msg_set(err, errlen, "out of memory");
 		goto fail;
 	}
 	pcre2_set_match_limit(m->mctx, MATCH_LIMIT);
@@ -625,7 +613,7 @@ matcher *match_new(const catalog *cat, const char *force_gemeente, char *err, si
 	if (compile_all(m, err, errlen) < 0)
 		goto fail;
 	if (build_plans(m) < 0) {
-		set_err(err, errlen, "out of memory");
+		msg_set(err, errlen, "out of memory");
 		goto fail;
 	}
 	if (cat->guard) {
@@ -634,7 +622,7 @@ matcher *match_new(const catalog *cat, const char *force_gemeente, char *err, si
 		m->guard = compile(cat->guard, strlen(cat->guard), &m->guard_jit, msg, sizeof msg,
 		                   &off);
 		if (!m->guard) {
-			set_err(err, errlen, "%s: guard: %s at offset %zu", cat->name, msg, off);
+			msg_set(err, errlen, "%s: guard: %s at offset %zu", cat->name, msg, off);
 			goto fail;
 		}
 	}
@@ -644,7 +632,7 @@ matcher *match_new(const catalog *cat, const char *force_gemeente, char *err, si
 		uint64_t h = hash_bytes(force_gemeente, n);
 		m->force = builtin_id_locked(m, force_gemeente, n, h, &key);
 		if (m->force < 0) {
-			set_err(err, errlen, "out of memory");
+			msg_set(err, errlen, "out of memory");
 			goto fail;
 		}
 	}
@@ -653,7 +641,7 @@ matcher *match_new(const catalog *cat, const char *force_gemeente, char *err, si
 			const char *h = cat->hosts[i].host;
 			size_t n = strlen(h);
 			if (tab_add(&m->hosts, h, n, hash_bytes(h, n), cat->hosts[i].gem) < 0) {
-				set_err(err, errlen, "out of memory");
+				msg_set(err, errlen, "out of memory");
 				goto fail;
 			}
 		}

@@ -40,6 +40,16 @@ static void emit(const char *fmt, va_list ap)
 	fputs(buf, stderr);
 }
 
+void msg_set(char *err, size_t errlen, const char *fmt, ...)
+{
+	if (!err || errlen == 0)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
 void msg_error(const char *fmt, ...)
 {
 	va_list ap;

@@ -6,7 +6,9 @@
  * "FILE.tmp.XXXXXX" next to it (next to a symbolic link's target), syncing
  * it and renaming it over FILE; on any failure the temporary file is
  * removed and FILE is untouched. The history (--append) is read, merged
- * and replaced while its fcntl(2) lock is held. A waiting run then holds the
+ * and replaced while its fcntl(2) lock is held; this run's rows come from
+ * the report model as CSV lines (report_csv_row), only the old history is
+ * parsed (libcsv). A waiting run then holds the
  * lock of the replaced inode, so after locking each run checks that the
  * path still names the inode it locked and starts over when it does not.
  */
@@ -22,6 +24,7 @@
 
 #include "msg.h"
 #include "output.h"
+#include "report_writers.h"
 
 /* ---- files ----------------------------------------------------------- */
 
@@ -404,18 +407,28 @@ static int has_period(const hfile *h, const char *period)
 	return 0;
 }
 
-int output_merge(const char *old, size_t oldlen, const char *add, size_t addlen, char sep,
-                 enum ktime_by by, FILE *out, output_merge_stats *st, char *err,
-                 size_t errlen)
+int output_merge(const char *old, size_t oldlen, const char *add, size_t addlen,
+                 const output_row *rows, size_t nrows, char sep, enum ktime_by by, FILE *out,
+                 output_merge_stats *st, char *err, size_t errlen)
 {
 	hfile o, a;
 	int rc = -1;
 	memset(st, 0, sizeof *st);
 	memset(&o, 0, sizeof o);
 	memset(&a, 0, sizeof a);
-	if (split_header(&a, add, addlen, err, errlen) < 0 ||
-	    split_rows(&a, sep, by, "report line", err, errlen) < 0)
+	if (split_header(&a, add, addlen, err, errlen) < 0)
 		goto out;
+	a.rows = calloc(nrows + 1, sizeof *a.rows);
+	if (!a.rows) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < nrows; i++) {
+		a.rows[i].off = rows[i].off;
+		a.rows[i].len = rows[i].len;
+		snprintf(a.rows[i].period, sizeof a.rows[i].period, "%s", rows[i].period);
+	}
+	a.nrows = nrows;
 	if (split_header(&o, old, oldlen, err, errlen) < 0)
 		goto out;
 	if (oldlen > 0 && (o.hdr_len != a.hdr_len ||
@@ -558,6 +571,8 @@ int output_history(const report_table *t, const char *path)
 {
 	char *add = NULL, *old = NULL, *merged = NULL, *tmp = NULL, *target = NULL;
 	size_t addlen = 0, oldlen = 0, mlen = 0;
+	report_model *model = NULL;
+	output_row *rows = NULL;
 	int fd = -1, tfd = -1, created = 0, rc = -1;
 	char err[300];
 	struct stat st;
@@ -567,8 +582,23 @@ int output_history(const report_table *t, const char *path)
 		msg_info("history '%s': no rows to add", path);
 		return 0;
 	}
-	FILE *mem = open_memstream(&add, &addlen);
-	if (!mem || report_write(t, REPORT_CSV, mem) < 0 || fclose(mem) != 0) {
+	model = report_model_new(t);
+	rows = calloc(t->nrows, sizeof *rows);
+	FILE *mem = model && rows ? open_memstream(&add, &addlen) : NULL;
+	if (!mem) {
+		msg_error("out of memory");
+		goto out;
+	}
+	/* this run's rows, one CSV line each, from the model */
+	report_csv_header(model, mem);
+	for (size_t i = 0; i < model->nrows; i++) {
+		rows[i].off = (size_t)ftell(mem);
+		rows[i].period = report_model_cell(model, i, REPORT_COL_PERIOD)->text;
+		report_csv_row(model, i, mem);
+		rows[i].len = (size_t)ftell(mem) - rows[i].off;
+	}
+	int bad = ferror(mem);
+	if (fclose(mem) != 0 || bad) {
 		msg_error("out of memory");
 		goto out;
 	}
@@ -589,8 +619,8 @@ int output_history(const report_table *t, const char *path)
 		msg_error("out of memory");
 		goto out;
 	}
-	int m = output_merge(old, oldlen, add, addlen, t->csv_sep ? t->csv_sep : ',', t->by,
-	                     mem, &ms, err, sizeof err);
+	int m = output_merge(old, oldlen, add, addlen, rows, model->nrows,
+	                     t->csv_sep ? t->csv_sep : ',', t->by, mem, &ms, err, sizeof err);
 	if (fclose(mem) != 0 && m == 0) {
 		msg_error("out of memory");
 		goto out;
@@ -639,5 +669,7 @@ out:
 	free(add);
 	free(old);
 	free(merged);
+	free(rows);
+	report_model_free(model);
 	return rc;
 }

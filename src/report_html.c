@@ -21,10 +21,11 @@
  *   - a table with the figures of the charts; below 600 px a card per
  *     gemeente (CSS only), so no column is off a phone's screen.
  * Only the highlighted gemeente is ever drawn in HL_COLOUR.
- * Values are the plain CSV cells (report_cells), so suppressed or added
- * columns show here as in the CSV; an empty cell is drawn as no bar and
- * printed as an en dash. Rates and the median shown are computed from the
- * counts and the row, not re-rounded from the CSV's 4 decimals.
+ * Values are the cells of the report model, so suppressed or added
+ * columns show here as in the CSV; an empty or suppressed cell is drawn
+ * as no bar and printed as an en dash. Rates and the median are the
+ * model's doubles, not re-rounded to the CSV's 4 decimals; the 95%
+ * whiskers are drawn from the bounds as the CSV prints them.
  *
  * The charts scale with the page without scaling their text: x
  * coordinates are percentages of the chart width, y coordinates pixels.
@@ -45,7 +46,8 @@
 #include <strings.h>
 
 #include "compat.h"
-#include "report.h"
+#include "report_writers.h"
+#include "text.h"
 #include "fault.h"
 
 /* ---- labels ---- */
@@ -149,11 +151,6 @@ enum {
 	V_INFO, V_FORM, V_DONE, V_FORM_RATE, V_DONE_RATE, V_CONV, V_MEDIAN, V_RANK,
 	V_RANKED, V_GAIN, V_LOW, V_HIGH, V_FERR, V_DERR, NV
 };
-static const char *const v_cols[NV] = {
-	"info", "form", "done", "form_rate", "done_rate", "conversion",
-	"median_conversion", "rank", "ranked", "potential_gain", "conversion_low",
-	"conversion_high", "form_errors", "done_errors",
-};
 
 typedef struct {
 	const char *period, *gemeente, *product;
@@ -193,7 +190,7 @@ static void esc(html *h, const char *s)
 	size_t n = strlen((const char *)p);
 	for (size_t i = 0; i < n;) {
 		unsigned c = p[i];
-		size_t len = report_utf8_len(p + i, n - i);
+		size_t len = text_utf8_len(p + i, n - i);
 		if (len == 0 || (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
 			put(h, "&#xFFFD;");
 			i += len ? len : 1;
@@ -291,49 +288,55 @@ static void nice_scale(double max, double *top, double *step)
 
 /* ---- the model ---- */
 
-static int load(html *h, const report_table *t, const report_cells *c)
+/* The report columns behind the values, in V_ order. */
+static const enum report_col v_cols[NV] = {
+	REPORT_COL_INFO, REPORT_COL_FORM, REPORT_COL_DONE, REPORT_COL_FORM_RATE,
+	REPORT_COL_DONE_RATE, REPORT_COL_CONVERSION, REPORT_COL_MEDIAN, REPORT_COL_RANK,
+	REPORT_COL_RANKED, REPORT_COL_GAIN, REPORT_COL_CONV_LOW, REPORT_COL_CONV_HIGH,
+	REPORT_COL_FORM_ERRORS, REPORT_COL_DONE_ERRORS,
+};
+
+static int load(html *h, const report_model *m)
 {
-	int col[NV];
-	for (int k = 0; k < NV; k++)
-		col[k] = report_cells_col(c, v_cols[k]);
-	h->has_ci = col[V_LOW] >= 0 && col[V_HIGH] >= 0;
-	h->has_err = col[V_FERR] >= 0 && col[V_DERR] >= 0;
-	h->nrows = c->nrows;
-	h->rows = calloc(c->nrows + 1, sizeof *h->rows);
-	h->periods = calloc(c->nrows + 1, sizeof *h->periods);
-	h->products = calloc(c->nrows + 1, sizeof *h->products);
-	h->sel = calloc(c->nrows + 1, sizeof *h->sel);
-	h->gems = calloc(c->nrows + 1, sizeof *h->gems);
+	const report_table *t = m->t;
+	char buf[64];
+
+	h->has_ci = report_model_has(m, REPORT_COL_CONV_LOW) &&
+	            report_model_has(m, REPORT_COL_CONV_HIGH);
+	h->has_err = report_model_has(m, REPORT_COL_FORM_ERRORS) &&
+	             report_model_has(m, REPORT_COL_DONE_ERRORS);
+	h->nrows = m->nrows;
+	h->rows = calloc(m->nrows + 1, sizeof *h->rows);
+	h->periods = calloc(m->nrows + 1, sizeof *h->periods);
+	h->products = calloc(m->nrows + 1, sizeof *h->products);
+	h->sel = calloc(m->nrows + 1, sizeof *h->sel);
+	h->gems = calloc(m->nrows + 1, sizeof *h->gems);
 	if (!h->rows || !h->periods || !h->products || !h->sel || !h->gems)
 		return -1;
-	for (size_t i = 0; i < c->nrows; i++) {
-		const report_row *src = &t->rows[i];
+	for (size_t i = 0; i < m->nrows; i++) {
+		const report_row *src = report_model_row(m, i);
+		const report_cell *gem = report_model_cell(m, i, REPORT_COL_GEMEENTE);
+		const report_cell *prod = report_model_cell(m, i, REPORT_COL_PRODUCT);
 		hrow *r = &h->rows[i];
 		r->period = src->period;
-		r->gemeente = src->gemeente ? src->gemeente : "-";
-		r->product = src->product ? src->product : "-";
+		r->gemeente = gem->kind == REPORT_CELL_TEXT ? gem->text : "-";
+		r->product = prod->kind == REPORT_CELL_TEXT ? prod->text : "-";
 		r->peer = t->peer ? (src->peer ? src->peer : "") : NULL;
 		r->hl = t->highlight && strcasecmp(t->highlight, r->gemeente) == 0;
 		for (int k = 0; k < NV; k++) {
-			const char *v = report_cell(c, i, col[k]);
-			if (v[0] && report_is_number(v)) {
-				r->v[k] = strtod(v, NULL);
-				r->has |= 1u << k;
-			}
+			const report_cell *c = report_model_cell(m, i, v_cols[k]);
+			if (!report_model_has(m, v_cols[k]))
+				continue;
+			if (c->kind == REPORT_CELL_COUNT)
+				r->v[k] = (double)c->n;
+			else if (c->kind == REPORT_CELL_RATE && (k == V_LOW || k == V_HIGH))
+				r->v[k] = strtod(report_model_format(c, buf, sizeof buf), NULL);
+			else if (c->kind == REPORT_CELL_RATE)
+				r->v[k] = c->rate;
+			else
+				continue;
+			r->has |= 1u << k;
 		}
-		/* Rates shown are those the CSV shows, but computed from the
-		 * counts (the CSV's 4 decimals rounded again to 1 could be off
-		 * by 0.1 point); the median likewise from the row. */
-		static const int rate[3][3] = {
-			{ V_FORM_RATE, V_FORM, V_INFO }, { V_DONE_RATE, V_DONE, V_FORM },
-			{ V_CONV, V_DONE, V_INFO },
-		};
-		for (int k = 0; k < 3; k++)
-			if (HAS(r, rate[k][0]) && HAS(r, rate[k][1]) && HAS(r, rate[k][2]) &&
-			    r->v[rate[k][2]] > 0)
-				r->v[rate[k][0]] = r->v[rate[k][1]] / r->v[rate[k][2]];
-		if (HAS(r, V_MEDIAN) && src->has_median)
-			r->v[V_MEDIAN] = src->median;
 		if (t->by != KTIME_BY_NONE &&
 		    (h->nperiods == 0 || strcmp(h->periods[h->nperiods - 1], r->period) != 0)) {
 			size_t p = 0;
@@ -1224,20 +1227,18 @@ static int product_section(html *h, size_t p)
 	return 0;
 }
 
-int report_write_html(const report_table *t, FILE *fp)
+int report_write_html(const report_model *m, FILE *fp)
 {
 	html h;
-	int rc = -1, err = ENOMEM;
-	report_cells *c = report_cells_new(t);
+	int err = ENOMEM;
+	const report_table *t = m->t;
 	char el[32];
 
 	memset(&h, 0, sizeof h);
-	if (!c)
-		return -1;
 	h.fp = fp;
 	h.t = t;
 	h.L = t->lang && strcmp(t->lang, "en") == 0 ? &en : &nl;
-	if (load(&h, t, c) < 0)
+	if (load(&h, m) < 0)
 		goto out;
 
 	fprintf(fp, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -1278,18 +1279,9 @@ out:
 	free(h.products);
 	free(h.sel);
 	free(h.gems);
-	report_cells_free(c);
 	if (err) {
 		errno = err;
 		return -1;
 	}
-	int saved = errno;
-	if (fflush(fp) != 0)
-		return -1;
-	if (ferror(fp)) {
-		errno = saved ? saved : EIO;
-		return -1;
-	}
-	rc = 0;
-	return rc;
+	return text_finish(fp);
 }

@@ -6,10 +6,11 @@
  * meta says what was measured and read: version, command line, count,
  * funnel, by, since/until, the inputs with format and lines, lines read,
  * exclusions per reason (keys are the reason names with '_' for spaces),
- * per gemeente when known, and the elapsed seconds. rows are the plain CSV
- * rows (report_cells), one object each with the CSV column names as keys
- * in column order: text columns are strings, number cells JSON numbers
- * exactly as in the CSV ("0.4500" stays 0.4500), empty cells null.
+ * per gemeente when known, and the elapsed seconds. rows are the rows of
+ * the report model, one object each with the CSV column names as keys in
+ * column order: text columns are strings, number cells JSON numbers
+ * exactly as the CSV prints them ("0.4500" stays 0.4500), empty and
+ * suppressed cells null.
  *
  * Strings are escaped per RFC 8259; bytes that are not valid UTF-8 become
  * U+FFFD, so the document is always valid UTF-8. One row per line, so the
@@ -20,7 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "report_writers.h"
+#include "text.h"
 #include "fault.h"
 
 /* Writes s (n bytes) as a JSON string. */
@@ -45,7 +47,7 @@ static void json_str_n(FILE *fp, const char *s, size_t n)
 			}
 			i++;
 		} else {
-			size_t len = report_utf8_len(p + i, n - i);
+			size_t len = text_utf8_len(p + i, n - i);
 			if (len == 0) {
 				fputs("\\ufffd", fp);
 				i++;
@@ -127,18 +129,21 @@ static void json_gemeente(FILE *fp, const report_meta *m, int g, int first)
 /* "gemeenten": per gemeente figures in report order (gemeente ids follow
  * the order threads met the hosts in built-in mode), then any gemeente
  * without rows. Returns 0, or -1 when out of memory. */
-static int json_gemeenten(FILE *fp, const report_table *t)
+static int json_gemeenten(FILE *fp, const report_model *rm)
 {
-	const report_meta *m = t->meta;
+	const report_meta *m = rm->t->meta;
 	unsigned char *done = calloc((size_t)m->ngem, 1);
 	int first = 1;
 	if (!done)
 		return -1;
 	fputs(",\n    \"gemeenten\": [", fp);
-	for (size_t i = 0; i < t->nrows; i++) {
-		const char *name = t->rows[i].gemeente;
-		if (!name || (i > 0 && t->rows[i - 1].gemeente == name))
+	const char *prev = NULL;
+	for (size_t i = 0; i < rm->nrows; i++) {
+		const report_cell *c = report_model_cell(rm, i, REPORT_COL_GEMEENTE);
+		const char *name = c->kind == REPORT_CELL_TEXT ? c->text : NULL;
+		if (!name || name == prev)
 			continue;
+		prev = name;
 		for (int g = 0; g < m->ngem; g++) {
 			if (!done[g] && m->gem_names[g] && strcmp(m->gem_names[g], name) == 0) {
 				json_gemeente(fp, m, g, first);
@@ -160,8 +165,9 @@ static int json_gemeenten(FILE *fp, const report_table *t)
 }
 
 /* Returns 0, or -1 when out of memory. */
-static int json_meta(FILE *fp, const report_table *t)
+static int json_meta(FILE *fp, const report_model *rm)
 {
+	const report_table *t = rm->t;
 	const report_meta *m = t->meta;
 
 	fputs("  \"meta\": {\n", fp);
@@ -201,45 +207,40 @@ static int json_meta(FILE *fp, const report_table *t)
 		json_reasons(fp, m, m->excluded);
 	else
 		fputs("{}", fp);
-	if (m->ngem > 0 && m->gem_names && json_gemeenten(fp, t) < 0)
+	if (m->ngem > 0 && m->gem_names && json_gemeenten(fp, rm) < 0)
 		return -1;
 	fprintf(fp, ",\n    \"elapsed\": %.3f\n  },\n", m->elapsed >= 0 ? m->elapsed : 0.0);
 	return 0;
 }
 
-int report_write_json(const report_table *t, FILE *fp)
+int report_write_json(const report_model *m, FILE *fp)
 {
-	report_cells *c = report_cells_new(t);
-	if (!c)
-		return -1;
+	char buf[64];
 
 	fputs("{\n", fp);
-	if (json_meta(fp, t) < 0) {
-		report_cells_free(c);
+	if (json_meta(fp, m) < 0) {
 		errno = ENOMEM;
 		return -1;
 	}
 	fputs("  \"rows\": [", fp);
-	for (size_t i = 0; i < c->nrows && !ferror(fp); i++) {
+	for (size_t i = 0; i < m->nrows && !ferror(fp); i++) {
 		fputs(i ? ",\n    {" : "\n    {", fp);
-		for (size_t k = 0; k < c->ncols; k++) {
-			const char *v = report_cell(c, i, (int)k);
+		for (int k = 0; k < m->ncols; k++) {
+			enum report_col col = m->cols[k];
+			const report_cell *c = report_model_cell(m, i, col);
 			if (k)
 				fputs(", ", fp);
-			json_str(fp, c->names[k]);
+			json_str(fp, report_col_name(col));
 			fputs(": ", fp);
-			if (c->is_text[k])
-				json_str(fp, v);
-			else if (v[0] == '\0')
-				fputs("null", fp);
-			else if (report_is_number(v))
-				fputs(v, fp);
+			if (report_col_is_text(col))
+				json_str(fp, c->kind == REPORT_CELL_TEXT ? c->text : "");
+			else if (c->kind == REPORT_CELL_COUNT || c->kind == REPORT_CELL_RATE)
+				fputs(report_model_format(c, buf, sizeof buf), fp);
 			else
-				json_str(fp, v);
+				fputs("null", fp);
 		}
 		putc('}', fp);
 	}
-	fputs(c->nrows ? "\n  ]\n}\n" : "]\n}\n", fp);
-	report_cells_free(c);
-	return report_finish(fp);
+	fputs(m->nrows ? "\n  ]\n}\n" : "]\n}\n", fp);
+	return text_finish(fp);
 }

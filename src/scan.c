@@ -32,7 +32,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,9 +131,7 @@ struct scan {
 	logfmt **xfmts;            /* formats built from W3C "#Fields:" lines */
 	size_t nxfmts, capxfmts;
 	/* progress (reader thread only) */
-	uint64_t total_raw;        /* sum of the regular inputs' sizes, 0 unknown */
 	uint64_t done_raw;         /* raw bytes of finished inputs */
-	double t0, last;
 	/* scan_opts.fold: blocks queued and parsed (under lock), blocks
 	 * dispatched since the last look at recent_min, the earliest wall
 	 * time of the blocks parsed since then (atomic), the first day not
@@ -600,30 +597,6 @@ static int has_content(const char *p, size_t n)
 	return 0;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* At most five times a second: bytes read, speed and time left. */
-static void progress(scan *s, const input *in)
-{
-	double t = now();
-	if (t - s->last < 0.2)
-		return;
-	s->last = t;
-	uint64_t done = s->done_raw + input_raw_bytes(in);
-	double rate = (double)done / (t - s->t0 > 1e-9 ? t - s->t0 : 1e-9);
-	if (s->total_raw > done && rate > 0)
-		msg_progress("%.1f of %.1f MB, %.0f MB/s, %.0f s left", (double)done / 1e6,
-		             (double)s->total_raw / 1e6, rate / 1e6,
-		             (double)(s->total_raw - done) / rate);
-	else
-		msg_progress("%.1f MB, %.0f MB/s", (double)done / 1e6, rate / 1e6);
-}
-
 /* The reader's format state of one W3C input. */
 typedef struct {
 	const logfmt *dir;         /* last valid format: reads the directives */
@@ -764,7 +737,7 @@ static int read_input(scan *s, int fi, const char *path, scan_input *si,
 			*bytes += (uint64_t)r;
 			cur->len += (size_t)r;
 			if (o->progress)
-				progress(s, in);
+				o->progress(o->progress_arg, s->done_raw + input_raw_bytes(in), 0);
 		}
 		int eof = r <= 0;
 		char *nl = cur->len ? kr_memrchr(cur->buf, '\n', cur->len) : NULL;
@@ -1146,13 +1119,6 @@ int scan_run(const scan_opts *o, matcher *m, char *const *paths, int npaths,
 		}
 	}
 	uint64_t bytes = 0;
-	if (o->progress) {
-		struct stat st;
-		for (int i = 0; i < npaths; i++)
-			if (strcmp(paths[i], "-") != 0 && stat(paths[i], &st) == 0 && S_ISREG(st.st_mode))
-				s.total_raw += (uint64_t)st.st_size;
-		s.t0 = s.last = now();
-	}
 	for (int i = 0; i < npaths && rc >= 0; i++) {
 		res->inputs[i].name = paths[i];
 		int r = read_input(&s, i, paths[i], &res->inputs[i], &fmts[i], &seq, &bytes);
@@ -1165,8 +1131,8 @@ int scan_run(const scan_opts *o, matcher *m, char *const *paths, int npaths,
 	}
 	res->bytes = bytes;
 	res->long_lines = s.long_lines;
-	if (o->progress && s.last > s.t0)
-		msg_progress_done();
+	if (o->progress)
+		o->progress(o->progress_arg, s.done_raw, 1);
 	pthread_mutex_lock(&s.lock);
 	s.done = 1;
 	pthread_cond_broadcast(&s.work_cv);

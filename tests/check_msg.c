@@ -3,13 +3,19 @@
  * to print on a terminal: control characters, backslashes and bytes
  * >= 0x7f become \xNN, the input is cut after max bytes with "...", and
  * the buffer is never overrun, however small; and msg_distance and
- * msg_nearest, the "did you mean" for mistyped commands and options.
+ * msg_nearest, the "did you mean" for mistyped commands and options;
+ * msg_set, and the progress line drawn through msg (progress.h).
  */
+#include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check_suites.h"
 #include "msg.h"
+#include "progress.h"
 
 START_TEST(test_escape_controls)
 {
@@ -107,6 +113,60 @@ START_TEST(test_nearest)
 }
 END_TEST
 
+START_TEST(test_msg_set)
+{
+	char err[8];
+	msg_set(err, sizeof err, "line %d: %s", 12, "bad");
+	ck_assert_str_eq(err, "line 12");   /* cut to the buffer */
+	memcpy(err, "keep", 5);
+	msg_set(err, 0, "%s", "x");          /* no room: untouched */
+	ck_assert_str_eq(err, "keep");
+	msg_set(NULL, 8, "%s", "x");         /* no buffer: no crash */
+}
+END_TEST
+
+/* The progress line (progress.h): the regular inputs' sizes are summed,
+ * standard input and missing files are unknown; it is drawn at most five
+ * times a second, and erased at the end only when it was drawn. */
+START_TEST(test_progress)
+{
+	char path[] = "/tmp/check_progress.XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "0123456789", 10), 10);
+	close(fd);
+	char *paths[] = { path, (char *)"-", (char *)"/nonexistent/x.log", path };
+	progress p;
+	progress_init(&p, paths, 4);
+	ck_assert_uint_eq(p.total, 20);
+	ck_assert_int_eq(p.drawn, 0);
+	fflush(stderr);
+	int saved = dup(2);
+	char tmp[] = "/tmp/check_progress_err.XXXXXX";
+	int efd = mkstemp(tmp);
+	ck_assert_int_ge(efd, 0);
+	dup2(efd, 2);
+	progress_update(&p, 5, 0);           /* within 0.2 s of the start: nothing */
+	progress_update(&p, 20, 1);          /* never drawn: nothing to erase */
+	fflush(stderr);
+	ck_assert_int_eq(lseek(efd, 0, SEEK_END), 0);
+	p.last -= 1.0;                       /* a second later */
+	progress_update(&p, 5, 0);
+	ck_assert_int_eq(p.drawn, 1);
+	progress_update(&p, 20, 1);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	char out[256] = "";
+	ck_assert_int_gt(pread(efd, out, sizeof out - 1, 0), 0);
+	close(efd);
+	unlink(tmp);
+	unlink(path);
+	ck_assert_ptr_nonnull(strstr(out, "klantreis: 0.0 of 0.0 MB"));
+	ck_assert_str_eq(out + strlen(out) - 4, "\r\033[K");
+}
+END_TEST
+
 Suite *msg_suite(void)
 {
 	Suite *s = suite_create("msg");
@@ -116,6 +176,8 @@ Suite *msg_suite(void)
 	tcase_add_test(tc, test_escape_small_buffers);
 	tcase_add_test(tc, test_distance);
 	tcase_add_test(tc, test_nearest);
+	tcase_add_test(tc, test_msg_set);
+	tcase_add_test(tc, test_progress);
 	suite_add_tcase(s, tc);
 	return s;
 }

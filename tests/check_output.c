@@ -18,20 +18,35 @@
 #define HDR "period,gemeente,product,info\n"
 
 /* Merges add into old; returns the result (static) or NULL when refused,
- * with the reason in err. */
+ * with the reason in err. add's rows are its lines after the header (one
+ * line each here), their periods the text before the first sep, as
+ * output_history takes them from the report model. */
 static char err[300];
 static output_merge_stats ms;
 static const char *merge(const char *old, const char *add, char sep, enum ktime_by by)
 {
 	static char *buf;
-	size_t len = 0;
+	static char periods[16][16];
+	output_row rows[16];
+	size_t nrows = 0, len = 0;
+	const char *p = strchr(add, '\n') + 1;
+	for (; *p && nrows < 16; nrows++) {
+		const char *e = strchr(p, '\n') + 1;
+		rows[nrows].off = (size_t)(p - add);
+		rows[nrows].len = (size_t)(e - p);
+		const char *q = memchr(p, sep, (size_t)(e - p));
+		snprintf(periods[nrows], sizeof periods[nrows], "%.*s",
+		         (int)((q ? q : e - 1) - p), p);
+		rows[nrows].period = periods[nrows];
+		p = e;
+	}
 	free(buf);
 	buf = NULL;
 	FILE *f = open_memstream(&buf, &len);
 	ck_assert_ptr_nonnull(f);
 	err[0] = '\0';
-	int rc = output_merge(old, strlen(old), add, strlen(add), sep, by, f, &ms, err,
-	                      sizeof err);
+	int rc = output_merge(old, strlen(old), add, strlen(add), rows, nrows, sep, by, f, &ms,
+	                      err, sizeof err);
 	ck_assert_int_eq(fclose(f), 0);
 	return rc == 0 ? buf : NULL;
 }

@@ -1,5 +1,5 @@
 /*
- * check_report.c - unit tests for report_write and report_rate
+ * check_report.c - unit tests for report_write and report_model_rate
  * (measurement.md, sections 5 and 8): exact CSV bytes, quoting, empty
  * rates, the aligned terminal table and write errors; the spreadsheet
  * CSV variants (separator, decimal comma, BOM, formula neutralising) read
@@ -14,6 +14,9 @@
 
 #include "check_suites.h"
 #include "report.h"
+#include "report_model.h"
+#include "text.h"
+#include "report_model.h"
 
 static report_row row(const char *period, const char *gemeente, const char *product,
 		      int64_t info, int64_t form, int64_t done)
@@ -69,14 +72,14 @@ static char *render(const report_table *t, enum report_format fmt, int *ret)
 START_TEST(test_rate)
 {
 	char b[32];
-	ck_assert_str_eq(report_rate(1, 3, b, sizeof b), "0.3333");
-	ck_assert_str_eq(report_rate(2, 3, b, sizeof b), "0.6667");
-	ck_assert_str_eq(report_rate(1, 8, b, sizeof b), "0.1250");
-	ck_assert_str_eq(report_rate(0, 7, b, sizeof b), "0.0000");
-	ck_assert_str_eq(report_rate(12, 5, b, sizeof b), "2.4000");
-	ck_assert_str_eq(report_rate(5, 0, b, sizeof b), "");
-	ck_assert_str_eq(report_rate(0, 0, b, sizeof b), "");
-	ck_assert_ptr_eq(report_rate(1, 2, b, sizeof b), b);
+	ck_assert_str_eq(report_model_rate(1, 3, b, sizeof b), "0.3333");
+	ck_assert_str_eq(report_model_rate(2, 3, b, sizeof b), "0.6667");
+	ck_assert_str_eq(report_model_rate(1, 8, b, sizeof b), "0.1250");
+	ck_assert_str_eq(report_model_rate(0, 7, b, sizeof b), "0.0000");
+	ck_assert_str_eq(report_model_rate(12, 5, b, sizeof b), "2.4000");
+	ck_assert_str_eq(report_model_rate(5, 0, b, sizeof b), "");
+	ck_assert_str_eq(report_model_rate(0, 0, b, sizeof b), "");
+	ck_assert_ptr_eq(report_model_rate(1, 2, b, sizeof b), b);
 }
 END_TEST
 
@@ -819,47 +822,47 @@ END_TEST
 
 START_TEST(test_fit)
 {
-	report_col c[3] = { { 10, 4, 0, 0, 0 }, { 30, 10, 0, 0, 0 }, { 5, 0, 1, 0, 0 } };
+	text_col c[3] = { { 10, 4, 0, 0, 0 }, { 30, 10, 0, 0, 0 }, { 5, 0, 1, 0, 0 } };
 	int bar;
 	/* no limit, or wide enough: all of it, the bar too */
-	ck_assert_uint_eq(report_fit(c, 3, 2, 13, &bar, 0), 10 + 30 + 5 + 4 + 13);
+	ck_assert_uint_eq(text_fit(c, 3, 2, 13, &bar, 0), 10 + 30 + 5 + 4 + 13);
 	ck_assert_int_eq(bar, 1);
-	ck_assert_uint_eq(report_fit(c, 3, 2, 13, &bar, 62), 62);
+	ck_assert_uint_eq(text_fit(c, 3, 2, 13, &bar, 62), 62);
 	ck_assert_int_eq(bar, 1);
 	ck_assert(c[0].shown && c[1].shown && c[2].shown);
 	ck_assert_uint_eq(c[1].w, 30);
 	/* one column short: the bar goes first, nothing is cut */
-	ck_assert_uint_eq(report_fit(c, 3, 2, 13, &bar, 61), 49);
+	ck_assert_uint_eq(text_fit(c, 3, 2, 13, &bar, 61), 49);
 	ck_assert_int_eq(bar, 0);
 	ck_assert_uint_eq(c[1].w, 30);
 	/* then the widest text is cut, not below 16 */
-	ck_assert_uint_eq(report_fit(c, 3, 2, 13, &bar, 40), 40);
+	ck_assert_uint_eq(text_fit(c, 3, 2, 13, &bar, 40), 40);
 	ck_assert_uint_eq(c[0].w, 10);
 	ck_assert_uint_eq(c[1].w, 21);
 	ck_assert(c[2].shown);
 	/* then a column is left out, and what it freed given back */
-	ck_assert_uint_eq(report_fit(c, 3, 2, 13, &bar, 30), 30);
+	ck_assert_uint_eq(text_fit(c, 3, 2, 13, &bar, 30), 30);
 	ck_assert(c[0].shown && c[1].shown && !c[2].shown);
 	ck_assert_uint_eq(c[1].w, 18);
 	/* then text is cut to its min, and no further: 4 + 2 + 10 */
-	ck_assert_uint_eq(report_fit(c, 3, 2, 13, &bar, 15), 16);
+	ck_assert_uint_eq(text_fit(c, 3, 2, 13, &bar, 15), 16);
 	ck_assert_uint_eq(c[0].w, 4);
 	ck_assert_uint_eq(c[1].w, 10);
 	/* a column that may not be cut or left out stays whole */
-	report_col d[2] = { { 50, 0, 0, 0, 0 }, { 8, 0, 0, 0, 0 } };
-	ck_assert_uint_eq(report_fit(d, 2, 2, 0, &bar, 20), 60);
+	text_col d[2] = { { 50, 0, 0, 0, 0 }, { 8, 0, 0, 0, 0 } };
+	ck_assert_uint_eq(text_fit(d, 2, 2, 0, &bar, 20), 60);
 	ck_assert(d[0].shown && d[1].shown);
 	ck_assert_uint_eq(d[0].w, 50);
 }
 END_TEST
 
-/* report_put_cut into a string */
+/* text_put_cut into a string */
 static char *cut(const char *s, size_t w, int pad)
 {
 	static char buf[256];
 	FILE *fp = fmemopen(buf, sizeof buf, "w");
 	ck_assert_ptr_nonnull(fp);
-	report_put_cut(fp, s, w, pad);
+	text_put_cut(fp, s, w, pad);
 	fclose(fp);
 	return buf;
 }
@@ -876,7 +879,7 @@ START_TEST(test_put_cut)
 			 "S\xc3\xba" "dwest-Frysl\xc3\xa2n ");
 	/* control characters show as '?' */
 	ck_assert_str_eq(cut("a\033[31mb", 10, 0), "a?[31mb");
-	ck_assert_uint_eq(report_text_width("S\xc3\xba" "dwest"), 7);
+	ck_assert_uint_eq(text_width("S\xc3\xba" "dwest"), 7);
 }
 END_TEST
 

@@ -1,6 +1,6 @@
 /*
  * check_report_json.c - unit tests for the JSON report and the cells it
- * is built from (report_cells.c, report_json.c): exact golden output,
+ * is built from (report_model.c, report_json.c): exact golden output,
  * parsed back by a small strict JSON validator (RFC 8259 grammar, UTF-8
  * checked), string escaping, null for empty cells, meta with and without
  * run data, write errors.
@@ -11,7 +11,8 @@
 #include <string.h>
 
 #include "check_suites.h"
-#include "report.h"
+#include "report_model.h"
+#include "text.h"
 
 /* ---- a strict JSON validator: returns the end of the value at p, or
  * NULL when the text there is not valid JSON ---- */
@@ -46,7 +47,7 @@ static const char *j_string(const char *p)
 				return NULL;
 			}
 		} else {
-			size_t n = report_utf8_len((const unsigned char *)p, strlen(p));
+			size_t n = text_utf8_len((const unsigned char *)p, strlen(p));
 			if (n == 0)
 				return NULL;
 			p += n;
@@ -174,41 +175,77 @@ static char *render(const report_table *t, enum report_format fmt, int *ret)
 	return buf;
 }
 
-/* ---- report_cells ---- */
+/* ---- the report model ---- */
 
-START_TEST(test_cells)
+START_TEST(test_model)
 {
 	report_row r[2];
+	char buf[64];
 	r[0] = row("2026-W45", "Den \"Haag\", Zuid", "a\nb", 3, 2, 1);
 	r[0].eligible = 1;
 	r[0].has_median = 1;
 	r[0].median = 1.0 / 3.0;
 	r[0].ranked = 1;
 	r[0].rank = 1;
-	r[1] = row("2026-W45", " Spatie ", "p", 0, 0, 0);
+	r[1] = row("2026-W45", NULL, "p", 0, 0, 0);
 	report_table t = { .rows = r, .nrows = 2, .by = KTIME_BY_WEEK };
-	report_cells *c = report_cells_new(&t);
-	ck_assert_ptr_nonnull(c);
-	ck_assert_uint_eq(c->ncols, 13);
-	ck_assert_uint_eq(c->nrows, 2);
-	ck_assert_str_eq(c->names[0], "period");
-	ck_assert_str_eq(c->names[12], "potential_gain");
-	ck_assert_int_eq(c->is_text[0] + c->is_text[1] + c->is_text[2], 3);
-	for (size_t k = 3; k < c->ncols; k++)
-		ck_assert_int_eq(c->is_text[k], 0);
-	ck_assert_int_eq(report_cells_col(c, "rank"), 10);
-	ck_assert_int_eq(report_cells_col(c, "nope"), -1);
-	/* quoted fields come back whole, spaces are kept */
-	ck_assert_str_eq(report_cell(c, 0, 1), "Den \"Haag\", Zuid");
-	ck_assert_str_eq(report_cell(c, 0, 2), "a\nb");
-	ck_assert_str_eq(report_cell(c, 1, 1), " Spatie ");
-	ck_assert_str_eq(report_cell(c, 0, 6), "0.6667");   /* form_rate */
-	ck_assert_str_eq(report_cell(c, 0, report_cells_col(c, "median_conversion")), "0.3333");
-	ck_assert_str_eq(report_cell(c, 1, 7), "");
-	ck_assert_str_eq(report_cell(c, 0, -1), "");
-	ck_assert_str_eq(report_cell(c, 5, 0), "");
-	report_cells_free(c);
-	report_cells_free(NULL);
+	report_model *m = report_model_new(&t);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(m->ncols, 13);
+	ck_assert_uint_eq(m->nrows, 2);
+	ck_assert_int_eq(m->cols[0], REPORT_COL_PERIOD);
+	ck_assert_int_eq(m->cols[12], REPORT_COL_GAIN);
+	ck_assert_str_eq(report_col_name(REPORT_COL_GAIN), "potential_gain");
+	ck_assert_int_eq(report_col_is_text(REPORT_COL_PRODUCT), 1);
+	ck_assert_int_eq(report_col_is_text(REPORT_COL_INFO), 0);
+	ck_assert_int_eq(report_model_has(m, REPORT_COL_RANK), 1);
+	ck_assert_int_eq(report_model_has(m, REPORT_COL_CONV_LOW), 0);
+	/* text cells borrow the table's strings as they are */
+	const report_cell *c = report_model_cell(m, 0, REPORT_COL_GEMEENTE);
+	ck_assert_int_eq(c->kind, REPORT_CELL_TEXT);
+	ck_assert_ptr_eq(c->text, r[0].gemeente);
+	ck_assert_int_eq(report_model_cell(m, 1, REPORT_COL_GEMEENTE)->kind, REPORT_CELL_EMPTY);
+	c = report_model_cell(m, 0, REPORT_COL_FORM_RATE);
+	ck_assert_int_eq(c->kind, REPORT_CELL_RATE);
+	ck_assert_str_eq(report_model_format(c, buf, sizeof buf), "0.6667");
+	c = report_model_cell(m, 0, REPORT_COL_MEDIAN);
+	ck_assert_str_eq(report_model_format(c, buf, sizeof buf), "0.3333");
+	c = report_model_cell(m, 0, REPORT_COL_INFO);
+	ck_assert_int_eq(c->kind, REPORT_CELL_COUNT);
+	ck_assert_str_eq(report_model_format(c, buf, sizeof buf), "3");
+	/* no denominator, not in the benchmark: empty */
+	ck_assert_int_eq(report_model_cell(m, 1, REPORT_COL_DONE_RATE)->kind, REPORT_CELL_EMPTY);
+	ck_assert_int_eq(report_model_cell(m, 1, REPORT_COL_RANK)->kind, REPORT_CELL_EMPTY);
+	ck_assert_str_eq(report_model_format(report_model_cell(m, 1, REPORT_COL_RANK), buf,
+	                                     sizeof buf), "");
+	report_model_free(m);
+	report_model_free(NULL);
+
+	/* --min-cell 3 hides done = 1 (and what is computed from it), and
+	 * --details adds four columns */
+	t.min_cell = 3;
+	t.details = 1;
+	t.by = KTIME_BY_NONE;
+	m = report_model_new(&t);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq(m->ncols, 16);
+	ck_assert_int_eq(m->cols[0], REPORT_COL_GEMEENTE);
+	ck_assert_int_eq(report_model_cell(m, 0, REPORT_COL_INFO)->kind, REPORT_CELL_COUNT);
+	ck_assert_int_eq(report_model_cell(m, 0, REPORT_COL_DONE)->kind, REPORT_CELL_SUPPRESSED);
+	ck_assert_int_eq(report_model_cell(m, 0, REPORT_COL_CONVERSION)->kind,
+	                 REPORT_CELL_SUPPRESSED);
+	ck_assert_int_eq(report_model_cell(m, 0, REPORT_COL_RANK)->kind, REPORT_CELL_SUPPRESSED);
+	ck_assert_int_eq(report_model_cell(m, 0, REPORT_COL_MEDIAN)->kind,
+	                 REPORT_CELL_SUPPRESSED);
+	ck_assert_int_eq(report_model_cell(m, 0, REPORT_COL_CONV_LOW)->kind,
+	                 REPORT_CELL_SUPPRESSED);
+	ck_assert_int_eq(report_model_cell(m, 0, REPORT_COL_RANKED)->kind, REPORT_CELL_COUNT);
+	ck_assert_int_eq(report_model_row(m, 0)->n[2], -1);
+	ck_assert_int_eq(report_model_row(m, 0)->eligible, 0);
+	/* a zero stays a count */
+	ck_assert_int_eq(report_model_cell(m, 1, REPORT_COL_INFO)->kind, REPORT_CELL_COUNT);
+	ck_assert_int_eq(report_model_cell(m, 1, REPORT_COL_CONV_LOW)->kind, REPORT_CELL_EMPTY);
+	report_model_free(m);
 }
 END_TEST
 
@@ -217,15 +254,15 @@ START_TEST(test_is_number)
 	static const char *yes[] = { "0", "7", "12", "0.4500", "-0.0123", "1234567", "2.0" };
 	static const char *no[] = { "", "-", "01", "1.", ".5", "1e5", "0,45", "+1", "1 ", "x" };
 	for (size_t k = 0; k < sizeof yes / sizeof yes[0]; k++)
-		ck_assert_msg(report_is_number(yes[k]), "%s", yes[k]);
+		ck_assert_msg(text_is_number(yes[k]), "%s", yes[k]);
 	for (size_t k = 0; k < sizeof no / sizeof no[0]; k++)
-		ck_assert_msg(!report_is_number(no[k]), "%s", no[k]);
+		ck_assert_msg(!text_is_number(no[k]), "%s", no[k]);
 }
 END_TEST
 
 START_TEST(test_utf8_len)
 {
-#define U(s, n) report_utf8_len((const unsigned char *)(s), n)
+#define U(s, n) text_utf8_len((const unsigned char *)(s), n)
 	ck_assert_uint_eq(U("a", 1), 1);
 	ck_assert_uint_eq(U("\xc3\xa9", 2), 2);              /* é */
 	ck_assert_uint_eq(U("\xc3\xa9", 1), 0);              /* cut short */
@@ -380,7 +417,7 @@ Suite *report_json_suite(void)
 	Suite *s = suite_create("report_json");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_validator);
-	tcase_add_test(tc, test_cells);
+	tcase_add_test(tc, test_model);
 	tcase_add_test(tc, test_is_number);
 	tcase_add_test(tc, test_utf8_len);
 	tcase_add_test(tc, test_json_golden);
