@@ -152,8 +152,9 @@ int funnel_filter(funnel *dst, const funnel *src, int64_t from, int64_t to);
  * before `before` held in fs[0..nf) - the funnels of all workers, which
  * must have the same number of parts and keep_events - into figures per
  * (day, gemeente, row) computed under cfg (its sequential, count_hits and
- * window_us; by is not used), kept in fs[0], and removes those entries
- * (and their events) from every funnel. A visitor-day held by several of
+ * window_us; by is not used), kept in fs[0] with those days' hits and
+ * 5xx counters, and removes those entries (and their events) and counters
+ * from every funnel. A visitor-day held by several of
  * the funnels is combined first, so the figures are those funnel_cells
  * gives for the merged funnels. funnel_cells and funnel_merge_counts
  * include the folded figures; funnel_walk and funnel_filter do not see

@@ -444,6 +444,11 @@ static void fold_case(int sequential, int count_hits)
 	ck_assert_uint_lt(funnel_size(w[0]) + funnel_size(w[1]), funnel_size(ref) / 3);
 	ck_assert_uint_lt(most, funnel_size(ref) / 2);
 	ck_assert_int_eq(funnel_merge(w[0], w[1]), 0);
+	int32_t f1, l1, f2, l2;
+	ck_assert_int_eq(funnel_day_range(w[0], &f1, &l1), 1);
+	ck_assert_int_eq(funnel_day_range(ref, &f2, &l2), 1);
+	ck_assert_int_eq(f1, f2);
+	ck_assert_int_eq(l1, l2);
 	enum ktime_by bys[] = { KTIME_BY_NONE, KTIME_BY_DAY, KTIME_BY_WEEK };
 	for (size_t b = 0; b < sizeof bys / sizeof bys[0]; b++) {
 		funnel_cell *got, *want;
