@@ -715,6 +715,8 @@ static int read_input(scan *s, int fi, const char *path, scan_input *si,
 
 	cur = take_free(s);
 	for (;;) {
+		if (o->fold && __atomic_load_n(&s->late, __ATOMIC_RELAXED))
+			break; /* the result will be thrown away (scan_result.fold_late) */
 		if (cur->len == cur->cap && ensure_cap(cur, cur->cap * 2) < 0) {
 			rc = -1;
 			goto out;
@@ -1121,6 +1123,8 @@ int scan_run(const scan_opts *o, matcher *m, char *const *paths, int npaths,
 	uint64_t bytes = 0;
 	for (int i = 0; i < npaths && rc >= 0; i++) {
 		res->inputs[i].name = paths[i];
+		if (o->fold && __atomic_load_n(&s.late, __ATOMIC_RELAXED))
+			continue; /* see read_input */
 		int r = read_input(&s, i, paths[i], &res->inputs[i], &fmts[i], &seq, &bytes);
 		if (r < 0) {
 			snprintf(err, errlen, "out of memory");
