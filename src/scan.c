@@ -52,8 +52,9 @@
 #define DETECT_MAX ((size_t)8 << 20) /* bytes format detection may read ahead */
 #define PENDING 64                 /* matched steps queued per side, see flush */
 /* Memory that follows the day (scan_opts.fold): day D is folded once the
- * records of the last FOLD_EVERY blocks are all at least FOLD_SLACK
- * seconds past its end, so requests logged up to an hour late (the
+ * records of the blocks parsed since the reader last looked (it looks
+ * every FOLD_EVERY blocks it hands out) are all FOLD_SLACK seconds past
+ * its end, so requests logged up to an hour late (the
  * disorder within one log) still find their visitor-day. */
 #define FOLD_SLACK 3600
 #define FOLD_EVERY 1
@@ -142,7 +143,6 @@ struct scan {
 	int64_t recent_min;
 	int32_t fold_before;
 	int late;
-	int folds;
 };
 
 /* ---- block pool and queue -------------------------------------------- */
@@ -549,7 +549,6 @@ static void fold_check(scan *s)
 			return;
 		}
 	}
-	s->folds++;
 	s->fold_before = before;
 	for (int i = 0; i < s->nw; i++)
 		s->w[i].fold_before = before;
@@ -1149,7 +1148,6 @@ int scan_run(const scan_opts *o, matcher *m, char *const *paths, int npaths,
 	for (int i = 1; i < started; i++)
 		pthread_join(s.w[i].th, NULL);
 	res->fold_late = s.late;
-	res->folds = s.folds;
 	if (s.late) /* the caller reads the inputs again without folding */
 		goto out;
 	if (rc >= 0 && collect(&s, res) < 0)
