@@ -4,10 +4,10 @@
 #   make run        analyze the bundled sample log with the built-in catalogue
 #   make check      unit tests (Check), end-to-end tests, merged partial
 #                   results (tests/state.sh), days folded as the input
-#                   moves on (tests/fold.sh), the HTML report in
-#                   headless Chromium, the scale-out recipes (check-scale),
-#                   then the same under ASan/UBSan and valgrind, and a short
-#                   fuzz round
+#                   moves on (tests/fold.sh), the HTML report and the website
+#                   (axe-core) in headless Chromium, the scale-out recipes
+#                   (check-scale), then the same under ASan/UBSan and
+#                   valgrind, and a short fuzz round
 #   make check-scale  the Slurm and GNU parallel-over-ssh recipes end to end
 #                   against daemons the tests start (as root; skipped else)
 #   make sanitize   unit, e2e, state and consistency tests against an ASan/UBSan build
@@ -57,16 +57,18 @@ TEST_OBJ = $(TEST_SRC:tests/%.c=$(B)/tests/%.o)
 # The unit tests link these modules built with -DKR_FAULTS, so a test can
 # make their allocations fail (include/fault.h).
 FAULT_MODS = funnel run run_options run_table run_summary visitor bench report report_model \
-             report_json report_html
+             report_json report_html site output
 TEST_LIBOBJ = $(filter-out $(FAULT_MODS:%=$(B)/%.o),$(LIBOBJ)) $(FAULT_MODS:%=$(B)/tests/fault_%.o)
 
 # python3 parses the JSON and CSV reports in e2e tests; chromium renders the
-# HTML report in tests/html_browser.sh; clang builds the fuzzers; mandoc
-# lints the man page; slurm-wlm, munge, openssh, parallel and rsync run the
-# scale-out tests (check-scale).
+# HTML report in tests/html_browser.sh; nodejs (node, npm) runs axe-core on the
+# website in tests/site.sh (npm installs axe-core and puppeteer-core into
+# build/npm); clang builds the fuzzers; mandoc lints the man page;
+# slurm-wlm, munge, openssh, parallel and rsync run the scale-out tests
+# (check-scale).
 DEBS = build-essential pkg-config libpcre2-dev libcsv-dev zlib1g-dev check libisal-dev \
 	liblzma-dev libbz2-dev libzstd-dev xz-utils bzip2 zstd \
-	gzip python3 chromium clang valgrind mandoc \
+	gzip python3 chromium nodejs clang valgrind mandoc \
 	slurm-wlm munge openssh-server openssh-client parallel rsync
 BENCH_DEBS = goaccess mawk isal time gzip
 
@@ -135,6 +137,7 @@ check: deps
 	KLANTREIS=./klantreis sh tests/fold.sh
 	KLANTREIS=./klantreis sh tests/consistency.sh
 	KLANTREIS=./klantreis sh tests/html_browser.sh
+	KLANTREIS=./klantreis sh tests/site.sh
 	$(MAKE) check-scale
 	$(MAKE) sanitize
 	$(MAKE) memcheck

@@ -24,6 +24,9 @@
 extern _Atomic long kr_fault_countdown;
 extern _Atomic long kr_fault_injected;
 extern _Atomic int kr_fault_random;
+/* While set, renameat2(2) RENAME_EXCHANGE fails with EINVAL, as on a file
+ * system without it (output.c's fallback; defined in check_site.c). */
+extern _Atomic int kr_fault_no_exchange;
 
 static inline int kr_fault_fail(void)
 {

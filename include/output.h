@@ -88,4 +88,43 @@ int output_merge(const char *old, size_t oldlen, const char *add, size_t addlen,
  * (message given). */
 int output_history(const report_table *t, const char *path);
 
+/* ---- a directory replaced as a whole (--format site) ----
+ *
+ * The new tree is built in "DIR.tmp-XXXXXX" beside DIR (same parent, so
+ * the same file system) and swapped in by one rename, so a web server
+ * serving DIR sees the old tree or the new one, never a mix:
+ *   - DIR missing: rename(2) of the new tree to DIR;
+ *   - DIR a directory: renameat2(2) RENAME_EXCHANGE (Linux 3.15+), then the
+ *     old tree, now under the temporary name, is removed. Where the file
+ *     system refuses the exchange (EINVAL, ENOSYS, ENOTSUP) DIR is renamed
+ *     aside to "DIR.old-XXXXXX" and the new tree renamed to DIR: two
+ *     renames, so for that instant DIR is missing (a 404, never a mix);
+ *   - DIR a symbolic link to a directory: the new tree keeps its name
+ *     "DIR.tmp-XXXXXX" and a new link to it replaces DIR by rename(2);
+ *     the old target is removed when it is such a tree of ours (a sibling
+ *     named "DIR.tmp-..."), else left alone.
+ * The new tree is synced to disk (syncfs(2)) before the swap. On failure
+ * before the swap the new tree is removed and DIR stays as it was. The new tree's directories get 0777 and its files 0666 minus the
+ * umask (readable by a web server under the usual umask 022). */
+typedef struct {
+	char *path;   /* the user's DIR without trailing slashes (owned) */
+	char *tmp;    /* the new tree "DIR.tmp-XXXXXX" (owned) */
+} output_dir;
+
+/* Before any input is read: can DIR be (re)placed? It must be missing, a
+ * directory or a link to one, and its parent writable. NULL and "-" are
+ * refused (a site needs -o DIR). Returns 0, or -1 (message given). */
+int output_dir_check(const char *path);
+
+/* Creates the new tree beside path. Returns 0, or -1 (message given). */
+int output_dir_open(output_dir *d, const char *path);
+
+/* Swaps the new tree in (ok) or removes it (!ok), then frees d's names.
+ * Returns 0, or -1 (message given; also when ok == 0). */
+int output_dir_close(output_dir *d, int ok);
+
+/* Removes the tree at path (not following symbolic links). Returns 0, or
+ * -1 with errno set. */
+int output_remove_tree(const char *path);
+
 #endif

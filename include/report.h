@@ -81,7 +81,8 @@ typedef struct {
 	const report_meta *meta;
 } report_table;
 
-enum report_format { REPORT_TABLE = 0, REPORT_CSV, REPORT_JSON, REPORT_HTML };
+/* REPORT_SITE is a directory of pages (site.h), not written by report_write. */
+enum report_format { REPORT_TABLE = 0, REPORT_CSV, REPORT_JSON, REPORT_HTML, REPORT_SITE };
 
 /* Writes t in format fmt to fp: builds the report model of t
  * (report_model.h) and prints it with the format's writer

@@ -20,6 +20,7 @@
 #include "msg.h"
 #include "output.h"
 #include "run.h"
+#include "site.h"
 #include "text.h"
 
 int cmd_analyze(int argc, char **argv)
@@ -81,9 +82,18 @@ int cmd_analyze(int argc, char **argv)
 		return cmd_usage("analyze");
 	}
 
+	if (o.format == REPORT_SITE && !o.state_out && (!o.output || strcmp(o.output, "-") == 0)) {
+		msg_error("'--format site' needs '-o DIR': a site is a directory of pages");
+		return cmd_usage("analyze");
+	}
+
 	rc = run_setup(&o, argv + optind, argc - optind, &cat, &m);
-	if (rc == RUN_OK)
+	if (rc == RUN_OK && o.format == REPORT_SITE) {
+		if (output_dir_check(o.output) < 0 || output_check(o.append, "--append", 1) < 0)
+			rc = RUN_INPUT;
+	} else if (rc == RUN_OK) {
 		rc = run_check_outputs(&o);
+	}
 	if (rc != RUN_OK)
 		goto out;
 
@@ -134,6 +144,12 @@ int cmd_analyze(int argc, char **argv)
 		goto out;
 	if (keep && strcmp(o.output ? o.output : "-", "-") != 0)
 		goto out;
+	if (o.format == REPORT_SITE) {
+		/* a directory, swapped in whole (output.h) */
+		if (site_publish(&t, o.min_visitors, o.output) < 0 && rc == RUN_OK)
+			rc = RUN_INPUT;
+		goto out;
+	}
 	if (output_open(&out, o.output) < 0) {
 		rc = RUN_INPUT;
 		goto out;

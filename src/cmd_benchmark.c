@@ -32,6 +32,7 @@
 #include "output.h"
 #include "report_read.h"
 #include "run.h"
+#include "site.h"
 #include "text.h"
 
 enum { OPT_ORDER = OPT_CMD_BASE + 20 };
@@ -114,6 +115,10 @@ int cmd_benchmark(int argc, char **argv)
 		msg_error("'--order' cannot be combined with -c: the catalogue gives the order");
 		return cmd_usage("benchmark");
 	}
+	if (o.format == REPORT_SITE && (!o.output || strcmp(o.output, "-") == 0)) {
+		msg_error("'--format site' needs '-o DIR': a site is a directory of pages");
+		return cmd_usage("benchmark");
+	}
 	if (o.peer && !o.catalog_path) {
 		msg_error("'--peer' needs the catalogue (-c): reports carry no peer groups");
 		return cmd_usage("benchmark");
@@ -133,7 +138,8 @@ int cmd_benchmark(int argc, char **argv)
 		}
 		order = REPORT_ORDER_CATALOG;
 	}
-	if (output_check(o.output, "-o", 0) < 0) {
+	if (o.format == REPORT_SITE ? output_dir_check(o.output) < 0
+	                            : output_check(o.output, "-o", 0) < 0) {
 		rc = RUN_INPUT;
 		goto out;
 	}
@@ -222,6 +228,12 @@ int cmd_benchmark(int argc, char **argv)
 	t.meta = &meta;
 
 	rc = RUN_OK;
+	if (o.format == REPORT_SITE) {
+		/* a directory, swapped in whole (output.h) */
+		if (site_publish(&t, o.min_visitors, o.output) < 0)
+			rc = RUN_INPUT;
+		goto out;
+	}
 	if (output_open(&out, o.output) < 0) {
 		rc = RUN_INPUT;
 		goto out;

@@ -188,7 +188,7 @@ int cmd_compare(int argc, char **argv)
 	if (o.state_out)
 		return usage_error("'--state' does not apply to compare (analyze writes states; "
 		                   "compare reads them)");
-	if (o.format == REPORT_JSON || o.format == REPORT_HTML)
+	if (o.format == REPORT_JSON || o.format == REPORT_HTML || o.format == REPORT_SITE)
 		return usage_error("compare writes '--format table' or '--format csv'");
 
 	scan_range side[2];

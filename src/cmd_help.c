@@ -18,8 +18,9 @@
 	"                 [--count visitors|hits] [--funnel open|sequential]\n" \
 	"                 [--window dur] [--by day|week|month] [--since time]\n" \
 	"                 [--until time] [--min-visitors n] [--peer] [--details]\n" \
-	"                 [--min-cell n] [--include-bots] [--format table|csv|json|html]\n" \
-	"                 [-o file] [--append file] [--keep-going] [--csv-sep c]\n" \
+	"                 [--min-cell n] [--include-bots]\n" \
+	"                 [--format table|csv|json|html|site] [-o file|dir]\n" \
+	"                 [--append file] [--keep-going] [--csv-sep c]\n" \
 	"                 [--decimal-comma] [--bom] [--lang nl|en] [--highlight name]\n" \
 	"                 [-j jobs] [--state file] [--key-file file]"
 
@@ -52,8 +53,9 @@ static const cmd_entry commands[] = {
 	  "Info page viewed, e-form started, e-form completed, counted from the logs\n"
 	  "(gzip or plain; '-' or none: standard input), with each gemeente's rank\n"
 	  "against the median conversion of the others and its potential gain.\n\n"
-	  "  --format table|csv|json|html\n"
-	  "                          the report (default: table on a terminal, else csv)\n"
+	  "  --format table|csv|json|html|site\n"
+	  "                          the report (default: table on a terminal, else csv);\n"
+	  "                          site: a website in the directory -o dir\n"
 	  RUN_HELP
 	  "  --by day|week|month     one row per period\n"
 	  "  --peer, --details, --min-cell n\n"
@@ -77,9 +79,9 @@ static const cmd_entry commands[] = {
 	{ "benchmark", cmd_benchmark, "klantreis benchmark [-qv] [-c file] [--order input|name]\n"
 	  "                 [--count visitors|hits] [--funnel open|sequential]\n"
 	  "                 [--min-visitors n] [--peer] [--details] [--min-cell n]\n"
-	  "                 [--format table|csv|json|html] [-o file] [--csv-sep c]\n"
-	  "                 [--decimal-comma] [--bom] [--lang nl|en] [--highlight name]\n"
-	  "                 report ...",
+	  "                 [--format table|csv|json|html|site] [-o file|dir]\n"
+	  "                 [--csv-sep c] [--decimal-comma] [--bom] [--lang nl|en]\n"
+	  "                 [--highlight name] report ...",
 	  "Benchmarks CSV reports of disjoint gemeenten together, counts only.\n\n"
 	  "Reads reports as 'analyze --format csv' writes them (one per gemeente or\n"
 	  "server, any spreadsheet options) and recomputes the median, rank and\n"
@@ -87,8 +89,8 @@ static const cmd_entry commands[] = {
 	  "  -c, --catalog file      catalogue order and peer groups (for --peer)\n"
 	  "  --order input|name      gemeenten in order of the reports, or by name\n"
 	  "  --min-visitors n        info visitors to be benchmarked (default 30)\n"
-	  "  --format table|csv|json|html, -o file\n"
-	  "                          the report, as analyze writes it\n" },
+	  "  --format table|csv|json|html|site, -o file|dir\n"
+	  "                          the report (or website), as analyze writes it\n" },
 	{ "catalog", cmd_catalog, "klantreis catalog",
 	  "Prints the built-in catalogue as CSV: a start for one's own (-c).\n" },
 	{ "check", cmd_check, "klantreis check [-qv] [-c file] [--gemeente name] [url ... | -]",

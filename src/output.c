@@ -14,7 +14,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -25,6 +27,7 @@
 #include "msg.h"
 #include "output.h"
 #include "report_writers.h"
+#include "fault.h"
 
 /* ---- files ----------------------------------------------------------- */
 
@@ -671,5 +674,248 @@ out:
 	free(merged);
 	free(rows);
 	report_model_free(model);
+	return rc;
+}
+
+/* ---- a directory replaced as a whole (output.h) ---------------------- */
+
+static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		return rmdir(p) == 0 ? 0 : -1;
+	return unlink(p) == 0 ? 0 : -1;
+}
+
+int output_remove_tree(const char *path)
+{
+	return nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* path without trailing slashes (but "/"), owned; NULL when out of memory. */
+static char *strip_slashes(const char *path)
+{
+	char *p = strdup(path);
+	if (!p)
+		return NULL;
+	size_t n = strlen(p);
+	while (n > 1 && p[n - 1] == '/')
+		p[--n] = '\0';
+	return p;
+}
+
+int output_dir_check(const char *path)
+{
+	struct stat st;
+	if (!path || strcmp(path, "-") == 0) {
+		msg_error("'--format site' needs '-o DIR': a site is a directory of pages");
+		return -1;
+	}
+	if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		msg_error("cannot write site '%s' (-o): %s", path, strerror(ENOTDIR));
+		return -1;
+	}
+	char *p = strip_slashes(path);
+	if (!p) {
+		msg_error("out of memory");
+		return -1;
+	}
+	char dir[PATH_MAX];
+	dir_of(p, dir, sizeof dir);
+	free(p);
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK | X_OK) != 0) {
+		int e = errno;
+		if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
+			e = ENOTDIR;
+		msg_error("cannot write site '%s' (-o): %s", path, strerror(e));
+		return -1;
+	}
+	return 0;
+}
+
+int output_dir_open(output_dir *d, const char *path)
+{
+	memset(d, 0, sizeof *d);
+	d->path = strip_slashes(path);
+	size_t n = d->path ? strlen(d->path) : 0;
+	d->tmp = d->path ? malloc(n + 12) : NULL;
+	if (!d->tmp) {
+		msg_error("out of memory");
+		free(d->path);
+		d->path = NULL;
+		return -1;
+	}
+	memcpy(d->tmp, d->path, n);
+	memcpy(d->tmp + n, ".tmp-XXXXXX", 12);
+	if (!mkdtemp(d->tmp) || chmod(d->tmp, 0777 & ~current_umask()) != 0) {
+		msg_error("cannot write site '%s': %s", d->path, strerror(errno));
+		rmdir(d->tmp);
+		free(d->tmp);
+		free(d->path);
+		d->tmp = d->path = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* The last component of path. */
+static const char *base_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+/* Removes an old tree after a swap; a failure only warns (the new site
+ * is in place). */
+static void drop_old(const char *old, const char *path)
+{
+	if (output_remove_tree(old) != 0)
+		msg_warn("cannot remove the old site '%s' of '%s': %s", old, path, strerror(errno));
+}
+
+/* DIR is a symbolic link: point a new link at the new tree and rename it
+ * over DIR. Returns 0, or -1 (message given). */
+static int swap_link(output_dir *d)
+{
+	char old[PATH_MAX], lnk[PATH_MAX];
+	ssize_t len = readlink(d->path, old, sizeof old - 1);
+	old[len > 0 ? len : 0] = '\0';
+	if (snprintf(lnk, sizeof lnk, "%s.lnk", d->tmp) >= (int)sizeof lnk) {
+		msg_error("cannot write site '%s': %s", d->path, strerror(ENAMETOOLONG));
+		return -1;
+	}
+	if (symlink(base_of(d->tmp), lnk) != 0 || rename(lnk, d->path) != 0) {
+		msg_error("cannot write site '%s': %s", d->path, strerror(errno));
+		unlink(lnk);
+		return -1;
+	}
+	/* the old target is ours when it is a sibling named like our trees */
+	char prefix[PATH_MAX];
+	snprintf(prefix, sizeof prefix, "%s.tmp-", base_of(d->path));
+	if (len > 0 && !strchr(old, '/') && strncmp(old, prefix, strlen(prefix)) == 0) {
+		char dir[PATH_MAX], full[PATH_MAX * 2];
+		dir_of(d->path, dir, sizeof dir);
+		snprintf(full, sizeof full, "%s/%s", dir, old);
+		drop_old(full, d->path);
+	}
+	return 0;
+}
+
+/* renameat2(2) RENAME_EXCHANGE of a and b; in the unit tests it can fail
+ * as on a file system without it (fault.h). Returns 0, or -1 (errno). */
+static int exchange(const char *a, const char *b)
+{
+#ifdef KR_FAULTS
+	if (atomic_load(&kr_fault_no_exchange)) {
+		errno = EINVAL;
+		return -1;
+	}
+#endif
+	return renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE);
+}
+
+/* DIR is a directory the file system cannot exchange: rename it aside,
+ * the new tree in, and remove the old. Returns 0, or -1 (message given;
+ * DIR as it was). */
+static int swap_aside(output_dir *d)
+{
+	size_t n = strlen(d->path);
+	char *old = malloc(n + 12);
+	if (!old) {
+		msg_error("out of memory");
+		return -1;
+	}
+	memcpy(old, d->path, n);
+	memcpy(old + n, ".old-XXXXXX", 12);
+	/* an empty directory as the name: rename(2) may replace it */
+	if (!mkdtemp(old) || rename(d->path, old) != 0) {
+		msg_error("cannot replace site '%s': %s", d->path, strerror(errno));
+		rmdir(old);
+		free(old);
+		return -1;
+	}
+	if (rename(d->tmp, d->path) != 0) {
+		int e = errno;
+		if (rename(old, d->path) != 0)
+			msg_error("cannot put the old site back from '%s' to '%s': %s", old, d->path,
+			          strerror(errno));
+		msg_error("cannot replace site '%s': %s", d->path, strerror(e));
+		free(old);
+		return -1;
+	}
+	drop_old(old, d->path);
+	free(old);
+	return 0;
+}
+
+int output_dir_close(output_dir *d, int ok)
+{
+	int rc = -1;
+	struct stat st;
+	if (!d->tmp)
+		return -1;
+	if (!ok)
+		goto out;
+	/* the pages on disk before any name points at them (one syncfs(2)
+	 * rather than a fsync per page) */
+	int dfd = open(d->tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || syncfs(dfd) != 0) {
+		msg_error("cannot write site '%s': %s", d->path, strerror(errno));
+		if (dfd >= 0)
+			close(dfd);
+		goto out;
+	}
+	close(dfd);
+	if (lstat(d->path, &st) != 0 && errno == ENOENT) {
+		if (rename(d->tmp, d->path) == 0) {
+			rc = 0;
+			goto done;
+		}
+		if (errno != EEXIST && errno != ENOTEMPTY) {
+			msg_error("cannot write site '%s': %s", d->path, strerror(errno));
+			goto out;
+		}
+		/* DIR appeared meanwhile: replace it as below */
+		if (lstat(d->path, &st) != 0) {
+			msg_error("cannot write site '%s': %s", d->path, strerror(errno));
+			goto out;
+		}
+	}
+	if (S_ISLNK(st.st_mode)) {
+		struct stat tst;
+		if (stat(d->path, &tst) != 0 || !S_ISDIR(tst.st_mode)) {
+			msg_error("cannot write site '%s': %s", d->path, strerror(ENOTDIR));
+			goto out;
+		}
+		if (swap_link(d) != 0)
+			goto out;
+		rc = 0; /* the new tree stays under its name */
+		goto done;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		msg_error("cannot write site '%s': %s", d->path, strerror(ENOTDIR));
+		goto out;
+	}
+	if (exchange(d->tmp, d->path) == 0) {
+		drop_old(d->tmp, d->path);   /* the old tree, now under the temporary name */
+		rc = 0;
+		goto done;
+	}
+	if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) {
+		msg_error("cannot replace site '%s': %s", d->path, strerror(errno));
+		goto out;
+	}
+	if (swap_aside(d) != 0)
+		goto out;
+	rc = 0;
+	goto done;
+out:
+	if (output_remove_tree(d->tmp) != 0 && errno != ENOENT)
+		msg_warn("cannot remove '%s': %s", d->tmp, strerror(errno));
+done:
+	free(d->tmp);
+	free(d->path);
+	d->tmp = d->path = NULL;
 	return rc;
 }

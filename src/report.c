@@ -25,6 +25,10 @@ int report_write(const report_table *t, enum report_format fmt, FILE *fp)
 	case REPORT_HTML:
 		rc = report_write_html(m, fp);
 		break;
+	case REPORT_SITE:
+		errno = EINVAL;   /* a directory: site_publish (site.h) */
+		rc = -1;
+		break;
 	default:
 		rc = report_write_table(m, fp);
 		break;

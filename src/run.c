@@ -394,7 +394,7 @@ int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
 	so.include_bots = o->include_bots;
 	so.jobs = o->jobs;
 	so.keep_events = o->sequential;
-	so.details = o->details;
+	so.details = o->details || o->format == REPORT_SITE;  /* the site shows 5xx */
 	if (isatty(STDERR_FILENO) && msg_level() >= MSG_NORMAL) {
 		progress_init(&pr, paths, npaths);
 		so.progress = progress_update;

@@ -195,8 +195,10 @@ int run_parse_option(run_opts *o, int c, const char *arg)
 			o->format = REPORT_JSON;
 		else if (strcmp(arg, "html") == 0)
 			o->format = REPORT_HTML;
+		else if (strcmp(arg, "site") == 0)
+			o->format = REPORT_SITE;
 		else
-			return bad("--format", arg, "expected 'table', 'csv', 'json' or 'html'");
+			return bad("--format", arg, "expected 'table', 'csv', 'json', 'html' or 'site'");
 		return 1;
 	case OPT_CLIENT_FROM:
 		if (strcmp(arg, "conn") == 0)

@@ -10,7 +10,7 @@
 #define KR_SUITES(X) \
 	X(ktime) X(input) X(logfmt) X(catalog) X(match) X(filter) \
 	X(visitor) X(funnel) X(bench) X(report) X(xff) X(stats) \
-	X(report_json) X(report_html) X(msg) X(output) X(report_read) X(run) X(compat) X(state)
+	X(report_json) X(report_html) X(msg) X(output) X(report_read) X(run) X(compat) X(state) X(site)
 
 #define KR_DECLARE(name) Suite *name##_suite(void) __attribute__((weak));
 KR_SUITES(KR_DECLARE)
