@@ -171,8 +171,9 @@ sanitize:
 	$(SAN_ENV) KLANTREIS=./build/asan/klantreis sh tests/follow.sh
 
 # ---- valgrind: the e2e cases with the binary run under memcheck -----------
-# All cases, in one shard per CPU at once (tests/memcheck.sh: valgrind runs
-# a program on one thread at a time), or only MEMCHECK_CASES="name ...".
+# All cases but those with a no-memcheck file, in one shard per CPU at once
+# (tests/memcheck.sh: valgrind runs a program on one thread at a time), or
+# only MEMCHECK_CASES="name ...".
 MEMCHECK_CASES =
 
 memcheck: klantreis
