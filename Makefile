@@ -4,7 +4,8 @@
 #   make run        analyze the bundled sample log with the built-in catalogue
 #   make check      unit tests (Check), end-to-end tests, merged partial
 #                   results (tests/state.sh), --follow in real time
-#                   (tests/follow.sh, ~25 s), the HTML report and the website
+#                   (tests/follow.sh, ~25 s), days folded as the input
+#                   moves on (tests/fold.sh), the HTML report and the website
 #                   (axe-core) in headless Chromium, the scale-out recipes
 #                   (check-scale), then the same under ASan/UBSan and
 #                   valgrind, and a short fuzz round
@@ -135,6 +136,7 @@ check: deps
 	KLANTREIS=./klantreis sh tests/e2e.sh
 	E2E_DIR=testdata/realworld KLANTREIS=./klantreis sh tests/e2e.sh
 	KLANTREIS=./klantreis sh tests/state.sh
+	KLANTREIS=./klantreis sh tests/fold.sh
 	KLANTREIS=./klantreis sh tests/consistency.sh
 	KLANTREIS=./klantreis sh tests/follow.sh
 	KLANTREIS=./klantreis sh tests/html_browser.sh
@@ -169,8 +171,9 @@ sanitize:
 	$(SAN_ENV) KLANTREIS=./build/asan/klantreis sh tests/follow.sh
 
 # ---- valgrind: the e2e cases with the binary run under memcheck -----------
-# All cases, in one shard per CPU at once (tests/memcheck.sh: valgrind runs
-# a program on one thread at a time), or only MEMCHECK_CASES="name ...".
+# All cases but those with a no-memcheck file, in one shard per CPU at once
+# (tests/memcheck.sh: valgrind runs a program on one thread at a time), or
+# only MEMCHECK_CASES="name ...".
 MEMCHECK_CASES =
 
 memcheck: klantreis

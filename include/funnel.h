@@ -158,4 +158,22 @@ int funnel_walk(const funnel *f, funnel_walk_fn fn, void *arg);
  * (out of memory). */
 int funnel_filter(funnel *dst, const funnel *src, int64_t from, int64_t to);
 
+/* Memory that follows the day (scan.h): folds every visitor-day of a day
+ * before `before` held in fs[0..nf) - the funnels of all workers, which
+ * must have the same number of parts and keep_events - into figures per
+ * (day, gemeente, row) computed under cfg (its sequential, count_hits and
+ * window_us; by is not used), kept in fs[0] with those days' hits and
+ * 5xx counters, and removes those entries (and their events) and counters
+ * from every funnel. A visitor-day held by several of
+ * the funnels is combined first, so the figures are those funnel_cells
+ * gives for the merged funnels. funnel_cells and funnel_merge_counts
+ * include the folded figures; funnel_walk and funnel_filter do not see
+ * them (a funnel that feeds a state must not be folded), and funnel_cells
+ * must be given the same cfg. Exact only when no step of a folded day is
+ * added afterwards: the caller must make sure of that (scan.c re-reads
+ * the input without folding when one comes). Tables keep their capacity.
+ * Returns 0, or -1 (out of memory: the funnels are then unusable; or
+ * errno EINVAL when the funnels do not agree). */
+int funnel_fold(funnel *const *fs, int nf, const funnel_cfg *cfg, int32_t before);
+
 #endif

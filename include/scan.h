@@ -55,6 +55,16 @@ typedef struct {
 	 * counts the requests per wall-clock second and gemeente, and the
 	 * 5xx requests per second, gemeente and row. */
 	int collect;
+	/* Memory that follows the day: when set (a report run over inputs
+	 * that can be read again), the days the input has moved past are
+	 * folded into figures under *fold (funnel_fold) and their visitor
+	 * tables freed. The input has moved past day D when every record of
+	 * the blocks parsed since the reader last looked (every FOLD_EVERY
+	 * blocks it hands out) is FOLD_SLACK (scan.c) past D's end.
+	 * A matched request of a folded day that comes later sets
+	 * scan_result.fold_late, and the result is then not usable: read the
+	 * inputs again without folding. */
+	const funnel_cfg *fold;
 } scan_opts;
 
 /* What happened to one input. Strings are owned by the scan_result. */
@@ -103,6 +113,7 @@ typedef struct {
 	struct hostcount *unknown_hosts;
 	int64_t time_min, time_max;
 	struct state_tally *tally; /* scan_opts.collect: see there; else NULL */
+	int fold_late;             /* scan_opts.fold: a step of a folded day came */
 	struct state *state_;      /* private: a state res borrows from (state_result) */
 	struct logfmt **fmts_;     /* private: the inputs' formats */
 	struct logfmt **xfmts_;    /* private: formats from W3C #Fields lines */

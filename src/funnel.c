@@ -15,6 +15,12 @@
  * gemeente, row) in a small cell table (celltab), like the 5xx counts of
  * --details; funnel_cells sums into the same kind of table per period.
  *
+ * Folding (funnel_fold): the entries and counters of days the input has
+ * moved past become one folded_cell per (day, gemeente, row) in a plain
+ * array, and leave the tables, which keep their capacity for the next
+ * days: entries are removed in place (re-placed in probe order from a
+ * slot that was free), events compacted with forward indices.
+ *
  * Parts: the entries are split over 1, 2, 4, ... independent tables by
  * the top bits of their hash, so that the funnels of several workers can
  * be merged, and their cells computed, one part per thread. The figures do
@@ -59,6 +65,15 @@ typedef struct {
 	size_t cap, used;
 } celltab;
 
+/* One (day, gemeente, row) of a folded day (funnel_fold): its figures
+ * under the fold's funnel_cfg, whether a visitor-day was there (matched),
+ * and the hits and 5xx errors taken out of funnel.hits and funnel.err.
+ * Kept in a plain array: folded days are only read after. */
+typedef struct {
+	int32_t day, gem, row, matched;
+	int64_t n[3], hits[3], err[3];
+} folded_cell;
+
 /* One part: a table and, in sequential mode, the events of its entries. */
 typedef struct {
 	entry *tab;
@@ -76,6 +91,8 @@ struct funnel {
 	int pbits;                 /* log2(nparts) */
 	celltab hits;              /* hits of each step */
 	celltab err;               /* 5xx requests matching each step */
+	folded_cell *fold;         /* folded days (funnel_fold), nfold of them */
+	size_t nfold, capfold;
 	int keep_events;
 };
 
@@ -197,6 +214,7 @@ void funnel_free(funnel *f)
 	free(f->parts);
 	free(f->hits.c);
 	free(f->err.c);
+	free(f->fold);
 	free(f);
 }
 
@@ -220,6 +238,16 @@ int funnel_day_range(const funnel *f, int32_t *first, int32_t *last)
 			lo = c->period;
 		if (!any || c->period > hi)
 			hi = c->period;
+		any = 1;
+	}
+	for (size_t i = 0; i < f->nfold; i++) {
+		const folded_cell *d = &f->fold[i];
+		if (d->hits[0] + d->hits[1] + d->hits[2] == 0)
+			continue;
+		if (!any || d->day < lo)
+			lo = d->day;
+		if (!any || d->day > hi)
+			hi = d->day;
 		any = 1;
 	}
 	if (any) {
@@ -425,6 +453,26 @@ int funnel_add_errors(funnel *f, int32_t day, int gem, int row, int step, uint64
 	return 0;
 }
 
+/* Appends fc[0..n) to f's folded days. Returns 0, or -1 (OOM). */
+static int fold_append(funnel *f, const folded_cell *fc, size_t n)
+{
+	if (n == 0)
+		return 0;
+	if (f->nfold + n > f->capfold) {
+		size_t nc = f->capfold ? f->capfold : 256;
+		while (nc < f->nfold + n)
+			nc *= 2;
+		folded_cell *x = realloc(f->fold, nc * sizeof *x);
+		if (!x)
+			return -1;
+		f->fold = x;
+		f->capfold = nc;
+	}
+	memcpy(f->fold + f->nfold, fc, n * sizeof *fc);
+	f->nfold += n;
+	return 0;
+}
+
 /* Adds the counters of src to dst. */
 static int cells_merge(celltab *dst, const celltab *src)
 {
@@ -466,7 +514,8 @@ static int merge_part(funnel *dst, const part *sp)
 
 int funnel_merge_counts(funnel *dst, const funnel *src)
 {
-	return cells_merge(&dst->err, &src->err) < 0 || cells_merge(&dst->hits, &src->hits) < 0
+	return cells_merge(&dst->err, &src->err) < 0 || cells_merge(&dst->hits, &src->hits) < 0 ||
+	       fold_append(dst, src->fold, src->nfold) < 0
 	       ? -1 : 0;
 }
 
@@ -757,7 +806,7 @@ int funnel_cells(const funnel *f, const funnel_cfg *cfg, funnel_cell **cells, si
 
 	*cells = NULL;
 	*n = 0;
-	if (funnel_size(f) == 0 && f->err.used == 0)
+	if (funnel_size(f) == 0 && f->err.used == 0 && f->nfold == 0)
 		return 0;
 	if (celltab_init(&map, 256) < 0)
 		goto out;
@@ -794,6 +843,20 @@ int funnel_cells(const funnel *f, const funnel_cfg *cfg, funnel_cell **cells, si
 	}
 	if (sum_counts(&map, &f->err, cfg->by, 1) < 0)
 		goto out;
+	/* the folded days (funnel_fold): figures under cfg already */
+	for (size_t i = 0; i < f->nfold; i++) {
+		const folded_cell *d = &f->fold[i];
+		int32_t period = cfg->by == KTIME_BY_NONE ? 0 : ktime_period_start(d->day, cfg->by);
+		funnel_cell *c = cell_get(&map, period, d->gem, d->row);
+		if (!c)
+			goto out;
+		const int64_t *from = cfg->count_hits && !cfg->sequential ? d->hits : d->n;
+		for (int k = 0; k < 3; k++) {
+			c->n[k] += from[k];
+			c->errors[k] += d->err[k];
+		}
+		c->matched |= d->matched;
+	}
 	if (cfg->count_hits && !cfg->sequential && sum_counts(&map, &f->hits, cfg->by, 0) < 0)
 		goto out;
 	/* compact the map in place and sort the few cells */
@@ -873,4 +936,275 @@ int funnel_filter(funnel *dst, const funnel *src, int64_t from, int64_t to)
 		}
 	}
 	return 0;
+}
+
+/* ---- folding days (funnel_fold) -------------------------------------- */
+
+/* The entry of key (v, day, gem, row) with hash h in part f, or NULL. */
+static entry *find(part *f, uint64_t h, uint64_t v, int32_t day, int32_t gem, int32_t row)
+{
+	size_t mask = f->cap - 1;
+	for (size_t j = h & mask;; j = (j + 1) & mask) {
+		entry *e = &f->tab[j];
+		if (e->row1 == 0)
+			return NULL;
+		if (e->visitor == v && e->day == day && e->gem == gem && e->row1 == row + 1)
+			return e;
+	}
+}
+
+/* Appends the events of e's chain in pt to the growing arrays *steps and
+ * *inst (k used, *cap allocated; *scratch kept at 2 * *cap). Returns 0 or
+ * -1 (out of memory). */
+static int gather(const part *pt, const entry *e, int **steps, int64_t **inst,
+                  int64_t **scratch, size_t *k, size_t *cap)
+{
+	for (int32_t x = (int32_t)e->aux - 1; x >= 0; x = pt->ev[x].next) {
+		if (*k == *cap) {
+			size_t nc = *cap ? *cap * 2 : 64;
+			int *s2 = realloc(*steps, nc * sizeof *s2);
+			if (s2)
+				*steps = s2;
+			int64_t *i2 = realloc(*inst, nc * sizeof *i2);
+			if (i2)
+				*inst = i2;
+			int64_t *x2 = realloc(*scratch, 2 * nc * sizeof *x2);
+			if (x2)
+				*scratch = x2;
+			if (!s2 || !i2 || !x2)
+				return -1;
+			*cap = nc;
+		}
+		(*steps)[*k] = pt->ev[x].step & 3;
+		(*inst)[(*k)++] = pt->ev[x].instant;
+	}
+	return 0;
+}
+
+#define LIVE_MARK (1 << 30)        /* in event.step while compacting */
+
+/* Removes from pt every entry marked taken (row1 -1) or of a day before
+ * `before`, in place: the table keeps its capacity (its pages stay for
+ * the next day's entries) and the events of the removed entries are
+ * compacted away. */
+static void prune(part *pt, int keep_events, int32_t before)
+{
+	size_t mask = pt->cap - 1, start = 0;
+	/* a slot free before any removal: no probe path crosses it */
+	while (pt->tab[start].row1 != 0)
+		start++;
+	for (size_t i = 0; i < pt->cap; i++) {
+		entry *e = &pt->tab[i];
+		if (e->row1 < 0 || (e->row1 > 0 && e->day < before)) {
+			e->row1 = 0;
+			pt->used--;
+		}
+	}
+	/* put each entry left back at the first free slot from its home, in
+	 * probe order from start: the slots before it are final by then */
+	for (size_t k = 1; k <= pt->cap; k++) {
+		size_t i = (start + k) & mask;
+		if (pt->tab[i].row1 == 0)
+			continue;
+		entry x = pt->tab[i];
+		pt->tab[i].row1 = 0;
+		size_t j = entry_hash(x.visitor, x.day, x.gem, x.row1 - 1) & mask;
+		while (pt->tab[j].row1 != 0)
+			j = (j + 1) & mask;
+		pt->tab[j] = x;
+	}
+	if (!keep_events || pt->nev == 0)
+		return;
+	/* events: mark the live ones, move them down into [0, live) (two
+	 * fingers), leave a forward index in each slot moved from, then
+	 * redirect every chain through the forwards */
+	size_t live = 0;
+	for (size_t i = 0; i < pt->cap; i++)
+		for (int32_t x = (int32_t)pt->tab[i].aux - 1; pt->tab[i].row1 && x >= 0;
+		     x = pt->ev[x].next) {
+			pt->ev[x].step |= LIVE_MARK;
+			live++;
+		}
+	/* ev[lo] dead and ev[hi - 1] live, else lo and hi meet at live */
+	size_t lo = 0, hi = pt->nev;
+	for (;;) {
+		while (lo < hi && (pt->ev[lo].step & LIVE_MARK))
+			lo++;
+		while (hi > lo && !(pt->ev[hi - 1].step & LIVE_MARK))
+			hi--;
+		if (hi <= lo)
+			break;
+		pt->ev[lo] = pt->ev[hi - 1];
+		pt->ev[hi - 1].next = (int32_t)lo;
+		pt->ev[hi - 1].step = 0;
+		lo++;
+		hi--;
+	}
+	for (size_t x = 0; x < live; x++)
+		pt->ev[x].step &= ~LIVE_MARK;
+	for (size_t i = 0; i < pt->cap; i++) {
+		entry *e = &pt->tab[i];
+		if (e->row1 == 0 || e->aux == 0)
+			continue;
+		int32_t x = (int32_t)e->aux - 1;
+		if ((size_t)x >= live)
+			x = pt->ev[x].next;
+		e->aux = (uint32_t)x + 1;
+		for (; x >= 0;) {
+			int32_t nx = pt->ev[x].next;
+			if (nx >= 0 && (size_t)nx >= live)
+				nx = pt->ev[nx].next;
+			pt->ev[x].next = nx;
+			x = nx;
+		}
+	}
+	pt->nev = live;
+}
+
+/* Removes from t every cell of a day before `before`, in place, the way
+ * prune does for entries. */
+static void celltab_prune(celltab *t, int32_t before)
+{
+	if (t->used == 0)
+		return;
+	size_t mask = t->cap - 1, start = 0;
+	while (t->c[start].row >= 0)
+		start++;
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->c[i].row >= 0 && t->c[i].period < before) {
+			t->c[i].row = -1;
+			t->used--;
+		}
+	for (size_t k = 1; k <= t->cap; k++) {
+		size_t i = (start + k) & mask;
+		if (t->c[i].row < 0)
+			continue;
+		funnel_cell x = t->c[i];
+		t->c[i].row = -1;
+		size_t j = entry_hash(0, x.period, x.gem, x.row) & mask;
+		while (t->c[j].row >= 0)
+			j = (j + 1) & mask;
+		t->c[j] = x;
+	}
+}
+
+/* Adds into sum the counters of t's cells of days before `before`: into
+ * errors[] when errors is set, else into n[]. Returns 0 or -1 (OOM). */
+static int take_days(celltab *sum, const celltab *t, int32_t before, int errors)
+{
+	for (size_t i = 0; i < t->cap; i++) {
+		const funnel_cell *e = &t->c[i];
+		if (e->row < 0 || e->period >= before)
+			continue;
+		funnel_cell *c = cell_get(sum, e->period, e->gem, e->row);
+		if (!c)
+			return -1;
+		int64_t *to = errors ? c->errors : c->n;
+		for (int k = 0; k < 3; k++)
+			to[k] += e->n[k];
+	}
+	return 0;
+}
+
+int funnel_fold(funnel *const *fs, int nf, const funnel_cfg *cfg, int32_t before)
+{
+	int *steps = NULL;
+	int64_t *inst = NULL, *scratch = NULL;
+	size_t cap = 0;
+	int rc = -1, ev = fs[0]->keep_events;
+	/* the days folded now: figures (n, matched) and 5xx errors in vis,
+	 * hits in hit (period holds the day) */
+	celltab vis = { NULL, 0, 0 }, hit = { NULL, 0, 0 };
+
+	for (int i = 1; i < nf; i++)
+		if (fs[i]->nparts != fs[0]->nparts || fs[i]->keep_events != fs[0]->keep_events) {
+			errno = EINVAL;
+			return -1;
+		}
+	for (int i = 0; i < nf; i++) {
+		for (int p = 0; p < fs[i]->nparts; p++) {
+			part *pt = &fs[i]->parts[p];
+			for (size_t slot = 0; slot < pt->cap; slot++) {
+				entry *e = &pt->tab[slot];
+				if (e->row1 <= 0 || e->day >= before)
+					continue;
+				int32_t row = e->row1 - 1;
+				uint64_t h = entry_hash(e->visitor, e->day, e->gem, row);
+				uint32_t mask = ev ? 0 : e->aux;
+				size_t k = 0;
+				if (ev && gather(pt, e, &steps, &inst, &scratch, &k, &cap) < 0)
+					goto out;
+				/* the same visitor-day in the later funnels: taken here */
+				for (int j = i + 1; j < nf; j++) {
+					part *q = part_of(fs[j], h);
+					entry *o = find(q, h, e->visitor, e->day, e->gem, row);
+					if (!o)
+						continue;
+					if (ev && gather(q, o, &steps, &inst, &scratch, &k, &cap) < 0)
+						goto out;
+					if (!ev)
+						mask |= o->aux;
+					o->row1 = -1;
+				}
+				for (size_t x = 0; x < k; x++)
+					mask |= 1u << steps[x];
+				funnel_cell *c = cell_get(&vis, e->day, e->gem, row);
+				if (!c)
+					goto out;
+				c->matched = 1;
+				if (cfg->sequential) {
+					int level = funnel_level(steps, inst, k, cfg->window_us, scratch);
+					for (int s = 0; s < 3; s++)
+						c->n[s] += level > s;
+				} else if (!cfg->count_hits) {
+					for (int s = 0; s < 3; s++)
+						c->n[s] += (mask >> s) & 1;
+				}
+			}
+		}
+		if (take_days(&vis, &fs[i]->err, before, 1) < 0 ||
+		    take_days(&hit, &fs[i]->hits, before, 0) < 0)
+			goto out;
+		for (int p = 0; p < fs[i]->nparts; p++)
+			prune(&fs[i]->parts[p], fs[i]->keep_events, before);
+	}
+	/* into fs[0]'s folded days: every cell of vis with its hits, then
+	 * hits without a cell in vis (none, as hits come with entries) */
+	for (size_t i = 0; i < vis.cap; i++) {
+		const funnel_cell *v = &vis.c[i];
+		if (v->row < 0)
+			continue;
+		funnel_cell *hc = cell_get(&hit, v->period, v->gem, v->row);
+		if (!hc)
+			goto out;
+		hc->matched = -1; /* taken */
+		folded_cell d = { v->period, v->gem, v->row, v->matched,
+		                  { v->n[0], v->n[1], v->n[2] },
+		                  { hc->n[0], hc->n[1], hc->n[2] },
+		                  { v->errors[0], v->errors[1], v->errors[2] } };
+		if (fold_append(fs[0], &d, 1) < 0)
+			goto out;
+	}
+	for (size_t i = 0; i < hit.cap; i++) {
+		const funnel_cell *hc = &hit.c[i];
+		if (hc->row < 0 || hc->matched < 0)
+			continue;
+		folded_cell d = { hc->period, hc->gem, hc->row, 0, { 0, 0, 0 },
+		                  { hc->n[0], hc->n[1], hc->n[2] }, { 0, 0, 0 } };
+		if (fold_append(fs[0], &d, 1) < 0)
+			goto out;
+	}
+	/* the counters of the folded days are in fs[0] now */
+	for (int i = 0; i < nf; i++) {
+		celltab_prune(&fs[i]->err, before);
+		celltab_prune(&fs[i]->hits, before);
+	}
+	rc = 0;
+out:
+	free(vis.c);
+	free(hit.c);
+	free(steps);
+	free(inst);
+	free(scratch);
+	return rc;
 }

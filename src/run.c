@@ -465,7 +465,25 @@ int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
 		return r;
 	}
 
+	/* Memory that follows the day (scan_opts.fold), when the inputs can
+	 * be read again should they turn out not to be in time order */
+	funnel_cfg fold = { o->sequential, o->count_hits, o->window * 1000000, KTIME_BY_NONE };
+	so.fold = &fold;
+	for (int i = 0; i < npaths; i++) {
+		struct stat st;
+		if (strcmp(paths[i], "-") == 0 || stat(paths[i], &st) < 0 || !S_ISREG(st.st_mode))
+			so.fold = NULL;
+	}
 	int rc = scan_run(&so, m, paths, npaths, res, err, sizeof err);
+	if (rc >= 0 && res->fold_late) {
+		msg_info("the logs are not in time order (a request came after its day was "
+		         "counted and freed): reading them again, keeping every day in memory");
+		scan_result_free(res);
+		so.fold = NULL;
+		if (so.progress)
+			progress_init(&pr, paths, npaths);
+		rc = scan_run(&so, m, paths, npaths, res, err, sizeof err);
+	}
 	xff_trust_free(trust);
 	if (rc < 0) {
 		msg_error("%s", err);

@@ -51,6 +51,13 @@
 #define MAX_LINE ((size_t)64 << 20)
 #define DETECT_MAX ((size_t)8 << 20) /* bytes format detection may read ahead */
 #define PENDING 64                 /* matched steps queued per side, see flush */
+/* Memory that follows the day (scan_opts.fold): day D is folded once the
+ * records of the blocks parsed since the reader last looked (it looks
+ * every FOLD_EVERY blocks it hands out) are all FOLD_SLACK seconds past
+ * its end, so requests logged up to an hour late (the
+ * disorder within one log) still find their visitor-day. */
+#define FOLD_SLACK 3600
+#define FOLD_EVERY 1
 
 typedef struct block {
 	char *buf;
@@ -95,6 +102,8 @@ typedef struct worker_s {
 	int oom;
 	hostcount *unknown;        /* hosts of no gemeente; made at the first */
 	int64_t time_min, time_max;/* wall times outside every side's range */
+	int64_t blk_min;           /* scan_opts.fold: earliest wall time in this block */
+	int32_t fold_before;       /* scan_opts.fold: the scan's, copied while it waits */
 	filter_cache bots;
 	match_hit *hits;           /* match_max_hits entries: no hit is ever dropped */
 	int max_hits;
@@ -124,12 +133,23 @@ struct scan {
 	size_t nxfmts, capxfmts;
 	/* progress (reader thread only) */
 	uint64_t done_raw;         /* raw bytes of finished inputs */
+	/* scan_opts.fold: blocks queued and parsed (under lock), blocks
+	 * dispatched since the last look at recent_min, the earliest wall
+	 * time of the blocks parsed since then (atomic), the first day not
+	 * folded (written by the reader while every worker waits), and a
+	 * matched request of a folded day seen (atomic) */
+	uint64_t nqueued, nparsed;
+	int since_check;
+	int64_t recent_min;
+	int32_t fold_before;
+	int late;
 };
 
 /* ---- block pool and queue -------------------------------------------- */
 
 static void process_block(worker *w, block *b);
 static void give_free(scan *s, block *b);
+static void give_done(scan *s, block *b);
 
 /* The oldest queued block, or NULL; caller holds the lock. */
 static block *pop_queued(scan *s)
@@ -155,7 +175,7 @@ static block *take_free(scan *s)
 		if (q) {
 			pthread_mutex_unlock(&s->lock);
 			process_block(s->helper, q);
-			give_free(s, q);
+			give_done(s, q);
 			pthread_mutex_lock(&s->lock);
 			continue;
 		}
@@ -178,9 +198,21 @@ static void give_free(scan *s, block *b)
 	pthread_mutex_unlock(&s->lock);
 }
 
+/* give_free for a block that was parsed (counted for drain). */
+static void give_done(scan *s, block *b)
+{
+	pthread_mutex_lock(&s->lock);
+	s->nparsed++;
+	b->next = s->free_list;
+	s->free_list = b;
+	pthread_cond_signal(&s->free_cv);
+	pthread_mutex_unlock(&s->lock);
+}
+
 static void enqueue(scan *s, block *b)
 {
 	pthread_mutex_lock(&s->lock);
+	s->nqueued++;
 	b->next = NULL;
 	if (s->queue_tail)
 		s->queue_tail->next = b;
@@ -362,6 +394,8 @@ static void process_line(worker *w, const block *b, uint64_t lineno, char *p, si
 		add_sample(w, b, lineno, p, n);
 		return;
 	}
+	if (rec.wall < w->blk_min)
+		w->blk_min = rec.wall;
 	if (o->client_xff)
 		rec.client = xff_client(o->trust, rec.xff, rec.client);
 	int gem = match_gemeente(w->mctx, rec.host);
@@ -407,6 +441,8 @@ static void process_line(worker *w, const block *b, uint64_t lineno, char *p, si
 	if (o->collect)
 		w->tl_n[1]++;
 	int32_t day = ktime_day(rec.wall);
+	if (day < w->fold_before) /* its visitor-day may be folded: see scan_opts.fold */
+		__atomic_store_n(&w->s->late, 1, __ATOMIC_RELAXED);
 	int32_t sod = o->collect ? (int32_t)(rec.wall - (int64_t)day * 86400) : 0;
 	uint64_t v = visitor_hash(&o->key, rec.client, rec.user_agent, day);
 	for (int i = 0; i < o->nsides; i++) {
@@ -425,6 +461,7 @@ static void process_block(worker *w, block *b)
 {
 	char *p = b->buf, *end = b->buf + b->len;
 	uint64_t lineno = 0;
+	w->blk_min = INT64_MAX;
 	while (p < end) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
 		char *le = nl ? nl : end;
@@ -433,6 +470,13 @@ static void process_block(worker *w, block *b)
 	}
 	for (int i = 0; i < w->s->o->nsides; i++)
 		flush(w, i);
+	if (w->s->o->fold && w->blk_min != INT64_MAX) {
+		int64_t cur = __atomic_load_n(&w->s->recent_min, __ATOMIC_RELAXED);
+		while (w->blk_min < cur &&
+		       !__atomic_compare_exchange_n(&w->s->recent_min, &cur, w->blk_min, 1,
+		                                    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			;
+	}
 	if (w->nnotes == w->capnotes) {
 		size_t nc = w->capnotes ? w->capnotes * 2 : 256;
 		block_note *n = realloc(w->notes, nc * sizeof *n);
@@ -452,20 +496,80 @@ static void *worker_main(void *arg)
 	block *b;
 	while ((b = dequeue(w->s)) != NULL) {
 		process_block(w, b);
-		give_free(w->s, b);
+		give_done(w->s, b);
 	}
 	return NULL;
 }
 
 /* ---- the reader ------------------------------------------------------ */
 
+/* Waits until every queued block is parsed (the reader parses queued
+ * ones itself meanwhile); then every worker waits for work. */
+static void drain(scan *s)
+{
+	if (!s->helper)
+		return;
+	pthread_mutex_lock(&s->lock);
+	while (s->nparsed < s->nqueued) {
+		block *q = pop_queued(s);
+		if (q) {
+			pthread_mutex_unlock(&s->lock);
+			process_block(s->helper, q);
+			give_done(s, q);
+			pthread_mutex_lock(&s->lock);
+			continue;
+		}
+		pthread_cond_wait(&s->free_cv, &s->lock);
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* scan_opts.fold, on the reader's thread: when the records of the blocks
+ * parsed since the last look are all FOLD_SLACK past the end of a day not
+ * yet folded, waits for the workers and folds the days before that into
+ * counts (funnel_fold over every worker's funnel, per side). */
+static void fold_check(scan *s)
+{
+	int64_t m = __atomic_exchange_n(&s->recent_min, INT64_MAX, __ATOMIC_RELAXED);
+	if (m == INT64_MAX || m - FOLD_SLACK < (int64_t)INT32_MIN * 86400)
+		return;
+	int32_t before = ktime_day(m - FOLD_SLACK);
+	if (before <= s->fold_before)
+		return;
+	drain(s);
+	if (__atomic_load_n(&s->late, __ATOMIC_RELAXED))
+		return;
+	funnel *fs[64];
+	int nf = s->nw < 64 ? s->nw : 64;
+	for (int side = 0; side < s->o->nsides; side++) {
+		for (int i = 0; i < nf; i++)
+			fs[i] = s->w[i].fun[side];
+		if (funnel_fold(fs, nf, s->o->fold, before) < 0) {
+			s->w[0].oom = 1;
+			return;
+		}
+	}
+	s->fold_before = before;
+	for (int i = 0; i < s->nw; i++)
+		s->w[i].fold_before = before;
+}
+
 static void dispatch(scan *s, block *b)
 {
+	if (s->o->fold && __atomic_load_n(&s->late, __ATOMIC_RELAXED)) {
+		/* the result will be thrown away (scan_result.fold_late) */
+		give_free(s, b);
+		return;
+	}
 	if (s->o->jobs > 1) {
 		enqueue(s, b);
 	} else {
 		process_block(&s->w[0], b);
-		give_free(s, b);
+		give_done(s, b);
+	}
+	if (s->o->fold && ++s->since_check >= FOLD_EVERY) {
+		s->since_check = 0;
+		fold_check(s);
 	}
 }
 
@@ -688,6 +792,8 @@ static int read_input(scan *s, int fi, const char *path, FILE *fp, scan_input *s
 
 	cur = take_free(s);
 	for (;;) {
+		if (o->fold && __atomic_load_n(&s->late, __ATOMIC_RELAXED))
+			break; /* the result will be thrown away (scan_result.fold_late) */
 		if (cur->len == cur->cap && ensure_cap(cur, cur->cap * 2) < 0) {
 			rc = -1;
 			goto out;
@@ -806,6 +912,7 @@ static int worker_init(worker *w, scan *s)
 	w->s = s;
 	w->time_min = INT64_MAX;
 	w->time_max = INT64_MIN;
+	w->fold_before = INT32_MIN;
 	w->mctx = match_ctx_new(s->m);
 	/* a record can match every pattern cell of its gemeente's rows:
 	 * sized from the catalogue, so match_target never cuts a record short */
@@ -1061,6 +1168,8 @@ static int scan_do(const scan_opts *o, matcher *m, char *const *paths, FILE **fp
 	}
 	s.o = o;
 	s.m = m;
+	s.recent_min = INT64_MAX;
+	s.fold_before = INT32_MIN;
 	pthread_mutex_init(&s.lock, NULL);
 	pthread_cond_init(&s.work_cv, NULL);
 	pthread_cond_init(&s.free_cv, NULL);
@@ -1106,6 +1215,8 @@ static int scan_do(const scan_opts *o, matcher *m, char *const *paths, FILE **fp
 		w3c_state w3 = { NULL, NULL, 0 };
 		if (cont && !fps[i])
 			continue; /* nothing new for this one */
+		if (o->fold && __atomic_load_n(&s.late, __ATOMIC_RELAXED))
+			continue; /* see read_input */
 		int r = read_input(&s, i, paths[i], fps ? fps[i] : NULL, &res->inputs[i], &fmts[i],
 		                   cont ? &cont->w3[i] : &w3, &seq, &bytes);
 		if (fps)
@@ -1128,10 +1239,13 @@ static int scan_do(const scan_opts *o, matcher *m, char *const *paths, FILE **fp
 	if (s.helper) /* the reader takes its share of what is left */
 		for (block *b; (b = dequeue(&s)) != NULL;) {
 			process_block(s.helper, b);
-			give_free(&s, b);
+			give_done(&s, b);
 		}
 	for (int i = 1; i < started; i++)
 		pthread_join(s.w[i].th, NULL);
+	res->fold_late = s.late;
+	if (s.late) /* the caller reads the inputs again without folding */
+		goto out;
 	if (rc >= 0 && collect(&s, res) < 0)
 		goto oom;
 	goto out;

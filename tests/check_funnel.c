@@ -520,6 +520,117 @@ START_TEST(test_drop_before_oom)
 }
 END_TEST
 
+/* funnel_fold: two "workers" get the steps of days in order (each phase
+ * also a day late), the days two behind are folded after each phase; the
+ * figures must equal those of one funnel that kept everything, for the
+ * open funnel, hits and the sequential funnel, per day, week and in
+ * total. Visitor-days straddle the two funnels, the tables grow after
+ * folds, and the folded entries are gone. */
+static uint64_t fold_rng;
+static uint64_t fold_rnd(void)
+{
+	uint64_t z = (fold_rng += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static void fold_case(int sequential, int count_hits)
+{
+	funnel_cfg cfg = { sequential, count_hits, 600 * S, KTIME_BY_NONE };
+	funnel *w[2] = { funnel_new(sequential, 2), funnel_new(sequential, 2) };
+	funnel *ref = funnel_new(sequential, 2);
+	const int32_t day0 = 20759; /* a Monday */
+	size_t most = 0;
+	ck_assert_ptr_nonnull(w[0]);
+	ck_assert_ptr_nonnull(w[1]);
+	ck_assert_ptr_nonnull(ref);
+	fold_rng = 7;
+	for (int phase = 0; phase < 12; phase++) {
+		size_t n = 500 + (size_t)phase * 400; /* growing days: tables grow after folds */
+		for (size_t i = 0; i < n; i++) {
+			int32_t day = day0 + phase - (fold_rnd() % 4 == 0 && phase > 0);
+			uint64_t v = fold_rnd() % (n / 3 + 1);
+			int gem = (int)(fold_rnd() % 3), row = (int)(fold_rnd() % 2);
+			int step = (int)(fold_rnd() % 3);
+			int64_t t = ((int64_t)day * 86400 + (int64_t)(fold_rnd() % 7200)) * S;
+			funnel *to = w[fold_rnd() % 2];
+			ck_assert_int_eq(funnel_add(to, v, day, t, gem, row, step), 0);
+			ck_assert_int_eq(funnel_add(ref, v, day, t, gem, row, step), 0);
+			if (i % 50 == 0) {
+				ck_assert_int_eq(funnel_add_error(to, day, gem, row, step), 0);
+				ck_assert_int_eq(funnel_add_error(ref, day, gem, row, step), 0);
+			}
+		}
+		if (funnel_size(w[0]) + funnel_size(w[1]) > most)
+			most = funnel_size(w[0]) + funnel_size(w[1]);
+		if (phase >= 2)
+			ck_assert_int_eq(funnel_fold(w, 2, &cfg, day0 + phase - 1), 0);
+	}
+	/* what is held is the last two days, not all twelve */
+	ck_assert_uint_lt(funnel_size(w[0]) + funnel_size(w[1]), funnel_size(ref) / 3);
+	ck_assert_uint_lt(most, funnel_size(ref) / 2);
+	ck_assert_int_eq(funnel_merge(w[0], w[1]), 0);
+	int32_t f1, l1, f2, l2;
+	ck_assert_int_eq(funnel_day_range(w[0], &f1, &l1), 1);
+	ck_assert_int_eq(funnel_day_range(ref, &f2, &l2), 1);
+	ck_assert_int_eq(f1, f2);
+	ck_assert_int_eq(l1, l2);
+	enum ktime_by bys[] = { KTIME_BY_NONE, KTIME_BY_DAY, KTIME_BY_WEEK };
+	for (size_t b = 0; b < sizeof bys / sizeof bys[0]; b++) {
+		funnel_cell *got, *want;
+		size_t ngot, nwant;
+		cfg.by = bys[b];
+		ck_assert_int_eq(funnel_cells(w[0], &cfg, &got, &ngot), 0);
+		ck_assert_int_eq(funnel_cells(ref, &cfg, &want, &nwant), 0);
+		ck_assert_uint_eq(ngot, nwant);
+		ck_assert_uint_gt(nwant, 0);
+		for (size_t i = 0; i < nwant; i++) {
+			ck_assert_int_eq(got[i].period, want[i].period);
+			ck_assert_int_eq(got[i].gem, want[i].gem);
+			ck_assert_int_eq(got[i].row, want[i].row);
+			ck_assert_int_eq(got[i].matched, want[i].matched);
+			for (int k = 0; k < 3; k++) {
+				ck_assert_int_eq(got[i].n[k], want[i].n[k]);
+				ck_assert_int_eq(got[i].errors[k], want[i].errors[k]);
+			}
+		}
+		free(got);
+		free(want);
+	}
+	funnel_free(w[0]);
+	funnel_free(w[1]);
+	funnel_free(ref);
+}
+
+START_TEST(test_fold_open)
+{
+	fold_case(0, 0);
+}
+END_TEST
+
+START_TEST(test_fold_hits)
+{
+	fold_case(0, 1);
+}
+END_TEST
+
+START_TEST(test_fold_sequential)
+{
+	fold_case(1, 0);
+}
+END_TEST
+
+START_TEST(test_fold_mismatch)
+{
+	funnel_cfg cfg = { 0, 0, 0, KTIME_BY_NONE };
+	funnel *w[2] = { funnel_new(0, 2), funnel_new(1, 2) };
+	ck_assert_int_eq(funnel_fold(w, 2, &cfg, 5), -1);
+	funnel_free(w[0]);
+	funnel_free(w[1]);
+}
+END_TEST
+
 Suite *funnel_suite(void)
 {
 	Suite *s = suite_create("funnel");
@@ -535,6 +646,10 @@ Suite *funnel_suite(void)
 	tcase_add_test(tc, test_parts);
 	tcase_add_test(tc, test_week_and_month_periods);
 	tcase_add_test(tc, test_day_range);
+	tcase_add_test(tc, test_fold_open);
+	tcase_add_test(tc, test_fold_hits);
+	tcase_add_test(tc, test_fold_sequential);
+	tcase_add_test(tc, test_fold_mismatch);
 	tcase_add_test(tc, test_filter_and_walk);
 	tcase_add_test(tc, test_drop_before);
 	tcase_add_test(tc, test_drop_before_oom);

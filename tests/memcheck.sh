@@ -7,9 +7,10 @@
 #   KLANTREIS=build/memcheck/klantreis sh tests/memcheck.sh [CASE...]
 #   MEMCHECK_SHARDS=4 ...
 #
-# Without CASE: every case of testdata/e2e and the corpus check. Prints
-# each shard's e2e output in turn, then "memcheck: N passed, N failed";
-# exits 1 when a case failed.
+# Without CASE: every case of testdata/e2e and the corpus check, but for
+# cases with a file no-memcheck (its first line says why; named, they
+# run). Prints each shard's e2e output in turn, then "memcheck: N passed,
+# N failed"; exits 1 when a case failed.
 root=$(cd "$(dirname "$0")/.." && pwd) || exit 2
 shards=${MEMCHECK_SHARDS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}
 [ "$shards" -ge 1 ] 2>/dev/null || shards=2
@@ -21,6 +22,10 @@ trap 'exit 143' TERM
 if [ $# -eq 0 ]; then
 	for d in "$root"/testdata/e2e/*/; do
 		d=${d%/}
+		if [ -f "$d/no-memcheck" ]; then
+			echo "skip ${d##*/} under valgrind: $(head -n 1 "$d/no-memcheck")"
+			continue
+		fi
 		set -- "$@" "${d##*/}"
 	done
 	set -- "$@" corpus

@@ -6,6 +6,10 @@
 # authorized key), brings the parts back with parallel --return and merges
 # them here; the merged report must equal one analyze run over all logs,
 # byte for byte, and the servers' working directory must be cleaned up.
+# Then the same in KR_MODE=state: the log cut by line (days and visitors
+# straddle parts), states made on the servers under one --key-file from
+# `klantreis keygen`, merged here into a --by day --funnel sequential
+# --details CSV, and a --by week --count hits table from the same states.
 #
 #   KLANTREIS=./klantreis sh tests/parallel_ssh.sh
 #
@@ -133,3 +137,42 @@ fi
 cmp "$T/one.txt" merged.txt || fail "merged report differs from one run over all logs"
 grep -q 'Accepted publickey' "$T/sshd.log" || fail "no job logged in over ssh"
 echo "ok parallel_ssh: $k logs on 3 servers over ssh, merged here, equal one run"
+
+# KR_MODE=state on the same sshd: the log cut by line into parts that
+# split days and visitors (which csv mode cannot merge), analysed on the
+# servers under one --key-file into states, merged here; a second report
+# is made from the same states brought back.
+"$KLANTREIS" keygen "$T/key" || fail "keygen failed"
+mkdir -p "$T/cuts"
+split -n l/5 "$T/all.log" "$T/cuts/cut." || fail "split failed"
+k=0
+: > "$T/local/cuts.list"
+for f in "$T"/cuts/cut.*; do
+	gzip -n "$f"
+	echo "web$((k % 3 + 1)) $f.gz" >> "$T/local/cuts.list"
+	k=$((k + 1))
+done
+"$KLANTREIS" analyze -q --funnel sequential --by day --details --min-visitors 5 \
+	--format csv "$T/all.log" > "$T/one-day.csv" || fail "analyze over all logs failed"
+"$KLANTREIS" analyze -q --by week --count hits --min-visitors 3 --format table \
+	"$T/all.log" > "$T/one-week.txt" || fail "analyze over all logs failed"
+KR_OUT=states KR_REPORT=merged-day.csv KR_MODE=state KR_MAP_OPTS="--key-file $T/key" \
+	KR_MERGE_OPTS="--funnel sequential --by day --details --min-visitors 5 --format csv" \
+	KR_REMOTE_DIR="$T/remote" KR_SSH="ssh -F $T/ssh_config" KLANTREIS="$KLANTREIS" \
+	timeout 40 sh "$root/contrib/parallel/klantreis-parallel.sh" cuts.list 2>"$T/run.err" ||
+	fail "klantreis-parallel.sh in state mode failed"
+nparts=0
+for f in states/part-*.state; do
+	[ -f "$f" ] && nparts=$((nparts + 1))
+done
+[ "$nparts" -eq "$k" ] || fail "state mode: expected $k states, got: $(ls states)"
+if [ -d "$T/remote" ] && [ -n "$(ls "$T/remote")" ]; then
+	fail "state mode: parts left on the servers: $(ls "$T/remote")"
+fi
+cmp "$T/one-day.csv" merged-day.csv ||
+	fail "state mode: merged --by day report differs from one run over all logs"
+"$KLANTREIS" analyze -q --by week --count hits --min-visitors 3 --format table \
+	states/part-*.state > merged-week.txt || fail "report from the states brought back failed"
+cmp "$T/one-week.txt" merged-week.txt ||
+	fail "state mode: --by week table from the states differs from one run over all logs"
+echo "ok parallel_ssh: state mode, $k parts cut by line under one key, merged here, equal one run"

@@ -12,7 +12,14 @@
 # Needs root (the daemons run as root and munge, /run/munge is made);
 # skips with a message otherwise. Every daemon it started is stopped by
 # its pid on exit, and its temporary directory removed. Finishes within a
-# minute or fails (KR_SLURM_WAIT seconds for the jobs, default 40).
+# minute or fails (KR_SLURM_WAIT seconds for all jobs, default 40).
+#
+# Both modes of the scripts run on the same daemons: KR_MODE=csv with the
+# log split by web server (reports merged by `klantreis benchmark`), then
+# KR_MODE=state with the log cut by line into parts that split days and
+# visitors, analysed into states under one --key-file from `klantreis
+# keygen` and merged by two merge jobs into a --by day --funnel sequential
+# --details CSV and a --by week --count hits table, each equal to one run.
 set -u
 
 root=$(cd "$(dirname "$0")/.." && pwd) || exit 2
@@ -159,6 +166,38 @@ opts="--by day --details"
 "$KLANTREIS" analyze -q $opts --min-visitors 5 --format csv all.log > one.csv ||
 	fail "analyze over all logs failed"
 
+# job_state JOB: its JobState (COMPLETED, PENDING, ...)
+job_state() {
+	scontrol show job "$1" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' | head -n 1
+}
+
+# wait_jobs MAP MERGE...: wait until every merge job ended; each must be
+# COMPLETED, and so must every task of the map array MAP (N tasks)
+wait_jobs() {
+	map=$1
+	shift
+	for merge in "$@"; do
+		state=
+		while [ "$(date +%s)" -lt "$deadline" ]; do
+			state=$(job_state "$merge")
+			case $state in
+			COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY) break ;;
+			PENDING)
+				# a failed map task leaves the merge pending forever (afterok)
+				scontrol show job "$merge" | grep -q 'Reason=DependencyNeverSatisfied' &&
+					fail "a map task failed: the merge can never run" ;;
+			esac
+			sleep 0.2
+		done
+		[ "$state" = COMPLETED ] || fail "merge job $merge ended as '${state:-unknown}'"
+	done
+	for t in $(seq 0 $((n - 1))); do
+		s=$(job_state "${map}_$t")
+		[ "$s" = COMPLETED ] || fail "map task ${map}_$t ended as '$s'"
+	done
+}
+deadline=$(($(date +%s) + ${KR_SLURM_WAIT:-40}))
+
 export KLANTREIS KR_MODE=csv
 map=$(sbatch --parsable --array=0-$((n - 1)) -o "$T/job/map-%a.out" \
 	--export="ALL,KR_LIST=$T/job/logs.list,KR_OUT=$T/job/parts,KR_MAP_OPTS=$opts" \
@@ -166,26 +205,47 @@ map=$(sbatch --parsable --array=0-$((n - 1)) -o "$T/job/map-%a.out" \
 merge=$(sbatch --parsable --dependency=afterok:"$map" -o "$T/job/merge.out" \
 	--export="ALL,KR_OUT=$T/job/parts,KR_REPORT=$T/job/merged.csv,KR_MERGE_OPTS=--order name --min-visitors 5" \
 	"$root/contrib/slurm/klantreis-merge.sbatch") || fail "sbatch of the merge job failed"
-
-i=0
-state=
-while [ $i -lt $((${KR_SLURM_WAIT:-40} * 5)) ]; do
-	state=$(scontrol show job "$merge" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p')
-	case $state in
-	COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY) break ;;
-	PENDING)
-		# a failed map task leaves the merge pending forever (afterok)
-		scontrol show job "$merge" | grep -q 'Reason=DependencyNeverSatisfied' &&
-			fail "a map task failed: the merge can never run" ;;
-	esac
-	i=$((i + 1))
-	sleep 0.2
-done
-[ "$state" = COMPLETED ] || fail "merge job $merge ended as '${state:-unknown}'"
-for t in $(seq 0 $((n - 1))); do
-	s=$(scontrol show job "${map}_$t" | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p')
-	[ "$s" = COMPLETED ] || fail "map task ${map}_$t ended as '$s'"
-done
+wait_jobs "$map" "$merge"
 [ "$(ls parts | wc -l)" -eq "$n" ] || fail "expected $n parts, got: $(ls parts)"
 cmp one.csv merged.csv || fail "merged report differs from one run over all logs"
 echo "ok slurm: $n map tasks and the merge (afterok) equal one run ($(wc -l < one.csv) lines)"
+
+# KR_MODE=state on the same daemons: the log cut by line into parts in
+# which visitors and days straddle parts (csv mode cannot merge these),
+# each part analysed under one shared --key-file into a state, and two
+# merge jobs making different reports from the same states.
+"$KLANTREIS" keygen key || fail "keygen failed"
+split -n l/4 all.log cut. || fail "split failed"
+: > cuts.list
+for f in cut.*; do
+	gzip -n "$f"
+	echo "$T/job/$f.gz" >> cuts.list
+done
+n=$(wc -l < cuts.list)
+# shellcheck disable=SC2086
+"$KLANTREIS" analyze -q --by day --funnel sequential --details --min-visitors 5 \
+	--format csv all.log > one-day.csv || fail "analyze over all logs failed"
+# shellcheck disable=SC2086
+"$KLANTREIS" analyze -q --by week --count hits --window 30m --min-visitors 3 \
+	--format table all.log > one-week.txt || fail "analyze over all logs failed"
+export KR_MODE=state
+map=$(sbatch --parsable --array=0-$((n - 1)) -o "$T/job/smap-%a.out" \
+	--export="ALL,KR_LIST=$T/job/cuts.list,KR_OUT=$T/job/states,KR_MAP_OPTS=--key-file $T/job/key" \
+	"$root/contrib/slurm/klantreis-map.sbatch") || fail "sbatch of the state map array failed"
+m1=$(sbatch --parsable --dependency=afterok:"$map" -o "$T/job/smerge1.out" \
+	--export="ALL,KR_OUT=$T/job/states,KR_REPORT=$T/job/merged-day.csv,KR_MERGE_OPTS=--by day --funnel sequential --details --min-visitors 5 --format csv" \
+	"$root/contrib/slurm/klantreis-merge.sbatch") || fail "sbatch of a state merge job failed"
+m2=$(sbatch --parsable --dependency=afterok:"$map" -o "$T/job/smerge2.out" \
+	--export="ALL,KR_OUT=$T/job/states,KR_REPORT=$T/job/merged-week.txt,KR_MERGE_OPTS=--by week --count hits --window 30m --min-visitors 3 --format table" \
+	"$root/contrib/slurm/klantreis-merge.sbatch") || fail "sbatch of a state merge job failed"
+wait_jobs "$map" "$m1" "$m2"
+[ "$(ls states | wc -l)" -eq "$n" ] || fail "expected $n states, got: $(ls states)"
+# the cut splits days and visitors: csv reports of the parts overlap
+for f in cut.*.gz; do
+	"$KLANTREIS" analyze -q --by day --format csv "$f" > "$f.csv" || fail "analyze '$f' failed"
+done
+"$KLANTREIS" benchmark cut.*.csv > /dev/null 2>&1
+[ $? -eq 2 ] || fail "the cut by line should split days and visitors (benchmark must refuse it)"
+cmp one-day.csv merged-day.csv || fail "state mode: merged --by day report differs from one run over all logs"
+cmp one-week.txt merged-week.txt || fail "state mode: merged --by week table differs from one run over all logs"
+echo "ok slurm: state mode, $n parts cut by line under one key, two merges equal one run ($(wc -l < one-day.csv) and $(wc -l < one-week.txt) lines)"

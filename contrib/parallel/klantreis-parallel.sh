@@ -13,16 +13,19 @@
 # Environment:
 #   KR_OUT         local directory for the parts (required; made when missing)
 #   KR_REPORT      the merged report (required)
-#   KR_MODE        csv (default): parts are `analyze --format csv` reports,
-#                  merged by `klantreis benchmark` (a gemeente's visitors
-#                  must all be in one log); state: parts are `analyze
-#                  --state` partial results merged by `klantreis analyze`
-#                  (for a klantreis that has --state)
-#   KR_MAP_OPTS    what is counted, the same on every server (--by, --count,
-#                  --funnel, --window, --details, -c FILE as the server
-#                  sees it ...)
+#   KR_MODE        state (exact): parts are `analyze --state` partial
+#                  results merged by `klantreis analyze`; logs may be cut
+#                  any way, visitors and days may straddle them; give every
+#                  server the same --key-file (`klantreis keygen`, once).
+#                  csv (default, counts only): parts are `analyze --format
+#                  csv` reports merged by `klantreis benchmark` (a
+#                  gemeente's visitors must all be in one log)
+#   KR_MAP_OPTS    the same on every server, paths as the server sees them.
+#                  state: how logs are read (--key-file, -c, --log-format,
+#                  --client-from ...); csv: also what is counted (--by,
+#                  --count, --funnel, --window, --details ...)
 #   KR_MERGE_OPTS  how to report (--min-visitors, --format, -c, --peer,
-#                  --order name, ...)
+#                  --order name, ...); in state mode also what is counted
 #   KR_REMOTE_DIR  working directory on the servers (default: a directory
 #                  under /tmp named after this run)
 #   KR_SSH         the ssh command for parallel --ssh (default: ssh)

@@ -1,0 +1,101 @@
+#!/bin/sh
+# fold.sh - memory that follows the day (issue 13, man page: MEMORY):
+# folding the days a run has moved past gives the figures of a run that
+# keeps every visitor-day, whatever the order of the input.
+#
+#   KLANTREIS=./klantreis sh tests/fold.sh
+#
+# Generates a month (30 days, 300,000 lines, 39 gemeenten x 9 products)
+# with tests/bench/genlog.c. The reference is the report made from a
+# state of that log (a run that writes a state never folds: it keeps
+# every event). Against it, with -j1 and -j2 and for several report
+# options (open and sequential funnels, --window, --count hits, --by day
+# and week, --details, --since/--until, csv and table):
+#   - the month read in time order (days folded as the run moves on);
+#   - the month with lines moved up to ~30 minutes out of order (within
+#     the slack: still folded, no second reading);
+#   - the month cut into three files given newest first (a request of a
+#     folded day comes: -v says the logs are read again, and the report
+#     is still exact);
+#   - the month on standard input (cannot be read again: never folded).
+# Then peak memory (GNU time's maximum RSS, when /usr/bin/time exists):
+# the month read in time order stays within 1.5x its busiest day with
+# -j1 (without folding it is about 2.5x at this size), and the figures are
+# printed.
+#
+# Prints "ok NAME" / "FAIL NAME" and "fold: N passed, N failed"; exits 1
+# when any check failed.
+set -u
+
+K=${KLANTREIS:-./klantreis}
+case $K in /*) ;; *) K=$(pwd)/$K ;; esac
+ROOT=$(cd "$(dirname "$0")/.." && pwd) || exit 2
+T=$(mktemp -d "${TMPDIR:-/tmp}/kr-fold.XXXXXX")
+trap 'rm -rf "$T"' EXIT INT TERM
+cd "$T" || exit 1
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+
+cc -O2 -o genlog "$ROOT/tests/bench/genlog.c" || { echo "FAIL fold: cannot build genlog"; exit 1; }
+./genlog -n 300000 -d 30 -g 39 -p 9 -c cat.csv > month.log || exit 1
+# every line stamped [dd/Mon/yyyy:hh:mm:ss +0100] in field 5
+awk 'BEGIN { srand(13) } { printf "%d\t%s\n", NR + int(rand() * 200), $0 }' month.log |
+	sort -n -s -k1,1 | cut -f2- > jitter.log
+n=$(wc -l < month.log)
+head -n $((n / 3)) month.log > part1.log
+sed -n "$((n / 3 + 1)),$((2 * n / 3))p" month.log > part2.log
+tail -n +$((2 * n / 3 + 1)) month.log > part3.log
+grep -F '[15/Nov/2026:' month.log > day.log
+
+"$K" analyze -q -c cat.csv --state month.krs month.log || { echo "FAIL fold: state"; exit 1; }
+
+i=0
+while IFS='|' read -r name opts; do
+	i=$((i + 1))
+	# shellcheck disable=SC2086
+	"$K" analyze -q -c cat.csv $opts -o ref.$i month.krs || { bad "$name: reference"; continue; }
+	for j in 1 2; do
+		# shellcheck disable=SC2086
+		"$K" analyze -q -j$j -c cat.csv $opts -o got month.log &&
+			cmp -s ref.$i got && ok "$name -j$j: month in time order" ||
+			bad "$name -j$j: month in time order"
+		# shellcheck disable=SC2086
+		"$K" analyze -v -j$j -c cat.csv $opts -o got jitter.log 2> err &&
+			cmp -s ref.$i got && ! grep -q 'not in time order' err &&
+			ok "$name -j$j: lines up to 30 min out of order, no second reading" ||
+			bad "$name -j$j: lines up to 30 min out of order, no second reading"
+		# shellcheck disable=SC2086
+		"$K" analyze -v -j$j -c cat.csv $opts -o got part3.log part2.log part1.log 2> err &&
+			cmp -s ref.$i got && grep -q 'not in time order' err &&
+			ok "$name -j$j: files newest first, read again" ||
+			bad "$name -j$j: files newest first, read again"
+	done
+	# shellcheck disable=SC2086
+	"$K" analyze -q -c cat.csv $opts < month.log > got &&
+		cmp -s ref.$i got && ok "$name: standard input" || bad "$name: standard input"
+done <<'EOF'
+open|--format csv
+open by day, details|--by day --details --format csv
+sequential by day|--funnel sequential --by day --format csv
+sequential window by week, table|--funnel sequential --window 10m --by week --format table
+hits by day|--count hits --by day --format csv
+since/until mid-day|--since 2026-11-10T13:30 --until 2026-11-21T06:00 --by day --funnel sequential --format csv
+EOF
+
+if [ -x /usr/bin/time ]; then
+	peak() { /usr/bin/time -f %M -o rss.out "$K" analyze -q -j1 -c cat.csv --format csv "$@" -o /dev/null && cat rss.out; }
+	for f in "" "--funnel sequential"; do
+		# shellcheck disable=SC2086
+		d=$(peak $f day.log) && m=$(peak $f month.log) || { bad "peak memory ${f:-open}"; continue; }
+		echo "peak memory ${f:---funnel open}, -j1: busiest day $d KB, month $m KB ($(awk "BEGIN { printf \"%.2f\", $m / $d }")x)"
+		[ $((2 * m)) -le $((3 * d)) ] && ok "peak memory ${f:-open}: month within 1.5x its busiest day" ||
+			bad "peak memory ${f:-open}: month within 1.5x its busiest day"
+	done
+else
+	echo "skip peak memory: no /usr/bin/time"
+fi
+
+echo "fold: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
