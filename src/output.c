@@ -570,29 +570,18 @@ static int lock_history(const char *path, const char *target, int *created)
 	return -1;
 }
 
-int output_history(const report_table *t, const char *path)
+/* This run's rows, one CSV line each after the header, from model into
+ * *add (*addlen bytes, owned by the caller); rows[i] gets the offset,
+ * length and period of row i's line. Returns 0, or -1 when out of memory
+ * (message given). */
+static int history_lines(const report_model *model, output_row *rows, char **add,
+                         size_t *addlen)
 {
-	char *add = NULL, *old = NULL, *merged = NULL, *tmp = NULL, *target = NULL;
-	size_t addlen = 0, oldlen = 0, mlen = 0;
-	report_model *model = NULL;
-	output_row *rows = NULL;
-	int fd = -1, tfd = -1, created = 0, rc = -1;
-	char err[300];
-	struct stat st;
-	output_merge_stats ms;
-
-	if (t->nrows == 0) {
-		msg_info("history '%s': no rows to add", path);
-		return 0;
-	}
-	model = report_model_new(t);
-	rows = calloc(t->nrows, sizeof *rows);
-	FILE *mem = model && rows ? open_memstream(&add, &addlen) : NULL;
+	FILE *mem = open_memstream(add, addlen);
 	if (!mem) {
 		msg_error("out of memory");
-		goto out;
+		return -1;
 	}
-	/* this run's rows, one CSV line each, from the model */
 	report_csv_header(model, mem);
 	for (size_t i = 0; i < model->nrows; i++) {
 		rows[i].off = (size_t)ftell(mem);
@@ -603,8 +592,62 @@ int output_history(const report_table *t, const char *path)
 	int bad = ferror(mem);
 	if (fclose(mem) != 0 || bad) {
 		msg_error("out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* The merged history [merged, merged + mlen) over target (the history
+ * path names; st: the old file's owner and mode), through a temporary
+ * file that is written, synced and renamed. Returns 0, or -1 (message
+ * given; the temporary file removed, target as it was). */
+static int history_replace(const char *path, const char *target, const struct stat *st,
+                           const char *merged, size_t mlen)
+{
+	char *tmp = NULL;
+	int tfd = tmp_create(path, target, st, &tmp);
+	if (tfd < 0)
+		return -1;
+	if (write_all(tfd, merged, mlen) < 0 || fsync(tfd) < 0) {
+		msg_error("cannot append to '%s': %s", path, strerror(errno));
+		close(tfd);
+		goto fail;
+	}
+	if (close(tfd) < 0 || rename(tmp, target) < 0) {
+		msg_error("cannot append to '%s': %s", path, strerror(errno));
+		goto fail;
+	}
+	free(tmp);
+	return 0;
+fail:
+	unlink(tmp);
+	free(tmp);
+	return -1;
+}
+
+int output_history(const report_table *t, const char *path)
+{
+	char *add = NULL, *old = NULL, *merged = NULL, *target = NULL;
+	size_t addlen = 0, oldlen = 0, mlen = 0;
+	report_model *model = NULL;
+	output_row *rows = NULL;
+	int fd = -1, created = 0, rc = -1;
+	char err[300];
+	struct stat st;
+	output_merge_stats ms;
+
+	if (t->nrows == 0) {
+		msg_info("history '%s': no rows to add", path);
+		return 0;
+	}
+	model = report_model_new(t);
+	rows = calloc(t->nrows, sizeof *rows);
+	if (!model || !rows) {
+		msg_error("out of memory");
 		goto out;
 	}
+	if (history_lines(model, rows, &add, &addlen) < 0)
+		goto out;
 	target = target_of(path);
 	if (!target) {
 		msg_error("out of memory");
@@ -617,7 +660,7 @@ int output_history(const report_table *t, const char *path)
 		msg_error("cannot read '%s': %s", path, strerror(errno));
 		goto out;
 	}
-	mem = open_memstream(&merged, &mlen);
+	FILE *mem = open_memstream(&merged, &mlen);
 	if (!mem) {
 		msg_error("out of memory");
 		goto out;
@@ -638,32 +681,13 @@ int output_history(const report_table *t, const char *path)
 		rc = 0;
 		goto out;
 	}
-	tfd = tmp_create(path, target, &st, &tmp);
-	if (tfd < 0)
+	if (history_replace(path, target, &st, merged, mlen) < 0)
 		goto out;
-	if (write_all(tfd, merged, mlen) < 0 || fsync(tfd) < 0) {
-		msg_error("cannot append to '%s': %s", path, strerror(errno));
-		goto out;
-	}
-	int c = close(tfd);
-	tfd = -1;
-	if (c < 0 || rename(tmp, target) < 0) {
-		msg_error("cannot append to '%s': %s", path, strerror(errno));
-		goto out;
-	}
-	free(tmp);
-	tmp = NULL;
 	created = 0;
 	msg_info("history '%s': %zu rows of %zu period(s) written, %zu old rows of those "
 	         "periods replaced, %zu kept", path, ms.added, ms.periods, ms.replaced, ms.kept);
 	rc = 0;
 out:
-	if (tfd >= 0)
-		close(tfd);
-	if (tmp) {
-		unlink(tmp);
-		free(tmp);
-	}
 	if (created)
 		unlink(target);      /* ours, empty and still locked: as if never made */
 	if (fd >= 0)
