@@ -287,6 +287,51 @@ static unsigned run_flags(const run_opts *o)
 	return (o->include_bots ? STATE_INCLUDE_BOTS : 0) | (o->client_xff ? STATE_CLIENT_XFF : 0);
 }
 
+/* Folds the state at path (input i; run_setup read the first one) into
+ * st, after checking that its catalogue and options are the run's (nlogs:
+ * logs were read too). Returns 0, or -1 (message given). */
+static int fold_state(const run_opts *o, matcher *m, state *st, const char *path, int i,
+                      int nlogs)
+{
+	char err[600];
+	state_file *f;
+	int rc = -1;
+	if (i == kinds.first_i) {
+		f = kinds.first;
+		kinds.first = NULL;
+	} else if (!(f = read_state(path)) || same_catalog(o, f) < 0) {
+		state_file_free(f);
+		return -1;
+	}
+	if (state_file_flags(f) != st->flags)
+		msg_error("state '%s' was made with other options than %s (--include-bots, "
+		          "--client-from): give every part the same ones", state_file_name(f),
+		          nlogs ? "this run" : "the other states");
+	else if (state_fold(st, f, m, err, sizeof err) < 0)
+		msg_error("%s", err);
+	else
+		rc = 0;
+	state_file_free(f);
+	return rc;
+}
+
+/* What the logs read now (lr) tell beyond their counts, moved to res:
+ * unknown hosts, over-long lines, samples of malformed lines and why
+ * each has its format; where[k] is the input of log k in res. */
+static void take_log_facts(scan_result *res, scan_result *lr, const int *where, int nlogs)
+{
+	res->unknown_hosts = lr->unknown_hosts;
+	lr->unknown_hosts = NULL;
+	res->long_lines = lr->long_lines;
+	for (int i = 0; i < lr->nsamples; i++) {
+		res->sample[i] = lr->sample[i];
+		res->sample[i].file = where[lr->sample[i].file];
+	}
+	res->nsamples = lr->nsamples;
+	for (int i = 0; i < nlogs; i++) /* the logs read now: why their format */
+		memcpy(res->inputs[where[i]].why, lr->inputs[i].why, sizeof lr->inputs[i].why);
+}
+
 /* The collect path of run_scan: the logs among paths read for a state,
  * merged with the states among them into one state, and res made from
  * it. Returns as run_scan. */
@@ -299,7 +344,6 @@ static int scan_states(const run_opts *o, matcher *m, scan_opts *so, char *const
 	char **logs = calloc((size_t)npaths + 1, sizeof *logs);
 	int *where = calloc((size_t)npaths + 1, sizeof *where);
 	state *st = state_new(o->jobs);
-	state_file *f = NULL;
 
 	memset(&lr, 0, sizeof lr);
 	memset(res, 0, sizeof *res);
@@ -339,44 +383,17 @@ static int scan_states(const run_opts *o, matcher *m, scan_opts *so, char *const
 				goto oom;
 			continue;
 		}
-		if (i == kinds.first_i) {
-			f = kinds.first;
-			kinds.first = NULL;
-		} else if (!(f = read_state(paths[i])) || same_catalog(o, f) < 0) {
+		if (fold_state(o, m, st, paths[i], i, nlogs) < 0) {
 			rc = -2;
 			goto out;
 		}
-		if (state_file_flags(f) != st->flags) {
-			msg_error("state '%s' was made with other options than %s (--include-bots, "
-			          "--client-from): give every part the same ones", state_file_name(f),
-			          nlogs ? "this run" : "the other states");
-			rc = -2;
-			goto out;
-		}
-		int r = state_fold(st, f, m, err, sizeof err);
-		if (r < 0) {
-			msg_error("%s", err);
-			rc = -2;
-			goto out;
-		}
-		state_file_free(f);
-		f = NULL;
 	}
 	state_tally_compact(st->tally);
 	if (state_result(st, m, nsides, sides, o->sequential, o->jobs, res) < 0)
 		goto oom;
 	res->state_ = st;
 	st = NULL;
-	res->unknown_hosts = lr.unknown_hosts;
-	lr.unknown_hosts = NULL;
-	res->long_lines = lr.long_lines;
-	for (int i = 0; i < lr.nsamples; i++) {
-		res->sample[i] = lr.sample[i];
-		res->sample[i].file = where[lr.sample[i].file];
-	}
-	res->nsamples = lr.nsamples;
-	for (int i = 0; i < li; i++) /* the logs read now: why their format */
-		memcpy(res->inputs[where[i]].why, lr.inputs[i].why, sizeof lr.inputs[i].why);
+	take_log_facts(res, &lr, where, li);
 	scan_warnings(o, m, res, nsides);
 	rc = rc == 2 ? RUN_USAGE : rc;
 	goto out;
@@ -384,7 +401,6 @@ oom:
 	msg_error("out of memory");
 	rc = -1;
 out:
-	state_file_free(f);
 	state_free(st);
 	scan_result_free(&lr);
 	free(logs);
