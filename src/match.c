@@ -20,11 +20,16 @@
  * prefilter.
  *
  * Each match_ctx remembers recent results: a 4-way set-associative cache
- * of (plan, target) -> hits for targets up to 40 bytes. Logs repeat a
+ * of (shape, target) -> hits for targets up to 40 bytes. Logs repeat a
  * few thousand targets over and over ("/", "/afval", "/css/main.css"), so
  * most lines skip PCRE2 altogether. Only complete results are stored, and
  * never one where a pattern ran into a limit, so the cache changes no
- * figure.
+ * figure. A plan's shape is the sequence of patterns its checks run:
+ * plans of the same shape (gemeenten on the same CMS, which at national
+ * size are most of them) give the same checks for every target, so the
+ * cache keys on the shape and stores hits as check indexes, which each
+ * plan maps to its own rows. Keyed per plan, 342 gemeenten would need 342
+ * entries for "/" alone and push each other out of the cache.
  *
  * Routing: in catalogue mode a read-only open-addressing table maps hosts
  * to gemeenten (lock-free). In built-in mode a host's gemeente is the host
@@ -107,6 +112,8 @@ typedef struct {
 	char *pre_src[2];      /* its text, while the plans are built */
 	int pre_jit[2];
 	int pre_count[2];      /* how many distinct patterns each covers */
+	int shape;             /* plans with the same pattern per check share
+	                        * one shape: the result cache's key */
 } plan;
 
 struct matcher {
@@ -121,6 +128,7 @@ struct matcher {
 	int guard_jit;
 	plan *plans;                /* one per gemeente; one in built-in mode */
 	int nplans;
+	int nshapes;
 	uint32_t max_pairs;         /* ovector pairs for the largest pattern */
 	int max_uniq, max_hits;
 	tab hosts;                  /* catalogue mode: host -> gemeente */
@@ -142,12 +150,12 @@ typedef struct {
 } cache_ent;
 
 /* A remembered match_target result: the hits of one target under one
- * plan. Results depend on nothing else, so a hit is exact; the key bytes
- * are compared in full. */
+ * plan shape. Results depend on nothing else, so a hit is exact; the key
+ * bytes are compared in full. */
 typedef struct {
 	uint64_t h;
-	uint32_t hits[RCACHE_HITS]; /* row << 2 | step */
-	uint16_t plan;              /* plan index + 1; 0: empty slot */
+	uint32_t hits[RCACHE_HITS]; /* indexes into the plan's checks[] */
+	uint16_t shape;             /* shape + 1; 0: empty slot */
 	uint8_t n;                  /* target length */
 	uint8_t nhits;
 	char s[RCACHE_KEY];
@@ -521,6 +529,43 @@ static int build_plan(matcher *m, plan *pl, int *local, tab *seen)
 	return 0;
 }
 
+/* Gives each plan its shape: plans whose checks run the same patterns in
+ * the same order get the same number (they share uniq[] order, prefilter
+ * texts and first-byte filter, so they give the same check indexes for
+ * every target). */
+static int assign_shapes(matcher *m)
+{
+	size_t total = 0;
+	for (int g = 0; g < m->nplans; g++)
+		total += (size_t)m->plans[g].nchecks;
+	int *sig = malloc((total + 1) * sizeof *sig), *w = sig;
+	tab seen = { NULL, 0, 0 };
+	int rc = -1;
+	if (!sig)
+		return -1;
+	for (int g = 0; g < m->nplans; g++) {
+		plan *pl = &m->plans[g];
+		for (int i = 0; i < pl->nchecks; i++)
+			w[i] = pl->uniq[pl->checks[i].u];
+		size_t n = (size_t)pl->nchecks * sizeof *w;
+		uint64_t h = hash_bytes((const char *)w, n);
+		tab_ent *e = tab_find(&seen, (const char *)w, n, h);
+		if (e) {
+			pl->shape = e->v;
+		} else {
+			pl->shape = m->nshapes++;
+			if (tab_add(&seen, (const char *)w, n, h, pl->shape) < 0)
+				goto out;
+		}
+		w += pl->nchecks;
+	}
+	rc = 0;
+out:
+	tab_free(&seen);
+	free(sig);
+	return rc;
+}
+
 static int build_plans(matcher *m)
 {
 	const catalog *c = m->cat;
@@ -533,17 +578,30 @@ static int build_plans(matcher *m)
 		goto out;
 	for (int i = 0; i < m->npats; i++)
 		local[i] = -1;
+	/* rows per plan first, so that each plan's rows[] is sized to fit */
+	for (size_t r = 0; r < c->nrows; r++)
+		if (!c->builtin && c->rows[r].gem >= 0 && c->rows[r].gem < m->nplans)
+			m->plans[c->rows[r].gem].nrows++;
 	for (int g = 0; g < m->nplans; g++) {
 		plan *pl = &m->plans[g];
-		pl->rows = malloc((c->nrows + 1) * sizeof *pl->rows);
+		size_t n = c->builtin ? c->nrows : (size_t)pl->nrows;
+		pl->rows = malloc((n + 1) * sizeof *pl->rows);
 		if (!pl->rows)
 			goto out;
-		for (size_t r = 0; r < c->nrows; r++)
-			if (c->builtin || c->rows[r].gem == g)
-				pl->rows[pl->nrows++] = (int)r;
-		if (build_plan(m, pl, local, &seen) < 0)
-			goto out;
+		pl->nrows = 0;
 	}
+	for (size_t r = 0; r < c->nrows; r++) {
+		int g = c->builtin ? 0 : c->rows[r].gem;
+		if (g >= 0 && g < m->nplans) {
+			plan *pl = &m->plans[g];
+			pl->rows[pl->nrows++] = (int)r;
+		}
+	}
+	for (int g = 0; g < m->nplans; g++)
+		if (build_plan(m, &m->plans[g], local, &seen) < 0)
+			goto out;
+	if (assign_shapes(m) < 0)
+		goto out;
 	rc = 0;
 out:
 	for (int g = 0; m->plans && g < m->nplans; g++)
@@ -791,9 +849,10 @@ static int run(match_ctx *x, const pcre2_code *code, int jit, const char *s, siz
 	return 0;
 }
 
-/* Runs plan pl on s: the uncached half of match_target. */
+/* Runs plan pl on s: the uncached half of match_target. The check
+ * indexes of the first RCACHE_HITS hits go to ci[]. */
 static int run_plan(match_ctx *x, const plan *pl, const char *s, size_t n, match_hit *out,
-                    int max)
+                    int max, uint32_t *ci)
 {
 	const matcher *m = x->m;
 	if (m->guard && run(x, m->guard, m->guard_jit, s, n, 0) == 0)
@@ -818,8 +877,11 @@ static int run_plan(match_ctx *x, const plan *pl, const char *s, size_t n, match
 			const upat *u = &m->pats[pl->uniq[c->u]];
 			res[c->u] = (signed char)run(x, u->code, u->jit, s, n, u->line);
 		}
-		if (res[c->u])
+		if (res[c->u]) {
+			if (nh < RCACHE_HITS)
+				ci[nh] = (uint32_t)i;
 			out[nh++] = (match_hit){ c->row, c->step };
+		}
 	}
 	return nh;
 }
@@ -840,27 +902,30 @@ int match_target(match_ctx *x, int gem, kr_str target, match_hit *out, int max)
 	size_t n = target.n;
 	if (n >= 2 && s[0] == '/' && !(pl->first[(unsigned char)s[1] >> 3] & (1u << (s[1] & 7))))
 		return 0; /* no pattern can match a target that starts so */
-	size_t key = (size_t)(pl - m->plans) + 1;
+	uint32_t ci[RCACHE_HITS];
+	size_t key = (size_t)pl->shape + 1;
 	if (n > RCACHE_KEY || key > UINT16_MAX)
-		return run_plan(x, pl, s, n, out, max);
+		return run_plan(x, pl, s, n, out, max, ci);
 
 	/* Most requests repeat a target seen moments ago: answer those from
 	 * the cache. A result is stored only when it is complete (not cut at
 	 * max), small, and no pattern ran into a limit, so a cached answer is
 	 * exactly what the patterns would say. A hit moves its entry one way
 	 * up; a new result enters at the top and the last way falls out. */
-	/* the plan goes into the set index too: the popular targets ("/",
-	 * "/afval") are the same for every gemeente */
+	/* the shape goes into the set index too: gemeenten of different
+	 * shapes see the same popular targets ("/", "/afval") */
 	uint64_t h = hash_bytes(s, n) ^ key;
 	uint64_t hs = (h ^ (key << 32)) * 0x9e3779b97f4a7c15ull;
 	rcache_ent *set = &x->rc[(hs >> (64 - RCACHE_BITS)) * RCACHE_WAYS];
 	for (int w = 0; w < RCACHE_WAYS; w++) {
 		rcache_ent *e = &set[w];
-		if (e->h != h || e->plan != key || e->n != n || !same_bytes(e->s, s, n))
+		if (e->h != h || e->shape != key || e->n != n || !same_bytes(e->s, s, n))
 			continue;
 		int k = e->nhits < max ? e->nhits : max;
-		for (int i = 0; i < k; i++)
-			out[i] = (match_hit){ (int)(e->hits[i] >> 2), (int)(e->hits[i] & 3) };
+		for (int i = 0; i < k; i++) {
+			const check *c = &pl->checks[e->hits[i]];
+			out[i] = (match_hit){ c->row, c->step };
+		}
 		if (w > 0) {
 			rcache_ent t = set[w - 1];
 			set[w - 1] = *e;
@@ -869,20 +934,16 @@ int match_target(match_ctx *x, int gem, kr_str target, match_hit *out, int max)
 		return k;
 	}
 	long limits = x->limits;
-	int nh = run_plan(x, pl, s, n, out, max);
+	int nh = run_plan(x, pl, s, n, out, max, ci);
 	if (x->limits != limits || nh > RCACHE_HITS || nh >= max)
 		return nh;
-	for (int i = 0; i < nh; i++)
-		if (out[i].row < 0 || out[i].row >= (1 << 29))
-			return nh;
 	memmove(&set[1], &set[0], (RCACHE_WAYS - 1) * sizeof *set);
 	rcache_ent *e = &set[0];
 	e->h = h;
-	e->plan = (uint16_t)key;
+	e->shape = (uint16_t)key;
 	e->n = (uint8_t)n;
 	e->nhits = (uint8_t)nh;
-	for (int i = 0; i < nh; i++)
-		e->hits[i] = (uint32_t)out[i].row << 2 | (uint32_t)out[i].step;
+	memcpy(e->hits, ci, (size_t)nh * sizeof *ci);
 	memcpy(e->s, s, n);
 	return nh;
 }
