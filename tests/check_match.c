@@ -366,6 +366,37 @@ START_TEST(test_shared_prefilter)
 }
 END_TEST
 
+/* Gemeenten whose checks run the same patterns in the same order share
+ * result-cache entries (the plan's shape), whatever their rows and steps:
+ * each answer from the cache is in the asking gemeente's own rows and
+ * steps, first time and cached, in any order of asking. */
+START_TEST(test_shared_shape)
+{
+	catalog *c = load_str("gemeente,host,product,info,form,done\n"
+	                      "A,a.nl,P,^/p$,^/f,\n"           /* row 0 */
+	                      "B,b.nl,Q,,^/p$,^/f\n"           /* row 1: other steps */
+	                      "C,c.nl,P,^/p$,,\n"              /* row 2: split over */
+	                      "C,c.nl,Q,,^/f,\n"               /* row 3: two rows */
+	                      "D,d.nl,P,^/f,^/p$,\n"           /* row 4: other order */
+	                      "E,e.nl,P,^/p$,^/f,^/p$\n");     /* row 5: one more */
+	matcher *m = match_new(c, NULL, err, sizeof err);
+	ck_assert_msg(m != NULL, "%s", err);
+	match_ctx *x = match_ctx_new(m);
+	static const char *const want_p[] = { "0.0", "1.1", "2.0", "4.1", "5.0 5.2" };
+	static const char *const want_f[] = { "0.1", "1.2", "3.1", "4.0", "5.1" };
+	for (int round = 0; round < 3; round++)
+		for (int i = 0; i < 5; i++) {
+			int g = round == 1 ? 4 - i : i;
+			ck_assert_str_eq(hits(x, g, S("/p")), want_p[g]);
+			ck_assert_str_eq(hits(x, g, S("/f/x")), want_f[g]);
+			ck_assert_str_eq(hits(x, g, S("/q")), "");
+		}
+	match_ctx_free(x);
+	match_free(m);
+	catalog_free(c);
+}
+END_TEST
+
 /* The first-byte filter (a target "/" b ... that no pattern of the
  * gemeente can match is answered without matching) against PCRE2 itself:
  * anchored patterns with the constructs that make partial matching
@@ -733,6 +764,7 @@ Suite *match_suite(void)
 	tcase_add_test(tc, test_match_limit_and_dedupe);
 	tcase_add_test(tc, test_result_cache);
 	tcase_add_test(tc, test_shared_prefilter);
+	tcase_add_test(tc, test_shared_shape);
 	tcase_add_test(tc, test_first_byte_filter);
 	tcase_add_test(tc, test_prefilter_corners);
 	tcase_add_test(tc, test_builtin_mode);
