@@ -97,6 +97,29 @@ typedef struct {
 	int row, step, u; /* u: index into the plan's uniq[] */
 } check;
 
+/* What match_target reads of a plan on every line, 16 bytes apart for all
+ * gemeenten (the whole plan is some 150 bytes, and at national size the
+ * plans of the gemeenten a log mixes would not stay in the L1 cache). */
+typedef struct {
+	const check *checks;
+	int nchecks;
+	int shape;
+} plan_hot;
+
+/* The first-byte filter of a shape: bit b set when a target "/" b ...
+ * may match one of its patterns. */
+typedef struct {
+	unsigned char b[32];
+} first_set;
+
+/* Catalogue mode's host table, compact for the hot path: 16-byte slots
+ * (load at most 1/2) over one arena of all host names. */
+typedef struct {
+	uint32_t tag;     /* the hash's high half */
+	int32_t gem;
+	uint32_t off, n;  /* the name in hosts_arena; n == 0: empty slot */
+} hslot;
+
 typedef struct {
 	int *rows;        /* catalogue rows, in row order */
 	int nrows;
@@ -127,11 +150,15 @@ struct matcher {
 	pcre2_code *guard;          /* the catalogue's guard, or NULL */
 	int guard_jit;
 	plan *plans;                /* one per gemeente; one in built-in mode */
+	plan_hot *hot;              /* [nplans] */
 	int nplans;
 	int nshapes;
+	first_set *shape_first;     /* [nshapes] */
 	uint32_t max_pairs;         /* ovector pairs for the largest pattern */
 	int max_uniq, max_hits;
-	tab hosts;                  /* catalogue mode: host -> gemeente */
+	hslot *hosts;               /* catalogue mode: host -> gemeente */
+	size_t hosts_mask;          /* slots - 1 */
+	char *hosts_arena;
 	/* built-in mode: gemeente ids handed out on first sight */
 	pthread_mutex_t lock;
 	int lock_ok;
@@ -559,11 +586,51 @@ static int assign_shapes(matcher *m)
 		}
 		w += pl->nchecks;
 	}
+	m->hot = calloc((size_t)m->nplans + 1, sizeof *m->hot);
+	m->shape_first = calloc((size_t)m->nshapes + 1, sizeof *m->shape_first);
+	if (!m->hot || !m->shape_first)
+		goto out;
+	for (int g = 0; g < m->nplans; g++) {
+		const plan *pl = &m->plans[g];
+		m->hot[g] = (plan_hot){ pl->checks, pl->nchecks, pl->shape };
+		memcpy(m->shape_first[pl->shape].b, pl->first, sizeof pl->first);
+	}
 	rc = 0;
 out:
 	tab_free(&seen);
 	free(sig);
 	return rc;
+}
+
+/* Builds the host table of catalogue mode. -1 when out of memory. */
+static int build_hosts(matcher *m)
+{
+	const catalog *c = m->cat;
+	size_t cap = 16, arena = 1;
+	while (cap < 2 * c->nhosts)
+		cap *= 2;
+	for (size_t i = 0; i < c->nhosts; i++)
+		arena += strlen(c->hosts[i].host);
+	m->hosts = calloc(cap, sizeof *m->hosts);
+	m->hosts_arena = malloc(arena);
+	if (!m->hosts || !m->hosts_arena || arena > UINT32_MAX)
+		return -1;
+	m->hosts_mask = cap - 1;
+	uint32_t off = 0;
+	for (size_t i = 0; i < c->nhosts; i++) {
+		const char *h = c->hosts[i].host;
+		size_t n = strlen(h);
+		if (n == 0)
+			continue; /* never a host name in a loaded catalogue */
+		uint64_t hv = hash_bytes(h, n);
+		size_t j = hv & m->hosts_mask;
+		while (m->hosts[j].n)
+			j = (j + 1) & m->hosts_mask;
+		memcpy(m->hosts_arena + off, h, n);
+		m->hosts[j] = (hslot){ (uint32_t)(hv >> 32), c->hosts[i].gem, off, (uint32_t)n };
+		off += (uint32_t)n;
+	}
+	return 0;
 }
 
 static int build_plans(matcher *m)
@@ -707,15 +774,9 @@ matcher *match_new(const catalog *cat, const char *force_gemeente, char *err, si
 			goto fail;
 		}
 	}
-	if (!m->builtin) {
-		for (size_t i = 0; i < cat->nhosts; i++) {
-			const char *h = cat->hosts[i].host;
-			size_t n = strlen(h);
-			if (tab_add(&m->hosts, h, n, hash_bytes(h, n), cat->hosts[i].gem) < 0) {
-				set_err(err, errlen, "out of memory");
-				goto fail;
-			}
-		}
+	if (!m->builtin && build_hosts(m) < 0) {
+		set_err(err, errlen, "out of memory");
+		goto fail;
 	}
 	return m;
 fail:
@@ -745,8 +806,11 @@ void match_free(matcher *m)
 		}
 	}
 	free(m->plans);
+	free(m->hot);
+	free(m->shape_first);
 	pcre2_match_context_free(m->mctx);
-	tab_free(&m->hosts);
+	free(m->hosts);
+	free(m->hosts_arena);
 	tab_free(&m->names_tab);
 	for (int i = 0; i < m->nnames; i++)
 		free(m->names[i]);
@@ -807,8 +871,16 @@ int match_gemeente(match_ctx *x, kr_str host)
 	if (!m->builtin) {
 		if (host.n == 0)
 			return m->cat->ngem == 1 ? 0 : -1;
-		tab_ent *e = tab_find(&m->hosts, host.p, host.n, hash_bytes(host.p, host.n));
-		return e ? e->v : -1;
+		uint64_t h = hash_bytes(host.p, host.n);
+		uint32_t tag = (uint32_t)(h >> 32);
+		for (size_t i = h & m->hosts_mask;; i = (i + 1) & m->hosts_mask) {
+			const hslot *e = &m->hosts[i];
+			if (!e->n)
+				return -1;
+			if (e->tag == tag && e->n == host.n &&
+			    same_bytes(m->hosts_arena + e->off, host.p, host.n))
+				return e->gem;
+		}
 	}
 	if (host.n == 0)
 		host = (kr_str){ "-", 1 };
@@ -889,21 +961,23 @@ static int run_plan(match_ctx *x, const plan *pl, const char *s, size_t n, match
 int match_target(match_ctx *x, int gem, kr_str target, match_hit *out, int max)
 {
 	const matcher *m = x->m;
-	const plan *pl;
+	const plan_hot *ph;
 	if (gem < 0 || max <= 0)
 		return 0;
 	if (m->builtin)
-		pl = &m->plans[0]; /* ids come from match_gemeente: all share the template */
+		ph = &m->hot[0]; /* ids come from match_gemeente: all share the template */
 	else
-		pl = gem < m->nplans ? &m->plans[gem] : NULL;
-	if (!pl || pl->nchecks == 0)
+		ph = gem < m->nplans ? &m->hot[gem] : NULL;
+	if (!ph || ph->nchecks == 0)
 		return 0;
 	const char *s = target.p ? target.p : "";
 	size_t n = target.n;
-	if (n >= 2 && s[0] == '/' && !(pl->first[(unsigned char)s[1] >> 3] & (1u << (s[1] & 7))))
+	const unsigned char *first = m->shape_first[ph->shape].b;
+	if (n >= 2 && s[0] == '/' && !(first[(unsigned char)s[1] >> 3] & (1u << (s[1] & 7))))
 		return 0; /* no pattern can match a target that starts so */
+	const plan *pl = &m->plans[ph - m->hot];
 	uint32_t ci[RCACHE_HITS];
-	size_t key = (size_t)pl->shape + 1;
+	size_t key = (size_t)ph->shape + 1;
 	if (n > RCACHE_KEY || key > UINT16_MAX)
 		return run_plan(x, pl, s, n, out, max, ci);
 
@@ -923,7 +997,7 @@ int match_target(match_ctx *x, int gem, kr_str target, match_hit *out, int max)
 			continue;
 		int k = e->nhits < max ? e->nhits : max;
 		for (int i = 0; i < k; i++) {
-			const check *c = &pl->checks[e->hits[i]];
+			const check *c = &ph->checks[e->hits[i]];
 			out[i] = (match_hit){ c->row, c->step };
 		}
 		if (w > 0) {
