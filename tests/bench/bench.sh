@@ -16,18 +16,19 @@
 # near the issue's targets moved with it. A peer that is not installed is
 # skipped with a note. No timing is asserted.
 #
-# National rows (BENCH_NATIONAL=0 skips them): a 342 x 10 catalogue (10,260
-# patterns) and a 30-day log of BENCH_NATIONAL_LINES lines (default
-# BENCH_LINES) whose days look like those of the 39-gemeente log (genlog
-# -V 39, a weekly rhythm with -w), split into its days too. Time per line
-# against the 39-gemeente log and -j1 against -j2 are measured in
-# alternation (run A, run B, run A, ...), so a busy spell on a shared
-# machine hits both sides of the ratio. Peak memory for the month and for
-# its busiest day (that day's lines alone). With a klantreis that has
-# `analyze --state` (probed): state bytes per step event (genlog's
-# requests match one step each, so events are the run's "matched"
-# requests), and the time to merge the 30 daily states into one and to
-# report from them; without it those rows say "n/a (no --state)".
+# National rows (BENCH_NATIONAL=0 skips them, BENCH_BASE=0 runs only
+# them): a 342 x 10 catalogue (10,260 patterns) and a 30-day log of
+# BENCH_NATIONAL_LINES lines (default BENCH_LINES) whose days look like
+# those of the 39-gemeente log (genlog -V 39, a weekly rhythm with -w),
+# split into its days too. Time per line against the 39-gemeente log and
+# -j1 against -j2 are measured in alternation (run A, run B, run A, ...),
+# so a busy spell on a shared machine hits both sides of the ratio. Peak
+# memory for the month and for its busiest day (that day's lines alone).
+# With a klantreis that has `analyze --state` (probed): state bytes per
+# step event (genlog's requests match one step each, so events are the
+# run's "matched" requests), and the time to merge the 30 daily states
+# into one and to report from them; without it those rows say "n/a (no
+# --state)".
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$root/tests/bench/out
@@ -137,6 +138,7 @@ $n2|$m2|$p_2
 }
 have() { command -v "$1" > /dev/null 2>&1; }
 
+if [ "${BENCH_BASE:-1}" != 0 ]; then
 echo "running ($runs runs each, $slow_runs for mawk and GoAccess; median):"
 measure "wc -l (plain)" "wc -l $log"
 measure "cat > /dev/null (plain)" "cat $log"
@@ -162,6 +164,7 @@ else
 	echo "  goaccess: not installed, skipped"
 fi
 runs=$all_runs
+fi
 
 # national rows: see the head comment
 state_ok=0
