@@ -101,17 +101,19 @@ measure() {
 }
 
 # measure_alt NAME1 CMD1 NAME2 CMD2: as measure, but the two commands
-# take turns, run for run, so that load from elsewhere falls on both
+# take turns, run for run, so that load from elsewhere falls on both; it
+# also records the median CPU time (user + system), which other processes
+# on the machine disturb less than the wall time
 median() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 measure_alt() {
 	n1=$1 c1=$2 n2=$3 c2=$4
-	t_1='' t_2='' p_1=0 p_2=0
+	t_1='' t_2='' u_1='' u_2='' p_1=0 p_2=0
 	i=0
 	while [ "$i" -lt "$runs" ]; do
 		for k in 1 2; do
 			if [ "$k" = 1 ]; then c=$c1; else c=$c2; fi
 			t0=$(date +%s.%N)
-			/usr/bin/time -f '%M' -o time.out sh -c "$c" > /dev/null 2> err.out
+			/usr/bin/time -f '%M %U %S' -o time.out sh -c "$c" > /dev/null 2> err.out
 			st=$?
 			t1=$(date +%s.%N)
 			if [ "$st" -ne 0 ]; then
@@ -119,19 +121,20 @@ measure_alt() {
 				return
 			fi
 			t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')
-			m=$(tail -n 1 time.out)
+			m=$(tail -n 1 time.out | awk '{ print $1 }')
+			u=$(tail -n 1 time.out | awk '{ printf "%.2f", $2 + $3 }')
 			if [ "$k" = 1 ]; then
-				t_1="$t_1 $t"; [ "$m" -gt "$p_1" ] && p_1=$m
+				t_1="$t_1 $t"; u_1="$u_1 $u"; [ "$m" -gt "$p_1" ] && p_1=$m
 			else
-				t_2="$t_2 $t"; [ "$m" -gt "$p_2" ] && p_2=$m
+				t_2="$t_2 $t"; u_2="$u_2 $u"; [ "$m" -gt "$p_2" ] && p_2=$m
 			fi
 		done
 		i=$((i + 1))
 	done
 	m1=$(median "$t_1")
 	m2=$(median "$t_2")
-	results="$results$n1|$m1|$p_1
-$n2|$m2|$p_2
+	results="$results$n1|$m1|$p_1|$(median "$u_1")
+$n2|$m2|$p_2|$(median "$u_2")
 "
 	printf '  %-34s %8.3f s  %7d KB\n' "$n1" "$m1" "$p_1"
 	printf '  %-34s %8.3f s  %7d KB\n' "$n2" "$m2" "$p_2"
@@ -251,9 +254,13 @@ if [ "$national" != 0 ]; then
 	echo
 	echo "national (342 gemeenten x 10 products against 39 x 9):"
 	a=$(get 'national -j1 (plain)'); b=$(get '39 gemeenten -j1 (plain)')
+	cpu() { printf '%s' "$results" | awk -F'|' -v n="$1" '$1 == n {print $4}'; }
+	ca=$(cpu 'national -j1 (plain)'); cb=$(cpu '39 gemeenten -j1 (plain)')
 	if [ -n "$a" ] && [ -n "$b" ]; then
 		printf '  %-58s %s\n' "time per line, national / 39 gemeenten (-j1)" \
-			"$(awk -v a="$a" -v b="$b" -v na="$nlines" -v nb="$lines" 'BEGIN { if (b > 0) printf "%.2f", (a / na) / (b / nb); else print "inf" }')"
+			"$(awk -v a="$a" -v b="$b" -v ca="$ca" -v cb="$cb" -v na="$nlines" -v nb="$lines" 'BEGIN {
+				if (b > 0) printf "%.2f", (a / na) / (b / nb); else printf "inf"
+				if (cb > 0) printf " (CPU time: %.2f)", (ca / na) / (cb / nb) }')"
 	fi
 	printf '  %-58s %s\n' "national -j1 / -j2" "$(ratio 'national -j1 (again)' 'national -j2 (plain)')"
 	pm=$(printf '%s' "$results" | awk -F'|' '$1 == "national -j1 (plain)" {print $3}')
