@@ -381,11 +381,71 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
  * backtracking verbs, \K-like tricks or back references); for any other
  * pattern, and on any error, every bit is set.
  */
+/*
+ * The byte c when pattern p starts "^/" c with c a plain literal (letter,
+ * digit, '-' or '_') that no '?', '*' or '{' quantifier follows, and p has
+ * no '|' outside parentheses and no "(?" other than "(?:" (no other
+ * top-level branch, no option or assertion that could widen it): then
+ * "/" b ... can match only when b is c, and first_bytes need not ask PCRE2
+ * 256 times. -1 for any other pattern, and for any doubt: a '|' or '(' in
+ * a character class counts (the class is not parsed), as do unbalanced
+ * parentheses. Catalogues whose gemeenten have patterns of their own hold
+ * thousands of distinct patterns, and the probes were a good part of their
+ * start-up.
+ */
+static int literal_second(const char *p)
+{
+	unsigned char c = (unsigned char)p[0] == '^' && p[1] == '/' ? (unsigned char)p[2] : 0;
+	if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	      c == '-' || c == '_'))
+		return -1;
+	if (p[3] == '?' || p[3] == '*' || p[3] == '{')
+		return -1;
+	int depth = 0;
+	for (const char *q = p + 3; *q; q++) {
+		if (*q == '\\') {
+			if (!*++q)
+				return -1;
+		} else if (*q == '[') {
+			/* skip the class, escapes included (a ']' first in it is
+			 * a literal); '|' '(' ')' '[' in it make this give up */
+			q++;
+			if (*q == '^')
+				q++;
+			if (*q == ']')
+				q++;
+			for (; *q && *q != ']'; q++)
+				if (*q == '\\' && !*++q)
+					return -1;
+				else if (*q == '|' || *q == '(' || *q == ')' || *q == '[')
+					return -1;
+			if (!*q)
+				return -1;
+		} else if (*q == '(') {
+			if (q[1] == '?' && q[2] != ':')
+				return -1;
+			depth++;
+		} else if (*q == ')') {
+			if (--depth < 0)
+				return -1;
+		} else if (*q == '|' && depth == 0) {
+			return -1;
+		}
+	}
+	return depth == 0 ? c : -1;
+}
+
 static void first_bytes(const matcher *m, upat *u)
 {
 	memset(u->first, 0xff, sizeof u->first);
 	if (!u->anchored || !u->prefilter_ok)
 		return;
+	int lit = literal_second(u->src);
+	if (lit >= 0) {
+		memset(u->first, 0, sizeof u->first);
+		u->first[lit >> 3] = (unsigned char)(1u << (lit & 7));
+		return;
+	}
 	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
 	if (!md)
 		return;

@@ -407,8 +407,15 @@ START_TEST(test_first_byte_filter)
 		"^/(producten/)?paspoort/?([?]|$)", "^/e-formulier/a", "(?i)^/Zoeken",
 		"^/x\\B", "^/y\\b", "^/q(?=r)", "^/w(?!v)", "^/[^a-z]", "^/\\d+$", "^/.",
 		"^/$", "^/(?:k|\\x80|\\xff)", "^/(?:)?m*n", "\\A/t", "^/(?<=/)s", "^/(a|ab)c",
+		/* the literal shortcut (literal_second) and the patterns it must leave
+		 * to PCRE2 */
+		"^/ab", "^/a?b", "^/a*b", "^/a{0}b", "^/ab|^/cd", "^/Ab+", "^/-x", "^/_",
+		"^/9$", "^/a(?i)b", "^/a\\Kb", "^/c{1}d", "^/b(?#x)|^/d",
+		"^/a[](]|^/x[])]", "^/a[^]|]|^/b", "^/e-formulier/x(/start)?/?([?]|$)",
+		"^/a(?:b|c)d", "^/a(b|(c))|^/d",
 	};
 	const int np = (int)(sizeof pats / sizeof pats[0]);
+	ck_assert_int_le(np, 64);
 	char csv[4096] = "gemeente,host,product,info,form,done\n";
 	for (int i = 0; i < np; i++) {
 		/* one gemeente per pattern, so each has its own filter */
@@ -419,7 +426,7 @@ START_TEST(test_first_byte_filter)
 	matcher *m = match_new(c, NULL, err, sizeof err);
 	ck_assert_msg(m != NULL, "%s", err);
 	match_ctx *x = match_ctx_new(m);
-	pcre2_code *code[32];
+	pcre2_code *code[64];
 	pcre2_match_data *md = pcre2_match_data_create(64, NULL);
 	for (int i = 0; i < np; i++) {
 		int ec;
@@ -427,7 +434,8 @@ START_TEST(test_first_byte_filter)
 		code[i] = pcre2_compile((PCRE2_SPTR)pats[i], PCRE2_ZERO_TERMINATED, 0, &ec, &eo, NULL);
 		ck_assert_ptr_nonnull(code[i]);
 	}
-	static const char *const tails[] = { "", "r", "v", "a", "1", "/", "bc", "aspoort", "oeken" };
+	static const char *const tails[] = { "", "r", "v", "a", "1", "/", "bc", "aspoort", "oeken",
+	                                     "b", "d", "x", "B", "]", ")" };
 	long matched = 0;
 	for (int b = 0; b < 256; b++) {
 		for (size_t t = 0; t < sizeof tails / sizeof tails[0]; t++) {
