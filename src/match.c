@@ -370,18 +370,6 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 
 /* Compiles every distinct pattern of the catalogue into m->pats. */
 /*
- * The bytes b for which a target starting "/" b can match u. Most
- * targets start with '/', and the byte after it sorts them well: "/css",
- * "/js", "/images" against "/producten", "/e-formulier". PCRE2 decides
- * with (hard) partial matching: when "/" b neither matches nor reaches its
- * end on any path (assertions at the end such as \b, $ or a lookahead
- * count as reaching it), every path fails within those two bytes, so no
- * target that starts with them can match (nor run into a match limit).
- * Only anchored patterns that may join a prefilter are probed (no
- * backtracking verbs, \K-like tricks or back references); for any other
- * pattern, and on any error, every bit is set.
- */
-/*
  * The byte c when pattern p starts "^/" c with c a plain literal (letter,
  * digit, '-' or '_') that no '?', '*' or '{' quantifier follows, and p has
  * no '|' outside parentheses and no "(?" other than "(?:" (no other
@@ -435,6 +423,18 @@ static int literal_second(const char *p)
 	return depth == 0 ? c : -1;
 }
 
+/*
+ * The bytes b for which a target starting "/" b can match u. Most
+ * targets start with '/', and the byte after it sorts them well: "/css",
+ * "/js", "/images" against "/producten", "/e-formulier". PCRE2 decides
+ * with (hard) partial matching: when "/" b neither matches nor reaches its
+ * end on any path (assertions at the end such as \b, $ or a lookahead
+ * count as reaching it), every path fails within those two bytes, so no
+ * target that starts with them can match (nor run into a match limit).
+ * Only anchored patterns that may join a prefilter are probed (no
+ * backtracking verbs, \K-like tricks or back references); for any other
+ * pattern, and on any error, every bit is set.
+ */
 static void first_bytes(const matcher *m, upat *u)
 {
 	memset(u->first, 0xff, sizeof u->first);
