@@ -67,6 +67,9 @@ enum {
 	RCACHE_KEY = 40,        /* longest target the result cache holds */
 	RCACHE_HITS = 3,        /* most hits a cached result holds */
 	JIT_STACK_MAX = 1 << 20,
+	MATCH_MAX_THREADS = 16,     /* most threads compiling patterns */
+	MATCH_PATS_PER_THREAD = 256, /* fewer patterns than this per thread
+	                              * are not worth a thread */
 };
 
 /* Open-addressing table from byte strings (borrowed) to ints. */
@@ -461,17 +464,71 @@ static void first_bytes(const matcher *m, upat *u)
 	pcre2_match_data_free(md);
 }
 
-static int compile_all(matcher *m, char *err, size_t errlen)
+/* The distinct patterns compiled by several threads: each takes the next
+ * pattern index until none is left; a pattern that does not compile is
+ * remembered when it comes first in catalogue order of those that failed,
+ * so the message is the one a single thread would give. */
+typedef struct {
+	matcher *m;
+	const int *step;          /* per pattern: step of its first use */
+	atomic_int next;
+	pthread_mutex_t lock;
+	int bad;                  /* first pattern that failed, or npats */
+	size_t bad_off;
+	char bad_msg[256];
+} compile_job;
+
+static void compile_one(compile_job *j, int i)
+{
+	matcher *m = j->m;
+	upat *u = &m->pats[i];
+	char msg[256];
+	size_t off = 0;
+	u->code = compile(u->src, strlen(u->src), &u->jit, msg, sizeof msg, &off);
+	if (!u->code) {
+		pthread_mutex_lock(&j->lock);
+		if (i < j->bad) {
+			j->bad = i;
+			j->bad_off = off;
+			memcpy(j->bad_msg, msg, sizeof msg);
+		}
+		pthread_mutex_unlock(&j->lock);
+		return;
+	}
+	u->prefilter_ok = prefilter_safe(u->src, u->code);
+	uint32_t opts = 0;
+	pcre2_pattern_info(u->code, PCRE2_INFO_ALLOPTIONS, &opts);
+	u->anchored = (opts & PCRE2_ANCHORED) != 0;
+	first_bytes(m, u);
+}
+
+static void *compile_main(void *arg)
+{
+	compile_job *j = arg;
+	int i;
+	while ((i = atomic_fetch_add(&j->next, 1)) < j->m->npats)
+		compile_one(j, i);
+	return NULL;
+}
+
+/* Compiles every distinct pattern of the catalogue into m->pats, with up
+ * to jobs threads (the caller's included) when there are many. */
+static int compile_all(matcher *m, int jobs, char *err, size_t errlen)
 {
 	const catalog *c = m->cat;
 	tab seen = { 0 };
 	int rc = -1;
+	int *step = malloc((c->nrows * STEP_COUNT + 1) * sizeof *step);
+	compile_job job = { .m = m, .step = step };
+	pthread_t th[MATCH_MAX_THREADS];
+	int nth = 0, lock_ok = 0;
 	m->pats = calloc(c->nrows * STEP_COUNT + 1, sizeof *m->pats);
 	m->row_pat = malloc((c->nrows * STEP_COUNT + 1) * sizeof *m->row_pat);
-	if (!m->pats || !m->row_pat) {
+	if (!m->pats || !m->row_pat || !step) {
 		set_err(err, errlen, "out of memory");
 		goto out;
 	}
+	/* the distinct patterns, in order of first use */
 	for (size_t r = 0; r < c->nrows; r++) {
 		for (int s = 0; s < STEP_COUNT; s++) {
 			const char *p = c->rows[r].pat[s];
@@ -485,36 +542,56 @@ static int compile_all(matcher *m, char *err, size_t errlen)
 				continue;
 			}
 			upat *u = &m->pats[m->npats];
-			char msg[256];
-			size_t off = 0;
 			u->src = p;
 			u->line = c->rows[r].line;
-			u->code = compile(p, n, &u->jit, msg, sizeof msg, &off);
-			if (!u->code) {
-				set_err(err, errlen, "%s:%ld: column '%s': %s at offset %zu",
-				        c->name, c->rows[r].line, catalog_step_names[s], msg, off);
-				goto out;
-			}
-			m->npats++;
-			uint32_t cap = 0;
-			pcre2_pattern_info(u->code, PCRE2_INFO_CAPTURECOUNT, &cap);
-			if (cap + 1 > m->max_pairs)
-				m->max_pairs = cap + 1;
-			u->prefilter_ok = prefilter_safe(p, u->code);
-			uint32_t opts = 0;
-			pcre2_pattern_info(u->code, PCRE2_INFO_ALLOPTIONS, &opts);
-			u->anchored = (opts & PCRE2_ANCHORED) != 0;
-			first_bytes(m, u);
-			m->row_pat[r * STEP_COUNT + (size_t)s] = m->npats - 1;
-			if (tab_add(&seen, p, n, h, m->npats - 1) < 0) {
+			step[m->npats] = s;
+			m->row_pat[r * STEP_COUNT + (size_t)s] = m->npats;
+			if (tab_add(&seen, p, n, h, m->npats) < 0) {
 				set_err(err, errlen, "out of memory");
 				goto out;
 			}
+			m->npats++;
 		}
+	}
+	job.bad = m->npats;
+	if (pthread_mutex_init(&job.lock, NULL) != 0) {
+		set_err(err, errlen, "cannot create mutex");
+		goto out;
+	}
+	lock_ok = 1;
+	/* the first pattern here, before any thread: PCRE2's JIT sets up its
+	 * allocator and CPU feature checks on first use, in statics */
+	atomic_init(&job.next, 1);
+	if (m->npats > 0)
+		compile_one(&job, 0);
+	/* a thread per MATCH_PATS_PER_THREAD patterns, at most jobs in all */
+	int want = jobs < MATCH_MAX_THREADS ? jobs : MATCH_MAX_THREADS;
+	if (want > m->npats / MATCH_PATS_PER_THREAD)
+		want = m->npats / MATCH_PATS_PER_THREAD;
+	for (; nth < want - 1; nth++)
+		if (pthread_create(&th[nth], NULL, compile_main, &job) != 0)
+			break;
+	compile_main(&job);
+	for (int t = 0; t < nth; t++)
+		pthread_join(th[t], NULL);
+	if (job.bad < m->npats) {
+		const upat *u = &m->pats[job.bad];
+		set_err(err, errlen, "%s:%ld: column '%s': %s at offset %zu", c->name, u->line,
+		        catalog_step_names[step[job.bad]], job.bad_msg, job.bad_off);
+		goto out;
+	}
+	for (int i = 0; i < m->npats; i++) {
+		uint32_t cap = 0;
+		pcre2_pattern_info(m->pats[i].code, PCRE2_INFO_CAPTURECOUNT, &cap);
+		if (cap + 1 > m->max_pairs)
+			m->max_pairs = cap + 1;
 	}
 	rc = 0;
 out:
+	if (lock_ok)
+		pthread_mutex_destroy(&job.lock);
 	tab_free(&seen);
+	free(step);
 	return rc;
 }
 
@@ -775,6 +852,12 @@ static int builtin_id_locked(matcher *m, const char *name, size_t n, uint64_t h,
 
 matcher *match_new(const catalog *cat, const char *force_gemeente, char *err, size_t errlen)
 {
+	return match_new_jobs(cat, force_gemeente, 1, err, errlen);
+}
+
+matcher *match_new_jobs(const catalog *cat, const char *force_gemeente, int jobs, char *err,
+                        size_t errlen)
+{
 	matcher *m = calloc(1, sizeof *m);
 	if (errlen)
 		err[0] = '\0';
@@ -808,7 +891,7 @@ matcher *match_new(const catalog *cat, const char *force_gemeente, char *err, si
 	}
 	pcre2_set_match_limit(m->mctx, MATCH_LIMIT);
 	pcre2_set_depth_limit(m->mctx, DEPTH_LIMIT);
-	if (compile_all(m, err, errlen) < 0)
+	if (compile_all(m, jobs, err, errlen) < 0)
 		goto fail;
 	if (build_plans(m) < 0) {
 		set_err(err, errlen, "out of memory");

@@ -366,6 +366,60 @@ START_TEST(test_shared_prefilter)
 }
 END_TEST
 
+/* A catalogue of many distinct patterns is compiled by several threads
+ * (match_new_jobs): the same answers as one thread, and of two patterns
+ * that do not compile the first in catalogue order is reported, with its
+ * line and column, whichever thread got to it first. */
+static char *many_patterns(int ngem, int bad1, int bad2)
+{
+	size_t cap = (size_t)ngem * 200 + 64, o = 0;
+	char *s = malloc(cap);
+	ck_assert_ptr_nonnull(s);
+	o += (size_t)snprintf(s + o, cap - o, "gemeente,host,product,info,form,done\n");
+	for (int g = 0; g < ngem; g++)
+		o += (size_t)snprintf(s + o, cap - o, "G%d,g%d.nl,P,^/p%d/?$,^/f/%d%s,^/d%d\n", g, g,
+		                      g, g, g == bad1 || g == bad2 ? "(" : "", g);
+	return s;
+}
+
+START_TEST(test_compile_threads)
+{
+	char *text = many_patterns(300, -1, -1); /* 900 distinct patterns */
+	catalog *c = load_str(text);
+	matcher *m1 = match_new_jobs(c, NULL, 1, err, sizeof err);
+	ck_assert_msg(m1 != NULL, "%s", err);
+	matcher *m4 = match_new_jobs(c, NULL, 4, err, sizeof err);
+	ck_assert_msg(m4 != NULL, "%s", err);
+	match_ctx *x1 = match_ctx_new(m1), *x4 = match_ctx_new(m4);
+	static const char *const targets[] = { "/p7", "/p7/", "/p77", "/f/123/x", "/d299", "/d3" };
+	for (int g = 0; g < 300; g += 7)
+		for (size_t t = 0; t < sizeof targets / sizeof targets[0]; t++) {
+			kr_str k = { targets[t], strlen(targets[t]) };
+			char a[64];
+			snprintf(a, sizeof a, "%s", hits(x1, g, k));
+			ck_assert_str_eq(hits(x4, g, k), a);
+		}
+	ck_assert_str_eq(hits(x4, 7, S("/p7/")), "7.0");
+	ck_assert_str_eq(hits(x4, 299, S("/d299")), "299.2");
+	ck_assert_int_eq(match_max_hits(m4), match_max_hits(m1));
+	match_ctx_free(x1);
+	match_ctx_free(x4);
+	match_free(m1);
+	match_free(m4);
+	catalog_free(c);
+	free(text);
+	text = many_patterns(300, 250, 200);
+	c = load_str(text);
+	for (int jobs = 1; jobs <= 8; jobs *= 2) {
+		ck_assert_ptr_null(match_new_jobs(c, NULL, jobs, err, sizeof err));
+		ck_assert_msg(strncmp(err, "cat.csv:202: column 'form': missing closing parenthesis",
+		                      55) == 0, "jobs %d: %s", jobs, err);
+	}
+	catalog_free(c);
+	free(text);
+}
+END_TEST
+
 /* Gemeenten whose checks run the same patterns in the same order share
  * result-cache entries (the plan's shape), whatever their rows and steps:
  * each answer from the cache is in the asking gemeente's own rows and
@@ -773,6 +827,7 @@ Suite *match_suite(void)
 	tcase_add_test(tc, test_result_cache);
 	tcase_add_test(tc, test_shared_prefilter);
 	tcase_add_test(tc, test_shared_shape);
+	tcase_add_test(tc, test_compile_threads);
 	tcase_add_test(tc, test_first_byte_filter);
 	tcase_add_test(tc, test_prefilter_corners);
 	tcase_add_test(tc, test_builtin_mode);
