@@ -20,7 +20,9 @@
 # them): a 342 x 10 catalogue (10,260 patterns) and a 30-day log of
 # BENCH_NATIONAL_LINES lines (default BENCH_LINES) whose days look like
 # those of the 39-gemeente log (genlog -V 39, a weekly rhythm with -w),
-# split into its days too. Time per line against the 39-gemeente log and
+# split into its days too; once more with a catalogue in which every
+# gemeente has patterns of its own (genlog -u, 10,260 distinct patterns
+# instead of 30). Time per line against the 39-gemeente log and
 # -j1 against -j2 are measured in alternation (run A, run B, run A, ...),
 # so a busy spell on a shared machine hits both sides of the ratio. Peak
 # memory for the month and for its busiest day (that day's lines alone).
@@ -174,6 +176,7 @@ state_ok=0
 if [ "$national" != 0 ]; then
 	nat=national.$nlines
 	./genlog -n 1 -g 342 -p 10 -c national.csv > /dev/null
+	./genlog -n 1 -g 342 -p 10 -u -c national-own.csv > /dev/null
 	if [ ! -s "$nat" ]; then
 		echo "generating the national month, $nlines lines..."
 		./genlog -n "$nlines" -g 342 -p 10 -d 30 -V 39 -w > "$nat.tmp" && mv "$nat.tmp" "$nat"
@@ -197,6 +200,8 @@ if [ "$national" != 0 ]; then
 		"national -j1 (plain)" "$kr analyze -q -j1 -c national.csv --format csv $nat"
 	measure_alt "national -j1 (again)" "$kr analyze -q -j1 -c national.csv --format csv $nat" \
 		"national -j2 (plain)" "$kr analyze -q -j2 -c national.csv --format csv $nat"
+	measure_alt "39 gemeenten -j1 (again)" "$kr analyze -q -j1 -c catalog.csv --format csv $log" \
+		"national own patterns -j1" "$kr analyze -q -j1 -c national-own.csv --format csv $nat"
 	measure "national busiest day -j1" "$kr analyze -q -j1 -c national.csv --format csv $busy"
 	# a state of the first 1000 lines: does this klantreis write states?
 	head -n 1000 "$nat" > probe.log
@@ -253,15 +258,19 @@ printf '  %-58s %s\n' "klantreis -j1 / default jobs (plain)" "$(ratio 'klantreis
 if [ "$national" != 0 ]; then
 	echo
 	echo "national (342 gemeenten x 10 products against 39 x 9):"
-	a=$(get 'national -j1 (plain)'); b=$(get '39 gemeenten -j1 (plain)')
 	cpu() { printf '%s' "$results" | awk -F'|' -v n="$1" '$1 == n {print $4}'; }
-	ca=$(cpu 'national -j1 (plain)'); cb=$(cpu '39 gemeenten -j1 (plain)')
-	if [ -n "$a" ] && [ -n "$b" ]; then
-		printf '  %-58s %s\n' "time per line, national / 39 gemeenten (-j1)" \
+	# per_line LABEL NATIONAL-ROW 39-ROW
+	per_line() {
+		a=$(get "$2"); b=$(get "$3"); ca=$(cpu "$2"); cb=$(cpu "$3")
+		[ -n "$a" ] && [ -n "$b" ] && printf '  %-58s %s\n' "$1" \
 			"$(awk -v a="$a" -v b="$b" -v ca="$ca" -v cb="$cb" -v na="$nlines" -v nb="$lines" 'BEGIN {
 				if (b > 0) printf "%.2f", (a / na) / (b / nb); else printf "inf"
 				if (cb > 0) printf " (CPU time: %.2f)", (ca / na) / (cb / nb) }')"
-	fi
+	}
+	per_line "time per line, national / 39 gemeenten (-j1)" 'national -j1 (plain)' \
+		'39 gemeenten -j1 (plain)'
+	per_line "the same, every gemeente with patterns of its own" 'national own patterns -j1' \
+		'39 gemeenten -j1 (again)'
 	printf '  %-58s %s\n' "national -j1 / -j2" "$(ratio 'national -j1 (again)' 'national -j2 (plain)')"
 	pm=$(printf '%s' "$results" | awk -F'|' '$1 == "national -j1 (plain)" {print $3}')
 	pd=$(printf '%s' "$results" | awk -F'|' '$1 == "national busiest day -j1" {print $3}')

@@ -2,7 +2,7 @@
  * genlog.c - deterministic generator of realistic municipal access logs.
  *
  *   genlog [-n lines] [-g gemeenten] [-p products] [-d days] [-s seed]
- *          [-c catalogue.csv] [-f vhost_combined|combined] [-V gemeenten] [-w]
+ *          [-c catalogue.csv] [-f vhost_combined|combined] [-V gemeenten] [-w] [-u]
  *
  * Writes a log in time order to stdout: static assets, ordinary pages,
  * product info pages, e-form starts and completions (visitors tend to go
@@ -21,6 +21,11 @@
  * gemeente's lines per day, so that a visitor makes as many requests a day
  * as there: `-g 342 -d 30 -V 39` is a national month whose days look like
  * those of the 39-gemeente log.
+ *
+ * -u gives every gemeente patterns of its own in the catalogue (each ends
+ * in an optional group naming the gemeente, which matches the same URLs),
+ * as when every gemeente's site has its own URL scheme; without it the
+ * gemeenten share their patterns, as on one CMS.
  *
  * -w gives the days a weekly rhythm (Monday busiest, then slowly down to
  * Friday, the weekend at about a third), so that a month has a busiest
@@ -88,7 +93,7 @@ static const char *const months[] = {
 	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 };
 
-static int write_catalogue(const char *path, unsigned ngem, unsigned nprod)
+static int write_catalogue(const char *path, unsigned ngem, unsigned nprod, int own)
 {
 	FILE *fp = fopen(path, "w");
 	if (!fp) {
@@ -105,11 +110,15 @@ static int write_catalogue(const char *path, unsigned ngem, unsigned nprod)
 				snprintf(suffix, sizeof suffix, "-%u", v);
 			/* Patterns in the common subset of PCRE2 and POSIX ERE, so
 			 * the awk baseline can use the same catalogue. */
+			char mark[32] = "";
+			if (own) /* matches nothing more: the group is optional */
+				snprintf(mark, sizeof mark, "(/g%u)?", g + 1);
 			fprintf(fp, "Gemeente %u,www.gemeente%u.nl gemeente%u.nl,%s%s,"
-			        "^/(producten/)?%s%s/?([?]|$),"
-			        "^/e-formulier/%s%s(/start)?/?([?]|$),"
-			        "^/e-formulier/%s%s/(bedankt|verzonden)\n",
-			        g + 1, g + 1, g + 1, s, suffix, s, suffix, s, suffix, s, suffix);
+			        "^/(producten/)?%s%s/?([?]|$)%s,"
+			        "^/e-formulier/%s%s(/start)?/?([?]|$)%s,"
+			        "^/e-formulier/%s%s/(bedankt|verzonden)%s\n",
+			        g + 1, g + 1, g + 1, s, suffix, s, suffix, mark, s, suffix, mark, s,
+			        suffix, mark);
 		}
 	}
 	return fclose(fp);
@@ -126,12 +135,12 @@ int main(int argc, char **argv)
 {
 	unsigned long lines = 1000000;
 	unsigned ngem = 39, nprod = 25, days = 7, vref = 0;
-	int weekly = 0;
+	int weekly = 0, own = 0;
 	uint64_t seed = 42;
 	const char *cat = NULL, *fmt = "vhost_combined";
 	int c;
 
-	while ((c = getopt(argc, argv, "n:g:p:d:s:c:f:V:w")) != -1) {
+	while ((c = getopt(argc, argv, "n:g:p:d:s:c:f:V:wu")) != -1) {
 		switch (c) {
 		case 'n': lines = strtoul(optarg, NULL, 10); break;
 		case 'g': ngem = (unsigned)strtoul(optarg, NULL, 10); break;
@@ -142,16 +151,17 @@ int main(int argc, char **argv)
 		case 'f': fmt = optarg; break;
 		case 'V': vref = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'w': weekly = 1; break;
+		case 'u': own = 1; break;
 		default:
 			fprintf(stderr, "usage: genlog [-n lines] [-g gemeenten] [-p products] "
 			        "[-d days] [-s seed] [-c catalogue.csv] [-f vhost_combined|combined] "
-			        "[-V gemeenten] [-w]\n");
+			        "[-V gemeenten] [-w] [-u]\n");
 			return 2;
 		}
 	}
 	if (ngem == 0 || nprod == 0 || days == 0 || days > 60)
 		return 2;
-	if (cat && write_catalogue(cat, ngem, nprod) != 0)
+	if (cat && write_catalogue(cat, ngem, nprod, own) != 0)
 		return 1;
 	rng_state = seed;
 	int vhost = strcmp(fmt, "combined") != 0;
