@@ -20,11 +20,16 @@
  * prefilter.
  *
  * Each match_ctx remembers recent results: a 4-way set-associative cache
- * of (plan, target) -> hits for targets up to 40 bytes. Logs repeat a
+ * of (shape, target) -> hits for targets up to 40 bytes. Logs repeat a
  * few thousand targets over and over ("/", "/afval", "/css/main.css"), so
  * most lines skip PCRE2 altogether. Only complete results are stored, and
  * never one where a pattern ran into a limit, so the cache changes no
- * figure.
+ * figure. A plan's shape is the sequence of patterns its checks run:
+ * plans of the same shape (gemeenten on the same CMS, which at national
+ * size are most of them) give the same checks for every target, so the
+ * cache keys on the shape and stores hits as check indexes, which each
+ * plan maps to its own rows. Keyed per plan, 342 gemeenten would need 342
+ * entries for "/" alone and push each other out of the cache.
  *
  * Routing: in catalogue mode a read-only open-addressing table maps hosts
  * to gemeenten (lock-free). In built-in mode a host's gemeente is the host
@@ -62,6 +67,9 @@ enum {
 	RCACHE_KEY = 40,        /* longest target the result cache holds */
 	RCACHE_HITS = 3,        /* most hits a cached result holds */
 	JIT_STACK_MAX = 1 << 20,
+	MATCH_MAX_THREADS = 16,     /* most threads compiling patterns */
+	MATCH_PATS_PER_THREAD = 256, /* fewer patterns than this per thread
+	                              * are not worth a thread */
 };
 
 /* Open-addressing table from byte strings (borrowed) to ints. */
@@ -92,6 +100,29 @@ typedef struct {
 	int row, step, u; /* u: index into the plan's uniq[] */
 } check;
 
+/* What match_target reads of a plan on every line, 16 bytes apart for all
+ * gemeenten (the whole plan is some 150 bytes, and at national size the
+ * plans of the gemeenten a log mixes would not stay in the L1 cache). */
+typedef struct {
+	const check *checks;
+	int nchecks;
+	int shape;
+} plan_hot;
+
+/* The first-byte filter of a shape: bit b set when a target "/" b ...
+ * may match one of its patterns. */
+typedef struct {
+	unsigned char b[32];
+} first_set;
+
+/* Catalogue mode's host table, compact for the hot path: 16-byte slots
+ * (load at most 1/2) over one arena of all host names. */
+typedef struct {
+	uint32_t tag;     /* the hash's high half */
+	int32_t gem;
+	uint32_t off, n;  /* the name in hosts_arena; n == 0: empty slot */
+} hslot;
+
 typedef struct {
 	int *rows;        /* catalogue rows, in row order */
 	int nrows;
@@ -107,6 +138,8 @@ typedef struct {
 	char *pre_src[2];      /* its text, while the plans are built */
 	int pre_jit[2];
 	int pre_count[2];      /* how many distinct patterns each covers */
+	int shape;             /* plans with the same pattern per check share
+	                        * one shape: the result cache's key */
 } plan;
 
 struct matcher {
@@ -120,10 +153,15 @@ struct matcher {
 	pcre2_code *guard;          /* the catalogue's guard, or NULL */
 	int guard_jit;
 	plan *plans;                /* one per gemeente; one in built-in mode */
+	plan_hot *hot;              /* [nplans] */
 	int nplans;
+	int nshapes;
+	first_set *shape_first;     /* [nshapes] */
 	uint32_t max_pairs;         /* ovector pairs for the largest pattern */
 	int max_uniq, max_hits;
-	tab hosts;                  /* catalogue mode: host -> gemeente */
+	hslot *hosts;               /* catalogue mode: host -> gemeente */
+	size_t hosts_mask;          /* slots - 1 */
+	char *hosts_arena;
 	/* built-in mode: gemeente ids handed out on first sight */
 	pthread_mutex_t lock;
 	int lock_ok;
@@ -142,12 +180,12 @@ typedef struct {
 } cache_ent;
 
 /* A remembered match_target result: the hits of one target under one
- * plan. Results depend on nothing else, so a hit is exact; the key bytes
- * are compared in full. */
+ * plan shape. Results depend on nothing else, so a hit is exact; the key
+ * bytes are compared in full. */
 typedef struct {
 	uint64_t h;
-	uint32_t hits[RCACHE_HITS]; /* row << 2 | step */
-	uint16_t plan;              /* plan index + 1; 0: empty slot */
+	uint32_t hits[RCACHE_HITS]; /* indexes into the plan's checks[] */
+	uint16_t shape;             /* shape + 1; 0: empty slot */
 	uint8_t n;                  /* target length */
 	uint8_t nhits;
 	char s[RCACHE_KEY];
@@ -322,6 +360,60 @@ static int prefilter_safe(const char *p, const pcre2_code *code)
 
 /* Compiles every distinct pattern of the catalogue into m->pats. */
 /*
+ * The byte c when pattern p starts "^/" c with c a plain literal (letter,
+ * digit, '-' or '_') that no '?', '*' or '{' quantifier follows, and p has
+ * no '|' outside parentheses and no "(?" other than "(?:" (no other
+ * top-level branch, no option or assertion that could widen it): then
+ * "/" b ... can match only when b is c, and first_bytes need not ask PCRE2
+ * 256 times. -1 for any other pattern, and for any doubt: a '|' or '(' in
+ * a character class counts (the class is not parsed), as do unbalanced
+ * parentheses. Catalogues whose gemeenten have patterns of their own hold
+ * thousands of distinct patterns, and the probes were a good part of their
+ * start-up.
+ */
+static int literal_second(const char *p)
+{
+	unsigned char c = (unsigned char)p[0] == '^' && p[1] == '/' ? (unsigned char)p[2] : 0;
+	if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	      c == '-' || c == '_'))
+		return -1;
+	if (p[3] == '?' || p[3] == '*' || p[3] == '{')
+		return -1;
+	int depth = 0;
+	for (const char *q = p + 3; *q; q++) {
+		if (*q == '\\') {
+			if (!*++q)
+				return -1;
+		} else if (*q == '[') {
+			/* skip the class, escapes included (a ']' first in it is
+			 * a literal); '|' '(' ')' '[' in it make this give up */
+			q++;
+			if (*q == '^')
+				q++;
+			if (*q == ']')
+				q++;
+			for (; *q && *q != ']'; q++)
+				if (*q == '\\' && !*++q)
+					return -1;
+				else if (*q == '|' || *q == '(' || *q == ')' || *q == '[')
+					return -1;
+			if (!*q)
+				return -1;
+		} else if (*q == '(') {
+			if (q[1] == '?' && q[2] != ':')
+				return -1;
+			depth++;
+		} else if (*q == ')') {
+			if (--depth < 0)
+				return -1;
+		} else if (*q == '|' && depth == 0) {
+			return -1;
+		}
+	}
+	return depth == 0 ? c : -1;
+}
+
+/*
  * The bytes b for which a target starting "/" b can match u. Most
  * targets start with '/', and the byte after it sorts them well: "/css",
  * "/js", "/images" against "/producten", "/e-formulier". PCRE2 decides
@@ -338,6 +430,12 @@ static void first_bytes(const matcher *m, upat *u)
 	memset(u->first, 0xff, sizeof u->first);
 	if (!u->anchored || !u->prefilter_ok)
 		return;
+	int lit = literal_second(u->src);
+	if (lit >= 0) {
+		memset(u->first, 0, sizeof u->first);
+		u->first[lit >> 3] = (unsigned char)(1u << (lit & 7));
+		return;
+	}
 	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
 	if (!md)
 		return;
@@ -353,18 +451,71 @@ static void first_bytes(const matcher *m, upat *u)
 	pcre2_match_data_free(md);
 }
 
-/* Compiles every distinct pattern of the catalogue into m->pats. */
-static int compile_all(matcher *m, char *err, size_t errlen)
+/* The distinct patterns compiled by several threads: each takes the next
+ * pattern index until none is left; a pattern that does not compile is
+ * remembered when it comes first in catalogue order of those that failed,
+ * so the message is the one a single thread would give. */
+typedef struct {
+	matcher *m;
+	const int *step;          /* per pattern: step of its first use */
+	atomic_int next;
+	pthread_mutex_t lock;
+	int bad;                  /* first pattern that failed, or npats */
+	size_t bad_off;
+	char bad_msg[256];
+} compile_job;
+
+static void compile_one(compile_job *j, int i)
+{
+	matcher *m = j->m;
+	upat *u = &m->pats[i];
+	char msg[256];
+	size_t off = 0;
+	u->code = compile(u->src, strlen(u->src), &u->jit, msg, sizeof msg, &off);
+	if (!u->code) {
+		pthread_mutex_lock(&j->lock);
+		if (i < j->bad) {
+			j->bad = i;
+			j->bad_off = off;
+			memcpy(j->bad_msg, msg, sizeof msg);
+		}
+		pthread_mutex_unlock(&j->lock);
+		return;
+	}
+	u->prefilter_ok = prefilter_safe(u->src, u->code);
+	uint32_t opts = 0;
+	pcre2_pattern_info(u->code, PCRE2_INFO_ALLOPTIONS, &opts);
+	u->anchored = (opts & PCRE2_ANCHORED) != 0;
+	first_bytes(m, u);
+}
+
+static void *compile_main(void *arg)
+{
+	compile_job *j = arg;
+	int i;
+	while ((i = atomic_fetch_add(&j->next, 1)) < j->m->npats)
+		compile_one(j, i);
+	return NULL;
+}
+
+/* Compiles every distinct pattern of the catalogue into m->pats, with up
+ * to jobs threads (the caller's included) when there are many. */
+static int compile_all(matcher *m, int jobs, char *err, size_t errlen)
 {
 	const catalog *c = m->cat;
 	tab seen = { 0 };
 	int rc = -1;
+	int *step = malloc((c->nrows * STEP_COUNT + 1) * sizeof *step);
+	compile_job job = { .m = m, .step = step };
+	pthread_t th[MATCH_MAX_THREADS];
+	int nth = 0, lock_ok = 0;
 	m->pats = calloc(c->nrows * STEP_COUNT + 1, sizeof *m->pats);
 	m->row_pat = malloc((c->nrows * STEP_COUNT + 1) * sizeof *m->row_pat);
-	if (!m->pats || !m->row_pat) {
+	if (!m->pats || !m->row_pat || !step) {
 		msg_set(err, errlen, "out of memory");
 		goto out;
 	}
+	/* the distinct patterns, in order of first use */
 	for (size_t r = 0; r < c->nrows; r++) {
 		for (int s = 0; s < STEP_COUNT; s++) {
 			const char *p = c->rows[r].pat[s];
@@ -378,36 +529,56 @@ static int compile_all(matcher *m, char *err, size_t errlen)
 				continue;
 			}
 			upat *u = &m->pats[m->npats];
-			char msg[256];
-			size_t off = 0;
 			u->src = p;
 			u->line = c->rows[r].line;
-			u->code = compile(p, n, &u->jit, msg, sizeof msg, &off);
-			if (!u->code) {
-				msg_set(err, errlen, "%s:%ld: column '%s': %s at offset %zu",
-				        c->name, c->rows[r].line, catalog_step_names[s], msg, off);
-				goto out;
-			}
-			m->npats++;
-			uint32_t cap = 0;
-			pcre2_pattern_info(u->code, PCRE2_INFO_CAPTURECOUNT, &cap);
-			if (cap + 1 > m->max_pairs)
-				m->max_pairs = cap + 1;
-			u->prefilter_ok = prefilter_safe(p, u->code);
-			uint32_t opts = 0;
-			pcre2_pattern_info(u->code, PCRE2_INFO_ALLOPTIONS, &opts);
-			u->anchored = (opts & PCRE2_ANCHORED) != 0;
-			first_bytes(m, u);
-			m->row_pat[r * STEP_COUNT + (size_t)s] = m->npats - 1;
-			if (tab_add(&seen, p, n, h, m->npats - 1) < 0) {
+			step[m->npats] = s;
+			m->row_pat[r * STEP_COUNT + (size_t)s] = m->npats;
+			if (tab_add(&seen, p, n, h, m->npats) < 0) {
 				msg_set(err, errlen, "out of memory");
 				goto out;
 			}
+			m->npats++;
 		}
+	}
+	job.bad = m->npats;
+	if (pthread_mutex_init(&job.lock, NULL) != 0) {
+		msg_set(err, errlen, "cannot create mutex");
+		goto out;
+	}
+	lock_ok = 1;
+	/* the first pattern here, before any thread: PCRE2's JIT sets up its
+	 * allocator and CPU feature checks on first use, in statics */
+	atomic_init(&job.next, 1);
+	if (m->npats > 0)
+		compile_one(&job, 0);
+	/* a thread per MATCH_PATS_PER_THREAD patterns, at most jobs in all */
+	int want = jobs < MATCH_MAX_THREADS ? jobs : MATCH_MAX_THREADS;
+	if (want > m->npats / MATCH_PATS_PER_THREAD)
+		want = m->npats / MATCH_PATS_PER_THREAD;
+	for (; nth < want - 1; nth++)
+		if (pthread_create(&th[nth], NULL, compile_main, &job) != 0)
+			break;
+	compile_main(&job);
+	for (int t = 0; t < nth; t++)
+		pthread_join(th[t], NULL);
+	if (job.bad < m->npats) {
+		const upat *u = &m->pats[job.bad];
+		msg_set(err, errlen, "%s:%ld: column '%s': %s at offset %zu", c->name, u->line,
+		        catalog_step_names[step[job.bad]], job.bad_msg, job.bad_off);
+		goto out;
+	}
+	for (int i = 0; i < m->npats; i++) {
+		uint32_t cap = 0;
+		pcre2_pattern_info(m->pats[i].code, PCRE2_INFO_CAPTURECOUNT, &cap);
+		if (cap + 1 > m->max_pairs)
+			m->max_pairs = cap + 1;
 	}
 	rc = 0;
 out:
+	if (lock_ok)
+		pthread_mutex_destroy(&job.lock);
 	tab_free(&seen);
+	free(step);
 	return rc;
 }
 
@@ -508,6 +679,83 @@ static int build_plan(matcher *m, plan *pl, int *local, tab *seen)
 	return 0;
 }
 
+/* Gives each plan its shape: plans whose checks run the same patterns in
+ * the same order get the same number (they share uniq[] order, prefilter
+ * texts and first-byte filter, so they give the same check indexes for
+ * every target). */
+static int assign_shapes(matcher *m)
+{
+	size_t total = 0;
+	for (int g = 0; g < m->nplans; g++)
+		total += (size_t)m->plans[g].nchecks;
+	int *sig = malloc((total + 1) * sizeof *sig), *w = sig;
+	tab seen = { NULL, 0, 0 };
+	int rc = -1;
+	if (!sig)
+		return -1;
+	for (int g = 0; g < m->nplans; g++) {
+		plan *pl = &m->plans[g];
+		for (int i = 0; i < pl->nchecks; i++)
+			w[i] = pl->uniq[pl->checks[i].u];
+		size_t n = (size_t)pl->nchecks * sizeof *w;
+		uint64_t h = hash_bytes((const char *)w, n);
+		tab_ent *e = tab_find(&seen, (const char *)w, n, h);
+		if (e) {
+			pl->shape = e->v;
+		} else {
+			pl->shape = m->nshapes++;
+			if (tab_add(&seen, (const char *)w, n, h, pl->shape) < 0)
+				goto out;
+		}
+		w += pl->nchecks;
+	}
+	m->hot = calloc((size_t)m->nplans + 1, sizeof *m->hot);
+	m->shape_first = calloc((size_t)m->nshapes + 1, sizeof *m->shape_first);
+	if (!m->hot || !m->shape_first)
+		goto out;
+	for (int g = 0; g < m->nplans; g++) {
+		const plan *pl = &m->plans[g];
+		m->hot[g] = (plan_hot){ pl->checks, pl->nchecks, pl->shape };
+		memcpy(m->shape_first[pl->shape].b, pl->first, sizeof pl->first);
+	}
+	rc = 0;
+out:
+	tab_free(&seen);
+	free(sig);
+	return rc;
+}
+
+/* Builds the host table of catalogue mode. -1 when out of memory. */
+static int build_hosts(matcher *m)
+{
+	const catalog *c = m->cat;
+	size_t cap = 16, arena = 1;
+	while (cap < 2 * c->nhosts)
+		cap *= 2;
+	for (size_t i = 0; i < c->nhosts; i++)
+		arena += strlen(c->hosts[i].host);
+	m->hosts = calloc(cap, sizeof *m->hosts);
+	m->hosts_arena = malloc(arena);
+	if (!m->hosts || !m->hosts_arena || arena > UINT32_MAX)
+		return -1;
+	m->hosts_mask = cap - 1;
+	uint32_t off = 0;
+	for (size_t i = 0; i < c->nhosts; i++) {
+		const char *h = c->hosts[i].host;
+		size_t n = strlen(h);
+		if (n == 0)
+			continue; /* never a host name in a loaded catalogue */
+		uint64_t hv = hash_bytes(h, n);
+		size_t j = hv & m->hosts_mask;
+		while (m->hosts[j].n)
+			j = (j + 1) & m->hosts_mask;
+		memcpy(m->hosts_arena + off, h, n);
+		m->hosts[j] = (hslot){ (uint32_t)(hv >> 32), c->hosts[i].gem, off, (uint32_t)n };
+		off += (uint32_t)n;
+	}
+	return 0;
+}
+
 static int build_plans(matcher *m)
 {
 	const catalog *c = m->cat;
@@ -520,17 +768,30 @@ static int build_plans(matcher *m)
 		goto out;
 	for (int i = 0; i < m->npats; i++)
 		local[i] = -1;
+	/* rows per plan first, so that each plan's rows[] is sized to fit */
+	for (size_t r = 0; r < c->nrows; r++)
+		if (!c->builtin && c->rows[r].gem >= 0 && c->rows[r].gem < m->nplans)
+			m->plans[c->rows[r].gem].nrows++;
 	for (int g = 0; g < m->nplans; g++) {
 		plan *pl = &m->plans[g];
-		pl->rows = malloc((c->nrows + 1) * sizeof *pl->rows);
+		size_t n = c->builtin ? c->nrows : (size_t)pl->nrows;
+		pl->rows = malloc((n + 1) * sizeof *pl->rows);
 		if (!pl->rows)
 			goto out;
-		for (size_t r = 0; r < c->nrows; r++)
-			if (c->builtin || c->rows[r].gem == g)
-				pl->rows[pl->nrows++] = (int)r;
-		if (build_plan(m, pl, local, &seen) < 0)
-			goto out;
+		pl->nrows = 0;
 	}
+	for (size_t r = 0; r < c->nrows; r++) {
+		int g = c->builtin ? 0 : c->rows[r].gem;
+		if (g >= 0 && g < m->nplans) {
+			plan *pl = &m->plans[g];
+			pl->rows[pl->nrows++] = (int)r;
+		}
+	}
+	for (int g = 0; g < m->nplans; g++)
+		if (build_plan(m, &m->plans[g], local, &seen) < 0)
+			goto out;
+	if (assign_shapes(m) < 0)
+		goto out;
 	rc = 0;
 out:
 	for (int g = 0; m->plans && g < m->nplans; g++)
@@ -577,6 +838,12 @@ static int builtin_id_locked(matcher *m, const char *name, size_t n, uint64_t h,
 
 matcher *match_new(const catalog *cat, const char *force_gemeente, char *err, size_t errlen)
 {
+	return match_new_jobs(cat, force_gemeente, 1, err, errlen);
+}
+
+matcher *match_new_jobs(const catalog *cat, const char *force_gemeente, int jobs, char *err,
+                        size_t errlen)
+{
 	matcher *m = calloc(1, sizeof *m);
 	if (errlen)
 		err[0] = '\0';
@@ -610,7 +877,7 @@ matcher *match_new(const catalog *cat, const char *force_gemeente, char *err, si
 	}
 	pcre2_set_match_limit(m->mctx, MATCH_LIMIT);
 	pcre2_set_depth_limit(m->mctx, DEPTH_LIMIT);
-	if (compile_all(m, err, errlen) < 0)
+	if (compile_all(m, jobs, err, errlen) < 0)
 		goto fail;
 	if (build_plans(m) < 0) {
 		msg_set(err, errlen, "out of memory");
@@ -636,15 +903,9 @@ matcher *match_new(const catalog *cat, const char *force_gemeente, char *err, si
 			goto fail;
 		}
 	}
-	if (!m->builtin) {
-		for (size_t i = 0; i < cat->nhosts; i++) {
-			const char *h = cat->hosts[i].host;
-			size_t n = strlen(h);
-			if (tab_add(&m->hosts, h, n, hash_bytes(h, n), cat->hosts[i].gem) < 0) {
-				msg_set(err, errlen, "out of memory");
-				goto fail;
-			}
-		}
+	if (!m->builtin && build_hosts(m) < 0) {
+		msg_set(err, errlen, "out of memory");
+		goto fail;
 	}
 	return m;
 fail:
@@ -674,8 +935,11 @@ void match_free(matcher *m)
 		}
 	}
 	free(m->plans);
+	free(m->hot);
+	free(m->shape_first);
 	pcre2_match_context_free(m->mctx);
-	tab_free(&m->hosts);
+	free(m->hosts);
+	free(m->hosts_arena);
 	tab_free(&m->names_tab);
 	for (int i = 0; i < m->nnames; i++)
 		free(m->names[i]);
@@ -736,8 +1000,16 @@ int match_gemeente(match_ctx *x, kr_str host)
 	if (!m->builtin) {
 		if (host.n == 0)
 			return m->cat->ngem == 1 ? 0 : -1;
-		tab_ent *e = tab_find(&m->hosts, host.p, host.n, hash_bytes(host.p, host.n));
-		return e ? e->v : -1;
+		uint64_t h = hash_bytes(host.p, host.n);
+		uint32_t tag = (uint32_t)(h >> 32);
+		for (size_t i = h & m->hosts_mask;; i = (i + 1) & m->hosts_mask) {
+			const hslot *e = &m->hosts[i];
+			if (!e->n)
+				return -1;
+			if (e->tag == tag && e->n == host.n &&
+			    same_bytes(m->hosts_arena + e->off, host.p, host.n))
+				return e->gem;
+		}
 	}
 	if (host.n == 0)
 		host = (kr_str){ "-", 1 };
@@ -778,9 +1050,10 @@ static int run(match_ctx *x, const pcre2_code *code, int jit, const char *s, siz
 	return 0;
 }
 
-/* Runs plan pl on s: the uncached half of match_target. */
+/* Runs plan pl on s: the uncached half of match_target. The check
+ * indexes of the first RCACHE_HITS hits go to ci[]. */
 static int run_plan(match_ctx *x, const plan *pl, const char *s, size_t n, match_hit *out,
-                    int max)
+                    int max, uint32_t *ci)
 {
 	const matcher *m = x->m;
 	if (m->guard && run(x, m->guard, m->guard_jit, s, n, 0) == 0)
@@ -805,8 +1078,11 @@ static int run_plan(match_ctx *x, const plan *pl, const char *s, size_t n, match
 			const upat *u = &m->pats[pl->uniq[c->u]];
 			res[c->u] = (signed char)run(x, u->code, u->jit, s, n, u->line);
 		}
-		if (res[c->u])
+		if (res[c->u]) {
+			if (nh < RCACHE_HITS)
+				ci[nh] = (uint32_t)i;
 			out[nh++] = (match_hit){ c->row, c->step };
+		}
 	}
 	return nh;
 }
@@ -814,40 +1090,45 @@ static int run_plan(match_ctx *x, const plan *pl, const char *s, size_t n, match
 int match_target(match_ctx *x, int gem, kr_str target, match_hit *out, int max)
 {
 	const matcher *m = x->m;
-	const plan *pl;
+	const plan_hot *ph;
 	if (gem < 0 || max <= 0)
 		return 0;
 	if (m->builtin)
-		pl = &m->plans[0]; /* ids come from match_gemeente: all share the template */
+		ph = &m->hot[0]; /* ids come from match_gemeente: all share the template */
 	else
-		pl = gem < m->nplans ? &m->plans[gem] : NULL;
-	if (!pl || pl->nchecks == 0)
+		ph = gem < m->nplans ? &m->hot[gem] : NULL;
+	if (!ph || ph->nchecks == 0)
 		return 0;
 	const char *s = target.p ? target.p : "";
 	size_t n = target.n;
-	if (n >= 2 && s[0] == '/' && !(pl->first[(unsigned char)s[1] >> 3] & (1u << (s[1] & 7))))
+	const unsigned char *first = m->shape_first[ph->shape].b;
+	if (n >= 2 && s[0] == '/' && !(first[(unsigned char)s[1] >> 3] & (1u << (s[1] & 7))))
 		return 0; /* no pattern can match a target that starts so */
-	size_t key = (size_t)(pl - m->plans) + 1;
+	const plan *pl = &m->plans[ph - m->hot];
+	uint32_t ci[RCACHE_HITS];
+	size_t key = (size_t)ph->shape + 1;
 	if (n > RCACHE_KEY || key > UINT16_MAX)
-		return run_plan(x, pl, s, n, out, max);
+		return run_plan(x, pl, s, n, out, max, ci);
 
 	/* Most requests repeat a target seen moments ago: answer those from
 	 * the cache. A result is stored only when it is complete (not cut at
 	 * max), small, and no pattern ran into a limit, so a cached answer is
 	 * exactly what the patterns would say. A hit moves its entry one way
 	 * up; a new result enters at the top and the last way falls out. */
-	/* the plan goes into the set index too: the popular targets ("/",
-	 * "/afval") are the same for every gemeente */
+	/* the shape goes into the set index too: gemeenten of different
+	 * shapes see the same popular targets ("/", "/afval") */
 	uint64_t h = hash_bytes(s, n) ^ key;
 	uint64_t hs = (h ^ (key << 32)) * 0x9e3779b97f4a7c15ull;
 	rcache_ent *set = &x->rc[(hs >> (64 - RCACHE_BITS)) * RCACHE_WAYS];
 	for (int w = 0; w < RCACHE_WAYS; w++) {
 		rcache_ent *e = &set[w];
-		if (e->h != h || e->plan != key || e->n != n || !same_bytes(e->s, s, n))
+		if (e->h != h || e->shape != key || e->n != n || !same_bytes(e->s, s, n))
 			continue;
 		int k = e->nhits < max ? e->nhits : max;
-		for (int i = 0; i < k; i++)
-			out[i] = (match_hit){ (int)(e->hits[i] >> 2), (int)(e->hits[i] & 3) };
+		for (int i = 0; i < k; i++) {
+			const check *c = &ph->checks[e->hits[i]];
+			out[i] = (match_hit){ c->row, c->step };
+		}
 		if (w > 0) {
 			rcache_ent t = set[w - 1];
 			set[w - 1] = *e;
@@ -856,20 +1137,16 @@ int match_target(match_ctx *x, int gem, kr_str target, match_hit *out, int max)
 		return k;
 	}
 	long limits = x->limits;
-	int nh = run_plan(x, pl, s, n, out, max);
+	int nh = run_plan(x, pl, s, n, out, max, ci);
 	if (x->limits != limits || nh > RCACHE_HITS || nh >= max)
 		return nh;
-	for (int i = 0; i < nh; i++)
-		if (out[i].row < 0 || out[i].row >= (1 << 29))
-			return nh;
 	memmove(&set[1], &set[0], (RCACHE_WAYS - 1) * sizeof *set);
 	rcache_ent *e = &set[0];
 	e->h = h;
-	e->plan = (uint16_t)key;
+	e->shape = (uint16_t)key;
 	e->n = (uint8_t)n;
 	e->nhits = (uint8_t)nh;
-	for (int i = 0; i < nh; i++)
-		e->hits[i] = (uint32_t)out[i].row << 2 | (uint32_t)out[i].step;
+	memcpy(e->hits, ci, (size_t)nh * sizeof *ci);
 	memcpy(e->s, s, n);
 	return nh;
 }

@@ -214,7 +214,7 @@ int run_setup(const run_opts *o, char *const *paths, int npaths, catalog **catp,
 		catalog_free(cat);
 		return RUN_USAGE;
 	}
-	matcher *m = match_new(cat, o->gemeente, err, sizeof err);
+	matcher *m = match_new_jobs(cat, o->gemeente, o->jobs, err, sizeof err);
 	if (!m) {
 		msg_error("%s", err);
 		catalog_free(cat);

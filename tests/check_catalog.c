@@ -484,6 +484,52 @@ START_TEST(test_write_hosts_with_comma)
 }
 END_TEST
 
+/* A national-size catalogue (400 gemeenten, 4,000 rows, 800 hosts): the
+ * load index keeps gemeenten in order of first appearance, each host once,
+ * the same product name in every gemeente, and still finds a duplicate
+ * product or host named far from its first use. */
+static char *national_text(int ngem, const char *extra)
+{
+	size_t cap = (size_t)ngem * 10 * 80 + strlen(extra) + 64, o = 0;
+	char *s = malloc(cap);
+	ck_assert_ptr_nonnull(s);
+	o += (size_t)snprintf(s + o, cap - o, "gemeente,host,product,info,form,done\n");
+	for (int p = 0; p < 10; p++) /* interleaved: gemeente order is g = 0, 1, ... */
+		for (int g = 0; g < ngem; g++)
+			o += (size_t)snprintf(s + o, cap - o, "G%d,www.g%d.nl g%d.nl,P%d,^/p%d$,,\n",
+			                      g, g, g, p, p);
+	snprintf(s + o, cap - o, "%s", extra);
+	return s;
+}
+
+START_TEST(test_national_size)
+{
+	char *s = national_text(400, "");
+	catalog *c = load_str(s);
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert_uint_eq(c->ngem, 400);
+	ck_assert_uint_eq(c->nrows, 4000);
+	ck_assert_uint_eq(c->nhosts, 800);
+	ck_assert_str_eq(c->gemeenten[0], "G0");
+	ck_assert_str_eq(c->gemeenten[399], "G399");
+	ck_assert_int_eq(c->rows[3999].gem, 399);
+	ck_assert_str_eq(c->rows[3999].product, "P9");
+	ck_assert_str_eq(c->hosts[799].host, "g399.nl");
+	ck_assert_int_eq(c->hosts[799].gem, 399);
+	ck_assert_int_eq(catalog_find_gemeente(c, "G123"), 123);
+	catalog_free(c);
+	free(s);
+	s = national_text(400, "G7,,P3,^/x$,,\n");
+	expect_error(s, "cat.csv:4002: column 'product': duplicate product 'P3' for gemeente "
+	             "'G7', first on line 1209");
+	free(s);
+	s = national_text(400, "G400,g400.nl G17.NL,P0,^/x$,,\n");
+	expect_error(s, "cat.csv:4002: column 'host': host 'g17.nl' already belongs to "
+	             "gemeente 'G17'");
+	free(s);
+}
+END_TEST
+
 START_TEST(test_builtin)
 {
 	catalog *b = catalog_builtin();
@@ -578,6 +624,7 @@ Suite *catalog_suite(void)
 	tcase_add_test(tc, test_not_utf8);
 	tcase_add_test(tc, test_write_quoting_round_trip);
 	tcase_add_test(tc, test_write_hosts_with_comma);
+	tcase_add_test(tc, test_national_size);
 	tcase_add_test(tc, test_builtin);
 	tcase_add_test(tc, test_step_names);
 	tcase_add_test(tc, test_example_file);

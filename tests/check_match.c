@@ -367,6 +367,91 @@ START_TEST(test_shared_prefilter)
 }
 END_TEST
 
+/* A catalogue of many distinct patterns is compiled by several threads
+ * (match_new_jobs): the same answers as one thread, and of two patterns
+ * that do not compile the first in catalogue order is reported, with its
+ * line and column, whichever thread got to it first. */
+static char *many_patterns(int ngem, int bad1, int bad2)
+{
+	size_t cap = (size_t)ngem * 200 + 64, o = 0;
+	char *s = malloc(cap);
+	ck_assert_ptr_nonnull(s);
+	o += (size_t)snprintf(s + o, cap - o, "gemeente,host,product,info,form,done\n");
+	for (int g = 0; g < ngem; g++)
+		o += (size_t)snprintf(s + o, cap - o, "G%d,g%d.nl,P,^/p%d/?$,^/f/%d%s,^/d%d\n", g, g,
+		                      g, g, g == bad1 || g == bad2 ? "(" : "", g);
+	return s;
+}
+
+START_TEST(test_compile_threads)
+{
+	char *text = many_patterns(300, -1, -1); /* 900 distinct patterns */
+	catalog *c = load_str(text);
+	matcher *m1 = match_new_jobs(c, NULL, 1, err, sizeof err);
+	ck_assert_msg(m1 != NULL, "%s", err);
+	matcher *m4 = match_new_jobs(c, NULL, 4, err, sizeof err);
+	ck_assert_msg(m4 != NULL, "%s", err);
+	match_ctx *x1 = match_ctx_new(m1), *x4 = match_ctx_new(m4);
+	static const char *const targets[] = { "/p7", "/p7/", "/p77", "/f/123/x", "/d299", "/d3" };
+	for (int g = 0; g < 300; g += 7)
+		for (size_t t = 0; t < sizeof targets / sizeof targets[0]; t++) {
+			kr_str k = { targets[t], strlen(targets[t]) };
+			char a[64];
+			snprintf(a, sizeof a, "%s", hits(x1, g, k));
+			ck_assert_str_eq(hits(x4, g, k), a);
+		}
+	ck_assert_str_eq(hits(x4, 7, S("/p7/")), "7.0");
+	ck_assert_str_eq(hits(x4, 299, S("/d299")), "299.2");
+	ck_assert_int_eq(match_max_hits(m4), match_max_hits(m1));
+	match_ctx_free(x1);
+	match_ctx_free(x4);
+	match_free(m1);
+	match_free(m4);
+	catalog_free(c);
+	free(text);
+	text = many_patterns(300, 250, 200);
+	c = load_str(text);
+	for (int jobs = 1; jobs <= 8; jobs *= 2) {
+		ck_assert_ptr_null(match_new_jobs(c, NULL, jobs, err, sizeof err));
+		ck_assert_msg(strncmp(err, "cat.csv:202: column 'form': missing closing parenthesis",
+		                      55) == 0, "jobs %d: %s", jobs, err);
+	}
+	catalog_free(c);
+	free(text);
+}
+END_TEST
+
+/* Gemeenten whose checks run the same patterns in the same order share
+ * result-cache entries (the plan's shape), whatever their rows and steps:
+ * each answer from the cache is in the asking gemeente's own rows and
+ * steps, first time and cached, in any order of asking. */
+START_TEST(test_shared_shape)
+{
+	catalog *c = load_str("gemeente,host,product,info,form,done\n"
+	                      "A,a.nl,P,^/p$,^/f,\n"           /* row 0 */
+	                      "B,b.nl,Q,,^/p$,^/f\n"           /* row 1: other steps */
+	                      "C,c.nl,P,^/p$,,\n"              /* row 2: split over */
+	                      "C,c.nl,Q,,^/f,\n"               /* row 3: two rows */
+	                      "D,d.nl,P,^/f,^/p$,\n"           /* row 4: other order */
+	                      "E,e.nl,P,^/p$,^/f,^/p$\n");     /* row 5: one more */
+	matcher *m = match_new(c, NULL, err, sizeof err);
+	ck_assert_msg(m != NULL, "%s", err);
+	match_ctx *x = match_ctx_new(m);
+	static const char *const want_p[] = { "0.0", "1.1", "2.0", "4.1", "5.0 5.2" };
+	static const char *const want_f[] = { "0.1", "1.2", "3.1", "4.0", "5.1" };
+	for (int round = 0; round < 3; round++)
+		for (int i = 0; i < 5; i++) {
+			int g = round == 1 ? 4 - i : i;
+			ck_assert_str_eq(hits(x, g, S("/p")), want_p[g]);
+			ck_assert_str_eq(hits(x, g, S("/f/x")), want_f[g]);
+			ck_assert_str_eq(hits(x, g, S("/q")), "");
+		}
+	match_ctx_free(x);
+	match_free(m);
+	catalog_free(c);
+}
+END_TEST
+
 /* The first-byte filter (a target "/" b ... that no pattern of the
  * gemeente can match is answered without matching) against PCRE2 itself:
  * anchored patterns with the constructs that make partial matching
@@ -377,8 +462,15 @@ START_TEST(test_first_byte_filter)
 		"^/(producten/)?paspoort/?([?]|$)", "^/e-formulier/a", "(?i)^/Zoeken",
 		"^/x\\B", "^/y\\b", "^/q(?=r)", "^/w(?!v)", "^/[^a-z]", "^/\\d+$", "^/.",
 		"^/$", "^/(?:k|\\x80|\\xff)", "^/(?:)?m*n", "\\A/t", "^/(?<=/)s", "^/(a|ab)c",
+		/* the literal shortcut (literal_second) and the patterns it must leave
+		 * to PCRE2 */
+		"^/ab", "^/a?b", "^/a*b", "^/a{0}b", "^/ab|^/cd", "^/Ab+", "^/-x", "^/_",
+		"^/9$", "^/a(?i)b", "^/a\\Kb", "^/c{1}d", "^/b(?#x)|^/d",
+		"^/a[](]|^/x[])]", "^/a[^]|]|^/b", "^/e-formulier/x(/start)?/?([?]|$)",
+		"^/a(?:b|c)d", "^/a(b|(c))|^/d",
 	};
 	const int np = (int)(sizeof pats / sizeof pats[0]);
+	ck_assert_int_le(np, 64);
 	char csv[4096] = "gemeente,host,product,info,form,done\n";
 	for (int i = 0; i < np; i++) {
 		/* one gemeente per pattern, so each has its own filter */
@@ -389,7 +481,7 @@ START_TEST(test_first_byte_filter)
 	matcher *m = match_new(c, NULL, err, sizeof err);
 	ck_assert_msg(m != NULL, "%s", err);
 	match_ctx *x = match_ctx_new(m);
-	pcre2_code *code[32];
+	pcre2_code *code[64];
 	pcre2_match_data *md = pcre2_match_data_create(64, NULL);
 	for (int i = 0; i < np; i++) {
 		int ec;
@@ -397,7 +489,8 @@ START_TEST(test_first_byte_filter)
 		code[i] = pcre2_compile((PCRE2_SPTR)pats[i], PCRE2_ZERO_TERMINATED, 0, &ec, &eo, NULL);
 		ck_assert_ptr_nonnull(code[i]);
 	}
-	static const char *const tails[] = { "", "r", "v", "a", "1", "/", "bc", "aspoort", "oeken" };
+	static const char *const tails[] = { "", "r", "v", "a", "1", "/", "bc", "aspoort", "oeken",
+	                                     "b", "d", "x", "B", "]", ")" };
 	long matched = 0;
 	for (int b = 0; b < 256; b++) {
 		for (size_t t = 0; t < sizeof tails / sizeof tails[0]; t++) {
@@ -734,6 +827,8 @@ Suite *match_suite(void)
 	tcase_add_test(tc, test_match_limit_and_dedupe);
 	tcase_add_test(tc, test_result_cache);
 	tcase_add_test(tc, test_shared_prefilter);
+	tcase_add_test(tc, test_shared_shape);
+	tcase_add_test(tc, test_compile_threads);
 	tcase_add_test(tc, test_first_byte_filter);
 	tcase_add_test(tc, test_prefilter_corners);
 	tcase_add_test(tc, test_builtin_mode);

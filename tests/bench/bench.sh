@@ -4,6 +4,7 @@
 #
 #   sh tests/bench/bench.sh          (from the repository root; `make bench`)
 #   BENCH_LINES=1000000 BENCH_RUNS=9 BENCH_SLOW_RUNS=3 sh tests/bench/bench.sh
+#   KLANTREIS=/path/to/klantreis BENCH_NATIONAL_LINES=3000000 sh tests/bench/bench.sh
 #
 # Generates (deterministically, tests/bench/genlog.c) a vhost_combined log
 # of BENCH_LINES lines over 39 gemeenten with about 1,000 catalogue
@@ -14,13 +15,31 @@
 # on a shared VM one run in three can be 15% off, and the ratios that sit
 # near the issue's targets moved with it. A peer that is not installed is
 # skipped with a note. No timing is asserted.
+#
+# National rows (BENCH_NATIONAL=0 skips them, BENCH_BASE=0 runs only
+# them): a 342 x 10 catalogue (10,260 patterns) and a 30-day log of
+# BENCH_NATIONAL_LINES lines (default BENCH_LINES) whose days look like
+# those of the 39-gemeente log (genlog -V 39, a weekly rhythm with -w),
+# split into its days too; once more with a catalogue in which every
+# gemeente has patterns of its own (genlog -u, 10,260 distinct patterns
+# instead of 30). Time per line against the 39-gemeente log and
+# -j1 against -j2 are measured in alternation (run A, run B, run A, ...),
+# so a busy spell on a shared machine hits both sides of the ratio. Peak
+# memory for the month and for its busiest day (that day's lines alone).
+# With a klantreis that has `analyze --state` (probed): state bytes per
+# step event (genlog's requests match one step each, so events are the
+# run's "matched" requests), and the time to merge the 30 daily states
+# into one and to report from them; without it those rows say "n/a (no
+# --state)".
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$root/tests/bench/out
 lines=${BENCH_LINES:-1000000}
 runs=${BENCH_RUNS:-9}
 slow_runs=${BENCH_SLOW_RUNS:-3}
-kr=$root/klantreis
+national=${BENCH_NATIONAL:-1}
+nlines=${BENCH_NATIONAL_LINES:-$lines}
+kr=${KLANTREIS:-$root/klantreis}
 mkdir -p "$out"
 cd "$out" || exit 1
 
@@ -82,8 +101,49 @@ measure() {
 "
 	printf '  %-34s %8.3f s  %7d KB\n' "$name" "$med" "$peak"
 }
+
+# measure_alt NAME1 CMD1 NAME2 CMD2: as measure, but the two commands
+# take turns, run for run, so that load from elsewhere falls on both; it
+# also records the median CPU time (user + system), which other processes
+# on the machine disturb less than the wall time
+median() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+measure_alt() {
+	n1=$1 c1=$2 n2=$3 c2=$4
+	t_1='' t_2='' u_1='' u_2='' p_1=0 p_2=0
+	i=0
+	while [ "$i" -lt "$runs" ]; do
+		for k in 1 2; do
+			if [ "$k" = 1 ]; then c=$c1; else c=$c2; fi
+			t0=$(date +%s.%N)
+			/usr/bin/time -f '%M %U %S' -o time.out sh -c "$c" > /dev/null 2> err.out
+			st=$?
+			t1=$(date +%s.%N)
+			if [ "$st" -ne 0 ]; then
+				echo "  $n1 / $n2: failed (status $st): $(head -c 200 err.out)"
+				return
+			fi
+			t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')
+			m=$(tail -n 1 time.out | awk '{ print $1 }')
+			u=$(tail -n 1 time.out | awk '{ printf "%.2f", $2 + $3 }')
+			if [ "$k" = 1 ]; then
+				t_1="$t_1 $t"; u_1="$u_1 $u"; [ "$m" -gt "$p_1" ] && p_1=$m
+			else
+				t_2="$t_2 $t"; u_2="$u_2 $u"; [ "$m" -gt "$p_2" ] && p_2=$m
+			fi
+		done
+		i=$((i + 1))
+	done
+	m1=$(median "$t_1")
+	m2=$(median "$t_2")
+	results="$results$n1|$m1|$p_1|$(median "$u_1")
+$n2|$m2|$p_2|$(median "$u_2")
+"
+	printf '  %-34s %8.3f s  %7d KB\n' "$n1" "$m1" "$p_1"
+	printf '  %-34s %8.3f s  %7d KB\n' "$n2" "$m2" "$p_2"
+}
 have() { command -v "$1" > /dev/null 2>&1; }
 
+if [ "${BENCH_BASE:-1}" != 0 ]; then
 echo "running ($runs runs each, $slow_runs for mawk and GoAccess; median):"
 measure "wc -l (plain)" "wc -l $log"
 measure "cat > /dev/null (plain)" "cat $log"
@@ -109,6 +169,72 @@ else
 	echo "  goaccess: not installed, skipped"
 fi
 runs=$all_runs
+fi
+
+# national rows: see the head comment
+state_ok=0
+if [ "$national" != 0 ]; then
+	nat=national.$nlines
+	./genlog -n 1 -g 342 -p 10 -c national.csv > /dev/null
+	./genlog -n 1 -g 342 -p 10 -u -c national-own.csv > /dev/null
+	if [ ! -s "$nat" ]; then
+		echo "generating the national month, $nlines lines..."
+		./genlog -n "$nlines" -g 342 -p 10 -d 30 -V 39 -w > "$nat.tmp" && mv "$nat.tmp" "$nat"
+		rm -rf "days.$nlines"
+	fi
+	days=days.$nlines
+	if [ ! -s "$days/30.log" ]; then
+		# one file per day, in log (time) order: 01.log ... 30.log
+		mkdir -p "$days"
+		awk -v dir="$days" '{ d = substr($5, 2, 11) }
+		     d != last { if (f != "") close(f); n++; last = d; f = sprintf("%s/%02d.log", dir, n) }
+		     { print > f }' "$nat"
+	fi
+	busy=$(wc -l "$days"/*.log | awk '$2 != "total" && $1 > max { max = $1; f = $2 } END { print f }')
+	cat "$nat" > /dev/null
+	printf 'national: %s lines over 30 days, %s MB; catalogue: 342 gemeenten, %s patterns; busiest day %s (%s lines)\n' \
+		"$nlines" "$(($(wc -c < "$nat") / 1000000))" "$(($(wc -l < national.csv) * 3 - 3))" \
+		"$busy" "$(wc -l < "$busy")"
+	echo "running national rows ($runs runs each, in alternation where a ratio is taken):"
+	measure_alt "39 gemeenten -j1 (plain)" "$kr analyze -q -j1 -c catalog.csv --format csv $log" \
+		"national -j1 (plain)" "$kr analyze -q -j1 -c national.csv --format csv $nat"
+	measure_alt "national -j1 (again)" "$kr analyze -q -j1 -c national.csv --format csv $nat" \
+		"national -j2 (plain)" "$kr analyze -q -j2 -c national.csv --format csv $nat"
+	measure_alt "39 gemeenten -j1 (again)" "$kr analyze -q -j1 -c catalog.csv --format csv $log" \
+		"national own patterns -j1" "$kr analyze -q -j1 -c national-own.csv --format csv $nat"
+	measure "national busiest day -j1" "$kr analyze -q -j1 -c national.csv --format csv $busy"
+	# a state of the first 1000 lines: does this klantreis write states?
+	head -n 1000 "$nat" > probe.log
+	rm -f probe.st
+	if "$kr" analyze -q -c national.csv --state probe.st probe.log > /dev/null 2>&1 &&
+	   [ "$(head -c 4 probe.st | od -An -c | tr -d ' ')" = '211KRS' ]; then
+		state_ok=1
+	fi
+	if [ "$state_ok" = 1 ]; then
+		# one visitor key for every part, as a real split would have
+		echo 0123456789abcdef0123456789abcdef > bench.key
+		key="--key-file bench.key"
+		"$kr" analyze -q $key -c national.csv --state national.st "$nat" || state_ok=0
+		# what every state holds whatever its logs: catalogue, names, header
+		: > empty.log
+		"$kr" analyze -q $key -c national.csv --state empty.st empty.log || state_ok=0
+		for f in "$days"/*.log; do
+			"$kr" analyze -q $key -c national.csv --state "${f%.log}.st" "$f" || state_ok=0
+		done
+		events=$("$kr" analyze -q -c national.csv --format json "$nat" |
+			sed -n 's/^ *"matched": \([0-9]*\).*/\1/p' | head -n 1)
+	fi
+	if [ "$state_ok" = 1 ]; then
+		measure "national merge 30 daily states" "$kr analyze -q --state merged.st $days/*.st"
+		measure "national report 30 daily states" "$kr analyze -q --format csv $days/*.st"
+		"$kr" analyze -q $key -c national.csv --format csv "$nat" > report.log.csv
+		"$kr" analyze -q --format csv "$days"/*.st > report.states.csv
+		if cmp -s report.log.csv report.states.csv; then same=yes; else same=NO; fi
+		printf '  %-34s %s\n' "report from states = from log" "$same"
+	else
+		printf '  %-34s %s\n' "national merge 30 daily states" "n/a (no --state)"
+	fi
+fi
 
 # ratios
 get() { printf '%s' "$results" | awk -F'|' -v n="$1" '$1 == n {print $2}'; }
@@ -129,6 +255,38 @@ printf '  %-58s %s\n' "gzip -dc / klantreis (gzip)" "$(ratio 'gzip -dc > /dev/nu
 printf '  %-58s %s\n' "klantreis (gzip) / igzip -dc" "$(ratio 'klantreis (gzip)' 'igzip -dc > /dev/null')"
 printf '  %-58s %s\n' "klantreis 1000 patterns / 30 patterns (-j1, plain)" "$(ratio 'klantreis -j1 (plain)' 'klantreis -j1 30 patterns (plain)')"
 printf '  %-58s %s\n' "klantreis -j1 / default jobs (plain)" "$(ratio 'klantreis -j1 (plain)' 'klantreis (plain)')"
+if [ "$national" != 0 ]; then
+	echo
+	echo "national (342 gemeenten x 10 products against 39 x 9):"
+	cpu() { printf '%s' "$results" | awk -F'|' -v n="$1" '$1 == n {print $4}'; }
+	# per_line LABEL NATIONAL-ROW 39-ROW
+	per_line() {
+		a=$(get "$2"); b=$(get "$3"); ca=$(cpu "$2"); cb=$(cpu "$3")
+		[ -n "$a" ] && [ -n "$b" ] && printf '  %-58s %s\n' "$1" \
+			"$(awk -v a="$a" -v b="$b" -v ca="$ca" -v cb="$cb" -v na="$nlines" -v nb="$lines" 'BEGIN {
+				if (b > 0) printf "%.2f", (a / na) / (b / nb); else printf "inf"
+				if (cb > 0) printf " (CPU time: %.2f)", (ca / na) / (cb / nb) }')"
+	}
+	per_line "time per line, national / 39 gemeenten (-j1)" 'national -j1 (plain)' \
+		'39 gemeenten -j1 (plain)'
+	per_line "the same, every gemeente with patterns of its own" 'national own patterns -j1' \
+		'39 gemeenten -j1 (again)'
+	printf '  %-58s %s\n' "national -j1 / -j2" "$(ratio 'national -j1 (again)' 'national -j2 (plain)')"
+	pm=$(printf '%s' "$results" | awk -F'|' '$1 == "national -j1 (plain)" {print $3}')
+	pd=$(printf '%s' "$results" | awk -F'|' '$1 == "national busiest day -j1" {print $3}')
+	[ -n "$pm" ] && [ -n "$pd" ] && printf '  %-58s %s\n' "peak memory, month / busiest day (-j1)" \
+		"$(awk -v a="$pm" -v b="$pd" 'BEGIN { printf "%.2f (%d / %d KB)", a / b, a, b }')"
+	if [ "$state_ok" = 1 ] && [ -n "$events" ] && [ "$events" -gt 0 ]; then
+		printf '  %-58s %s\n' "state bytes per step event (beyond an empty state)" \
+			"$(awk -v b="$(wc -c < national.st)" -v z="$(wc -c < empty.st)" -v e="$events" \
+			'BEGIN { printf "%.1f (%d bytes, of no lines %d; %d events)", (b - z) / e, b, z, e }')"
+		printf '  %-58s %s\n' "merge of 30 daily states / the month's log (-j2)" \
+			"$(ratio 'national merge 30 daily states' 'national -j2 (plain)')"
+	else
+		printf '  %-58s %s\n' "state bytes per step event (month)" "n/a (no --state)"
+		printf '  %-58s %s\n' "merge of 30 daily states" "n/a (no --state)"
+	fi
+fi
 mb=$(($(wc -c < "$log") / 1000000))
 t=$(get 'klantreis (plain)')
 [ -n "$t" ] && awk -v m="$mb" -v t="$t" -v l="$lines" 'BEGIN { if (t > 0) printf "  klantreis plain throughput: %.0f MB/s, %.2f M lines/s\n", m / t, l / t / 1e6 }'

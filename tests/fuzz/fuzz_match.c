@@ -2,11 +2,13 @@
  * fuzz_match.c - libFuzzer harness for the matcher's shortcuts.
  *
  * The first line of the input is a PCRE2 pattern, the other lines are
- * targets. The pattern becomes the info cell of a one-row catalogue;
- * match_target's answer for each target (twice: the second comes from the
- * result cache) must be PCRE2's own answer for that pattern. This holds
- * the first-byte filter (partial matching at start-up), the prefilter and
- * the result cache to what the pattern says. A target on which either side
+ * targets. The pattern becomes the info cell of gemeente A's row 0 and the
+ * form cell of gemeente B's row 1 (one plan shape: they share result-cache
+ * entries); match_target's answer for each target under A and under B
+ * (twice: the second comes from the result cache) must be PCRE2's own
+ * answer for that pattern, in that gemeente's row and step. This holds the
+ * first-byte filter (partial matching at start-up), the prefilter and the
+ * result cache to what the pattern says. A target on which either side
  * hits a match limit is not compared.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -21,17 +23,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const uint8_t *nl = memchr(data, '\n', size);
 	size_t pn = nl ? (size_t)(nl - data) : size;
-	/* the catalogue: the pattern as one quoted CSV cell */
-	char *csv = malloc(2 * pn + 128);
+	/* the catalogue: the pattern as a quoted CSV cell, in two rows */
+	char *csv = malloc(4 * pn + 160);
 	if (!csv)
 		abort();
-	size_t w = (size_t)sprintf(csv, "gemeente,host,product,info,form,done\nA,a.nl,P,\"");
-	for (size_t i = 0; i < pn; i++) {
-		if (data[i] == '"')
-			csv[w++] = '"';
-		csv[w++] = (char)data[i];
+	size_t w = (size_t)sprintf(csv, "gemeente,host,product,info,form,done\n");
+	for (int r = 0; r < 2; r++) {
+		w += (size_t)sprintf(csv + w, r == 0 ? "A,a.nl,P,\"" : "B,b.nl,Q,,\"");
+		for (size_t i = 0; i < pn; i++) {
+			if (data[i] == '"')
+				csv[w++] = '"';
+			csv[w++] = (char)data[i];
+		}
+		w += (size_t)sprintf(csv + w, r == 0 ? "\",,\n" : "\",\n");
 	}
-	w += (size_t)sprintf(csv + w, "\",,\n");
 	FILE *fp = fmemopen(csv, w, "r");
 	if (!fp)
 		abort();
@@ -41,8 +46,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(csv);
 	if (!c)
 		return 0;
-	matcher *m = c->nrows == 1 && c->rows[0].pat[STEP_INFO] ? match_new(c, NULL, err, sizeof err)
-	                                                       : NULL;
+	matcher *m = c->nrows == 2 && c->rows[0].pat[STEP_INFO] && c->rows[1].pat[STEP_FORM]
+	                     ? match_new(c, NULL, err, sizeof err)
+	                     : NULL;
 	if (!m) {
 		catalog_free(c);
 		return 0;
@@ -70,12 +76,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t n = (size_t)((e ? e : end) - p);
 		char *t = fuzz_dup(p, n);
 		int want = pcre2_match(code, (PCRE2_SPTR)t, n, 0, 0, md, mc);
-		for (int round = 0; round < 2 && (want >= 0 || want == PCRE2_ERROR_NOMATCH); round++) {
+		for (int round = 0; round < 4 && (want >= 0 || want == PCRE2_ERROR_NOMATCH); round++) {
+			int g = round & 1; /* A, B, A, B: row g, step g */
 			long limits = match_limit_hits(m);
-			int got = match_target(x, 0, (kr_str){ t, n }, hits, 8);
+			int got = match_target(x, g, (kr_str){ t, n }, hits, 8);
 			if (match_limit_hits(m) != limits)
 				break;
-			if (got != (want >= 0) || (got == 1 && (hits[0].row != 0 || hits[0].step != 0)))
+			if (got != (want >= 0) || (got == 1 && (hits[0].row != g || hits[0].step != g)))
 				abort();
 		}
 		free(t);
