@@ -71,7 +71,7 @@ TEST_LIBOBJ = $(filter-out $(FAULT_MODS:%=$(B)/%.o),$(LIBOBJ)) $(FAULT_MODS:%=$(
 DEBS = build-essential pkg-config libpcre2-dev libcsv-dev zlib1g-dev check libisal-dev \
 	liblzma-dev libbz2-dev libzstd-dev xz-utils bzip2 zstd \
 	gzip python3 chromium nodejs clang valgrind mandoc \
-	slurm-wlm munge openssh-server openssh-client parallel rsync
+	slurm-wlm munge openssh-server openssh-client parallel rsync time
 BENCH_DEBS = goaccess mawk isal time gzip
 
 all: klantreis

@@ -539,16 +539,23 @@ static void fold_check(scan *s)
 	drain(s);
 	if (__atomic_load_n(&s->late, __ATOMIC_RELAXED))
 		return;
-	funnel *fs[64];
-	int nf = s->nw < 64 ? s->nw : 64;
+	/* every worker's funnel (up to 256 of them: -j); once a day, so
+	 * allocated here */
+	funnel **fs = malloc((size_t)s->nw * sizeof *fs);
+	if (!fs) {
+		s->w[0].oom = 1;
+		return;
+	}
 	for (int side = 0; side < s->o->nsides; side++) {
-		for (int i = 0; i < nf; i++)
+		for (int i = 0; i < s->nw; i++)
 			fs[i] = s->w[i].fun[side];
-		if (funnel_fold(fs, nf, s->o->fold, before) < 0) {
+		if (funnel_fold(fs, s->nw, s->o->fold, before) < 0) {
 			s->w[0].oom = 1;
+			free(fs);
 			return;
 		}
 	}
+	free(fs);
 	s->fold_before = before;
 	for (int i = 0; i < s->nw; i++)
 		s->w[i].fold_before = before;
