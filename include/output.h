@@ -111,8 +111,13 @@ typedef struct {
 	char *tmp;    /* the new tree "DIR.tmp-XXXXXX" (owned) */
 } output_dir;
 
+/* The file every site directory holds, so that only a site of ours (or
+ * an empty directory) is ever replaced and removed. */
+#define OUTPUT_SITE_MARK ".klantreis-site"
+
 /* Before any input is read: can DIR be (re)placed? It must be missing, a
- * directory or a link to one, and its parent writable. NULL and "-" are
+ * directory or a link to one that is empty or holds OUTPUT_SITE_MARK, and
+ * its parent writable. NULL and "-" are
  * refused (a site needs -o DIR). Returns 0, or -1 (message given). */
 int output_dir_check(const char *path);
 

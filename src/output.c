@@ -12,6 +12,7 @@
  * lock of the replaced inode, so after locking each run checks that the
  * path still names the inode it locked and starts over when it does not.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -729,6 +730,27 @@ static char *strip_slashes(const char *path)
 	return p;
 }
 
+/* 1 when directory path is empty or holds OUTPUT_SITE_MARK (a site this
+ * program wrote), else 0; 1 too when it cannot be read (the swap then
+ * says why). */
+static int replaceable_dir(const char *path)
+{
+	DIR *dp = opendir(path);
+	if (!dp)
+		return 1;
+	int empty = 1, ours = 0;
+	struct dirent *e;
+	while ((e = readdir(dp)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		empty = 0;
+		if (strcmp(e->d_name, OUTPUT_SITE_MARK) == 0)
+			ours = 1;
+	}
+	closedir(dp);
+	return empty || ours;
+}
+
 int output_dir_check(const char *path)
 {
 	struct stat st;
@@ -738,6 +760,14 @@ int output_dir_check(const char *path)
 	}
 	if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
 		msg_error("cannot write site '%s' (-o): %s", path, strerror(ENOTDIR));
+		return -1;
+	}
+	/* the old site is removed after the swap: never a directory of
+	 * something else (a home directory, the logs) */
+	if (stat(path, &st) == 0 && !replaceable_dir(path)) {
+		msg_error("cannot write site '%s' (-o): the directory is not empty and holds no "
+		          "site of klantreis (no '%s' file); give a new or empty directory",
+		          path, OUTPUT_SITE_MARK);
 		return -1;
 	}
 	char *p = strip_slashes(path);
@@ -772,9 +802,15 @@ int output_dir_open(output_dir *d, const char *path)
 	}
 	memcpy(d->tmp, d->path, n);
 	memcpy(d->tmp + n, ".tmp-XXXXXX", 12);
-	if (!mkdtemp(d->tmp) || chmod(d->tmp, 0777 & ~current_umask()) != 0) {
+	char mark[PATH_MAX];
+	FILE *fp = NULL;
+	if (!mkdtemp(d->tmp) || chmod(d->tmp, 0777 & ~current_umask()) != 0 ||
+	    snprintf(mark, sizeof mark, "%s/%s", d->tmp, OUTPUT_SITE_MARK) >= (int)sizeof mark ||
+	    !(fp = fopen(mark, "w")) ||
+	    fputs("a website written by klantreis; klantreis replaces this directory whole\n",
+	          fp) < 0 || fclose(fp) != 0) {
 		msg_error("cannot write site '%s': %s", d->path, strerror(errno));
-		rmdir(d->tmp);
+		output_remove_tree(d->tmp);
 		free(d->tmp);
 		free(d->path);
 		d->tmp = d->path = NULL;

@@ -98,7 +98,7 @@ site() {
 
 # pages DIR: the pages of a site, one per line.
 pages() {
-	(cd "$1" && find . -type f | sed 's|^\./||' | sort)
+	(cd "$1" && find . -type f -name '*.html' | sed 's|^\./||' | sort)
 }
 
 # links DIR: every internal link of every page resolves to a page of the
@@ -139,6 +139,7 @@ if site nl --by day --min-visitors 5; then
 	# index, about, 342 gemeenten, 10 products
 	n=$(wc -l <"$tmp/nl.pages" | tr -d ' ')
 	if [ "$n" = 354 ]; then ok nl-page-count; else fail nl-page-count "$n pages, expected 354"; fi
+	check nl-site-mark test -f "$d/.klantreis-site"
 	for f in index.html about.html gemeente/s-hertogenbosch.html \
 		gemeente/sudwest-fryslan.html gemeente/s-hertogenbosch-2.html \
 		gemeente/bergen-l.html gemeente/bergen-nh.html gemeente/gamma-co.html \
@@ -159,7 +160,7 @@ if site nl --by day --min-visitors 5; then
 	else
 		ok nl-self-contained
 	fi
-	check nl-lang test "$(grep -r -L '<html lang="nl">' "$d" | wc -l)" = 0
+	check nl-lang test "$(grep -r -L --include='*.html' '<html lang="nl">' "$d" | wc -l)" = 0
 	# the A-Z list links every gemeente; the index shows a chart per product
 	check nl-az test "$(grep -o 'href="gemeente/[^"]*"' "$d/index.html" | sort -u | wc -l)" = 342
 	check nl-histograms test "$(grep -c 'class="histogram"' "$d/index.html")" = 10
@@ -184,7 +185,7 @@ if site en --lang en --min-cell 5 --peer --min-visitors 20; then
 	d=$tmp/en
 	n=$(pages "$d" | wc -l | tr -d ' ')
 	if [ "$n" = 354 ]; then ok en-page-count; else fail en-page-count "$n pages, expected 354"; fi
-	check en-lang test "$(grep -r -L '<html lang="en">' "$d" | wc -l)" = 0
+	check en-lang test "$(grep -r -L --include='*.html' '<html lang="en">' "$d" | wc -l)" = 0
 	check en-label grep -q -F 'All municipalities A to Z' "$d/index.html"
 	check en-peer grep -q -F 'Median of peer group middel' "$d/gemeente/s-hertogenbosch.html"
 	if out=$(links "$d"); then ok "en-links ($out)"; else fail en-links "$out"; fi
