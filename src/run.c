@@ -175,6 +175,11 @@ int run_setup(const run_opts *o, char *const *paths, int npaths, catalog **catp,
 				kinds.first_i = i;
 		if (kinds.nstates && !(kinds.first = read_state(paths[kinds.first_i])))
 			return RUN_USAGE;
+		if (kinds.nstates && o->gemeente) {
+			msg_error("'--gemeente' does not apply to states: a state keeps the gemeenten "
+			          "of its run (give --gemeente to the run that writes it)");
+			return RUN_USAGE;
+		}
 	}
 	if (o->catalog_path) {
 		if (!(cat = run_load_catalog(o->catalog_path)))

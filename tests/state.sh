@@ -394,6 +394,11 @@ else
 	ok "state holds no address, user agent or target"
 fi
 
+# --gemeente routes records as logs are read; a state already holds its
+# gemeenten, so the option would be ignored: refused
+expect_fail "--gemeente with state inputs" 2 "'--gemeente' does not apply to states" \
+	"$K" analyze --gemeente Gemeente1 --format csv rr/b-part1.krs
+
 # ---- keygen ----------------------------------------------------------------
 if [ "$(stat -c %a key)" = 600 ] && grep -qx '[0-9a-f]\{32\}' key && [ "$(wc -l <key)" = 1 ]; then
 	ok "keygen: one line of 32 hex digits, mode 0600"
