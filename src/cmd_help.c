@@ -102,9 +102,9 @@ static const cmd_entry commands[] = {
 	  "('https://host/path', 'host/path', '/path'; '-': read them from standard\n"
 	  "input), the gemeente, product, step and pattern each one matches.\n" },
 	{ "keygen", cmd_keygen, "klantreis keygen [file]",
-	  "Writes a visitor key: one line of 32 hex digits from the system's\n"
-	  "random source, to file (mode 0600, never overwritten) or standard output.\n"
-	  "Give it to --key-file on every machine whose states are merged.\n" },
+	  "Writes a key for --key-file: visitors agree across machines.\n\n"
+	  "One line of 32 hex digits from the system's random source, to file\n"
+	  "(mode 0600, never overwritten) or standard output.\n" },
 	{ "help", NULL, "klantreis help [command]",
 	  "Shows the usage of klantreis or of one command.\n" },
 	{ "version", NULL, "klantreis version | --version",
