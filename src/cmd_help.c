@@ -22,7 +22,8 @@
 	"                 [--format table|csv|json|html|site] [-o file|dir]\n" \
 	"                 [--append file] [--keep-going] [--follow [--interval dur]]\n" \
 	"                 [--csv-sep c] [--decimal-comma] [--bom] [--lang nl|en]\n" \
-	"                 [--highlight name] [-j jobs] [--state file] [--key-file file]"
+	"                 [--highlight name] [-j jobs] [--state file]\n" \
+	"                 [--key-file file]"
 
 #define RUN_HELP \
 	"  -c, --catalog file      catalogue CSV (default: the built-in one, every host\n" \
@@ -97,7 +98,7 @@ static const cmd_entry commands[] = {
 	{ "catalog", cmd_catalog, "klantreis catalog",
 	  "Prints the built-in catalogue as CSV: a start for one's own (-c).\n" },
 	{ "check", cmd_check, "klantreis check [-qv] [-c file] [--gemeente name] [url ... | -]",
-	  "Validates a catalogue without reading logs, or shows what URLs match.\n\n"
+	  "Validates a catalogue, or shows which steps given URLs match.\n\n"
 	  "Its columns, patterns and hosts, per gemeente and product; with URLs\n"
 	  "('https://host/path', 'host/path', '/path'; '-': read them from standard\n"
 	  "input), the gemeente, product, step and pattern each one matches.\n" },
