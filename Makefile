@@ -29,6 +29,8 @@ MANDIR ?= $(PREFIX)/share/man
 CC ?= cc
 CFLAGS ?= -O2 -g
 PKG_CONFIG ?= pkg-config
+# compile jobs of the builds that make run, check and bench start
+BUILD_JOBS ?= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 
 # ISA-L's inflate is 2-3x faster than zlib's; use it when a program that
 # calls it compiles and links (a header without the library is not enough).
@@ -108,7 +110,7 @@ deps:
 # The table, then the run summary (-v, on stderr after the table), then
 # where to go next.
 run: deps
-	$(MAKE) klantreis
+	$(MAKE) -j$(BUILD_JOBS) klantreis
 	./klantreis analyze -v --format table testdata/sample/access.log.gz
 	@echo
 	@echo "Next: README.md, section 'First steps' (the sequential funnel, the"
@@ -130,7 +132,7 @@ sample:
 	python3 tests/sample/gensample.py | gzip -n -9 > testdata/sample/access.log.gz
 
 check: deps
-	$(MAKE) klantreis build/check_unit
+	$(MAKE) -j$(BUILD_JOBS) klantreis build/check_unit
 	$(MAKE) manlint
 	CK_FORK=yes ./build/check_unit
 	KLANTREIS=./klantreis sh tests/e2e.sh
@@ -161,7 +163,7 @@ SAN_ENV = ASAN_OPTIONS=detect_leaks=1:exitcode=86 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=87
 
 sanitize:
-	$(MAKE) B=build/asan BIN=build/asan/klantreis CFLAGS="$(SAN_FLAGS)" \
+	$(MAKE) -j$(BUILD_JOBS) B=build/asan BIN=build/asan/klantreis CFLAGS="$(SAN_FLAGS)" \
 		build/asan/klantreis build/asan/check_unit
 	$(SAN_ENV) CK_FORK=yes ./build/asan/check_unit
 	$(SAN_ENV) KLANTREIS=./build/asan/klantreis sh tests/e2e.sh
@@ -219,7 +221,7 @@ build/fuzz/%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_LIBOBJ)
 
 fuzz-build:
 	@[ -n "$(HAVE_LIBFUZZER)" ] || { echo "fuzz: $(FUZZ_CC) cannot build libFuzzer targets" >&2; exit 2; }
-	$(MAKE) $(FUZZ_BIN)
+	$(MAKE) -j$(BUILD_JOBS) $(FUZZ_BIN)
 
 fuzz: fuzz-build
 	sh tests/fuzz/fuzz.sh $(FUZZ_TIME) $(FUZZ_TARGETS)
@@ -242,7 +244,7 @@ fuzz-check:
 
 bench: 
 	$(MAKE) deps EXTRA_DEBS="$(BENCH_DEBS)"
-	$(MAKE) klantreis
+	$(MAKE) -j$(BUILD_JOBS) klantreis
 	sh tests/bench/bench.sh
 
 install: klantreis
