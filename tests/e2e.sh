@@ -30,7 +30,10 @@
 #                    unreadable file); a non-zero exit fails the case. It may
 #                    write a file `skip` with one line saying why the case
 #                    cannot run here: the case then prints "skip NAME: why"
-#                    and counts as passed. $KLANTREIS is set.
+#                    and counts as passed. $KLANTREIS is set. A setup that
+#                    skips for a missing tool exits 1 instead under CI=true
+#                    (make deps installs every tool), so CI never passes a
+#                    case it did not run.
 #   README           which rule the case guards and how the numbers follow
 # Any case fails when stderr holds a sanitizer or valgrind report
 # (AddressSanitizer, UBSan's "runtime error:", valgrind's "==PID==" lines),
