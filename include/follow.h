@@ -11,8 +11,11 @@
  *     FOLLOW_DRAIN_POLLS polls, then its unterminated last line (if any)
  *     is handed out as a line and it is closed; the new file is read from
  *     its start;
- *   - a copytruncate (the open file became shorter than what was read):
- *     read again from its start;
+ *   - a copytruncate (the open file became shorter than what was read,
+ *     or, grown past that again before the poll, the last up to 64 bytes
+ *     read before the offset are no longer there): read again from its
+ *     start. A rewrite that repeats those bytes where they were is read
+ *     as an append;
  *   - a file that appears later: read from its start.
  * A compressed file (input_is_plain), or one that is no regular file (a
  * FIFO, a device), is not followed: it is handed out once, whole, as a

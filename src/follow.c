@@ -8,8 +8,20 @@
  * unterminated line read at its end. A poll drains the old files first,
  * then asks follow_decide what happened to the path.
  *
+ * A copytruncate followed by more lines than were read, all between two
+ * polls, leaves the file no shorter than the offset: the size cannot
+ * tell. So each src also remembers the last bytes it read (up to
+ * TAIL_MAX, those just before off), and a poll that finds the current
+ * file not shorter reads them again (one pread): when they differ, the
+ * file was truncated and written again, and it is read from its start.
+ * A rewrite whose bytes before the old offset equal the old ones cannot
+ * be told from an append (new lines that repeat the old ones byte for
+ * byte there; log lines carry their time): it is read as one.
+ *
  * Invariants: a src's bytes [0, off) were read; those up to its last
- * newline were handed out, the rest is in part. Only whole lines leave a
+ * newline were handed out, the rest is in part; tail holds its bytes
+ * [off - tlen, off), tlen = min(off, TAIL_MAX) (but on stdin, which keeps
+ * none). Only whole lines leave a
  * src, but for the last line of a closed-off file (rotated away and idle,
  * or stdin at its end).
  */
@@ -30,6 +42,8 @@
 #define READ_FIRST ((size_t)64 << 10)
 /* Bytes after the last newline that are handed out as a line anyway. */
 #define FOLLOW_MAX_LINE ((size_t)64 << 20)
+/* The bytes before the offset that are read again at each poll. */
+#define TAIL_MAX 64
 
 typedef struct src {
 	int fd;
@@ -38,6 +52,8 @@ typedef struct src {
 	uint64_t off;              /* bytes read from fd */
 	char *part;                /* the unterminated line read last */
 	size_t plen, pcap;
+	unsigned char tail[TAIL_MAX]; /* the bytes just before off */
+	size_t tlen;
 	int idle;                  /* polls without a new byte (old files) */
 	int sniffed;               /* known to be plain */
 	int stream;                /* no regular file (a FIFO, a device): read once */
@@ -163,6 +179,36 @@ static src *src_open(const char *path)
 	return s;
 }
 
+/* Remembers b[0..n), the bytes just read from s (they end at s->off),
+ * as the last of s's tail. */
+static void tail_note(src *s, const char *b, size_t n)
+{
+	if (n >= TAIL_MAX) {
+		memcpy(s->tail, b + n - TAIL_MAX, TAIL_MAX);
+		s->tlen = TAIL_MAX;
+		return;
+	}
+	size_t keep = s->tlen + n > TAIL_MAX ? TAIL_MAX - n : s->tlen;
+	memmove(s->tail, s->tail + s->tlen - keep, keep);
+	memcpy(s->tail + keep, b, n);
+	s->tlen = keep + n;
+}
+
+/* 1 when the bytes before s->off are no longer those read there (or
+ * fewer): the file was truncated and written again, or rewritten in
+ * place, since they were read. One pread of at most TAIL_MAX bytes; a
+ * read error is 0 (the read that follows reports it). */
+static int tail_changed(const src *s)
+{
+	unsigned char b[TAIL_MAX];
+	if (!s->tlen)
+		return 0;
+	ssize_t r = pread(s->fd, b, s->tlen, (off_t)(s->off - s->tlen));
+	if (r < 0)
+		return 0;
+	return (size_t)r != s->tlen || memcmp(b, s->tail, s->tlen) != 0;
+}
+
 /* The chunk's end holds a copy of s->part and then got new bytes: hands
  * out its whole lines and keeps the rest in s->part; with last, the rest
  * is a line too. Returns 1 when a line was handed out, 0 when not, -1
@@ -221,6 +267,7 @@ static int read_src(follow_input *fi, src *s, follow_chunk *ch, size_t max, int 
 			return -1;
 		}
 		s->off += (uint64_t)r;
+		tail_note(s, ch->buf + ch->len + s->plen, (size_t)r);
 		int eof = (size_t)r < want;
 		int t = take_lines(s, ch, (size_t)r, last && eof);
 		if (t < 0) {
@@ -461,7 +508,10 @@ int follow_poll(follow_input *fi, follow_chunk *ch, size_t max)
 	follow_stat p, o;
 	stat_of(stat(fi->path, &ps) == 0, &ps, &p);
 	stat_of(fi->cur && fstat(fi->cur->fd, &os) == 0, &os, &o);
-	switch (follow_decide(&o, &p, fi->cur ? fi->cur->off : 0)) {
+	enum follow_event ev = follow_decide(&o, &p, fi->cur ? fi->cur->off : 0);
+	if ((ev == FOLLOW_GREW || ev == FOLLOW_NONE) && fi->cur && tail_changed(fi->cur))
+		ev = FOLLOW_TRUNCATED; /* and written again past the offset */
+	switch (ev) {
 	case FOLLOW_NONE:
 	case FOLLOW_GONE:
 		break;
@@ -475,6 +525,7 @@ int follow_poll(follow_input *fi, follow_chunk *ch, size_t max)
 	case FOLLOW_TRUNCATED:
 		msg_info("'%s' was truncated: reading it again from the start", fi->path);
 		fi->cur->off = 0;
+		fi->cur->tlen = 0;
 		fi->cur->plen = 0; /* the start of a line that was cut off */
 		break;
 	case FOLLOW_REPLACED: {

@@ -2,7 +2,10 @@
  * check_follow.c - the poll decision of --follow (pure), and following
  * real files in a temporary directory: appends, a partial last line, a
  * copytruncate, a rename rotation with lines written to the old file
- * after it, a late file and a compressed one.
+ * after it, a late file and a compressed one; a copytruncate'd file that
+ * grew past the old offset before the next poll (the remembered bytes
+ * before the offset differ), next to plain appends that must not be read
+ * again.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,6 +132,96 @@ START_TEST(test_files)
 }
 END_TEST
 
+/* Truncates and rewrites the followed file in one go, between two polls:
+ * the poll sees no smaller size. */
+START_TEST(test_regrown)
+{
+	char path[128];
+	follow_chunk ch = { 0 };
+	snprintf(path, sizeof path, "%s/access.log", dir);
+	put("access.log", "w", "alpha\nbravo\n");
+	follow_input *fi = follow_input_new(path);
+	ck_assert_int_eq(follow_start(fi), 0);
+	ck_assert_str_eq(poll_all(fi, &ch), "alpha\nbravo\n");
+	/* longer than the 12 bytes read: every new line once, from its start */
+	put("access.log", "w", "charlie\ndelta\necho\n");
+	ck_assert_str_eq(poll_all(fi, &ch), "charlie\ndelta\necho\n");
+	/* a plain append after it is not read again */
+	put("access.log", "a", "foxtrot\n");
+	ck_assert_str_eq(poll_all(fi, &ch), "foxtrot\n");
+	/* rewritten to exactly the size read: no growth, yet new lines */
+	put("access.log", "w", "golf\nhotel\nindia\nnovember\n");
+	ck_assert_str_eq(poll_all(fi, &ch), "golf\nhotel\nindia\nnovember\n");
+	/* with a partial line waiting: the cut-off start does not count */
+	put("access.log", "a", "jul");
+	ck_assert_str_eq(poll_all(fi, &ch), "");
+	ck_assert_uint_eq(follow_pending(fi), 3);
+	put("access.log", "w", "kilo\nlima\nmike\noscar\npapa\nquebec\n");
+	ck_assert_str_eq(poll_all(fi, &ch), "kilo\nlima\nmike\noscar\npapa\nquebec\n");
+	ck_assert_uint_eq(follow_pending(fi), 0);
+	follow_input_free(fi);
+	free(ch.buf);
+}
+END_TEST
+
+/* Lines longer than the bytes remembered before the offset (64), read in
+ * pieces of 8 bytes (poll_all): appends are never read twice, and a
+ * rewrite is noticed on its last bytes before the old offset. */
+START_TEST(test_regrown_long)
+{
+	char path[128], line[200], text[1024];
+	follow_chunk ch = { 0 };
+	snprintf(path, sizeof path, "%s/access.log", dir);
+	follow_input *fi = follow_input_new(path);
+	ck_assert_int_eq(follow_start(fi), 0);
+	text[0] = '\0';
+	for (int i = 0; i < 5; i++) {
+		memset(line, 'a' + i, 99);
+		line[99] = '\n';
+		line[100] = '\0';
+		put("access.log", i ? "a" : "w", line);
+		strcat(text, line);
+		ck_assert_str_eq(poll_all(fi, &ch), line);
+	}
+	/* the same first line, then others: 500 bytes read, 600 now */
+	memset(text + 100, 'z', 499);
+	text[599] = '\n';
+	text[600] = '\0';
+	put("access.log", "w", text);
+	ck_assert_str_eq(poll_all(fi, &ch), text);
+	follow_input_free(fi);
+	free(ch.buf);
+}
+END_TEST
+
+/* Files shorter than the remembered bytes; and the limit: a rewrite whose
+ * bytes before the old offset equal the old ones is an append. */
+START_TEST(test_regrown_short)
+{
+	char path[128];
+	follow_chunk ch = { 0 };
+	snprintf(path, sizeof path, "%s/access.log", dir);
+	put("access.log", "w", "x\n");
+	follow_input *fi = follow_input_new(path);
+	ck_assert_int_eq(follow_start(fi), 0);
+	ck_assert_str_eq(poll_all(fi, &ch), "x\n");
+	put("access.log", "a", "y\n");
+	ck_assert_str_eq(poll_all(fi, &ch), "y\n");
+	put("access.log", "w", "z\nw\nv\n");
+	ck_assert_str_eq(poll_all(fi, &ch), "z\nw\nv\n");
+	/* emptied, nothing new yet: nothing, and nothing twice later */
+	put("access.log", "w", "");
+	ck_assert_str_eq(poll_all(fi, &ch), "");
+	put("access.log", "a", "u\n");
+	ck_assert_str_eq(poll_all(fi, &ch), "u\n");
+	/* the limit: "u\n" again at the start reads as an append of "t\n" */
+	put("access.log", "w", "u\nt\n");
+	ck_assert_str_eq(poll_all(fi, &ch), "t\n");
+	follow_input_free(fi);
+	free(ch.buf);
+}
+END_TEST
+
 START_TEST(test_compressed_whole)
 {
 	char path[128];
@@ -180,6 +273,9 @@ Suite *follow_suite(void)
 	TCase *tf = tcase_create("files");
 	tcase_add_checked_fixture(tf, setup, teardown);
 	tcase_add_test(tf, test_files);
+	tcase_add_test(tf, test_regrown);
+	tcase_add_test(tf, test_regrown_long);
+	tcase_add_test(tf, test_regrown_short);
 	tcase_add_test(tf, test_compressed_whole);
 	tcase_add_test(tf, test_unreadable);
 	suite_add_tcase(s, tf);
