@@ -7,8 +7,9 @@
 #
 # Cases: append (lines appended, a line written in two pieces), rename
 # (logrotate's rename, lines still written to the old file after it),
-# copytruncate, late (a file that appears later, and a gzip input read
-# once), sigterm (a long interval: only the final report can hold the
+# copytruncate, regrow (a copytruncate and more lines than were read,
+# all while the run is stopped between two looks), late (a file that
+# appears later, and a gzip input read once), sigterm (a long interval: only the final report can hold the
 # last lines), sigint, stdin (followed to its end; gzip'ed: read once),
 # fifo (a named pipe: read once, to its end), json (the JSON
 # report, less the command line and input names), site (--format site
@@ -143,6 +144,31 @@ case_copytruncate() {
 	same "after the copytruncate" || return
 	lines 10001 11000 >>access.log
 	lines 10001 11000 >>expect.log
+	batch expect.log
+	same "after an append" || return
+	stop
+	cmp -s live.csv batch.csv || why="final report differs"
+}
+
+case_regrow() {
+	lines 1 3000 >access.log
+	start access.log
+	lines 1 3000 >expect.log
+	batch expect.log
+	same "first reading" || return
+	# stopped between two looks: the file it sees next is no shorter
+	kill -STOP "$pid"
+	cp access.log access.log.1
+	: >access.log
+	lines 3001 9000 >>access.log
+	kill -CONT "$pid"
+	[ "$(wc -c <access.log)" -gt "$(wc -c <access.log.1)" ] ||
+		{ why="the new file is not longer than the old one"; return; }
+	lines 3001 9000 >>expect.log
+	batch expect.log
+	same "after the copytruncate" || return
+	lines 9001 10000 >>access.log
+	lines 9001 10000 >>expect.log
 	batch expect.log
 	same "after an append" || return
 	stop
@@ -342,7 +368,7 @@ case_rolling() {
 		why="no day was dropped from memory"
 }
 
-all="append rename copytruncate late sigterm sigint stdin fifo json site rolling"
+all="append rename copytruncate regrow late sigterm sigint stdin fifo json site rolling"
 # the case names split on blanks
 # shellcheck disable=SC2086
 [ $# -gt 0 ] || set -- $all
