@@ -61,7 +61,7 @@ TEST_OBJ = $(TEST_SRC:tests/%.c=$(B)/tests/%.o)
 # The unit tests link these modules built with -DKR_FAULTS, so a test can
 # make their allocations fail (include/fault.h).
 FAULT_MODS = funnel run run_options run_table run_summary visitor bench report report_model \
-             report_json report_html site output
+             report_json report_html site output strtab
 TEST_LIBOBJ = $(filter-out $(FAULT_MODS:%=$(B)/%.o),$(LIBOBJ)) $(FAULT_MODS:%=$(B)/tests/fault_%.o)
 
 # python3 parses the JSON and CSV reports in e2e tests; chromium renders the

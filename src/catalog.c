@@ -27,10 +27,11 @@
  * as given (NULL when empty) and never compiled here. All strings are owned
  * by the catalog and freed by catalog_free.
  *
- * Loading stays linear in the catalogue's size: while it loads, a hash
- * index finds gemeenten by name, hosts by name and rows by (gemeente,
- * product), so a national catalogue (342 gemeenten, 3,420 rows, 684 hosts)
- * loads in milliseconds instead of comparing every row with every other.
+ * Loading stays linear in the catalogue's size: while it loads, three
+ * string tables (strtab.h) find gemeenten by name, hosts by name and rows
+ * by (gemeente, product), so a national catalogue (342 gemeenten, 3,420
+ * rows, 684 hosts) loads in milliseconds instead of comparing every row
+ * with every other.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -44,6 +45,7 @@
 #include <csv.h>
 
 #include "catalog.h"
+#include "strtab.h"
 #include "text.h"
 
 const char *const catalog_step_names[STEP_COUNT] = { "info", "form", "done" };
@@ -77,18 +79,14 @@ typedef struct {
 	size_t *header_off;
 	long col[NCOLS];   /* cell index of each column, -1 when absent */
 	size_t rows_cap, gem_cap, hosts_cap;
-	struct idx_slot *idx; /* open addressing: gemeenten, hosts and rows */
-	size_t idx_cap, idx_count;
+	/* the load index (strtab.h): ids are indexes in the catalog's
+	 * gemeenten[], hosts[] and rows[], which grow in step with them */
+	strtab *gem_ids;   /* gemeente name */
+	strtab *host_ids;  /* host name */
+	strtab *row_ids;   /* row_key(): gemeente id and product */
+	char *rowkey;      /* row_key()'s buffer */
+	size_t rowkey_cap;
 } load_state;
-
-/* A slot of the load index: what it names (IDX_*) and its index in the
- * catalog's gemeenten[], hosts[] or rows[]; h == 0 marks a free slot. */
-enum { IDX_GEM, IDX_HOST, IDX_ROW };
-struct idx_slot {
-	uint64_t h;
-	int kind;
-	size_t i;
-};
 
 static void fail(load_state *st, long line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -209,82 +207,39 @@ static void header_row(load_state *st)
 	st->header_done = 1;
 }
 
-/* FNV-1a over kind, gem and s; never 0 (the free-slot mark). */
-static uint64_t idx_hash(int kind, int gem, const char *s)
+/* Finds s in t, or adds it as the next id: the id, *added 1 when new.
+ * Fails st and returns -1 when out of memory. */
+static long index_add(load_state *st, strtab *t, const char *s, size_t n, int *added)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
-	h = (h ^ (uint64_t)kind) * 0x100000001b3ull;
-	h = (h ^ (uint64_t)(uint32_t)gem) * 0x100000001b3ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
-	return h ? h : 1;
+	long id = strtab_add(t, s, n, added);
+	if (id < 0)
+		fail(st, 0, "out of memory");
+	return id;
 }
 
-static int idx_same(const load_state *st, const struct idx_slot *e, int kind, int gem,
-                    const char *s)
+/* The key of row (gem, prod) in st->row_ids: gem's bytes, then the
+ * product (no NUL byte in a product: data_row checks). Its length, or 0
+ * when out of memory (st failed). */
+static size_t row_key(load_state *st, int gem, const char *prod)
 {
-	const catalog *c = st->c;
-	if (e->kind != kind)
+	size_t n = sizeof gem + strlen(prod);
+	char *buf = grow(st->rowkey, &st->rowkey_cap, n, 1);
+	if (!buf) {
+		fail(st, 0, "out of memory");
 		return 0;
-	if (kind == IDX_GEM)
-		return strcmp(c->gemeenten[e->i], s) == 0;
-	if (kind == IDX_HOST)
-		return strcmp(c->hosts[e->i].host, s) == 0;
-	return c->rows[e->i].gem == gem && strcmp(c->rows[e->i].product, s) == 0;
-}
-
-/* The index (in gemeenten[], hosts[] or rows[]) of what kind, gem and s
- * name, or -1; *h gets the hash for idx_add. */
-static long idx_find(const load_state *st, int kind, int gem, const char *s, uint64_t *h)
-{
-	*h = idx_hash(kind, gem, s);
-	if (!st->idx_cap)
-		return -1;
-	for (size_t i = *h & (st->idx_cap - 1);; i = (i + 1) & (st->idx_cap - 1)) {
-		const struct idx_slot *e = &st->idx[i];
-		if (!e->h)
-			return -1;
-		if (e->h == *h && idx_same(st, e, kind, gem, s))
-			return (long)e->i;
 	}
-}
-
-/* Adds entry i of kind under hash h (from idx_find); fails st when out of
- * memory. */
-static void idx_add(load_state *st, int kind, uint64_t h, size_t i)
-{
-	if ((st->idx_count + 1) * 2 > st->idx_cap) {
-		size_t cap = st->idx_cap ? st->idx_cap * 2 : 256;
-		struct idx_slot *e = calloc(cap, sizeof *e);
-		if (!e) {
-			fail(st, 0, "out of memory");
-			return;
-		}
-		for (size_t k = 0; k < st->idx_cap; k++) {
-			if (!st->idx[k].h)
-				continue;
-			size_t j = st->idx[k].h & (cap - 1);
-			while (e[j].h)
-				j = (j + 1) & (cap - 1);
-			e[j] = st->idx[k];
-		}
-		free(st->idx);
-		st->idx = e;
-		st->idx_cap = cap;
-	}
-	size_t j = h & (st->idx_cap - 1);
-	while (st->idx[j].h)
-		j = (j + 1) & (st->idx_cap - 1);
-	st->idx[j] = (struct idx_slot){ h, kind, i };
-	st->idx_count++;
+	st->rowkey = buf;
+	memcpy(buf, &gem, sizeof gem);
+	memcpy(buf + sizeof gem, prod, n - sizeof gem);
+	return n;
 }
 
 static int add_gemeente(load_state *st, const char *g)
 {
 	catalog *c = st->c;
-	uint64_t h;
-	long found = idx_find(st, IDX_GEM, 0, g, &h);
-	if (found >= 0)
+	int added;
+	long found = index_add(st, st->gem_ids, g, strlen(g), &added);
+	if (found < 0 || !added)
 		return (int)found;
 	char *d = strdup(g);
 	char **gems = d ? grow(c->gemeenten, &st->gem_cap, c->ngem + 1, sizeof *gems) : NULL;
@@ -295,9 +250,7 @@ static int add_gemeente(load_state *st, const char *g)
 	}
 	c->gemeenten = gems;
 	c->gemeenten[c->ngem] = d;
-	size_t i = c->ngem++;
-	idx_add(st, IDX_GEM, h, i);
-	return st->failed ? -1 : (int)i;
+	return (int)c->ngem++; /* == found */
 }
 
 /* Splits a host cell on spaces and tabs; every name is lower-cased, loses a
@@ -323,9 +276,13 @@ static void add_hosts(load_state *st, const char *s, int gem)
 		}
 		for (size_t i = 0; i < n; i++)
 			h[i] = (char)tolower((unsigned char)h[i]);
-		uint64_t hh;
-		long i = idx_find(st, IDX_HOST, 0, h, &hh);
-		if (i >= 0) {
+		int added;
+		long i = index_add(st, st->host_ids, h, n, &added);
+		if (i < 0) {
+			free(h);
+			return;
+		}
+		if (!added) {
 			int other = c->hosts[i].gem;
 			if (other != gem)
 				fail(st, st->row_line,
@@ -345,10 +302,7 @@ static void add_hosts(load_state *st, const char *s, int gem)
 		c->hosts = hosts;
 		c->hosts[c->nhosts].host = h;
 		c->hosts[c->nhosts].gem = gem;
-		c->nhosts++;
-		idx_add(st, IDX_HOST, hh, c->nhosts - 1);
-		if (st->failed)
-			return;
+		c->nhosts++; /* == i + 1 */
 	}
 }
 
@@ -400,9 +354,13 @@ static void data_row(load_state *st)
 	int gem = add_gemeente(st, g);
 	if (gem < 0)
 		return;
-	uint64_t ph;
-	long dup = idx_find(st, IDX_ROW, gem, prod, &ph);
-	if (dup >= 0) {
+	/* added here: when the row does not follow, the load fails anyway */
+	int added;
+	size_t kn = row_key(st, gem, prod);
+	long dup = kn ? index_add(st, st->row_ids, st->rowkey, kn, &added) : -1;
+	if (dup < 0)
+		return;
+	if (!added) {
 		fail(st, st->row_line,
 		     "column 'product': duplicate product '%s' for gemeente '%s', "
 		     "first on line %ld", prod, g, c->rows[dup].line);
@@ -421,10 +379,9 @@ static void data_row(load_state *st)
 	memset(r, 0, sizeof *r);
 	r->gem = gem;
 	r->line = st->row_line;
-	c->nrows++; /* counted now so that catalog_free frees a partial row */
+	c->nrows++; /* counted now so that catalog_free frees a partial row;
+	             * == dup + 1 */
 	int oom = !(r->product = strdup(prod));
-	if (!oom)
-		idx_add(st, IDX_ROW, ph, c->nrows - 1);
 	for (int s = 0; s < STEP_COUNT; s++) {
 		const char *p = cell(st, (size_t)st->col[COL_INFO + s]);
 		if (*p && !(r->pat[s] = strdup(p)))
@@ -628,7 +585,11 @@ catalog *catalog_load(FILE *fp, const char *name, char *err, size_t errlen)
 	if (errlen)
 		err[0] = '\0';
 	st.c = calloc(1, sizeof *st.c);
-	if (!st.c || !(st.c->name = strdup(name))) {
+	st.gem_ids = strtab_new();
+	st.host_ids = strtab_new();
+	st.row_ids = strtab_new();
+	if (!st.c || !(st.c->name = strdup(name)) || !st.gem_ids || !st.host_ids ||
+	    !st.row_ids) {
 		fail(&st, 0, "out of memory");
 		goto out;
 	}
@@ -677,7 +638,10 @@ out:
 	free(st.cells);
 	free(st.header);
 	free(st.header_off);
-	free(st.idx);
+	strtab_free(st.gem_ids);
+	strtab_free(st.host_ids);
+	strtab_free(st.row_ids);
+	free(st.rowkey);
 	if (st.failed) {
 		catalog_free(st.c);
 		return NULL;

@@ -4,6 +4,15 @@
  * Open addressing over SLOTS = 2 * HOSTCOUNT_MAX slots with linear
  * probing; a slot is free when its count is 0. The table never holds
  * more than HOSTCOUNT_MAX hosts, so a probe always ends at a free slot.
+ *
+ * Why not a strtab (strtab.h), the tree's table of strings: this one is
+ * fixed in size and allocates nothing after hostcount_new (it is filled
+ * per line of an unknown host, on every worker), keeps only the first
+ * HOSTCOUNT_KEY - 1 bytes of a host inline, and is merged slot by slot,
+ * so which hosts find room in a full table must not depend on a random
+ * hash key. Its hash is unkeyed FNV-1a: a log can craft hosts that share
+ * a start slot, but with at most HOSTCOUNT_MAX hosts a probe passes at
+ * most HOSTCOUNT_MAX slots, so the cost per line stays bounded.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -32,12 +32,19 @@
  * entries for "/" alone and push each other out of the cache.
  *
  * Routing: in catalogue mode a read-only open-addressing table maps hosts
- * to gemeenten (lock-free). In built-in mode a host's gemeente is the host
- * without a leading "www." (match_builtin_name), and every new name gets
- * the next id under a mutex; each match_ctx caches host -> id for the hosts it has
- * seen, so the lock is taken only for names new to that thread. Names of
- * built-in gemeenten are allocated once and never move, so cached pointers
- * stay valid for the matcher's life.
+ * to gemeenten (lock-free). It stays specialised rather than a strtab:
+ * it is read on every line, so its slots are 16 bytes over one arena of
+ * names and its hash is the fast unkeyed one (its keys come from the
+ * catalogue, so a log cannot lengthen its probe chains). In built-in mode
+ * a host's gemeente is the host without a leading "www."
+ * (match_builtin_name), and every new name gets the next id in a strtab
+ * under a mutex; each match_ctx caches host -> id for the hosts it has
+ * seen, so the lock is taken only for names new to that thread. The names
+ * are the strtab's key copies, which never move, so cached pointers stay
+ * valid for the matcher's life.
+ *
+ * While the matcher is built, strtabs also find the distinct pattern
+ * texts, prefilter texts already compiled, and plans of one shape.
  *
  * A match that runs into PCRE2's match limit (or JIT stack limit) counts as
  * not matching; the matcher counts such events atomically and remembers the
@@ -56,6 +63,7 @@
 
 #include "match.h"
 #include "msg.h"
+#include "strtab.h"
 
 enum {
 	MATCH_LIMIT = 1000000,
@@ -71,20 +79,6 @@ enum {
 	MATCH_PATS_PER_THREAD = 256, /* fewer patterns than this per thread
 	                              * are not worth a thread */
 };
-
-/* Open-addressing table from byte strings (borrowed) to ints. */
-typedef struct {
-	const char *k;
-	size_t n;
-	uint64_t h;
-	int v;
-} tab_ent;
-
-typedef struct {
-	tab_ent *e;
-	size_t cap;   /* power of two, or 0 */
-	size_t count;
-} tab;
 
 typedef struct {
 	const char *src;  /* pattern text (owned by the catalog) */
@@ -135,7 +129,6 @@ typedef struct {
 	pcre2_code *pre[2];    /* prefilters: unanchored, anchored (or NULL) */
 	int pre_shared[2];     /* pre[k] belongs to an earlier plan with the
 	                        * same prefilter text */
-	char *pre_src[2];      /* its text, while the plans are built */
 	int pre_jit[2];
 	int pre_count[2];      /* how many distinct patterns each covers */
 	int shape;             /* plans with the same pattern per check share
@@ -165,9 +158,7 @@ struct matcher {
 	/* built-in mode: gemeente ids handed out on first sight */
 	pthread_mutex_t lock;
 	int lock_ok;
-	tab names_tab;              /* name -> id, keys are names[] */
-	char **names;
-	int nnames, names_cap;
+	strtab *names;              /* name -> id; its key copies are the names */
 	atomic_long limit_hits;
 	atomic_long limit_line;
 };
@@ -250,54 +241,6 @@ static inline int same_bytes(const char *a, const char *b, size_t n)
 		return load64(a + n - 8) == load64(b + n - 8);
 	}
 	return n == 0 || load_tail(a, n) == load_tail(b, n);
-}
-
-static tab_ent *tab_find(const tab *t, const char *k, size_t n, uint64_t h)
-{
-	if (!t->cap)
-		return NULL;
-	for (size_t i = h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
-		tab_ent *e = &t->e[i];
-		if (!e->k)
-			return NULL;
-		if (e->h == h && e->n == n && same_bytes(e->k, k, n))
-			return e;
-	}
-}
-
-/* Adds k -> v (k must not be present; k is borrowed). -1 when out of memory. */
-static int tab_add(tab *t, const char *k, size_t n, uint64_t h, int v)
-{
-	if ((t->count + 1) * 2 > t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64;
-		tab_ent *e = calloc(cap, sizeof *e);
-		if (!e)
-			return -1;
-		for (size_t i = 0; i < t->cap; i++) {
-			if (!t->e[i].k)
-				continue;
-			size_t j = t->e[i].h & (cap - 1);
-			while (e[j].k)
-				j = (j + 1) & (cap - 1);
-			e[j] = t->e[i];
-		}
-		free(t->e);
-		t->e = e;
-		t->cap = cap;
-	}
-	size_t i = h & (t->cap - 1);
-	while (t->e[i].k)
-		i = (i + 1) & (t->cap - 1);
-	t->e[i] = (tab_ent){ k, n, h, v };
-	t->count++;
-	return 0;
-}
-
-static void tab_free(tab *t)
-{
-	free(t->e);
-	t->e = NULL;
-	t->cap = t->count = 0;
 }
 
 /* Compiles pattern src; JIT when possible. On error fills msg and *offset. */
@@ -503,7 +446,7 @@ static void *compile_main(void *arg)
 static int compile_all(matcher *m, int jobs, char *err, size_t errlen)
 {
 	const catalog *c = m->cat;
-	tab seen = { 0 };
+	strtab *seen = strtab_new(); /* pattern text -> index in pats */
 	int rc = -1;
 	int *step = malloc((c->nrows * STEP_COUNT + 1) * sizeof *step);
 	compile_job job = { .m = m, .step = step };
@@ -511,7 +454,7 @@ static int compile_all(matcher *m, int jobs, char *err, size_t errlen)
 	int nth = 0, lock_ok = 0;
 	m->pats = calloc(c->nrows * STEP_COUNT + 1, sizeof *m->pats);
 	m->row_pat = malloc((c->nrows * STEP_COUNT + 1) * sizeof *m->row_pat);
-	if (!m->pats || !m->row_pat || !step) {
+	if (!m->pats || !m->row_pat || !step || !seen) {
 		msg_set(err, errlen, "out of memory");
 		goto out;
 	}
@@ -521,22 +464,19 @@ static int compile_all(matcher *m, int jobs, char *err, size_t errlen)
 			const char *p = c->rows[r].pat[s];
 			if (!p)
 				continue;
-			size_t n = strlen(p);
-			uint64_t h = hash_bytes(p, n);
-			tab_ent *e = tab_find(&seen, p, n, h);
-			if (e) {
-				m->row_pat[r * STEP_COUNT + (size_t)s] = e->v;
-				continue;
-			}
-			upat *u = &m->pats[m->npats];
-			u->src = p;
-			u->line = c->rows[r].line;
-			step[m->npats] = s;
-			m->row_pat[r * STEP_COUNT + (size_t)s] = m->npats;
-			if (tab_add(&seen, p, n, h, m->npats) < 0) {
+			int added;
+			long id = strtab_add(seen, p, strlen(p), &added);
+			if (id < 0) {
 				msg_set(err, errlen, "out of memory");
 				goto out;
 			}
+			m->row_pat[r * STEP_COUNT + (size_t)s] = (int)id;
+			if (!added)
+				continue;
+			upat *u = &m->pats[m->npats]; /* m->npats == id */
+			u->src = p;
+			u->line = c->rows[r].line;
+			step[m->npats] = s;
 			m->npats++;
 		}
 	}
@@ -577,7 +517,7 @@ static int compile_all(matcher *m, int jobs, char *err, size_t errlen)
 out:
 	if (lock_ok)
 		pthread_mutex_destroy(&job.lock);
-	tab_free(&seen);
+	strtab_free(seen);
 	free(step);
 	return rc;
 }
@@ -585,9 +525,10 @@ out:
 /* Builds prefilter k (0: unanchored patterns, 1: anchored ones) of plan
  * pl; leaves it NULL when there is no point (fewer than two patterns) or it
  * does not compile. Gemeenten on the same CMS often share their patterns,
- * so a text already compiled for an earlier plan (seen: text -> plan
- * index * 2 + k) is shared instead of compiled again. */
-static void build_prefilter(matcher *m, plan *pl, int k, tab *seen)
+ * so a text already compiled for an earlier plan (seen: text and k -> 1 +
+ * plan index * 2 + k, or 0 when it did not compile) is shared instead of
+ * compiled again. */
+static void build_prefilter(matcher *m, plan *pl, int k, strtab *seen)
 {
 	size_t len = 0;
 	int n = 0;
@@ -600,7 +541,7 @@ static void build_prefilter(matcher *m, plan *pl, int k, tab *seen)
 	}
 	if (n < 2)
 		return;
-	char *s = malloc(len + 1), *w = s;
+	char *s = malloc(len + 2), *w = s;
 	if (!s)
 		return;
 	for (int i = 0; i < pl->nuniq; i++) {
@@ -617,21 +558,21 @@ static void build_prefilter(matcher *m, plan *pl, int k, tab *seen)
 	}
 	char msg[64];
 	size_t off, sn = (size_t)(w - s);
-	uint64_t h = hash_bytes(s, sn) ^ (uint64_t)k;
-	tab_ent *e = tab_find(seen, s, sn, h);
-	if (e) {
-		const plan *o = &m->plans[e->v / 2];
-		pl->pre[k] = o->pre[e->v % 2];
-		pl->pre_jit[k] = o->pre_jit[e->v % 2];
+	int added = 1;
+	s[sn] = (char)('0' + k); /* the key: the text, then k */
+	long id = strtab_add(seen, s, sn + 1, &added);
+	intptr_t v = id >= 0 && !added ? strtab_value(seen, (size_t)id) : 0;
+	if (v > 0) {
+		const plan *o = &m->plans[(v - 1) / 2];
+		pl->pre[k] = o->pre[(v - 1) % 2];
+		pl->pre_jit[k] = o->pre_jit[(v - 1) % 2];
 		pl->pre_shared[k] = 1;
-		free(s);
-	} else {
+	} else if (added || id < 0) { /* new, or no room to remember it */
 		pl->pre[k] = compile(s, sn, &pl->pre_jit[k], msg, sizeof msg, &off);
-		if (pl->pre[k] && tab_add(seen, s, sn, h, (int)(pl - m->plans) * 2 + k) == 0)
-			pl->pre_src[k] = s; /* the key in seen, freed after the build */
-		else
-			free(s);
+		if (pl->pre[k] && id >= 0)
+			strtab_set_value(seen, (size_t)id, 1 + (pl - m->plans) * 2 + k);
 	}
+	free(s);
 	if (!pl->pre[k])
 		return;
 	for (int i = 0; i < pl->nuniq; i++) {
@@ -644,7 +585,7 @@ static void build_prefilter(matcher *m, plan *pl, int k, tab *seen)
 
 /* Builds plan pl over the given rows; local[] is scratch of npats ints,
  * all -1 on entry and on return. */
-static int build_plan(matcher *m, plan *pl, int *local, tab *seen)
+static int build_plan(matcher *m, plan *pl, int *local, strtab *seen)
 {
 	const catalog *c = m->cat;
 	pl->checks = malloc(((size_t)pl->nrows * STEP_COUNT + 1) * sizeof *pl->checks);
@@ -689,26 +630,21 @@ static int assign_shapes(matcher *m)
 	for (int g = 0; g < m->nplans; g++)
 		total += (size_t)m->plans[g].nchecks;
 	int *sig = malloc((total + 1) * sizeof *sig), *w = sig;
-	tab seen = { NULL, 0, 0 };
+	strtab *seen = strtab_new(); /* the checks' patterns -> shape */
 	int rc = -1;
-	if (!sig)
-		return -1;
+	if (!sig || !seen)
+		goto out;
 	for (int g = 0; g < m->nplans; g++) {
 		plan *pl = &m->plans[g];
 		for (int i = 0; i < pl->nchecks; i++)
 			w[i] = pl->uniq[pl->checks[i].u];
-		size_t n = (size_t)pl->nchecks * sizeof *w;
-		uint64_t h = hash_bytes((const char *)w, n);
-		tab_ent *e = tab_find(&seen, (const char *)w, n, h);
-		if (e) {
-			pl->shape = e->v;
-		} else {
-			pl->shape = m->nshapes++;
-			if (tab_add(&seen, (const char *)w, n, h, pl->shape) < 0)
-				goto out;
-		}
+		long id = strtab_add(seen, w, (size_t)pl->nchecks * sizeof *w, NULL);
+		if (id < 0)
+			goto out;
+		pl->shape = (int)id;
 		w += pl->nchecks;
 	}
+	m->nshapes = (int)strtab_count(seen);
 	m->hot = calloc((size_t)m->nplans + 1, sizeof *m->hot);
 	m->shape_first = calloc((size_t)m->nshapes + 1, sizeof *m->shape_first);
 	if (!m->hot || !m->shape_first)
@@ -720,7 +656,7 @@ static int assign_shapes(matcher *m)
 	}
 	rc = 0;
 out:
-	tab_free(&seen);
+	strtab_free(seen);
 	free(sig);
 	return rc;
 }
@@ -761,10 +697,10 @@ static int build_plans(matcher *m)
 	const catalog *c = m->cat;
 	int rc = -1;
 	int *local = malloc(((size_t)m->npats + 1) * sizeof *local);
-	tab seen = { NULL, 0, 0 };
+	strtab *seen = strtab_new(); /* prefilter texts, see build_prefilter */
 	m->nplans = c->builtin ? 1 : (int)c->ngem;
 	m->plans = calloc((size_t)m->nplans + 1, sizeof *m->plans);
-	if (!local || !m->plans)
+	if (!local || !m->plans || !seen)
 		goto out;
 	for (int i = 0; i < m->npats; i++)
 		local[i] = -1;
@@ -788,52 +724,27 @@ static int build_plans(matcher *m)
 		}
 	}
 	for (int g = 0; g < m->nplans; g++)
-		if (build_plan(m, &m->plans[g], local, &seen) < 0)
+		if (build_plan(m, &m->plans[g], local, seen) < 0)
 			goto out;
 	if (assign_shapes(m) < 0)
 		goto out;
 	rc = 0;
 out:
-	for (int g = 0; m->plans && g < m->nplans; g++)
-		for (int k = 0; k < 2; k++) {
-			free(m->plans[g].pre_src[k]);
-			m->plans[g].pre_src[k] = NULL;
-		}
-	tab_free(&seen);
+	strtab_free(seen);
 	free(local);
 	return rc;
 }
 
-/* Built-in mode: the id of name (n bytes), handed out on first sight.
- * Caller holds m->lock. Returns -1 when out of memory. */
-static int builtin_id_locked(matcher *m, const char *name, size_t n, uint64_t h,
-                             const char **key)
+/* Built-in mode: the id of name (n bytes), handed out on first sight;
+ * *key gets the matcher's copy of the name. Caller holds m->lock.
+ * Returns -1 when out of memory. */
+static int builtin_id_locked(matcher *m, const char *name, size_t n, const char **key)
 {
-	tab_ent *e = tab_find(&m->names_tab, name, n, h);
-	if (e) {
-		*key = e->k;
-		return e->v;
-	}
-	if (m->nnames == m->names_cap) {
-		int cap = m->names_cap ? m->names_cap * 2 : 64;
-		char **p = realloc(m->names, (size_t)cap * sizeof *p);
-		if (!p)
-			return -1;
-		m->names = p;
-		m->names_cap = cap;
-	}
-	char *d = malloc(n + 1);
-	if (!d)
+	long id = strtab_add(m->names, name, n, NULL);
+	if (id < 0 || id >= INT32_MAX)
 		return -1;
-	memcpy(d, name, n);
-	d[n] = '\0';
-	if (tab_add(&m->names_tab, d, n, h, m->nnames) < 0) {
-		free(d);
-		return -1;
-	}
-	m->names[m->nnames] = d;
-	*key = d;
-	return m->nnames++;
+	*key = strtab_key(m->names, (size_t)id, NULL);
+	return (int)id;
 }
 
 matcher *match_new(const catalog *cat, const char *force_gemeente, char *err, size_t errlen)
@@ -893,11 +804,13 @@ matcher *match_new_jobs(const catalog *cat, const char *force_gemeente, int jobs
 			goto fail;
 		}
 	}
+	if (m->builtin && !(m->names = strtab_new())) {
+		msg_set(err, errlen, "out of memory");
+		goto fail;
+	}
 	if (m->builtin && force_gemeente) {
 		const char *key;
-		size_t n = strlen(force_gemeente);
-		uint64_t h = hash_bytes(force_gemeente, n);
-		m->force = builtin_id_locked(m, force_gemeente, n, h, &key);
+		m->force = builtin_id_locked(m, force_gemeente, strlen(force_gemeente), &key);
 		if (m->force < 0) {
 			msg_set(err, errlen, "out of memory");
 			goto fail;
@@ -928,11 +841,9 @@ void match_free(matcher *m)
 		free(pl->checks);
 		free(pl->uniq);
 		free(pl->in_pre);
-		for (int k = 0; k < 2; k++) {
+		for (int k = 0; k < 2; k++)
 			if (!pl->pre_shared[k])
 				pcre2_code_free(pl->pre[k]);
-			free(pl->pre_src[k]);
-		}
 	}
 	free(m->plans);
 	free(m->hot);
@@ -940,10 +851,7 @@ void match_free(matcher *m)
 	pcre2_match_context_free(m->mctx);
 	free(m->hosts);
 	free(m->hosts_arena);
-	tab_free(&m->names_tab);
-	for (int i = 0; i < m->nnames; i++)
-		free(m->names[i]);
-	free(m->names);
+	strtab_free(m->names);
 	if (m->lock_ok)
 		pthread_mutex_destroy(&m->lock);
 	free(m);
@@ -1020,7 +928,7 @@ int match_gemeente(match_ctx *x, kr_str host)
 		return c->id;
 	const char *key = NULL;
 	pthread_mutex_lock(&m->lock);
-	int id = builtin_id_locked(m, host.p, host.n, h, &key);
+	int id = builtin_id_locked(m, host.p, host.n, &key);
 	pthread_mutex_unlock(&m->lock);
 	if (id >= 0)
 		*c = (cache_ent){ h, key, host.n, id };
@@ -1164,10 +1072,9 @@ int match_gemeente_id(matcher *m, const char *name)
 {
 	if (!m->builtin)
 		return catalog_find_gemeente(m->cat, name);
-	size_t n = strlen(name);
 	const char *key = NULL;
 	pthread_mutex_lock(&m->lock);
-	int id = builtin_id_locked(m, name, n, hash_bytes(name, n), &key);
+	int id = builtin_id_locked(m, name, strlen(name), &key);
 	pthread_mutex_unlock(&m->lock);
 	return id;
 }
@@ -1177,7 +1084,7 @@ int match_ngemeenten(const matcher *m)
 	if (!m->builtin)
 		return (int)m->cat->ngem;
 	pthread_mutex_lock(&shared(m)->lock);
-	int n = m->nnames;
+	int n = (int)strtab_count(m->names);
 	pthread_mutex_unlock(&shared(m)->lock);
 	return n;
 }
@@ -1189,7 +1096,9 @@ const char *match_gemeente_name(const matcher *m, int gem)
 	if (!m->builtin)
 		return (size_t)gem < m->cat->ngem ? m->cat->gemeenten[gem] : NULL;
 	pthread_mutex_lock(&shared(m)->lock);
-	const char *name = gem < m->nnames ? m->names[gem] : NULL;
+	const char *name = NULL;
+	if ((size_t)gem < strtab_count(m->names))
+		name = strtab_key(m->names, (size_t)gem, NULL);
 	pthread_mutex_unlock(&shared(m)->lock);
 	return name;
 }

@@ -12,8 +12,8 @@
  * Rates, median, rank and gain are not read: they are recomputed, so a
  * decimal comma in them does not matter.
  *
- * Names (gemeenten, products) are interned once in hash tables; a row is
- * a small fixed record. Merging sorts the records by (period, gemeente,
+ * Names (gemeenten, products) are interned once in two string tables
+ * (strtab.h; ids in order of first sight); a row is a small fixed record. Merging sorts the records by (period, gemeente,
  * product, order added) and keeps one per cell: a second record of a cell
  * is refused when both hold a figure above 0.
  */
@@ -26,91 +26,26 @@
 #include <csv.h>
 
 #include "report_read.h"
+#include "strtab.h"
 
-/* ---- interned strings: id <-> string, ids in order of first sight ---- */
+/* ---- interned names: id <-> string, ids in order of first sight ---- */
 
-typedef struct {
-	char **s;
-	size_t n, cap;
-	int *slot;        /* open addressing: id + 1, 0 = empty */
-	size_t nslot;     /* power of two, > 2 * n */
-} strtab;
-
-static uint64_t hash_str(const char *s)
+/* The id of name s in t, added when new; -1 when out of memory. */
+static int name_id(strtab *t, const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	long id = strtab_add(t, s, strlen(s), NULL);
+	return id <= INT32_MAX / 2 ? (int)id : -1;
 }
 
-/* Id of s, or -1 when absent. */
-static int strtab_find(const strtab *t, const char *s)
+/* The id of name s in t, or -1 when absent. */
+static int name_find(const strtab *t, const char *s)
 {
-	if (!t->nslot)
-		return -1;
-	for (size_t i = hash_str(s) & (t->nslot - 1);; i = (i + 1) & (t->nslot - 1)) {
-		int v = t->slot[i];
-		if (v == 0)
-			return -1;
-		if (strcmp(t->s[v - 1], s) == 0)
-			return v - 1;
-	}
+	return (int)strtab_find(t, s, strlen(s));
 }
 
-static int strtab_grow(strtab *t)
+static const char *name_of(const strtab *t, int id)
 {
-	size_t nslot = t->nslot ? t->nslot * 2 : 64;
-	int *slot = calloc(nslot, sizeof *slot);
-	if (!slot)
-		return -1;
-	for (size_t k = 0; k < t->n; k++) {
-		size_t i = hash_str(t->s[k]) & (nslot - 1);
-		while (slot[i])
-			i = (i + 1) & (nslot - 1);
-		slot[i] = (int)k + 1;
-	}
-	free(t->slot);
-	t->slot = slot;
-	t->nslot = nslot;
-	return 0;
-}
-
-/* Id of s, added (copied) when new; -1 when out of memory. */
-static int strtab_id(strtab *t, const char *s)
-{
-	int id = strtab_find(t, s);
-	if (id >= 0)
-		return id;
-	if (t->n >= INT32_MAX / 2)
-		return -1;
-	if (2 * (t->n + 1) >= t->nslot && strtab_grow(t) < 0)
-		return -1;
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 32;
-		char **ns = realloc(t->s, cap * sizeof *ns);
-		if (!ns)
-			return -1;
-		t->s = ns;
-		t->cap = cap;
-	}
-	char *copy = strdup(s);
-	if (!copy)
-		return -1;
-	size_t i = hash_str(s) & (t->nslot - 1);
-	while (t->slot[i])
-		i = (i + 1) & (t->nslot - 1);
-	t->s[t->n] = copy;
-	t->slot[i] = (int)t->n + 1;
-	return (int)t->n++;
-}
-
-static void strtab_free(strtab *t)
-{
-	for (size_t i = 0; i < t->n; i++)
-		free(t->s[i]);
-	free(t->s);
-	free(t->slot);
+	return strtab_key(t, (size_t)id, NULL);
 }
 
 /* ---- the merge ---- */
@@ -126,7 +61,7 @@ typedef struct {
 } rec;
 
 struct report_merge {
-	strtab gems, prods;
+	strtab *gems, *prods; /* names of gemeenten and products */
 	rec *recs;
 	size_t nrecs, rcap;
 	char **files;      /* names, for messages */
@@ -142,15 +77,20 @@ struct report_merge {
 
 report_merge *report_merge_new(void)
 {
-	return calloc(1, sizeof(report_merge));
+	report_merge *mg = calloc(1, sizeof(report_merge));
+	if (mg && (!(mg->gems = strtab_new()) || !(mg->prods = strtab_new()))) {
+		report_merge_free(mg);
+		return NULL;
+	}
+	return mg;
 }
 
 void report_merge_free(report_merge *mg)
 {
 	if (!mg)
 		return;
-	strtab_free(&mg->gems);
-	strtab_free(&mg->prods);
+	strtab_free(mg->gems);
+	strtab_free(mg->prods);
 	free(mg->recs);
 	for (int i = 0; i < mg->nfiles; i++)
 		free(mg->files[i]);
@@ -400,8 +340,8 @@ static void data_row(parse_st *st)
 	if (st->details && (parse_count(st, c + NBASE, "form_errors", &r.err[1]) < 0 ||
 	                    parse_count(st, c + NBASE + 1, "done_errors", &r.err[2]) < 0))
 		return;
-	r.gem = strtab_id(&mg->gems, unquote_text(field(st, c)));
-	r.prod = strtab_id(&mg->prods, unquote_text(field(st, c + 1)));
+	r.gem = name_id(mg->gems, unquote_text(field(st, c)));
+	r.prod = name_id(mg->prods, unquote_text(field(st, c + 1)));
 	if (r.gem < 0 || r.prod < 0) {
 		fail(st, 0, "out of memory");
 		return;
@@ -572,10 +512,10 @@ typedef struct {
 	const char *gname, *pname, *peer;
 } slot;
 
-static const char *const *sort_names;
+static const strtab *sort_names;
 static int cmp_gem_name(const void *a, const void *b)
 {
-	return strcmp(sort_names[*(const int *)a], sort_names[*(const int *)b]);
+	return strcmp(name_of(sort_names, *(const int *)a), name_of(sort_names, *(const int *)b));
 }
 
 /* Products per gemeente in order of first appearance (records in the
@@ -597,7 +537,7 @@ static void gp_free(gem_products *gp)
 
 static int gp_build(const report_merge *mg, gem_products *gp)
 {
-	gp->ngem = mg->gems.n;
+	gp->ngem = strtab_count(mg->gems);
 	gp->prods = calloc(gp->ngem + 1, sizeof *gp->prods);
 	gp->nprods = calloc(gp->ngem + 1, sizeof *gp->nprods);
 	gp->cap = calloc(gp->ngem + 1, sizeof *gp->cap);
@@ -660,7 +600,7 @@ static int one_per_cell(const report_merge *mg, enum ktime_by by, rec *cells, si
 				         "both with figures above 0: each period, gemeente and product "
 				         "must come from one report",
 				         mg->files[r->file], r->line, label, label[0] ? ", " : "",
-				         mg->gems.s[r->gem], mg->prods.s[r->prod],
+				         name_of(mg->gems, r->gem), name_of(mg->prods, r->prod),
 				         mg->files[keep->file], keep->line);
 				return -1;
 			}
@@ -689,7 +629,7 @@ static int catalog_slots(const report_merge *mg, const catalog *cat, gem_product
 	if (!*slots)
 		return -2;
 	for (size_t g = 0; g < cat->ngem; g++) {
-		int mgid = strtab_find(&mg->gems, cat->gemeenten[g]);
+		int mgid = name_find(mg->gems, cat->gemeenten[g]);
 		if (mgid < 0 && missing)
 			(*missing)++;
 		for (size_t i = 0; i < cat->nrows; i++) {
@@ -697,7 +637,7 @@ static int catalog_slots(const report_merge *mg, const catalog *cat, gem_product
 				continue;
 			slot *s = &(*slots)[(*nslots)++];
 			s->gem = mgid;
-			s->prod = strtab_find(&mg->prods, cat->rows[i].product);
+			s->prod = name_find(mg->prods, cat->rows[i].product);
 			s->gname = cat->gemeenten[g];
 			s->pname = cat->rows[i].product;
 			s->peer = cat->rows[i].peer;
@@ -716,8 +656,9 @@ static int catalog_slots(const report_merge *mg, const catalog *cat, gem_product
 			j++;
 		if (j < gp->nprods[r->gem]) {
 			snprintf(err, errlen, "%s:%ld: gemeente '%s' with product '%s' is not in "
-			         "catalogue '%s'", mg->files[r->file], r->line, mg->gems.s[r->gem],
-			         mg->prods.s[r->prod], cat->name ? cat->name : "-c");
+			         "catalogue '%s'", mg->files[r->file], r->line,
+			         name_of(mg->gems, r->gem), name_of(mg->prods, r->prod),
+			         cat->name ? cat->name : "-c");
 			return -1;
 		}
 	}
@@ -739,7 +680,7 @@ static int report_slots(const report_merge *mg, const gem_products *gp,
 		total += (size_t)gp->nprods[g];
 	}
 	if (order == REPORT_ORDER_NAME) {
-		sort_names = (const char *const *)mg->gems.s;
+		sort_names = mg->gems;
 		qsort(gorder, gp->ngem, sizeof *gorder, cmp_gem_name);
 	}
 	*slots = malloc((total + 1) * sizeof **slots);
@@ -753,8 +694,8 @@ static int report_slots(const report_merge *mg, const gem_products *gp,
 			slot *s = &(*slots)[(*nslots)++];
 			s->gem = g;
 			s->prod = gp->prods[g][j];
-			s->gname = mg->gems.s[g];
-			s->pname = mg->prods.s[s->prod];
+			s->gname = name_of(mg->gems, g);
+			s->pname = name_of(mg->prods, s->prod);
 			s->peer = NULL;
 		}
 	}
