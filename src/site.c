@@ -723,6 +723,53 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The histogram's vertical grid lines and their percentages, every
+ * step from 0 to top, above the base line at y = base. */
+static void hist_grid(site *s, double top, double step, int base)
+{
+	char a[32];
+	for (int k = 0; k * step <= top + 1e-9; k++) {
+		double x = 100.0 * (k * step) / top;
+		put(s, "<line class=\"grid\" x1=\"");
+		put_x(s, x * 0.96);
+		put(s, "\" x2=\"");
+		put_x(s, x * 0.96);
+		fprintf(s->fp, "\" y1=\"4\" y2=\"%d\"/><text class=\"tick\" x=\"", base);
+		put_x(s, x * 0.96);
+		fprintf(s->fp, "\" y=\"%d\" text-anchor=\"%s\">", base + 16, k == 0 ? "start" : "middle");
+		esc(s, html_fmt_pct(s->L->decimal, k * step, 0, a, sizeof a));
+		put(s, "</text>\n");
+	}
+}
+
+/* The histogram's bars: the conversions v[0..m) counted in HIST_BINS
+ * bands from 0 to top, the fullest band 100 px high, every other at
+ * least 2 px, standing on y = base. */
+static void hist_bars(site *s, const double *v, size_t m, double top, int base)
+{
+	const int plot = 100;
+	size_t bins[HIST_BINS] = { 0 }, most = 1;
+	for (size_t k = 0; k < m; k++) {
+		size_t bin = (size_t)(v[k] / top * HIST_BINS);
+		if (bin >= HIST_BINS)
+			bin = HIST_BINS - 1;
+		if (++bins[bin] > most)
+			most = bins[bin];
+	}
+	for (int k = 0; k < HIST_BINS; k++) {
+		if (!bins[k])
+			continue;
+		int h = (int)(plot * (double)bins[k] / (double)most + 0.5);
+		if (h < 2)
+			h = 2;
+		put(s, "<rect x=\"");
+		put_x(s, 96.0 * k / HIST_BINS + 0.2);
+		put(s, "\" width=\"");
+		put_x(s, 96.0 / HIST_BINS - 0.4);
+		fprintf(s->fp, "\" y=\"%d\" height=\"%d\"/>", base - h, h);
+	}
+}
+
 /* The spread of product p's conversion over the gemeenten in the
  * national benchmark (latest period): a histogram of HIST_BINS bands
  * with the median as a line, and the same in words. Returns 0, or -1
@@ -762,44 +809,14 @@ static int histogram(site *s, size_t p)
 	qsort(v, m, sizeof *v, cmp_double);
 	double top, step;
 	html_nice_scale(v[m - 1] > 0 ? v[m - 1] : 0.01, &top, &step);
-	size_t bins[HIST_BINS] = { 0 }, most = 1;
-	for (size_t k = 0; k < m; k++) {
-		size_t bin = (size_t)(v[k] / top * HIST_BINS);
-		if (bin >= HIST_BINS)
-			bin = HIST_BINS - 1;
-		if (++bins[bin] > most)
-			most = bins[bin];
-	}
-	const int plot = 100, base = 110;
+	const int base = 110;
 	put(s, "<figure class=\"spread\"><svg class=\"histogram\" height=\"134\" role=\"img\" "
 	    "aria-label=\"");
 	putf(s, L->spread_label, num(s, (int64_t)m, a, sizeof a), pct(s, v[0], b, sizeof b),
 	     pct(s, v[m - 1], c, sizeof c), has_median ? pct(s, median, d, sizeof d) : DASH);
 	put(s, "\">\n");
-	for (int k = 0; k * step <= top + 1e-9; k++) {
-		double x = 100.0 * (k * step) / top;
-		put(s, "<line class=\"grid\" x1=\"");
-		put_x(s, x * 0.96);
-		put(s, "\" x2=\"");
-		put_x(s, x * 0.96);
-		fprintf(s->fp, "\" y1=\"4\" y2=\"%d\"/><text class=\"tick\" x=\"", base);
-		put_x(s, x * 0.96);
-		fprintf(s->fp, "\" y=\"%d\" text-anchor=\"%s\">", base + 16, k == 0 ? "start" : "middle");
-		esc(s, html_fmt_pct(L->decimal, k * step, 0, a, sizeof a));
-		put(s, "</text>\n");
-	}
-	for (int k = 0; k < HIST_BINS; k++) {
-		if (!bins[k])
-			continue;
-		int h = (int)(plot * (double)bins[k] / (double)most + 0.5);
-		if (h < 2)
-			h = 2;
-		put(s, "<rect x=\"");
-		put_x(s, 96.0 * k / HIST_BINS + 0.2);
-		put(s, "\" width=\"");
-		put_x(s, 96.0 / HIST_BINS - 0.4);
-		fprintf(s->fp, "\" y=\"%d\" height=\"%d\"/>", base - h, h);
-	}
+	hist_grid(s, top, step, base);
+	hist_bars(s, v, m, top, base);
 	if (has_median) {
 		double xm = 96.0 * median / top;
 		put(s, "\n<g class=\"median\"><line x1=\"");
