@@ -2,7 +2,8 @@
 #
 #   make            build ./klantreis
 #   make run        analyze the bundled sample log with the built-in catalogue
-#   make check      unit tests (Check), end-to-end tests, merged partial
+#   make check      no function over 100 lines (tests/longfn.sh), unit
+#                   tests (Check), end-to-end tests, merged partial
 #                   results (tests/state.sh), --follow in real time
 #                   (tests/follow.sh, ~25 s), days folded as the input
 #                   moves on (tests/fold.sh), the HTML report and the website
@@ -134,6 +135,7 @@ sample:
 check: deps
 	$(MAKE) -j$(BUILD_JOBS) klantreis build/check_unit
 	$(MAKE) manlint
+	sh tests/longfn.sh
 	CK_FORK=yes ./build/check_unit
 	KLANTREIS=./klantreis sh tests/e2e.sh
 	E2E_DIR=testdata/realworld KLANTREIS=./klantreis sh tests/e2e.sh

@@ -1,5 +1,6 @@
 /*
- * bench.h - benchmark against the other gemeenten (measurement.md, s. 7).
+ * bench.h - benchmark against the other gemeenten (klantreis(1),
+ * MEASUREMENT, "Rates and benchmark").
  *
  * Groups rows by (period, product name) and, within each group, computes
  * over the eligible rows (info >= min_visitors and info > 0) the median

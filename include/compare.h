@@ -1,8 +1,8 @@
 /*
- * compare.h - before and after a change (measurement.md, section 9): the
- * conversion done/info of every gemeente and product on two sides (time
- * ranges), their difference and the two-proportion z-test, as CSV or as
- * a table for a terminal.
+ * compare.h - before and after a change (klantreis(1), MEASUREMENT,
+ * "Before and after"): the conversion done/info of every gemeente and
+ * product on two sides (time ranges), their difference and the
+ * two-proportion z-test, as CSV or as a table for a terminal.
  *
  * A compare_table pairs two report tables built from one scan (one
  * matcher), so their rows are the same catalogue rows in the same order.

@@ -1,5 +1,6 @@
 /*
- * filter.h - which records qualify (measurement.md, section 2).
+ * filter.h - which records qualify (klantreis(1), MEASUREMENT, "Which
+ * requests count").
  *
  * Pure functions on record fields; thread-safe. The bot test compares the
  * user agent ASCII case-insensitively against a fixed token list, using a
@@ -33,7 +34,8 @@ int filter_method(kr_str method);
 int filter_status(int status);
 
 /* 1 when the user agent marks a bot: empty, "-", or containing one of the
- * spec's tokens (ASCII case-insensitive substring). */
+ * tokens of klantreis(1), MEASUREMENT, "Which requests count" (ASCII
+ * case-insensitive substring). */
 int filter_is_bot(kr_str ua);
 
 /* A per-thread memo of recent user agents and their bot verdict, two ways

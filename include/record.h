@@ -1,5 +1,6 @@
 /*
- * record.h - one parsed access-log request (measurement.md, section 1).
+ * record.h - one parsed access-log request (klantreis(1), MEASUREMENT,
+ * "Records").
  *
  * A kr_record holds slices (kr_str) into the caller's line buffer: they are
  * not NUL-terminated and stay valid only as long as that buffer is left

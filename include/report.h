@@ -86,10 +86,10 @@ enum report_format { REPORT_TABLE = 0, REPORT_CSV, REPORT_JSON, REPORT_HTML, REP
 
 /* Writes t in format fmt to fp: builds the report model of t
  * (report_model.h) and prints it with the format's writer
- * (report_writers.h): TABLE aligned columns for a terminal, CSV the
- * header of measurement.md section 8 and its spreadsheet variants, JSON,
- * HTML. Returns 0, or -1 on a write error or when out of memory (errno
- * set). */
+ * (report_writers.h): TABLE aligned columns for a terminal, CSV with the
+ * header of klantreis(1), REPORT FORMATS, csv, and its spreadsheet
+ * variants, JSON, HTML. Returns 0, or -1 on a write error or when out of
+ * memory (errno set). */
 int report_write(const report_table *t, enum report_format fmt, FILE *fp);
 
 #endif

@@ -23,7 +23,8 @@
 #include <stdint.h>
 #include "report.h"
 
-/* Every column a report can have, in CSV order (measurement.md section 8). */
+/* Every column a report can have, in CSV order (klantreis(1), REPORT
+ * FORMATS, csv). */
 enum report_col {
 	REPORT_COL_PERIOD, REPORT_COL_GEMEENTE, REPORT_COL_PRODUCT,
 	REPORT_COL_INFO, REPORT_COL_FORM, REPORT_COL_DONE,

@@ -22,8 +22,8 @@
  * limit). */
 int report_write_table(const report_model *m, FILE *fp);
 
-/* report_csv.c: the CSV of measurement.md section 8 (a leading "period"
- * column with --by): m->t->csv_sep between fields (',' when 0), fields
+/* report_csv.c: the CSV of klantreis(1), REPORT FORMATS, csv (a leading
+ * "period" column with --by): m->t->csv_sep between fields (',' when 0), fields
  * quoted (quotes doubled) only when they hold the separator, '"', CR or
  * LF, "\n" line ends, rates with exactly 4 decimals, empty and suppressed
  * cells empty; a decimal comma in number cells with t->decimal_comma, a

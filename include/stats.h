@@ -1,11 +1,11 @@
 /*
  * stats.h - the statistics behind compare and --details: the two-sided
- * two-proportion z-test of measurement.md section 9 and the Wilson score
- * interval of a conversion.
+ * two-proportion z-test of klantreis(1), MEASUREMENT, "Before and after",
+ * and the Wilson score interval of a conversion ("Errors and error bars").
  *
  * Both take counts (done out of info) and compute in doubles with exactly
- * the spec's arithmetic, so other implementations get the same digits.
- * Both return 0 for the cases the spec leaves empty; nothing is printed.
+ * the man page's arithmetic, so other implementations get the same digits.
+ * Both return 0 for the cases the man page leaves empty; nothing is printed.
  */
 #ifndef KR_STATS_H
 #define KR_STATS_H

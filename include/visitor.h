@@ -1,5 +1,6 @@
 /*
- * visitor.h - keyed visitor hashes (measurement.md, section 4).
+ * visitor.h - keyed visitor hashes (klantreis(1), MEASUREMENT, "Steps and
+ * visitors", and PRIVACY).
  *
  * A visitor is (client, user agent, wall-clock day). klantreis never stores
  * the address or user agent: it keeps SipHash-2-4 of the triple under a

@@ -1,6 +1,6 @@
 /*
- * bench.c - benchmark each row against the other gemeenten (measurement.md,
- * section 7).
+ * bench.c - benchmark each row against the other gemeenten (klantreis(1),
+ * MEASUREMENT, "Rates and benchmark").
  *
  * Rows of one group (period_start, product name[, peer]) need not be
  * adjacent, so an index array is merge-sorted by group key (stable, O(n log n))
@@ -9,7 +9,7 @@
  * row's rank is 1 + the number of sorted values strictly above its own
  * (binary search), so ties share a rank. Conversions are done/info as
  * doubles: IEEE division is correctly rounded, so equal fractions give equal
- * doubles. The arithmetic is exactly that of the spec, so other
+ * doubles. The arithmetic is exactly that of the man page, so other
  * implementations get the same bits:
  *   conversion = (double)done / (double)info
  *   median     = v[k/2] (odd k) or (v[k/2-1] + v[k/2]) / 2.0 (even k)

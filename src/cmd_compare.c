@@ -2,7 +2,7 @@
  * cmd_compare.c - `klantreis compare`: did a change help? The funnel of
  * every gemeente and product before and after a moment (--at) or over two
  * ranges (--before, --after), with the two-proportion z-test
- * (measurement.md, section 9).
+ * (klantreis(1), MEASUREMENT, "Before and after").
  *
  * Flow as in analyze: options -> catalogue and matcher -> one scan with
  * two sides (the pipeline offers each record to every side whose range

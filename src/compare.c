@@ -1,6 +1,6 @@
 /*
- * compare.c - the before/after report of `klantreis compare` (compare.h,
- * measurement.md section 9).
+ * compare.c - the before/after report of `klantreis compare` (compare.h;
+ * klantreis(1), MEASUREMENT, "Before and after").
  *
  * compare_figures_of is the one place where a row's published values are
  * decided (--min-cell suppression, empty cells, the z-test); the CSV and

@@ -288,98 +288,117 @@ static int start_member(input *in)
 	return 0;
 }
 
+/* decode_some for gzip (ISA-L when built with it and chosen, else zlib):
+ * avail bytes from raw[rpos] into dst[0..out). */
+static ssize_t decode_gzip(input *in, size_t avail, char *dst, size_t out, int *end)
+{
+#ifdef HAVE_ISAL
+	if (in->use_isal) {
+		in->isal.next_in = (uint8_t *)in->raw + in->rpos;
+		in->isal.avail_in = (uint32_t)avail;
+		in->isal.next_out = (uint8_t *)dst;
+		in->isal.avail_out = (uint32_t)out;
+		int r = isal_inflate(&in->isal);
+		in->rpos = in->rlen - in->isal.avail_in;
+		if (r < 0)
+			return fail_codec(in, "invalid", "data");
+		if (in->isal.block_state == ISAL_BLOCK_FINISH)
+			*end = 1;
+		return (ssize_t)(out - in->isal.avail_out);
+	}
+#endif
+	in->z.next_in = (Bytef *)in->raw + in->rpos;
+	in->z.avail_in = (uInt)avail;
+	in->z.next_out = (Bytef *)dst;
+	in->z.avail_out = (uInt)out;
+	int r = inflate(&in->z, Z_NO_FLUSH);
+	in->rpos = in->rlen - in->z.avail_in;
+	if (r == Z_STREAM_END)
+		*end = 1;
+	else if (r == Z_MEM_ERROR)
+		return fail(in, "out of memory");
+	else if (r != Z_OK && r != Z_BUF_ERROR)
+		return fail_codec(in, "invalid", "data");
+	return (ssize_t)(out - in->z.avail_out);
+}
+
+/* decode_some for xz (liblzma). */
+static ssize_t decode_xz(input *in, size_t avail, char *dst, size_t out, int *end)
+{
+	in->xz.next_in = in->raw + in->rpos;
+	in->xz.avail_in = avail;
+	in->xz.next_out = (uint8_t *)dst;
+	in->xz.avail_out = out;
+	lzma_ret r = lzma_code(&in->xz, LZMA_RUN);
+	in->rpos = in->rlen - in->xz.avail_in;
+	if (r == LZMA_STREAM_END)
+		*end = 1;
+	else if (r == LZMA_MEM_ERROR || r == LZMA_MEMLIMIT_ERROR)
+		return fail(in, "out of memory");
+	else if (r == LZMA_OPTIONS_ERROR)
+		return fail(in, "invalid xz data: unsupported options (made by a newer xz?)");
+	else if (r != LZMA_OK && r != LZMA_BUF_ERROR)
+		return fail_codec(in, "invalid", "data");
+	return (ssize_t)(out - in->xz.avail_out);
+}
+
+/* decode_some for bzip2 (libbz2). */
+static ssize_t decode_bzip2(input *in, size_t avail, char *dst, size_t out, int *end)
+{
+	in->bz.next_in = (char *)in->raw + in->rpos;
+	in->bz.avail_in = (unsigned)avail;
+	in->bz.next_out = dst;
+	in->bz.avail_out = (unsigned)out;
+	int r = BZ2_bzDecompress(&in->bz);
+	in->rpos = in->rlen - in->bz.avail_in;
+	if (r == BZ_STREAM_END)
+		*end = 1;
+	else if (r == BZ_MEM_ERROR)
+		return fail(in, "out of memory");
+	else if (r != BZ_OK)
+		return fail_codec(in, "invalid", "data");
+	return (ssize_t)(out - in->bz.avail_out);
+}
+
+/* decode_some for zstd (libzstd). */
+static ssize_t decode_zstd(input *in, size_t avail, char *dst, size_t out, int *end)
+{
+	ZSTD_inBuffer ib = { in->raw + in->rpos, avail, 0 };
+	ZSTD_outBuffer ob = { dst, out, 0 };
+	size_t r = ZSTD_decompressStream(in->zd, &ob, &ib);
+	in->rpos += ib.pos;
+	if (ZSTD_isError(r)) {
+		ZSTD_ErrorCode c = ZSTD_getErrorCode(r);
+		if (c == ZSTD_error_memory_allocation)
+			return fail(in, "out of memory");
+		if (c == ZSTD_error_frameParameter_windowTooLarge)
+			return fail(in, "invalid zstd data: window over 128 MiB "
+			                "(made with zstd --long?; decompress it with "
+			                "zstd -d --long=31 first)");
+		return fail_codec(in, "invalid", "data");
+	}
+	if (r == 0)
+		*end = 1;
+	return (ssize_t)ob.pos;
+}
+
 /* One decoder call over raw[rpos..rlen) into dst[0..cap). Sets *end when
  * the member finished. Returns bytes produced (0 when the decoder wants
  * more input), or -1 with the error set (corrupt data, out of memory). */
 static ssize_t decode_some(input *in, char *dst, size_t cap, int *end)
 {
-	const unsigned char *src = in->raw + in->rpos;
 	size_t avail = in->rlen - in->rpos;
 	size_t out = cap > UINT_MAX ? UINT_MAX : cap;
 	*end = 0;
 	switch (in->mode) {
 	case MODE_GZIP:
-#ifdef HAVE_ISAL
-		if (in->use_isal) {
-			in->isal.next_in = (uint8_t *)in->raw + in->rpos;
-			in->isal.avail_in = (uint32_t)avail;
-			in->isal.next_out = (uint8_t *)dst;
-			in->isal.avail_out = (uint32_t)out;
-			int r = isal_inflate(&in->isal);
-			in->rpos = in->rlen - in->isal.avail_in;
-			if (r < 0)
-				return fail_codec(in, "invalid", "data");
-			if (in->isal.block_state == ISAL_BLOCK_FINISH)
-				*end = 1;
-			return (ssize_t)(out - in->isal.avail_out);
-		}
-#endif
-		{
-			in->z.next_in = (Bytef *)in->raw + in->rpos;
-			in->z.avail_in = (uInt)avail;
-			in->z.next_out = (Bytef *)dst;
-			in->z.avail_out = (uInt)out;
-			int r = inflate(&in->z, Z_NO_FLUSH);
-			in->rpos = in->rlen - in->z.avail_in;
-			if (r == Z_STREAM_END)
-				*end = 1;
-			else if (r == Z_MEM_ERROR)
-				return fail(in, "out of memory");
-			else if (r != Z_OK && r != Z_BUF_ERROR)
-				return fail_codec(in, "invalid", "data");
-			return (ssize_t)(out - in->z.avail_out);
-		}
-	case MODE_XZ: {
-		in->xz.next_in = src;
-		in->xz.avail_in = avail;
-		in->xz.next_out = (uint8_t *)dst;
-		in->xz.avail_out = out;
-		lzma_ret r = lzma_code(&in->xz, LZMA_RUN);
-		in->rpos = in->rlen - in->xz.avail_in;
-		if (r == LZMA_STREAM_END)
-			*end = 1;
-		else if (r == LZMA_MEM_ERROR || r == LZMA_MEMLIMIT_ERROR)
-			return fail(in, "out of memory");
-		else if (r == LZMA_OPTIONS_ERROR)
-			return fail(in, "invalid xz data: unsupported options (made by a newer xz?)");
-		else if (r != LZMA_OK && r != LZMA_BUF_ERROR)
-			return fail_codec(in, "invalid", "data");
-		return (ssize_t)(out - in->xz.avail_out);
-	}
-	case MODE_BZIP2: {
-		in->bz.next_in = (char *)in->raw + in->rpos;
-		in->bz.avail_in = (unsigned)avail;
-		in->bz.next_out = dst;
-		in->bz.avail_out = (unsigned)out;
-		int r = BZ2_bzDecompress(&in->bz);
-		in->rpos = in->rlen - in->bz.avail_in;
-		if (r == BZ_STREAM_END)
-			*end = 1;
-		else if (r == BZ_MEM_ERROR)
-			return fail(in, "out of memory");
-		else if (r != BZ_OK)
-			return fail_codec(in, "invalid", "data");
-		return (ssize_t)(out - in->bz.avail_out);
-	}
-	case MODE_ZSTD: {
-		ZSTD_inBuffer ib = { src, avail, 0 };
-		ZSTD_outBuffer ob = { dst, out, 0 };
-		size_t r = ZSTD_decompressStream(in->zd, &ob, &ib);
-		in->rpos += ib.pos;
-		if (ZSTD_isError(r)) {
-			ZSTD_ErrorCode c = ZSTD_getErrorCode(r);
-			if (c == ZSTD_error_memory_allocation)
-				return fail(in, "out of memory");
-			if (c == ZSTD_error_frameParameter_windowTooLarge)
-				return fail(in, "invalid zstd data: window over 128 MiB "
-				                "(made with zstd --long?; decompress it with "
-				                "zstd -d --long=31 first)");
-			return fail_codec(in, "invalid", "data");
-		}
-		if (r == 0)
-			*end = 1;
-		return (ssize_t)ob.pos;
-	}
+		return decode_gzip(in, avail, dst, out, end);
+	case MODE_XZ:
+		return decode_xz(in, avail, dst, out, end);
+	case MODE_BZIP2:
+		return decode_bzip2(in, avail, dst, out, end);
+	case MODE_ZSTD:
+		return decode_zstd(in, avail, dst, out, end);
 	}
 	return fail(in, "internal error: no decoder");
 }

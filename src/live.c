@@ -329,6 +329,95 @@ static int all_done(const live *L)
 	return 1;
 }
 
+/* live_run's inputs: L's tables for paths[0..npaths), every input opened
+ * and started (one that cannot start is dead and L->failed is set).
+ * Returns 0, or -1 when out of memory (what was made is in L, for
+ * live_close). */
+static int live_open(live *L, char *const *paths, int npaths)
+{
+	L->cont = scan_cont_new(npaths);
+	L->in = calloc((size_t)npaths, sizeof *L->in);
+	L->ch = calloc((size_t)npaths, sizeof *L->ch);
+	L->dead = calloc((size_t)npaths, sizeof *L->dead);
+	if (!L->cont || !L->in || !L->ch || !L->dead ||
+	    live_acc_init(&L->acc, paths, npaths, match_ngemeenten(L->m), L->o->sequential,
+	                  L->o->jobs) < 0)
+		return -1;
+	for (int i = 0; i < npaths; i++) {
+		if (!(L->in[i] = follow_input_new(paths[i])))
+			return -1;
+		if (follow_start(L->in[i]) < 0) {
+			L->dead[i] = 1;
+			L->failed = 1;
+		}
+	}
+	return 0;
+}
+
+/* Frees what live_open made (L may be half made). */
+static void live_close(live *L)
+{
+	for (int i = 0; L->ch && i < L->n; i++) {
+		free(L->ch[i].buf);
+		if (L->ch[i].whole) /* before its input, which may hold its bytes */
+			fclose(L->ch[i].whole);
+	}
+	for (int i = 0; L->in && i < L->n; i++)
+		follow_input_free(L->in[i]);
+	free(L->in);
+	free(L->ch);
+	free(L->dead);
+	scan_result_free(&L->acc);
+	scan_cont_free(L->cont);
+}
+
+/* Polls and feeds until no input has more to read right away (and, when
+ * stoppable, until a signal came). Returns 0, or -1 on a fatal error. */
+static int poll_to_end(live *L, int stoppable)
+{
+	int more = 1;
+	while (more && !(stoppable && stop_signal))
+		if (poll_all(L, &more) < 0)
+			return -1;
+	return 0;
+}
+
+/* The loop of --follow after the first report: polls the inputs, rolls a
+ * relative --since, and reports every lo->interval seconds when the
+ * figures changed, until a signal or until every input is done. Between
+ * polls with nothing new it sleeps a quarter of the interval, at most a
+ * second. Returns 0, or -1 on a fatal error. */
+static int follow_loop(live *L, const live_opts *lo, live_report_fn report, void *ctx,
+                       double t0)
+{
+	double period = (double)lo->interval / 4;
+	if (period > 1.0)
+		period = 1.0;
+	double next = ktime_monotonic() + (double)lo->interval;
+	int changed = 0, more = 0;
+	while (!stop_signal && !all_done(L)) {
+		changed |= roll(L, lo);
+		int r = poll_all(L, &more);
+		if (r < 0)
+			return -1;
+		changed |= r;
+		double now = ktime_monotonic();
+		if (now >= next) {
+			if (changed && report(ctx, &L->cur, &L->acc, now - t0, 0) == RUN_OK)
+				changed = 0; /* else try again at the next interval */
+			next += (double)lo->interval;
+			if (next <= now)
+				next = now + (double)lo->interval;
+		}
+		if (!more && !stop_signal) {
+			struct timespec ts = { (time_t)period,
+			                       (long)((period - (double)(time_t)period) * 1e9) };
+			nanosleep(&ts, NULL);
+		}
+	}
+	return 0;
+}
+
 int live_run(const run_opts *o, const live_opts *lo, matcher *m, char *const *paths,
              int npaths, live_report_fn report, void *ctx)
 {
@@ -352,21 +441,8 @@ int live_run(const run_opts *o, const live_opts *lo, matcher *m, char *const *pa
 	scan_range side = { o->since, o->until };
 	if (run_scan_opts(o, 1, &side, &L.so, &trust) < 0)
 		return -1;
-	L.cont = scan_cont_new(npaths);
-	L.in = calloc((size_t)npaths, sizeof *L.in);
-	L.ch = calloc((size_t)npaths, sizeof *L.ch);
-	L.dead = calloc((size_t)npaths, sizeof *L.dead);
-	if (!L.cont || !L.in || !L.ch || !L.dead ||
-	    live_acc_init(&L.acc, paths, npaths, match_ngemeenten(m), o->sequential, o->jobs) < 0)
+	if (live_open(&L, paths, npaths) < 0)
 		goto oom;
-	for (int i = 0; i < npaths; i++) {
-		if (!(L.in[i] = follow_input_new(paths[i])))
-			goto oom;
-		if (follow_start(L.in[i]) < 0) {
-			L.dead[i] = 1;
-			L.failed = 1;
-		}
-	}
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal; /* no SA_RESTART: a sleep ends at once */
@@ -379,10 +455,8 @@ int live_run(const run_opts *o, const live_opts *lo, matcher *m, char *const *pa
 	double t0 = ktime_monotonic();
 	roll(&L, lo);
 	/* what is there already, to the end */
-	int more = 1;
-	while (more && !stop_signal)
-		if (poll_all(&L, &more) < 0)
-			goto fatal;
+	if (poll_to_end(&L, 1) < 0)
+		goto fatal;
 	if (L.failed && !o->keep_going) {
 		msg_error("no report written: an input could not be read (--keep-going "
 		          "follows the readable inputs)");
@@ -394,40 +468,14 @@ int live_run(const run_opts *o, const live_opts *lo, matcher *m, char *const *pa
 		goto out;
 	}
 	msg_info("following %d input(s); a report every %" PRId64 " s", npaths, lo->interval);
-
-	double period = (double)lo->interval / 4;
-	if (period > 1.0)
-		period = 1.0;
-	double next = ktime_monotonic() + (double)lo->interval;
-	int changed = 0;
-	while (!stop_signal && !all_done(&L)) {
-		changed |= roll(&L, lo);
-		int r = poll_all(&L, &more);
-		if (r < 0)
-			goto fatal;
-		changed |= r;
-		double now = ktime_monotonic();
-		if (now >= next) {
-			if (changed && report(ctx, &L.cur, &L.acc, now - t0, 0) == RUN_OK)
-				changed = 0; /* else try again at the next interval */
-			next += (double)lo->interval;
-			if (next <= now)
-				next = now + (double)lo->interval;
-		}
-		if (!more && !stop_signal) {
-			struct timespec ts = { (time_t)period,
-			                       (long)((period - (double)(time_t)period) * 1e9) };
-			nanosleep(&ts, NULL);
-		}
-	}
+	if (follow_loop(&L, lo, report, ctx, t0) < 0)
+		goto fatal;
 	if (stop_signal)
 		msg_info("signal %d: writing the final report", (int)stop_signal);
 	/* what came since the last poll, then the final report */
 	roll(&L, lo);
-	more = 1;
-	while (more)
-		if (poll_all(&L, &more) < 0)
-			goto fatal;
+	if (poll_to_end(&L, 0) < 0)
+		goto fatal;
 	rc = report(ctx, &L.cur, &L.acc, ktime_monotonic() - t0, 1) == RUN_OK ? RUN_OK : RUN_INPUT;
 	goto out;
 oom:
@@ -439,18 +487,7 @@ out:
 		sigaction(SIGTERM, &old_term, NULL);
 		sigaction(SIGINT, &old_int, NULL);
 	}
-	for (int i = 0; L.ch && i < npaths; i++) {
-		free(L.ch[i].buf);
-		if (L.ch[i].whole) /* before its input, which may hold its bytes */
-			fclose(L.ch[i].whole);
-	}
-	for (int i = 0; L.in && i < npaths; i++)
-		follow_input_free(L.in[i]);
-	free(L.in);
-	free(L.ch);
-	free(L.dead);
-	scan_result_free(&L.acc);
-	scan_cont_free(L.cont);
+	live_close(&L);
 	xff_trust_free(trust);
 	return rc;
 }

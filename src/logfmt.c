@@ -1499,7 +1499,8 @@ static void join_target(kr_record *rec, kr_str path, kr_str query, const kr_str 
  * whose request line holds none (Apache's "-" for a connection that timed
  * out, nginx's "" for an empty request, the bytes of a TLS handshake or a
  * scanner) is a request all the same, never a malformed line: with no
- * method it is excluded by the method rule (measurement.md, 1 and 2.1). */
+ * method it is excluded by the method rule (klantreis(1), MEASUREMENT,
+ * "Records" and "Which requests count"). */
 static void no_request(kr_record *rec)
 {
 	rec->method = (kr_str){NULL, 0};

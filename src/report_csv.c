@@ -1,6 +1,6 @@
 /*
- * report_csv.c - the report model as CSV (measurement.md section 8), plain
- * or for spreadsheets (see report_writers.h).
+ * report_csv.c - the report model as CSV (klantreis(1), REPORT FORMATS,
+ * csv), plain or for spreadsheets (see report_writers.h).
  *
  * Defaults (',' between fields, '.' decimals, no BOM) give the plain CSV of
  * the contract; --csv-sep, --decimal-comma and --bom change only those

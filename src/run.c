@@ -144,6 +144,58 @@ static int read_key_file(const char *path, visitor_key *key)
 	return 0;
 }
 
+/* Which of paths[0..npaths) are states (kinds.is_state), and the first
+ * of them read (kinds.first). Returns RUN_OK, or RUN_USAGE (said). */
+static int find_states(const run_opts *o, char *const *paths, int npaths)
+{
+	free(kinds.is_state);
+	kinds.is_state = calloc((size_t)npaths + 1, 1);
+	if (!kinds.is_state) {
+		msg_error("out of memory");
+		return RUN_USAGE;
+	}
+	for (int i = 0; i < npaths; i++)
+		/* --follow reads fd 0 itself: no byte may wait in stdin's buffer */
+		if (!(o->follow && strcmp(paths[i], "-") == 0) &&
+		    (kinds.is_state[i] = (unsigned char)is_state_path(paths[i])) &&
+		    kinds.nstates++ == 0)
+			kinds.first_i = i;
+	if (kinds.nstates && !(kinds.first = read_state(paths[kinds.first_i])))
+		return RUN_USAGE;
+	if (kinds.nstates && o->gemeente) {
+		msg_error("'--gemeente' does not apply to states: a state keeps the gemeenten "
+		          "of its run (give --gemeente to the run that writes it)");
+		return RUN_USAGE;
+	}
+	return RUN_OK;
+}
+
+/* The catalogue of the run: -c, else the one in the first state, else
+ * the built-in one. Returns it (the caller's), or NULL (said). */
+static catalog *choose_catalog(const run_opts *o)
+{
+	char err[512];
+	catalog *cat = NULL;
+	if (o->catalog_path)
+		return run_load_catalog(o->catalog_path);
+	if (kinds.first && !state_file_builtin(kinds.first)) {
+		const char *csv = state_file_catalog(kinds.first);
+		FILE *fp = fmemopen((void *)(uintptr_t)csv, strlen(csv), "r");
+		char name[300];
+		snprintf(name, sizeof name, "catalogue of state '%s'", state_file_name(kinds.first));
+		cat = fp ? catalog_load(fp, name, err, sizeof err) : NULL;
+		if (fp)
+			fclose(fp);
+		if (!cat)
+			msg_error("%s", fp ? err : "out of memory");
+		return cat;
+	}
+	cat = catalog_builtin();
+	if (!cat)
+		msg_error("out of memory");
+	return cat;
+}
+
 int run_setup(const run_opts *o, char *const *paths, int npaths, catalog **catp, matcher **mp)
 {
 	static char *const stdin_path[] = { "-" };
@@ -160,49 +212,10 @@ int run_setup(const run_opts *o, char *const *paths, int npaths, catalog **catp,
 		paths = stdin_path;
 		npaths = 1;
 	}
-	if (paths) {
-		free(kinds.is_state);
-		kinds.is_state = calloc((size_t)npaths + 1, 1);
-		if (!kinds.is_state) {
-			msg_error("out of memory");
-			return RUN_USAGE;
-		}
-		for (int i = 0; i < npaths; i++)
-			/* --follow reads fd 0 itself: no byte may wait in stdin's buffer */
-			if (!(o->follow && strcmp(paths[i], "-") == 0) &&
-			    (kinds.is_state[i] = (unsigned char)is_state_path(paths[i])) &&
-			    kinds.nstates++ == 0)
-				kinds.first_i = i;
-		if (kinds.nstates && !(kinds.first = read_state(paths[kinds.first_i])))
-			return RUN_USAGE;
-		if (kinds.nstates && o->gemeente) {
-			msg_error("'--gemeente' does not apply to states: a state keeps the gemeenten "
-			          "of its run (give --gemeente to the run that writes it)");
-			return RUN_USAGE;
-		}
-	}
-	if (o->catalog_path) {
-		if (!(cat = run_load_catalog(o->catalog_path)))
-			return RUN_USAGE;
-	} else if (kinds.first && !state_file_builtin(kinds.first)) {
-		const char *csv = state_file_catalog(kinds.first);
-		FILE *fp = fmemopen((void *)(uintptr_t)csv, strlen(csv), "r");
-		char name[300];
-		snprintf(name, sizeof name, "catalogue of state '%s'", state_file_name(kinds.first));
-		cat = fp ? catalog_load(fp, name, err, sizeof err) : NULL;
-		if (fp)
-			fclose(fp);
-		if (!cat) {
-			msg_error("%s", fp ? err : "out of memory");
-			return RUN_USAGE;
-		}
-	} else {
-		cat = catalog_builtin();
-		if (!cat) {
-			msg_error("out of memory");
-			return RUN_USAGE;
-		}
-	}
+	if (paths && find_states(o, paths, npaths) != RUN_OK)
+		return RUN_USAGE;
+	if (!(cat = choose_catalog(o)))
+		return RUN_USAGE;
 	kinds.builtin = cat->builtin;
 	if (!cat->builtin && (kinds.first || o->state_out)) {
 		size_t len = 0;

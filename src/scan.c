@@ -767,6 +767,41 @@ static int detect_format(const block *cur, size_t cut, int eof, logfmt **fmtp, s
 	return 0;
 }
 
+/* Hands the complete lines (*curp)->buf[0..cut) of input fi in format
+ * fmt to the workers (queue_lines; with a W3C format w3 follows its
+ * "#Fields:" lines), and *curp becomes a new block that starts with the
+ * rest, the part of a line after cut. Returns 0, or -1 when out of
+ * memory (*curp is then NULL when the block was given away). */
+static int queue_cut(scan *s, block **curp, size_t cut, int fi, uint64_t *seq, logfmt *fmt,
+                     w3c_state *w3, scan_input *si)
+{
+	block *cur = *curp;
+	block *next = take_free(s);
+	if (cur->len > cut) {
+		if (ensure_cap(next, cur->len - cut) < 0) {
+			give_free(s, next);
+			return -1;
+		}
+		memcpy(next->buf, cur->buf + cut, cur->len - cut);
+		next->len = cur->len - cut;
+	}
+	cur->len = cut;
+	if (cut > 0) {
+		int dirs = logfmt_has_directives(fmt);
+		if (dirs && !w3->dir)
+			w3->dir = w3->cur = fmt;
+		*curp = NULL;
+		if (queue_lines(s, cur, fi, seq, fmt, dirs ? w3 : NULL, si) < 0) {
+			give_free(s, next);
+			return -1;
+		}
+	} else {
+		give_free(s, cur);
+	}
+	*curp = next;
+	return 0;
+}
+
 /* Reads one input to the end: the stream fp when given (owned from now
  * on), else the file path. *fmtp is the format (NULL: detect it), w3 the
  * W3C state (both carried over by scan_feed). Returns 0, 1 (read error),
@@ -840,32 +875,10 @@ static int read_input(scan *s, int fi, const char *path, FILE *fp, scan_input *s
 				goto out;
 			}
 		}
-		block *next = take_free(s);
-		if (cur->len > cut) {
-			if (ensure_cap(next, cur->len - cut) < 0) {
-				give_free(s, next);
-				rc = -1;
-				goto out;
-			}
-			memcpy(next->buf, cur->buf + cut, cur->len - cut);
-			next->len = cur->len - cut;
+		if (queue_cut(s, &cur, cut, fi, seq, *fmtp, w3, si) < 0) {
+			rc = -1;
+			goto out;
 		}
-		cur->len = cut;
-		if (cut > 0) {
-			int dirs = logfmt_has_directives(*fmtp);
-			if (dirs && !w3->dir)
-				w3->dir = w3->cur = *fmtp;
-			block *b = cur;
-			cur = NULL;
-			if (queue_lines(s, b, fi, seq, *fmtp, dirs ? w3 : NULL, si) < 0) {
-				give_free(s, next);
-				rc = -1;
-				goto out;
-			}
-		} else {
-			give_free(s, cur);
-		}
-		cur = next;
 		if (eof)
 			break;
 	}
@@ -998,52 +1011,47 @@ static int merge_parts(scan *s, funnel *dst, int side)
 	return rc;
 }
 
-/* Folds the workers' counters, samples and funnels into res. */
-static int collect(scan *s, scan_result *res)
+/* Adds worker w's counters, time range, tally and hosts of no gemeente
+ * to res. Returns 0, or -1 when out of memory (here or in the worker). */
+static int collect_counts(scan *s, worker *w, scan_result *res)
 {
-	size_t nnotes = 0;
-	for (int i = 0; i < s->nw; i++)
-		nnotes += s->w[i].nnotes;
-	block_note *notes = malloc((nnotes + 1) * sizeof *notes);
-	uint64_t *start = malloc((nnotes + 1) * sizeof *start);
-	int rc = -1;
-	if (!notes || !start)
-		goto out;
-	nnotes = 0;
-	for (int i = 0; i < s->nw; i++) {
-		worker *w = &s->w[i];
-		if (w->nnotes) /* w->notes is NULL when the worker got no block */
-			memcpy(notes + nnotes, w->notes, w->nnotes * sizeof *notes);
-		nnotes += w->nnotes;
-		res->lines += w->lines;
-		res->blank += w->blank;
-		res->skipped += w->skipped;
-		res->qualified += w->qualified;
-		res->matched += w->matched;
-		for (int k = 0; k < FILTER_NREASONS; k++)
-			res->excluded[k] += w->excluded[k];
-		if (s->o->collect) {
-			tally_flush(w);
-			if (!res->tally) {
-				res->tally = w->tally;
-				w->tally = NULL;
-			} else if (state_tally_merge(res->tally, w->tally) < 0) {
-				goto out;
-			}
-		}
-		if (w->oom)
-			goto out;
-		if (w->time_min < res->time_min)
-			res->time_min = w->time_min;
-		if (w->time_max > res->time_max)
-			res->time_max = w->time_max;
-		if (w->unknown && !res->unknown_hosts) {
-			res->unknown_hosts = w->unknown;
-			w->unknown = NULL;
-		} else if (w->unknown) {
-			hostcount_merge(res->unknown_hosts, w->unknown);
+	res->lines += w->lines;
+	res->blank += w->blank;
+	res->skipped += w->skipped;
+	res->qualified += w->qualified;
+	res->matched += w->matched;
+	for (int k = 0; k < FILTER_NREASONS; k++)
+		res->excluded[k] += w->excluded[k];
+	if (s->o->collect) {
+		tally_flush(w);
+		if (!res->tally) {
+			res->tally = w->tally;
+			w->tally = NULL;
+		} else if (state_tally_merge(res->tally, w->tally) < 0) {
+			return -1;
 		}
 	}
+	if (w->oom)
+		return -1;
+	if (w->time_min < res->time_min)
+		res->time_min = w->time_min;
+	if (w->time_max > res->time_max)
+		res->time_max = w->time_max;
+	if (w->unknown && !res->unknown_hosts) {
+		res->unknown_hosts = w->unknown;
+		w->unknown = NULL;
+	} else if (w->unknown) {
+		hostcount_merge(res->unknown_hosts, w->unknown);
+	}
+	return 0;
+}
+
+/* The lines of each input, and the first malformed lines of the whole
+ * run with their line numbers in their input, from the workers' block
+ * notes notes[0..nnotes) (sorted here; start: room for nnotes). */
+static void number_lines(scan *s, block_note *notes, size_t nnotes, uint64_t *start,
+                         scan_result *res)
+{
 	/* Block sequence numbers are dense and ordered by input, so the first
 	 * line of block `seq` follows from the running sum over its input. */
 	qsort(notes, nnotes, sizeof *notes, cmp_note);
@@ -1072,6 +1080,12 @@ static int collect(scan *s, scan_result *res)
 			add_first(res->sample, &res->nsamples, &o);
 		}
 	}
+}
+
+/* The workers' funnels of each side merged into res->fun. Returns 0, or
+ * -1 when out of memory. */
+static int merge_funnels(scan *s, scan_result *res)
+{
 	for (int side = 0; side < s->o->nsides; side++) {
 		/* into the biggest: workers share few visitor-days (each sees
 		 * its own stretch of the log), so the union is about the sum,
@@ -1086,15 +1100,23 @@ static int collect(scan *s, scan_result *res)
 		for (int i = 0; i < s->nw; i++)
 			if (s->w[i].fun[side] &&
 			    funnel_merge_counts(res->fun[side], s->w[i].fun[side]) < 0)
-				goto out;
+				return -1;
 		if (merge_parts(s, res->fun[side], side) < 0)
-			goto out;
+			return -1;
 	}
+	return 0;
+}
+
+/* The workers' counts per gemeente summed into res->gem_excluded and
+ * res->gem_qualified (allocated here). Returns 0, or -1 when out of
+ * memory. */
+static int collect_gemeenten(scan *s, scan_result *res)
+{
 	res->ngem = match_ngemeenten(s->m);
 	res->gem_excluded = calloc((size_t)res->ngem * FILTER_NREASONS + 1, sizeof *res->gem_excluded);
 	res->gem_qualified = calloc((size_t)res->ngem + 1, sizeof *res->gem_qualified);
 	if (!res->gem_excluded || !res->gem_qualified)
-		goto out;
+		return -1;
 	for (int i = 0; i < s->nw; i++) {
 		worker *w = &s->w[i];
 		for (int g = 0; g < w->gem_cap && g < res->ngem; g++) {
@@ -1104,6 +1126,32 @@ static int collect(scan *s, scan_result *res)
 			res->gem_qualified[g] += gs[FILTER_NREASONS];
 		}
 	}
+	return 0;
+}
+
+/* Folds the workers' counters, samples and funnels into res. */
+static int collect(scan *s, scan_result *res)
+{
+	size_t nnotes = 0;
+	for (int i = 0; i < s->nw; i++)
+		nnotes += s->w[i].nnotes;
+	block_note *notes = malloc((nnotes + 1) * sizeof *notes);
+	uint64_t *start = malloc((nnotes + 1) * sizeof *start);
+	int rc = -1;
+	if (!notes || !start)
+		goto out;
+	nnotes = 0;
+	for (int i = 0; i < s->nw; i++) {
+		worker *w = &s->w[i];
+		if (w->nnotes) /* w->notes is NULL when the worker got no block */
+			memcpy(notes + nnotes, w->notes, w->nnotes * sizeof *notes);
+		nnotes += w->nnotes;
+		if (collect_counts(s, w, res) < 0)
+			goto out;
+	}
+	number_lines(s, notes, nnotes, start, res);
+	if (merge_funnels(s, res) < 0 || collect_gemeenten(s, res) < 0)
+		goto out;
 	res->lines += res->long_lines;
 	res->excluded[FILTER_MALFORMED] += res->long_lines;
 	rc = 0;
@@ -1154,77 +1202,78 @@ void scan_cont_free(scan_cont *c)
 	free(c);
 }
 
-/* scan_run (fps NULL, cont NULL) and scan_feed (both set). */
-static int scan_do(const scan_opts *o, matcher *m, char *const *paths, FILE **fps,
-                   scan_cont *cont, int npaths, scan_result *res, char *err, size_t errlen)
+/* scan_do's start: s for o and m, with its lock, its conditions and
+ * room for its workers (s->w NULL when out of memory). */
+static void scan_init(scan *s, const scan_opts *o, matcher *m)
 {
-	static char *const stdin_path[] = { "-" };
-	scan s;
-	int rc = 0, nblocks = 0, started = 0;
-	block *pool = NULL;
-	logfmt **fmts = NULL;
-	uint64_t seq = 0;
+	memset(s, 0, sizeof *s);
+	s->o = o;
+	s->m = m;
+	s->recent_min = INT64_MAX;
+	s->fold_before = INT32_MIN;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->work_cv, NULL);
+	pthread_cond_init(&s->free_cv, NULL);
+	s->nw = o->jobs > 1 ? o->jobs : 1;
+	s->w = aligned_alloc(64, (size_t)s->nw * sizeof *s->w);
+	if (s->w)
+		memset(s->w, 0, (size_t)s->nw * sizeof *s->w);
+}
 
-	memset(res, 0, sizeof *res);
-	res->time_min = INT64_MAX;
-	res->time_max = INT64_MIN;
-	memset(&s, 0, sizeof s);
-	if (npaths == 0) {
-		paths = stdin_path;
-		npaths = 1;
-	}
-	s.o = o;
-	s.m = m;
-	s.recent_min = INT64_MAX;
-	s.fold_before = INT32_MIN;
-	pthread_mutex_init(&s.lock, NULL);
-	pthread_cond_init(&s.work_cv, NULL);
-	pthread_cond_init(&s.free_cv, NULL);
-	s.nw = o->jobs > 1 ? o->jobs : 1;
-	s.w = aligned_alloc(64, (size_t)s.nw * sizeof *s.w);
-	if (s.w)
-		memset(s.w, 0, (size_t)s.nw * sizeof *s.w);
-	res->inputs = calloc((size_t)npaths, sizeof *res->inputs);
-	fmts = calloc((size_t)npaths, sizeof *fmts);
-	nblocks = 2 * s.nw + 2;
-	pool = calloc((size_t)nblocks, sizeof *pool);
-	if (!s.w || !res->inputs || !fmts || !pool)
-		goto oom;
-	res->ninputs = npaths;
-	for (int i = 0; cont && i < npaths; i++)
-		fmts[i] = cont->fmt[i]; /* back to cont at the end */
+/* Gives every block of pool[0..nblocks) a buffer and puts it on s's
+ * free list, then readies every worker. Returns 0, or -1 when out of
+ * memory (what was made is freed by scan_do). */
+static int fill_pool(scan *s, block *pool, int nblocks)
+{
 	for (int i = 0; i < nblocks; i++) {
 		pool[i].buf = malloc(BLOCK_SIZE);
 		if (!pool[i].buf)
-			goto oom;
+			return -1;
 		pool[i].cap = BLOCK_SIZE;
-		pool[i].next = s.free_list;
-		s.free_list = &pool[i];
+		pool[i].next = s->free_list;
+		s->free_list = &pool[i];
 	}
-	for (int i = 0; i < s.nw; i++)
-		if (worker_init(&s.w[i], &s) < 0)
-			goto oom;
-	if (o->jobs > 1) {
-		/* worker 0 is the reader's own (see take_free) */
-		s.helper = &s.w[0];
-		for (started = 1; started < s.nw; started++) {
-			int e = pthread_create(&s.w[started].th, NULL, worker_main, &s.w[started]);
-			if (e) {
-				snprintf(err, errlen, "cannot start worker thread: %s", strerror(e));
-				rc = -1;
-				break;
-			}
+	for (int i = 0; i < s->nw; i++)
+		if (worker_init(&s->w[i], s) < 0)
+			return -1;
+	return 0;
+}
+
+/* Starts the worker threads of -j above 1 (worker 0 stays the reader's
+ * own, see take_free); *started is one past the last started. Returns 0,
+ * or -1 when a thread cannot start (err says so). */
+static int start_workers(scan *s, int *started, char *err, size_t errlen)
+{
+	if (s->o->jobs <= 1)
+		return 0;
+	s->helper = &s->w[0];
+	for (*started = 1; *started < s->nw; (*started)++) {
+		int e = pthread_create(&s->w[*started].th, NULL, worker_main, &s->w[*started]);
+		if (e) {
+			snprintf(err, errlen, "cannot start worker thread: %s", strerror(e));
+			return -1;
 		}
 	}
-	uint64_t bytes = 0;
+	return 0;
+}
+
+/* Reads every input (with cont: those with a stream in fps) into the
+ * workers' queue, the formats into fmts, what each input was into
+ * res->inputs. Returns the worst read_input result: 0, 1 (read error),
+ * 2 (no format), or -1 (out of memory, err says so). */
+static int read_inputs(scan *s, char *const *paths, FILE **fps, scan_cont *cont, int npaths,
+                       logfmt **fmts, scan_result *res, char *err, size_t errlen)
+{
+	int rc = 0;
+	uint64_t seq = 0, bytes = 0;
 	for (int i = 0; i < npaths && rc >= 0; i++) {
 		res->inputs[i].name = paths[i];
 		w3c_state w3 = { NULL, NULL, 0 };
 		if (cont && !fps[i])
 			continue; /* nothing new for this one */
-		if (o->fold && __atomic_load_n(&s.late, __ATOMIC_RELAXED))
+		if (s->o->fold && __atomic_load_n(&s->late, __ATOMIC_RELAXED))
 			continue; /* see read_input */
-		int r = read_input(&s, i, paths[i], fps ? fps[i] : NULL, &res->inputs[i], &fmts[i],
+		int r = read_input(s, i, paths[i], fps ? fps[i] : NULL, &res->inputs[i], &fmts[i],
 		                   cont ? &cont->w3[i] : &w3, &seq, &bytes);
 		if (fps)
 			fps[i] = NULL; /* closed by read_input */
@@ -1236,20 +1285,102 @@ static int scan_do(const scan_opts *o, matcher *m, char *const *paths, FILE **fp
 		}
 	}
 	res->bytes = bytes;
-	res->long_lines = s.long_lines;
-	if (o->progress)
-		o->progress(o->progress_arg, s.done_raw, 1);
-	pthread_mutex_lock(&s.lock);
-	s.done = 1;
-	pthread_cond_broadcast(&s.work_cv);
-	pthread_mutex_unlock(&s.lock);
-	if (s.helper) /* the reader takes its share of what is left */
-		for (block *b; (b = dequeue(&s)) != NULL;) {
-			process_block(s.helper, b);
-			give_done(&s, b);
+	res->long_lines = s->long_lines;
+	return rc;
+}
+
+/* After the last input: the progress line's last update, the workers
+ * told there is no more, the reader's share of what is left in the
+ * queue, and the threads s->w[1..started) joined. */
+static void finish_workers(scan *s, int started)
+{
+	if (s->o->progress)
+		s->o->progress(s->o->progress_arg, s->done_raw, 1);
+	pthread_mutex_lock(&s->lock);
+	s->done = 1;
+	pthread_cond_broadcast(&s->work_cv);
+	pthread_mutex_unlock(&s->lock);
+	if (s->helper) /* the reader takes its share of what is left */
+		for (block *b; (b = dequeue(s)) != NULL;) {
+			process_block(s->helper, b);
+			give_done(s, b);
 		}
 	for (int i = 1; i < started; i++)
-		pthread_join(s.w[i].th, NULL);
+		pthread_join(s->w[i].th, NULL);
+}
+
+/* scan_feed's hand-over to cont for the next feed: the formats fmts
+ * (each set one moves to cont), the lines read so far (sample line
+ * numbers count from the start of each input), and the formats of W3C
+ * "#Fields:" lines. rc is scan_do's result so far; returns it, or -1
+ * when out of memory (err says so). */
+static int cont_keep(scan *s, scan_cont *cont, logfmt **fmts, int npaths, scan_result *res,
+                     int rc, char *err, size_t errlen)
+{
+	for (int i = 0; i < npaths; i++) {
+		if (fmts[i]) /* cont's own, or new; NULL: not taken (OOM) */
+			cont->fmt[i] = fmts[i];
+		fmts[i] = NULL;
+		if (rc >= 0)
+			for (int k = 0; k < res->nsamples; k++)
+				if (res->sample[k].file == i)
+					res->sample[k].line += cont->lines[i];
+	}
+	for (int i = 0; i < npaths && rc >= 0; i++)
+		cont->lines[i] += res->inputs[i].lines;
+	logfmt **x = NULL;
+	if (s->nxfmts == 0) {
+		/* no "#Fields:" line this time */
+	} else if ((x = realloc(cont->xfmts, (cont->nxfmts + s->nxfmts) * sizeof *x))) {
+		cont->xfmts = x;
+		memcpy(x + cont->nxfmts, s->xfmts, s->nxfmts * sizeof *x);
+		cont->nxfmts += s->nxfmts;
+		s->nxfmts = 0;
+	} else {
+		/* cannot hand them over: forget the W3C state that uses them */
+		for (int i = 0; i < npaths; i++)
+			cont->w3[i].dir = cont->w3[i].cur = NULL;
+		snprintf(err, errlen, "out of memory");
+		rc = -1;
+	}
+	return rc;
+}
+
+/* scan_run (fps NULL, cont NULL) and scan_feed (both set): set up, start
+ * the workers, read the inputs, finish, fold the workers' results into
+ * res. */
+static int scan_do(const scan_opts *o, matcher *m, char *const *paths, FILE **fps,
+                   scan_cont *cont, int npaths, scan_result *res, char *err, size_t errlen)
+{
+	static char *const stdin_path[] = { "-" };
+	scan s;
+	int rc = 0, nblocks = 0, started = 0;
+	block *pool = NULL;
+	logfmt **fmts = NULL;
+
+	memset(res, 0, sizeof *res);
+	res->time_min = INT64_MAX;
+	res->time_max = INT64_MIN;
+	if (npaths == 0) {
+		paths = stdin_path;
+		npaths = 1;
+	}
+	scan_init(&s, o, m);
+	res->inputs = calloc((size_t)npaths, sizeof *res->inputs);
+	fmts = calloc((size_t)npaths, sizeof *fmts);
+	nblocks = 2 * s.nw + 2;
+	pool = calloc((size_t)nblocks, sizeof *pool);
+	if (!s.w || !res->inputs || !fmts || !pool)
+		goto oom;
+	res->ninputs = npaths;
+	for (int i = 0; cont && i < npaths; i++)
+		fmts[i] = cont->fmt[i]; /* back to cont at the end */
+	if (fill_pool(&s, pool, nblocks) < 0)
+		goto oom;
+	rc = start_workers(&s, &started, err, errlen);
+	if (rc == 0)
+		rc = read_inputs(&s, paths, fps, cont, npaths, fmts, res, err, errlen);
+	finish_workers(&s, started);
 	res->fold_late = s.late;
 	if (s.late) /* the caller reads the inputs again without folding */
 		goto out;
@@ -1271,35 +1402,8 @@ out:
 	for (int i = 0; pool && i < nblocks; i++)
 		free(pool[i].buf);
 	free(pool);
-	if (cont && fmts) {
-		/* the formats stay with cont, for the next feed */
-		for (int i = 0; i < npaths; i++) {
-			if (fmts[i]) /* cont's own, or new; NULL: not taken (OOM) */
-				cont->fmt[i] = fmts[i];
-			fmts[i] = NULL;
-			if (rc >= 0)
-				for (int k = 0; k < res->nsamples; k++)
-					if (res->sample[k].file == i)
-						res->sample[k].line += cont->lines[i];
-		}
-		for (int i = 0; i < npaths && rc >= 0; i++)
-			cont->lines[i] += res->inputs[i].lines;
-		logfmt **x = NULL;
-		if (s.nxfmts == 0) {
-			/* no "#Fields:" line this time */
-		} else if ((x = realloc(cont->xfmts, (cont->nxfmts + s.nxfmts) * sizeof *x))) {
-			cont->xfmts = x;
-			memcpy(x + cont->nxfmts, s.xfmts, s.nxfmts * sizeof *x);
-			cont->nxfmts += s.nxfmts;
-			s.nxfmts = 0;
-		} else {
-			/* cannot hand them over: forget the W3C state that uses them */
-			for (int i = 0; i < npaths; i++)
-				cont->w3[i].dir = cont->w3[i].cur = NULL;
-			snprintf(err, errlen, "out of memory");
-			rc = -1;
-		}
-	}
+	if (cont && fmts) /* the formats stay with cont, for the next feed */
+		rc = cont_keep(&s, cont, fmts, npaths, res, rc, err, errlen);
 	/* Formats must outlive the workers: names in res point into them. */
 	res->fmts_ = fmts;
 	res->xfmts_ = s.xfmts;

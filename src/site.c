@@ -723,6 +723,53 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The histogram's vertical grid lines and their percentages, every
+ * step from 0 to top, above the base line at y = base. */
+static void hist_grid(site *s, double top, double step, int base)
+{
+	char a[32];
+	for (int k = 0; k * step <= top + 1e-9; k++) {
+		double x = 100.0 * (k * step) / top;
+		put(s, "<line class=\"grid\" x1=\"");
+		put_x(s, x * 0.96);
+		put(s, "\" x2=\"");
+		put_x(s, x * 0.96);
+		fprintf(s->fp, "\" y1=\"4\" y2=\"%d\"/><text class=\"tick\" x=\"", base);
+		put_x(s, x * 0.96);
+		fprintf(s->fp, "\" y=\"%d\" text-anchor=\"%s\">", base + 16, k == 0 ? "start" : "middle");
+		esc(s, html_fmt_pct(s->L->decimal, k * step, 0, a, sizeof a));
+		put(s, "</text>\n");
+	}
+}
+
+/* The histogram's bars: the conversions v[0..m) counted in HIST_BINS
+ * bands from 0 to top, the fullest band 100 px high, every other at
+ * least 2 px, standing on y = base. */
+static void hist_bars(site *s, const double *v, size_t m, double top, int base)
+{
+	const int plot = 100;
+	size_t bins[HIST_BINS] = { 0 }, most = 1;
+	for (size_t k = 0; k < m; k++) {
+		size_t bin = (size_t)(v[k] / top * HIST_BINS);
+		if (bin >= HIST_BINS)
+			bin = HIST_BINS - 1;
+		if (++bins[bin] > most)
+			most = bins[bin];
+	}
+	for (int k = 0; k < HIST_BINS; k++) {
+		if (!bins[k])
+			continue;
+		int h = (int)(plot * (double)bins[k] / (double)most + 0.5);
+		if (h < 2)
+			h = 2;
+		put(s, "<rect x=\"");
+		put_x(s, 96.0 * k / HIST_BINS + 0.2);
+		put(s, "\" width=\"");
+		put_x(s, 96.0 / HIST_BINS - 0.4);
+		fprintf(s->fp, "\" y=\"%d\" height=\"%d\"/>", base - h, h);
+	}
+}
+
 /* The spread of product p's conversion over the gemeenten in the
  * national benchmark (latest period): a histogram of HIST_BINS bands
  * with the median as a line, and the same in words. Returns 0, or -1
@@ -762,44 +809,14 @@ static int histogram(site *s, size_t p)
 	qsort(v, m, sizeof *v, cmp_double);
 	double top, step;
 	html_nice_scale(v[m - 1] > 0 ? v[m - 1] : 0.01, &top, &step);
-	size_t bins[HIST_BINS] = { 0 }, most = 1;
-	for (size_t k = 0; k < m; k++) {
-		size_t bin = (size_t)(v[k] / top * HIST_BINS);
-		if (bin >= HIST_BINS)
-			bin = HIST_BINS - 1;
-		if (++bins[bin] > most)
-			most = bins[bin];
-	}
-	const int plot = 100, base = 110;
+	const int base = 110;
 	put(s, "<figure class=\"spread\"><svg class=\"histogram\" height=\"134\" role=\"img\" "
 	    "aria-label=\"");
 	putf(s, L->spread_label, num(s, (int64_t)m, a, sizeof a), pct(s, v[0], b, sizeof b),
 	     pct(s, v[m - 1], c, sizeof c), has_median ? pct(s, median, d, sizeof d) : DASH);
 	put(s, "\">\n");
-	for (int k = 0; k * step <= top + 1e-9; k++) {
-		double x = 100.0 * (k * step) / top;
-		put(s, "<line class=\"grid\" x1=\"");
-		put_x(s, x * 0.96);
-		put(s, "\" x2=\"");
-		put_x(s, x * 0.96);
-		fprintf(s->fp, "\" y1=\"4\" y2=\"%d\"/><text class=\"tick\" x=\"", base);
-		put_x(s, x * 0.96);
-		fprintf(s->fp, "\" y=\"%d\" text-anchor=\"%s\">", base + 16, k == 0 ? "start" : "middle");
-		esc(s, html_fmt_pct(L->decimal, k * step, 0, a, sizeof a));
-		put(s, "</text>\n");
-	}
-	for (int k = 0; k < HIST_BINS; k++) {
-		if (!bins[k])
-			continue;
-		int h = (int)(plot * (double)bins[k] / (double)most + 0.5);
-		if (h < 2)
-			h = 2;
-		put(s, "<rect x=\"");
-		put_x(s, 96.0 * k / HIST_BINS + 0.2);
-		put(s, "\" width=\"");
-		put_x(s, 96.0 / HIST_BINS - 0.4);
-		fprintf(s->fp, "\" y=\"%d\" height=\"%d\"/>", base - h, h);
-	}
+	hist_grid(s, top, step, base);
+	hist_bars(s, v, m, top, base);
 	if (has_median) {
 		double xm = 96.0 * median / top;
 		put(s, "\n<g class=\"median\"><line x1=\"");
@@ -1013,13 +1030,11 @@ static void td_text(site *s, const char *label, const char *text)
 	put(s, "</td>");
 }
 
-static int index_page(site *s)
+/* The home page's heading, introduction and table of products. */
+static void index_head(site *s)
 {
 	const labels *L = s->L;
-	char a[32], days[64];
-	if (page_open(s, "index.html") < 0)
-		return -1;
-	page_begin(s, NULL, NULL, NULL, NULL);
+	char days[64];
 	put(s, "<h1>");
 	esc(s, L->site);
 	if (days_text(s, days, sizeof days)[0]) {
@@ -1042,64 +1057,92 @@ static int index_page(site *s)
 		put(s, "</a></li>");
 	}
 	put(s, "</ul></nav>\n");
-	for (size_t p = 0; p < s->nprod && !ferror(s->fp); p++) {
-		fprintf(s->fp, "<section class=\"prod\" aria-labelledby=\"p-%s\">\n<h2 id=\"p-%s\">",
-		        s->pslug[p], s->pslug[p]);
-		esc(s, s->prods[p]);
-		put(s, "</h2>\n<dl class=\"facts\"><dt>");
-		esc(s, L->nat_median);
-		put(s, "</dt><dd>");
-		const report_row *any = NULL;
-		for (size_t g = 0; g < s->ngem && !any; g++)
-			if (latest(s, g, p) != NONE)
-				any = &s->nat[latest(s, g, p)];
-		if (any && any->has_median)
-			esc(s, pct(s, any->median, a, sizeof a));
-		else
-			put(s, DASH);
-		put(s, "</dd></dl>\n<h3>");
-		esc(s, L->spread);
-		put(s, "</h3>\n");
-		if (histogram(s, p) < 0)
-			goto fail;
-		put(s, "<h3>");
-		esc(s, L->top_gain);
-		put(s, "</h3>\n");
-		/* the five largest gains, ties in catalogue order */
-		size_t top[5], nt = 0;
-		for (size_t g = 0; g < s->ngem; g++) {
-			size_t i = latest(s, g, p);
-			if (i == NONE || !s->nat[i].eligible || s->nat[i].gain <= 0)
-				continue;
-			size_t k = nt < 5 ? nt++ : 5;
-			while (k > 0 && s->nat[latest(s, top[k - 1], p)].gain < s->nat[i].gain) {
-				if (k < 5)
-					top[k] = top[k - 1];
-				k--;
-			}
+}
+
+/* The five gemeenten with the largest potential gain in product p (the
+ * latest period), largest first, ties in catalogue order. */
+static void index_top_gain(site *s, size_t p)
+{
+	const labels *L = s->L;
+	size_t top[5], nt = 0;
+	for (size_t g = 0; g < s->ngem; g++) {
+		size_t i = latest(s, g, p);
+		if (i == NONE || !s->nat[i].eligible || s->nat[i].gain <= 0)
+			continue;
+		size_t k = nt < 5 ? nt++ : 5;
+		while (k > 0 && s->nat[latest(s, top[k - 1], p)].gain < s->nat[i].gain) {
 			if (k < 5)
-				top[k] = g;
+				top[k] = top[k - 1];
+			k--;
 		}
-		if (nt == 0) {
-			put(s, "<p class=\"note\">");
-			esc(s, L->top_gain_none);
-			put(s, "</p>\n");
-		} else {
-			put(s, "<ol class=\"gain\">");
-			for (size_t k = 0; k < nt; k++) {
-				put(s, "<li>");
-				link_gem(s, top[k]);
-				put(s, ": ");
-				put_gain(s, s->nat[latest(s, top[k], p)].gain);
-				put(s, "</li>");
-			}
-			put(s, "</ol>\n");
-		}
-		put(s, "<p>");
-		fprintf(s->fp, "<a href=\"product/%s.html\">", s->pslug[p]);
-		putf(s, L->to_product, s->prods[p]);
-		put(s, "</a></p>\n</section>\n");
+		if (k < 5)
+			top[k] = g;
 	}
+	if (nt == 0) {
+		put(s, "<p class=\"note\">");
+		esc(s, L->top_gain_none);
+		put(s, "</p>\n");
+	} else {
+		put(s, "<ol class=\"gain\">");
+		for (size_t k = 0; k < nt; k++) {
+			put(s, "<li>");
+			link_gem(s, top[k]);
+			put(s, ": ");
+			put_gain(s, s->nat[latest(s, top[k], p)].gain);
+			put(s, "</li>");
+		}
+		put(s, "</ol>\n");
+	}
+}
+
+/* The home page's section of product p: the national median, the spread
+ * (a histogram), the largest gains and a link to the product's page.
+ * Returns 0, or -1 when the histogram could not be drawn. */
+static int index_product(site *s, size_t p)
+{
+	const labels *L = s->L;
+	char a[32];
+	fprintf(s->fp, "<section class=\"prod\" aria-labelledby=\"p-%s\">\n<h2 id=\"p-%s\">",
+	        s->pslug[p], s->pslug[p]);
+	esc(s, s->prods[p]);
+	put(s, "</h2>\n<dl class=\"facts\"><dt>");
+	esc(s, L->nat_median);
+	put(s, "</dt><dd>");
+	const report_row *any = NULL;
+	for (size_t g = 0; g < s->ngem && !any; g++)
+		if (latest(s, g, p) != NONE)
+			any = &s->nat[latest(s, g, p)];
+	if (any && any->has_median)
+		esc(s, pct(s, any->median, a, sizeof a));
+	else
+		put(s, DASH);
+	put(s, "</dd></dl>\n<h3>");
+	esc(s, L->spread);
+	put(s, "</h3>\n");
+	if (histogram(s, p) < 0)
+		return -1;
+	put(s, "<h3>");
+	esc(s, L->top_gain);
+	put(s, "</h3>\n");
+	index_top_gain(s, p);
+	put(s, "<p>");
+	fprintf(s->fp, "<a href=\"product/%s.html\">", s->pslug[p]);
+	putf(s, L->to_product, s->prods[p]);
+	put(s, "</a></p>\n</section>\n");
+	return 0;
+}
+
+/* index.html: one section per product, then every gemeente A to Z. */
+static int index_page(site *s)
+{
+	const labels *L = s->L;
+	if (page_open(s, "index.html") < 0)
+		return -1;
+	page_begin(s, NULL, NULL, NULL, NULL);
+	index_head(s);
+	for (size_t p = 0; p < s->nprod && !ferror(s->fp); p++)
+		if (index_product(s, p) < 0)
+			goto fail;
 	put(s, "<section aria-labelledby=\"gemeenten\"><h2 id=\"gemeenten\">");
 	esc(s, L->az);
 	put(s, "</h2>\n<ul class=\"az\">\n");
@@ -1243,10 +1286,115 @@ static int trend_table(site *s, size_t g, size_t p)
 	return 0;
 }
 
+/* The figures of one row of a gemeente's page as a list of facts:
+ * conversion with its interval, the medians, the ranks, the potential gain
+ * and the errors; nr is the row benchmarked nationally, pr in its peer
+ * group (the same row without --peer). */
+static void gemeente_facts(site *s, const report_row *nr, const report_row *pr)
+{
+	const labels *L = s->L;
+	char a[32], b[32];
+	double cv;
+	put(s, "<dl class=\"facts\"><dt>");
+	esc(s, L->conv);
+	put(s, "</dt><dd>");
+	esc(s, conv(nr, &cv) ? pct(s, cv, a, sizeof a) : DASH);
+	put(s, "</dd><dt>");
+	esc(s, L->interval);
+	put(s, "</dt><dd>");
+	put_interval(s, nr);
+	put(s, "</dd><dt>");
+	esc(s, L->nat_median);
+	put(s, "</dt><dd>");
+	esc(s, nr->has_median ? pct(s, nr->median, a, sizeof a) : DASH);
+	put(s, "</dd>");
+	if (s->t->peer) {
+		put(s, "<dt>");
+		putf(s, L->peer_median, pr->peer ? pr->peer : DASH);
+		put(s, "</dt><dd>");
+		esc(s, pr->has_median ? pct(s, pr->median, a, sizeof a) : DASH);
+		put(s, "</dd>");
+	}
+	put(s, "<dt>");
+	esc(s, L->rank);
+	put(s, " (");
+	esc(s, L->rank_nat);
+	put(s, ")</dt><dd>");
+	put_rank(s, nr);
+	put(s, "</dd>");
+	if (s->t->peer) {
+		put(s, "<dt>");
+		esc(s, L->rank);
+		put(s, " (");
+		esc(s, L->rank_peer);
+		put(s, ")</dt><dd>");
+		put_rank(s, pr);
+		put(s, "</dd>");
+	}
+	put(s, "<dt>");
+	esc(s, L->gain);
+	put(s, "</dt><dd>");
+	if (nr->eligible && nr->gain >= 0)
+		put_gain(s, nr->gain);
+	else
+		put(s, DASH);
+	put(s, "</dd>");
+	if (nr->errors[1] > 0 || nr->errors[2] > 0) {
+		put(s, "<dt>");
+		esc(s, L->errors);
+		put(s, "</dt><dd class=\"errors\">");
+		esc(s, num(s, nr->errors[1], a, sizeof a));
+		put(s, " ");
+		esc(s, L->errors_step[0]);
+		put(s, ", ");
+		esc(s, num(s, nr->errors[2], b, sizeof b));
+		put(s, " ");
+		esc(s, L->errors_step[1]);
+		put(s, " (");
+		esc(s, L->errors_note);
+		put(s, ")</dd>");
+	}
+	put(s, "</dl>\n");
+}
+
+/* The section of product p on gemeente g's page (row i of the latest
+ * period): the funnel and comparison charts, the facts, the trend with
+ * --by. Returns 0, or -1 when the trend could not be written (the page's
+ * file is then closed). */
+static int gemeente_product(site *s, size_t g, size_t p, size_t i)
+{
+	const labels *L = s->L;
+	const report_row *nr = &s->nat[i], *pr = &s->pub[i];
+	fprintf(s->fp, "<section class=\"prod\" aria-labelledby=\"p-%s\">\n<h2 id=\"p-%s\">",
+	        s->pslug[p], s->pslug[p]);
+	esc(s, s->prods[p]);
+	put(s, "</h2>\n<div class=\"cards\"><div><h3>");
+	esc(s, L->funnel);
+	put(s, "</h3>\n");
+	funnel_chart(s, nr);
+	put(s, "</div><div><h3>");
+	esc(s, L->compare);
+	put(s, "</h3>\n");
+	compare_chart(s, nr, pr);
+	put(s, "</div></div>\n");
+	gemeente_facts(s, nr, pr);
+	if (s->nper > 1 && trend_table(s, g, p) < 0) {
+		fclose(s->fp);
+		s->fp = NULL;
+		return -1;
+	}
+	put(s, "<p>");
+	link_prod(s, p);
+	put(s, "</p>\n</section>\n");
+	return 0;
+}
+
+/* gemeente/SLUG.html: gemeente g's peer group, then a section for each
+ * product it has a row of in the latest period. */
 static int gemeente_page(site *s, size_t g)
 {
 	const labels *L = s->L;
-	char rel[SLUG_MAX + 32], a[32], b[32];
+	char rel[SLUG_MAX + 32];
 	snprintf(rel, sizeof rel, "gemeente/%s.html", s->gslug[g]);
 	if (page_open(s, rel) < 0)
 		return -1;
@@ -1266,89 +1414,8 @@ static int gemeente_page(site *s, size_t g)
 	latest_note(s);
 	for (size_t p = 0; p < s->nprod && !ferror(s->fp); p++) {
 		size_t i = latest(s, g, p);
-		if (i == NONE)
-			continue;
-		const report_row *nr = &s->nat[i], *pr = &s->pub[i];
-		double cv;
-		fprintf(s->fp, "<section class=\"prod\" aria-labelledby=\"p-%s\">\n<h2 id=\"p-%s\">",
-		        s->pslug[p], s->pslug[p]);
-		esc(s, s->prods[p]);
-		put(s, "</h2>\n<div class=\"cards\"><div><h3>");
-		esc(s, L->funnel);
-		put(s, "</h3>\n");
-		funnel_chart(s, nr);
-		put(s, "</div><div><h3>");
-		esc(s, L->compare);
-		put(s, "</h3>\n");
-		compare_chart(s, nr, pr);
-		put(s, "</div></div>\n<dl class=\"facts\"><dt>");
-		esc(s, L->conv);
-		put(s, "</dt><dd>");
-		esc(s, conv(nr, &cv) ? pct(s, cv, a, sizeof a) : DASH);
-		put(s, "</dd><dt>");
-		esc(s, L->interval);
-		put(s, "</dt><dd>");
-		put_interval(s, nr);
-		put(s, "</dd><dt>");
-		esc(s, L->nat_median);
-		put(s, "</dt><dd>");
-		esc(s, nr->has_median ? pct(s, nr->median, a, sizeof a) : DASH);
-		put(s, "</dd>");
-		if (s->t->peer) {
-			put(s, "<dt>");
-			putf(s, L->peer_median, pr->peer ? pr->peer : DASH);
-			put(s, "</dt><dd>");
-			esc(s, pr->has_median ? pct(s, pr->median, a, sizeof a) : DASH);
-			put(s, "</dd>");
-		}
-		put(s, "<dt>");
-		esc(s, L->rank);
-		put(s, " (");
-		esc(s, L->rank_nat);
-		put(s, ")</dt><dd>");
-		put_rank(s, nr);
-		put(s, "</dd>");
-		if (s->t->peer) {
-			put(s, "<dt>");
-			esc(s, L->rank);
-			put(s, " (");
-			esc(s, L->rank_peer);
-			put(s, ")</dt><dd>");
-			put_rank(s, pr);
-			put(s, "</dd>");
-		}
-		put(s, "<dt>");
-		esc(s, L->gain);
-		put(s, "</dt><dd>");
-		if (nr->eligible && nr->gain >= 0)
-			put_gain(s, nr->gain);
-		else
-			put(s, DASH);
-		put(s, "</dd>");
-		if (nr->errors[1] > 0 || nr->errors[2] > 0) {
-			put(s, "<dt>");
-			esc(s, L->errors);
-			put(s, "</dt><dd class=\"errors\">");
-			esc(s, num(s, nr->errors[1], a, sizeof a));
-			put(s, " ");
-			esc(s, L->errors_step[0]);
-			put(s, ", ");
-			esc(s, num(s, nr->errors[2], b, sizeof b));
-			put(s, " ");
-			esc(s, L->errors_step[1]);
-			put(s, " (");
-			esc(s, L->errors_note);
-			put(s, ")</dd>");
-		}
-		put(s, "</dl>\n");
-		if (s->nper > 1 && trend_table(s, g, p) < 0) {
-			fclose(s->fp);
-			s->fp = NULL;
+		if (i != NONE && gemeente_product(s, g, p, i) < 0)
 			return -1;
-		}
-		put(s, "<p>");
-		link_prod(s, p);
-		put(s, "</p>\n</section>\n");
 	}
 	page_end(s);
 	return page_close(s);
@@ -1425,18 +1492,14 @@ static const char *reason_label(const labels *L, const char *name)
 	return html_reason_label(L->lang, name);
 }
 
-static int about_page(site *s)
+/* About, the first section: what is measured, the three steps, how the
+ * rates and the benchmark are computed. */
+static void about_measure(site *s)
 {
 	const labels *L = s->L;
 	const report_table *t = s->t;
-	const report_meta *m = t->meta;
-	char a[32], b[32], days[64];
-	if (page_open(s, "about.html") < 0)
-		return -1;
-	page_begin(s, L->about, NULL, NULL, L->about);
-	put(s, "<h1>");
-	esc(s, L->about);
-	put(s, "</h1>\n<h2>");
+	char a[32];
+	put(s, "<h2>");
 	esc(s, L->about_h[0]);
 	put(s, "</h2>\n<p>");
 	esc(s, L->about_measure);
@@ -1458,7 +1521,17 @@ static int about_page(site *s)
 	esc(s, L->about_interval);
 	put(s, " ");
 	esc(s, L->about_gain);
-	put(s, "</p>\n<h2>");
+	put(s, "</p>\n");
+}
+
+/* About, the second section: which requests were left out, and the
+ * counts per reason when the run's meta has them. */
+static void about_excluded(site *s)
+{
+	const labels *L = s->L;
+	const report_meta *m = s->t->meta;
+	char a[32];
+	put(s, "<h2>");
 	esc(s, L->about_h[1]);
 	put(s, "</h2>\n<p>");
 	esc(s, L->about_excl);
@@ -1480,15 +1553,32 @@ static int about_page(site *s)
 		esc(s, num(s, (int64_t)m->qualified, a, sizeof a));
 		put(s, "</dd></dl>\n");
 	}
+}
+
+/* About, the third section: privacy, and the --min-cell threshold. */
+static void about_privacy(site *s)
+{
+	const labels *L = s->L;
+	char a[32];
 	put(s, "<h2>");
 	esc(s, L->about_h[2]);
 	put(s, "</h2>\n<p>");
 	esc(s, L->about_privacy);
-	if (t->min_cell > 1) {
+	if (s->t->min_cell > 1) {
 		put(s, " ");
-		putf(s, L->about_min_cell, num(s, t->min_cell - 1, a, sizeof a));
+		putf(s, L->about_min_cell, num(s, s->t->min_cell - 1, a, sizeof a));
 	}
-	put(s, "</p>\n<h2>");
+	put(s, "</p>\n");
+}
+
+/* About, the data: the period (with --since/--until and the periods of
+ * --by), the input files by name only and the lines read. */
+static void about_data(site *s)
+{
+	const labels *L = s->L;
+	const report_meta *m = s->t->meta;
+	char a[32], b[32], days[64];
+	put(s, "<h2>");
 	esc(s, L->about_h[3]);
 	put(s, "</h2>\n<dl class=\"facts\"><dt>");
 	esc(s, L->period);
@@ -1530,8 +1620,15 @@ static int about_page(site *s)
 		esc(s, num(s, (int64_t)m->lines, b, sizeof b));
 		put(s, "</dd>");
 	}
-	put(s, "</dl>\n<h2>");
-	esc(s, L->about_h[4]);
+	put(s, "</dl>\n");
+}
+
+/* About, the last section: when the site was made, by which version. */
+static void about_generated(site *s)
+{
+	const report_meta *m = s->t->meta;
+	put(s, "<h2>");
+	esc(s, s->L->about_h[4]);
 	put(s, "</h2>\n<p class=\"generated\">");
 	esc(s, s->when);
 	if (m && m->version) {
@@ -1540,6 +1637,23 @@ static int about_page(site *s)
 		put(s, ")");
 	}
 	put(s, "</p>\n");
+}
+
+/* about.html: how the figures are made and what this site was made from. */
+static int about_page(site *s)
+{
+	const labels *L = s->L;
+	if (page_open(s, "about.html") < 0)
+		return -1;
+	page_begin(s, L->about, NULL, NULL, L->about);
+	put(s, "<h1>");
+	esc(s, L->about);
+	put(s, "</h1>\n");
+	about_measure(s);
+	about_excluded(s);
+	about_privacy(s);
+	about_data(s);
+	about_generated(s);
 	page_end(s);
 	return page_close(s);
 }

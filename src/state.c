@@ -569,17 +569,19 @@ int state_file_builtin(const state_file *f) { return f->builtin; }
 const char *state_file_catalog(const state_file *f) { return f->catalog; }
 const char *state_file_name(const state_file *f) { return f->name; }
 
-state_file *state_file_read(FILE *fp, const char *name, char *err, size_t errlen)
+/* Reads fp to its end into f->buf (cap bytes so far, grown as needed),
+ * f->len bytes. Returns 0, or -1 with err set (a read error, or out of
+ * memory). */
+static int read_whole(state_file *f, size_t cap, FILE *fp, const char *name, char *err,
+                      size_t errlen)
 {
-	state_file *f = calloc(1, sizeof *f);
-	size_t cap = 1 << 16;
-	if (!f || !(f->name = strdup(name)) || !(f->buf = malloc(cap)))
-		goto oom;
 	for (;;) {
 		if (f->len == cap) {
 			unsigned char *n = realloc(f->buf, cap * 2);
-			if (!n)
-				goto oom;
+			if (!n) {
+				snprintf(err, errlen, "out of memory reading state '%s'", name);
+				return -1;
+			}
 			f->buf = n;
 			cap *= 2;
 		}
@@ -588,11 +590,20 @@ state_file *state_file_read(FILE *fp, const char *name, char *err, size_t errlen
 		if (r == 0) {
 			if (ferror(fp)) {
 				snprintf(err, errlen, "cannot read state '%s': %s", name, strerror(errno));
-				goto fail;
+				return -1;
 			}
-			break;
+			return 0;
 		}
 	}
+}
+
+/* Checks the frame of the state in f->buf[0..f->len): magic number,
+ * format version, length field, nothing after the end, checksum. The
+ * body's length in *lenp. Returns 0, or -1 with err saying what is wrong
+ * (cut short, damaged, or a newer version). */
+static int check_frame(const state_file *f, const char *name, uint64_t *lenp, char *err,
+                       size_t errlen)
+{
 	const size_t head = STATE_MAGIC_LEN + 4 + 8;
 	if (f->len < STATE_MAGIC_LEN || memcmp(f->buf, STATE_MAGIC, STATE_MAGIC_LEN) != 0) {
 		if (f->len < STATE_MAGIC_LEN && memcmp(f->buf, STATE_MAGIC, f->len) == 0)
@@ -600,23 +611,23 @@ state_file *state_file_read(FILE *fp, const char *name, char *err, size_t errlen
 			         "header", name, f->len);
 		else
 			snprintf(err, errlen, "state '%s' is damaged: its magic number is wrong", name);
-		goto fail;
+		return -1;
 	}
 	if (f->len < head) {
 		snprintf(err, errlen, "state '%s' is cut short: %zu bytes, not even the header",
 		         name, f->len);
-		goto fail;
+		return -1;
 	}
 	rbuf r = { f->buf, STATE_MAGIC_LEN, f->len, 0 };
 	uint64_t version = get_le(&r, 4), len = get_le(&r, 8);
 	if (version > STATE_VERSION) {
 		snprintf(err, errlen, "state '%s' has format version %" PRIu64 "; this klantreis "
 		         "reads version %d: use a newer klantreis", name, version, STATE_VERSION);
-		goto fail;
+		return -1;
 	}
 	if (version == 0) {
 		snprintf(err, errlen, "state '%s' is damaged: format version 0", name);
-		goto fail;
+		return -1;
 	}
 	if (len > f->len - head || f->len - head - len < 4) {
 		if (len <= (uint64_t)1 << 50 && f->len < head + len + 4)
@@ -624,12 +635,12 @@ state_file *state_file_read(FILE *fp, const char *name, char *err, size_t errlen
 			         name, f->len, head + len + 4);
 		else
 			snprintf(err, errlen, "state '%s' is damaged: its length field is wrong", name);
-		goto fail;
+		return -1;
 	}
 	if (f->len - head - len > 4) {
 		snprintf(err, errlen, "state '%s' is damaged: %zu bytes after its end", name,
 		         (size_t)(f->len - head - len - 4));
-		goto fail;
+		return -1;
 	}
 	uLong crc = crc32(0L, NULL, 0);
 	for (size_t off = STATE_MAGIC_LEN; off < head + len;) {
@@ -640,9 +651,24 @@ state_file *state_file_read(FILE *fp, const char *name, char *err, size_t errlen
 	r.off = head + len;
 	if ((uint64_t)crc != get_le(&r, 4)) {
 		snprintf(err, errlen, "state '%s' is damaged: checksum mismatch", name);
-		goto fail;
+		return -1;
 	}
-	r = (rbuf){ f->buf, head, head + len, 0 };
+	*lenp = len;
+	return 0;
+}
+
+state_file *state_file_read(FILE *fp, const char *name, char *err, size_t errlen)
+{
+	state_file *f = calloc(1, sizeof *f);
+	size_t cap = 1 << 16;
+	uint64_t len;
+	if (!f || !(f->name = strdup(name)) || !(f->buf = malloc(cap)))
+		goto oom;
+	if (read_whole(f, cap, fp, name, err, errlen) < 0 ||
+	    check_frame(f, name, &len, err, errlen) < 0)
+		goto fail;
+	const size_t head = STATE_MAGIC_LEN + 4 + 8;
+	rbuf r = { f->buf, head, head + len, 0 };
 	f->end = head + len;
 	f->flags = (unsigned)get_v(&r);
 	f->builtin = get_v(&r) != 0;

@@ -4,7 +4,8 @@
  * Pure functions of their arguments; the arithmetic follows the formulas
  * in stats.h term by term (conversions as (double)done / (double)info),
  * so the printed 4 decimals match a straightforward implementation of
- * measurement.md section 9.
+ * the formulas in klantreis(1), MEASUREMENT, "Before and after" and
+ * "Errors and error bars".
  */
 #include <math.h>
 

@@ -1,9 +1,10 @@
 /*
- * check_bench.c - unit tests for bench_compute (measurement.md, section 7).
+ * check_bench.c - unit tests for bench_compute (klantreis(1), MEASUREMENT,
+ * "Rates and benchmark").
  *
  * Every expected median, rank and gain below was computed by hand from the
- * spec's formulas; medians are compared exactly, built from the same double
- * operations the spec prescribes.
+ * man page's formulas; medians are compared exactly, built from the same
+ * double operations the man page prescribes.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /*
  * check_catalog.c - unit tests for the catalogue reader and writer
- * (measurement.md, section 3): column handling, comments, BOM, quoting and
+ * (klantreis(1), CATALOGUE): column handling, comments, BOM, quoting and
  * line numbers, separators (',', ';', tab), strict UTF-8, every error
  * message, hosts, and the CSV round trip.
  *

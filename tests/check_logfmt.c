@@ -1289,8 +1289,8 @@ START_TEST(test_w3c_quoted)
 	ck_assert_int_eq(r[0].status, 404);
 	ck_assert_int_eq(r[0].instant_us, 1345050000363000LL);
 
-	/* An empty stem is no request (measurement.md, section 1): a record
-	 * the method rule excludes, not a malformed line. */
+	/* An empty stem is no request (klantreis(1), MEASUREMENT, "Records"):
+	 * a record the method rule excludes, not a malformed line. */
 	log = "#Fields: date time c-ip cs-method cs-uri-stem cs-uri-query cs(User-Agent) "
 	      "cs(Referer) cs-host sc-status\n"
 	      "2026-11-02 09:00:00 192.0.2.1 GET \"\" - UA - www.alfa.nl 200\n";

@@ -1,6 +1,7 @@
 /*
- * check_match.c - unit tests for the matcher (measurement.md, section 3):
- * host routing, --gemeente, hit order, empty cells, anchoring, raw-byte
+ * check_match.c - unit tests for the matcher (klantreis(1), MEASUREMENT,
+ * "Gemeenten" and "Steps and visitors"; CATALOGUE): host routing,
+ * --gemeente, hit order, empty cells, anchoring, raw-byte
  * targets, the match limit, pattern dedupe, the prefilter's corner cases,
  * built-in mode and its id table under several threads, and the built-in
  * template's patterns against typical municipal URLs.

@@ -1,7 +1,8 @@
 /*
  * check_report.c - unit tests for report_write and report_model_rate
- * (measurement.md, sections 5 and 8): exact CSV bytes, quoting, empty
- * rates, the aligned terminal table and write errors; the spreadsheet
+ * (klantreis(1), MEASUREMENT, "Funnels" and "Rates and benchmark";
+ * REPORT FORMATS, csv): exact CSV bytes, quoting, empty rates, the
+ * aligned terminal table and write errors; the spreadsheet
  * CSV variants (separator, decimal comma, BOM, formula neutralising) read
  * back with libcsv, and the table's conversion bar and colour.
  */

@@ -1,8 +1,9 @@
 /*
  * check_stats.c - unit tests for the two-proportion z-test and the Wilson
- * score interval (stats.h; measurement.md section 9, issue 4), and for
- * their use in compare's rows (compare.h: empty cells, --min-cell,
- * --alpha, the CSV and table writers).
+ * score interval (stats.h; klantreis(1), MEASUREMENT, "Before and after"
+ * and "Errors and error bars"; issue 4), and for their use in compare's
+ * rows (compare.h: empty cells, --min-cell, --alpha, the CSV and table
+ * writers).
  *
  * Expected values were worked out by hand from the formulas (intermediate
  * sums shown in the comments) and their digits confirmed with Python's

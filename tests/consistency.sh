@@ -3,7 +3,8 @@
 # number of jobs (-j1, -j2, -j8) and whether it is read plain, gzipped or
 # as a multi-member gzip; and the figures (open and sequential funnel,
 # hits, --by day) must equal those of an independent model of
-# measurement.md in awk (tests/funnel_model.awk), run afresh each time.
+# the rules of klantreis(1), MEASUREMENT, in awk (tests/funnel_model.awk),
+# run afresh each time.
 # Uses deterministic generated logs (tests/bench/genlog.c).
 # The bundled sample's figures must equal those of tests/sample/model.py.
 #
@@ -110,8 +111,8 @@ else
 	echo "skip sample cross-check: no python3 installed"
 fi
 
-# The figures themselves against an independent model of measurement.md
-# (tests/funnel_model.awk), recomputed on every run: the open funnel,
+# The figures themselves against an independent model of the rules of
+# klantreis(1), MEASUREMENT (tests/funnel_model.awk), recomputed on every run: the open funnel,
 # hits, the sequential funnel (two windows) and --by day. A denser log
 # (2 gemeenten, 3 products, 2 days: about 50 requests per visitor and day)
 # so that sequential levels 1, 2 and 3 all occur and the window matters.

@@ -1,6 +1,6 @@
 #!/bin/sh
 # e2e.sh - end-to-end tests of the klantreis binary against hand-derived
-# expected output (measurement.md).
+# expected output (klantreis(1), MEASUREMENT).
 #
 #   KLANTREIS=./klantreis sh tests/e2e.sh [CASE...]
 #   E2E_DIR=testdata/realworld KLANTREIS=./klantreis sh tests/e2e.sh [CASE...]

@@ -1,6 +1,7 @@
-# funnel_model.awk - an independent model of the figures of measurement.md
-# (sections 2 to 6: which requests qualify, visitors, the open and the
-# sequential funnel, hits, periods by day), written from the spec and not
+# funnel_model.awk - an independent model of the figures of klantreis(1),
+# MEASUREMENT ("Which requests count", "Steps and visitors", "Funnels",
+# "Periods": which requests qualify, visitors, the open and the sequential
+# funnel, hits, periods by day), written from those rules and not
 # from klantreis's code, for tests/consistency.sh to hold klantreis
 # against. It reads what tests/bench/genlog.c writes: vhost_combined lines
 # with one UTC offset throughout, and a catalogue whose patterns are POSIX

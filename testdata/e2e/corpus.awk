@@ -1,5 +1,5 @@
-# corpus.awk - an independent model of measurement.md that computes
-# corpus.expected; tests/e2e.sh runs it on every run and fails when the two
+# corpus.awk - an independent model of the rules of klantreis(1),
+# MEASUREMENT, that computes corpus.expected; tests/e2e.sh runs it on every run and fails when the two
 # differ, so the expected file cannot drift from the model.
 # It handles just what the corpus needs: Apache combined lines, one
 # gemeente (X, as with --gemeente X), open funnel, visitors, no --by.

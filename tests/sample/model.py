@@ -4,14 +4,16 @@
     python3 tests/sample/model.py open|sequential|hits LOG    # analyze --format csv
     python3 tests/sample/model.py compare DATE LOG            # compare --at DATE --format csv
 
-An independent model of measurement.md for the sample's vocabulary: it
-reads the vhost_combined log written by tests/sample/gensample.py (plain or
-gzip), keeps GET/POST with status 200-399 from non-bots (rule 2), maps each
-target to a (product, step) by the URL scheme gensample.py uses (not by the
+An independent model of the rules of klantreis(1), MEASUREMENT, for the
+sample's vocabulary: it reads the vhost_combined log written by
+tests/sample/gensample.py (plain or gzip), keeps GET/POST with status
+200-399 from non-bots ("Which requests count"), maps each target to a
+(product, step) by the URL scheme gensample.py uses (not by the
 built-in catalogue's patterns), and prints what `klantreis analyze` (or
 `compare`) with the built-in catalogue must print: every host is a
 gemeente, products in catalogue order, the open or sequential funnel
-(24-hour window), the benchmark (rule 7) and the z-test (rule 9).
+(24-hour window), the benchmark ("Rates and benchmark") and the z-test
+("Before and after").
 tests/consistency.sh compares the two; the e2e cases sample-* hold its
 output as their expected files.
 """
