@@ -1,7 +1,7 @@
 /*
  * catalog.h - the catalogue of gemeenten, products and step patterns.
  *
- * Loaded from CSV (measurement.md, section 3) with libcsv - also as
+ * Loaded from CSV (klantreis(1), CATALOGUE) with libcsv - also as
  * spreadsheets save it (';' or tab separated, BOM, CRLF) - or the built-in
  * template of common municipal products. A catalog owns all its strings,
  * all valid UTF-8.

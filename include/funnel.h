@@ -10,7 +10,7 @@
  * funnels can be merged on several threads at once (funnel_merge_part),
  * and funnel_cells works on one thread per part.
  *
- * funnel_cells turns the entries into figures (measurement.md, section 5)
+ * funnel_cells turns the entries into figures (klantreis(1), MEASUREMENT, "Funnels")
  * per (period, gemeente, row).
  *
  * For a state (state.h) the events also keep their wall-clock second

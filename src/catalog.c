@@ -1,6 +1,6 @@
 /*
  * catalog.c - the catalogue of gemeenten, products and step patterns
- * (measurement.md, section 3): CSV reading and writing with libcsv, and the
+ * (klantreis(1), CATALOGUE): CSV reading and writing with libcsv, and the
  * built-in template of common municipal products.
  *
  * Reading: the file is read line by line with getline() and every physical

@@ -1,6 +1,6 @@
 /*
  * match.c - from a record's host and target to the catalogue steps it
- * matches (measurement.md, section 3).
+ * matches (klantreis(1), CATALOGUE and MEASUREMENT, "Gemeenten").
  *
  * match_new compiles every distinct pattern string of the catalogue once
  * (no UTF mode: targets are raw bytes; JIT when available) and builds, per
