@@ -34,7 +34,15 @@
 #                    skips for a missing tool exits 1 instead under CI=true
 #                    (make deps installs every tool), so CI never passes a
 #                    case it did not run.
-#   README           which rule the case guards and how the numbers follow
+#   README           which rule the case guards and how the numbers follow;
+#                    "s.N" is section N of the measurement contract
+#                    (measurement.md, kept beside the tree in ../shared/spec),
+#                    whose rules klantreis(1) states in the tree: s.1 and
+#                    s.2 MEASUREMENT "Records" and "Which requests count",
+#                    s.3 CATALOGUE and "Gemeenten", s.4 "Steps and
+#                    visitors", s.5 "Funnels", s.6 "Periods", s.7 "Rates
+#                    and benchmark", s.8 REPORT FORMATS (csv), s.9 "Before
+#                    and after"
 # Any case fails when stderr holds a sanitizer or valgrind report
 # (AddressSanitizer, UBSan's "runtime error:", valgrind's "==PID==" lines),
 # whatever its exit status.
