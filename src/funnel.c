@@ -16,10 +16,13 @@
  * --details; funnel_cells sums into the same kind of table per period.
  *
  * Folding (funnel_fold): the entries and counters of days the input has
- * moved past become one folded_cell per (day, gemeente, row) in a plain
- * array, and leave the tables, which keep their capacity for the next
- * days: entries are removed in place (re-placed in probe order from a
- * slot that was free), events compacted with forward indices.
+ * moved past are summed straight into figures per (period of the fold's
+ * --by, gemeente, row), a celltab per part (part.fold), so what a folded
+ * month keeps is one cell per report cell, not one per day; and leave the
+ * tables, which keep their capacity for the next days: entries are
+ * removed in place (re-placed in probe order from a slot that was free),
+ * events compacted with forward indices. The parts fold on one thread
+ * each, as the same key is in the same part of every funnel.
  *
  * Parts: the entries are split over 1, 2, 4, ... independent tables by
  * the top bits of their hash, so that the funnels of several workers can
@@ -65,22 +68,20 @@ typedef struct {
 	size_t cap, used;
 } celltab;
 
-/* One (day, gemeente, row) of a folded day (funnel_fold): its figures
- * under the fold's funnel_cfg, whether a visitor-day was there (matched),
- * and the hits and 5xx errors taken out of funnel.hits and funnel.err.
- * Kept in a plain array: folded days are only read after. */
-typedef struct {
-	int32_t day, gem, row, matched;
-	int64_t n[3], hits[3], err[3];
-} folded_cell;
-
-/* One part: a table and, in sequential mode, the events of its entries. */
+/* One part: a table and, in sequential mode, the events of its entries;
+ * and what funnel_fold took out of the part (of every worker's funnel):
+ * the figures per (period, gemeente, row) under funnel.fold_cfg, cells
+ * as funnel_cells gives them (n, errors, matched), and the first and
+ * last day of a folded step (hit_any set when there was one). */
 typedef struct {
 	entry *tab;
 	size_t cap, used;
 	size_t bytes;              /* of tab, when it came from mmap; else 0 */
 	event *ev;
 	size_t nev, evcap;
+	celltab fold;
+	int32_t hit_first, hit_last;
+	int hit_any;
 } part;
 
 #define MAX_PARTS 64
@@ -91,8 +92,8 @@ struct funnel {
 	int pbits;                 /* log2(nparts) */
 	celltab hits;              /* hits of each step */
 	celltab err;               /* 5xx requests matching each step */
-	folded_cell *fold;         /* folded days (funnel_fold), nfold of them */
-	size_t nfold, capfold;
+	int folded;                /* funnel_fold put figures in parts' fold */
+	funnel_cfg fold_cfg;       /* ... computed under this */
 	int keep_events;
 };
 
@@ -210,11 +211,11 @@ void funnel_free(funnel *f)
 		if (f->parts[p].tab)
 			table_free(f->parts[p].tab, f->parts[p].bytes);
 		free(f->parts[p].ev);
+		free(f->parts[p].fold.c);
 	}
 	free(f->parts);
 	free(f->hits.c);
 	free(f->err.c);
-	free(f->fold);
 	free(f);
 }
 
@@ -240,14 +241,14 @@ int funnel_day_range(const funnel *f, int32_t *first, int32_t *last)
 			hi = c->period;
 		any = 1;
 	}
-	for (size_t i = 0; i < f->nfold; i++) {
-		const folded_cell *d = &f->fold[i];
-		if (d->hits[0] + d->hits[1] + d->hits[2] == 0)
+	for (int p = 0; p < f->nparts; p++) {
+		const part *pt = &f->parts[p];
+		if (!pt->hit_any)
 			continue;
-		if (!any || d->day < lo)
-			lo = d->day;
-		if (!any || d->day > hi)
-			hi = d->day;
+		if (!any || pt->hit_first < lo)
+			lo = pt->hit_first;
+		if (!any || pt->hit_last > hi)
+			hi = pt->hit_last;
 		any = 1;
 	}
 	if (any) {
@@ -453,27 +454,7 @@ int funnel_add_errors(funnel *f, int32_t day, int gem, int row, int step, uint64
 	return 0;
 }
 
-/* Appends fc[0..n) to f's folded days. Returns 0, or -1 (OOM). */
-static int fold_append(funnel *f, const folded_cell *fc, size_t n)
-{
-	if (n == 0)
-		return 0;
-	if (f->nfold + n > f->capfold) {
-		size_t nc = f->capfold ? f->capfold : 256;
-		while (nc < f->nfold + n)
-			nc *= 2;
-		folded_cell *x = realloc(f->fold, nc * sizeof *x);
-		if (!x)
-			return -1;
-		f->fold = x;
-		f->capfold = nc;
-	}
-	memcpy(f->fold + f->nfold, fc, n * sizeof *fc);
-	f->nfold += n;
-	return 0;
-}
-
-/* Adds the counters of src to dst. */
+/* Adds the cells of src to those of dst (counts, 5xx errors, matched). */
 static int cells_merge(celltab *dst, const celltab *src)
 {
 	for (size_t i = 0; i < src->cap; i++) {
@@ -483,8 +464,47 @@ static int cells_merge(celltab *dst, const celltab *src)
 		funnel_cell *d = cell_get(dst, s->period, s->gem, s->row);
 		if (!d)
 			return -1;
-		for (int k = 0; k < 3; k++)
+		for (int k = 0; k < 3; k++) {
 			d->n[k] += s->n[k];
+			d->errors[k] += s->errors[k];
+		}
+		d->matched |= s->matched;
+	}
+	return 0;
+}
+
+/* 1 when folded figures under a and under b are the same figures. */
+static int cfg_same(const funnel_cfg *a, const funnel_cfg *b)
+{
+	return a->sequential == b->sequential && a->count_hits == b->count_hits &&
+	       a->window_us == b->window_us && a->by == b->by;
+}
+
+/* Adds the folded figures of src (funnel_fold) to dst: part p of src into
+ * part p modulo dst's parts. Returns 0, or -1 (out of memory; errno
+ * EINVAL when both hold figures folded under different cfgs). */
+static int fold_merge(funnel *dst, const funnel *src)
+{
+	if (!src->folded)
+		return 0;
+	if (dst->folded && !cfg_same(&dst->fold_cfg, &src->fold_cfg)) {
+		errno = EINVAL;
+		return -1;
+	}
+	dst->folded = 1;
+	dst->fold_cfg = src->fold_cfg;
+	for (int p = 0; p < src->nparts; p++) {
+		const part *sp = &src->parts[p];
+		part *dp = &dst->parts[p & (dst->nparts - 1)];
+		if (cells_merge(&dp->fold, &sp->fold) < 0)
+			return -1;
+		if (!sp->hit_any)
+			continue;
+		if (!dp->hit_any || sp->hit_first < dp->hit_first)
+			dp->hit_first = sp->hit_first;
+		if (!dp->hit_any || sp->hit_last > dp->hit_last)
+			dp->hit_last = sp->hit_last;
+		dp->hit_any = 1;
 	}
 	return 0;
 }
@@ -515,7 +535,7 @@ static int merge_part(funnel *dst, const part *sp)
 int funnel_merge_counts(funnel *dst, const funnel *src)
 {
 	return cells_merge(&dst->err, &src->err) < 0 || cells_merge(&dst->hits, &src->hits) < 0 ||
-	       fold_append(dst, src->fold, src->nfold) < 0
+	       fold_merge(dst, src) < 0
 	       ? -1 : 0;
 }
 
@@ -622,6 +642,10 @@ static int drop_cells(celltab *t, int32_t day)
 ssize_t funnel_drop_before(funnel *f, int32_t day)
 {
 	ssize_t total = 0;
+	if (f->folded) { /* folded figures have no days left to drop */
+		errno = EINVAL;
+		return -1;
+	}
 	for (int p = 0; p < f->nparts; p++) {
 		ssize_t d = drop_part(&f->parts[p], f->keep_events, day);
 		if (d < 0)
@@ -766,6 +790,9 @@ static void part_cells(part_job *j)
 				c->n[s] += (e->aux >> s) & 1;
 		}
 	}
+	/* the folded days (funnel_fold): figures per period under cfg already */
+	if (cells_merge(&j->map, &pt->fold) < 0)
+		goto out;
 	j->rc = 0;
 out:
 	free(steps);
@@ -806,7 +833,11 @@ int funnel_cells(const funnel *f, const funnel_cfg *cfg, funnel_cell **cells, si
 
 	*cells = NULL;
 	*n = 0;
-	if (funnel_size(f) == 0 && f->err.used == 0 && f->nfold == 0)
+	if (f->folded && !cfg_same(cfg, &f->fold_cfg)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (funnel_size(f) == 0 && f->err.used == 0 && !f->folded)
 		return 0;
 	if (celltab_init(&map, 256) < 0)
 		goto out;
@@ -827,36 +858,11 @@ int funnel_cells(const funnel *f, const funnel_cfg *cfg, funnel_cell **cells, si
 			part_cells(&job[p]);
 	}
 	for (int p = 0; p < njobs; p++) {
-		if (job[p].rc < 0)
+		if (job[p].rc < 0 || cells_merge(&map, &job[p].map) < 0)
 			goto out;
-		for (size_t i = 0; i < job[p].map.cap; i++) {
-			const funnel_cell *pc = &job[p].map.c[i];
-			if (pc->row < 0)
-				continue;
-			funnel_cell *c = cell_get(&map, pc->period, pc->gem, pc->row);
-			if (!c)
-				goto out;
-			for (int s = 0; s < 3; s++)
-				c->n[s] += pc->n[s];
-			c->matched |= pc->matched;
-		}
 	}
 	if (sum_counts(&map, &f->err, cfg->by, 1) < 0)
 		goto out;
-	/* the folded days (funnel_fold): figures under cfg already */
-	for (size_t i = 0; i < f->nfold; i++) {
-		const folded_cell *d = &f->fold[i];
-		int32_t period = cfg->by == KTIME_BY_NONE ? 0 : ktime_period_start(d->day, cfg->by);
-		funnel_cell *c = cell_get(&map, period, d->gem, d->row);
-		if (!c)
-			goto out;
-		const int64_t *from = cfg->count_hits && !cfg->sequential ? d->hits : d->n;
-		for (int k = 0; k < 3; k++) {
-			c->n[k] += from[k];
-			c->errors[k] += d->err[k];
-		}
-		c->matched |= d->matched;
-	}
 	if (cfg->count_hits && !cfg->sequential && sum_counts(&map, &f->hits, cfg->by, 0) < 0)
 		goto out;
 	/* compact the map in place and sort the few cells */
@@ -1088,123 +1094,186 @@ static void celltab_prune(celltab *t, int32_t before)
 	}
 }
 
-/* Adds into sum the counters of t's cells of days before `before`: into
- * errors[] when errors is set, else into n[]. Returns 0 or -1 (OOM). */
-static int take_days(celltab *sum, const celltab *t, int32_t before, int errors)
+static int32_t period_of(int32_t day, enum ktime_by by)
 {
+	return by == KTIME_BY_NONE ? 0 : ktime_period_start(day, by);
+}
+
+/* Adds into into->fold the counters of t's cells of days before `before`,
+ * per period of cfg->by: 5xx counts (errors set) into errors[], hits into
+ * n[] when cfg counts hits (and extends into's range of folded hit days).
+ * Returns 0 or -1 (out of memory). */
+static int take_days(part *into, const celltab *t, const funnel_cfg *cfg, int32_t before,
+                     int errors)
+{
+	int into_n = !errors && cfg->count_hits && !cfg->sequential;
+	int32_t last_day = INT32_MIN, last_period = 0;
 	for (size_t i = 0; i < t->cap; i++) {
 		const funnel_cell *e = &t->c[i];
 		if (e->row < 0 || e->period >= before)
 			continue;
-		funnel_cell *c = cell_get(sum, e->period, e->gem, e->row);
+		if (e->period != last_day) {
+			last_day = e->period;
+			last_period = period_of(e->period, cfg->by);
+		}
+		funnel_cell *c = cell_get(&into->fold, last_period, e->gem, e->row);
 		if (!c)
 			return -1;
-		int64_t *to = errors ? c->errors : c->n;
-		for (int k = 0; k < 3; k++)
-			to[k] += e->n[k];
+		for (int k = 0; k < 3; k++) {
+			if (errors)
+				c->errors[k] += e->n[k];
+			else if (into_n)
+				c->n[k] += e->n[k];
+		}
+		if (errors || e->n[0] + e->n[1] + e->n[2] == 0)
+			continue;
+		if (!into->hit_any || e->period < into->hit_first)
+			into->hit_first = e->period;
+		if (!into->hit_any || e->period > into->hit_last)
+			into->hit_last = e->period;
+		into->hit_any = 1;
 	}
 	return 0;
 }
 
-int funnel_fold(funnel *const *fs, int nf, const funnel_cfg *cfg, int32_t before)
+/* One thread's share of funnel_fold: part p of every funnel (the entries
+ * of a visitor-day are in the same part of each, as the funnels have the
+ * same number of parts), and the counters of funnels p, p + njobs, ...;
+ * all summed into part p of fs[0]. */
+typedef struct {
+	funnel *const *fs;
+	int nf, p, njobs;
+	const funnel_cfg *cfg;
+	int32_t before;
+	int rc;
+	pthread_t th;
+} fold_job;
+
+/* The figures of one visitor-day (events steps/inst, k of them; or the
+ * steps reached, mask) into cell c under cfg. */
+static void fold_add(funnel_cell *c, const funnel_cfg *cfg, uint32_t mask, const int *steps,
+                     const int64_t *inst, size_t k, int64_t *scratch)
 {
+	c->matched = 1;
+	if (cfg->sequential) {
+		int level = funnel_level(steps, inst, k, cfg->window_us, scratch);
+		for (int s = 0; s < 3; s++)
+			c->n[s] += level > s;
+	} else if (!cfg->count_hits) {
+		for (size_t x = 0; x < k; x++)
+			mask |= 1u << steps[x];
+		for (int s = 0; s < 3; s++)
+			c->n[s] += (mask >> s) & 1;
+	}
+}
+
+/* The entries of days before j->before in part j->p of every funnel: a
+ * visitor-day held by several funnels is combined (and taken from the
+ * later ones), its figures added to its period's cell; then the part of
+ * each funnel is pruned. Returns 0 or -1 (out of memory). */
+static int fold_entries(const fold_job *j)
+{
+	funnel *const *fs = j->fs;
+	part *into = &fs[0]->parts[j->p];
 	int *steps = NULL;
 	int64_t *inst = NULL, *scratch = NULL;
 	size_t cap = 0;
 	int rc = -1, ev = fs[0]->keep_events;
-	/* the days folded now: figures (n, matched) and 5xx errors in vis,
-	 * hits in hit (period holds the day) */
-	celltab vis = { NULL, 0, 0 }, hit = { NULL, 0, 0 };
+	int32_t last_day = INT32_MIN, last_period = 0;
 
-	for (int i = 1; i < nf; i++)
-		if (fs[i]->nparts != fs[0]->nparts || fs[i]->keep_events != fs[0]->keep_events) {
-			errno = EINVAL;
-			return -1;
-		}
-	for (int i = 0; i < nf; i++) {
-		for (int p = 0; p < fs[i]->nparts; p++) {
-			part *pt = &fs[i]->parts[p];
-			for (size_t slot = 0; slot < pt->cap; slot++) {
-				entry *e = &pt->tab[slot];
-				if (e->row1 <= 0 || e->day >= before)
+	for (int i = 0; i < j->nf; i++) {
+		part *pt = &fs[i]->parts[j->p];
+		for (size_t slot = 0; slot < pt->cap; slot++) {
+			entry *e = &pt->tab[slot];
+			if (e->row1 <= 0 || e->day >= j->before)
+				continue;
+			int32_t row = e->row1 - 1;
+			uint64_t h = entry_hash(e->visitor, e->day, e->gem, row);
+			uint32_t mask = ev ? 0 : e->aux;
+			size_t k = 0;
+			if (ev && gather(pt, e, &steps, &inst, &scratch, &k, &cap) < 0)
+				goto out;
+			/* the same visitor-day in the later funnels: taken here */
+			for (int o = i + 1; o < j->nf; o++) {
+				part *q = &fs[o]->parts[j->p];
+				entry *x = find(q, h, e->visitor, e->day, e->gem, row);
+				if (!x)
 					continue;
-				int32_t row = e->row1 - 1;
-				uint64_t h = entry_hash(e->visitor, e->day, e->gem, row);
-				uint32_t mask = ev ? 0 : e->aux;
-				size_t k = 0;
-				if (ev && gather(pt, e, &steps, &inst, &scratch, &k, &cap) < 0)
+				if (ev && gather(q, x, &steps, &inst, &scratch, &k, &cap) < 0)
 					goto out;
-				/* the same visitor-day in the later funnels: taken here */
-				for (int j = i + 1; j < nf; j++) {
-					part *q = part_of(fs[j], h);
-					entry *o = find(q, h, e->visitor, e->day, e->gem, row);
-					if (!o)
-						continue;
-					if (ev && gather(q, o, &steps, &inst, &scratch, &k, &cap) < 0)
-						goto out;
-					if (!ev)
-						mask |= o->aux;
-					o->row1 = -1;
-				}
-				for (size_t x = 0; x < k; x++)
-					mask |= 1u << steps[x];
-				funnel_cell *c = cell_get(&vis, e->day, e->gem, row);
-				if (!c)
-					goto out;
-				c->matched = 1;
-				if (cfg->sequential) {
-					int level = funnel_level(steps, inst, k, cfg->window_us, scratch);
-					for (int s = 0; s < 3; s++)
-						c->n[s] += level > s;
-				} else if (!cfg->count_hits) {
-					for (int s = 0; s < 3; s++)
-						c->n[s] += (mask >> s) & 1;
-				}
+				if (!ev)
+					mask |= x->aux;
+				x->row1 = -1;
 			}
+			if (e->day != last_day) {
+				last_day = e->day;
+				last_period = period_of(e->day, j->cfg->by);
+			}
+			funnel_cell *c = cell_get(&into->fold, last_period, e->gem, row);
+			if (!c)
+				goto out;
+			fold_add(c, j->cfg, mask, steps, inst, k, scratch);
 		}
-		if (take_days(&vis, &fs[i]->err, before, 1) < 0 ||
-		    take_days(&hit, &fs[i]->hits, before, 0) < 0)
-			goto out;
-		for (int p = 0; p < fs[i]->nparts; p++)
-			prune(&fs[i]->parts[p], fs[i]->keep_events, before);
 	}
-	/* into fs[0]'s folded days: every cell of vis with its hits, then
-	 * hits without a cell in vis (none, as hits come with entries) */
-	for (size_t i = 0; i < vis.cap; i++) {
-		const funnel_cell *v = &vis.c[i];
-		if (v->row < 0)
-			continue;
-		funnel_cell *hc = cell_get(&hit, v->period, v->gem, v->row);
-		if (!hc)
-			goto out;
-		hc->matched = -1; /* taken */
-		folded_cell d = { v->period, v->gem, v->row, v->matched,
-		                  { v->n[0], v->n[1], v->n[2] },
-		                  { hc->n[0], hc->n[1], hc->n[2] },
-		                  { v->errors[0], v->errors[1], v->errors[2] } };
-		if (fold_append(fs[0], &d, 1) < 0)
-			goto out;
-	}
-	for (size_t i = 0; i < hit.cap; i++) {
-		const funnel_cell *hc = &hit.c[i];
-		if (hc->row < 0 || hc->matched < 0)
-			continue;
-		folded_cell d = { hc->period, hc->gem, hc->row, 0, { 0, 0, 0 },
-		                  { hc->n[0], hc->n[1], hc->n[2] }, { 0, 0, 0 } };
-		if (fold_append(fs[0], &d, 1) < 0)
-			goto out;
-	}
-	/* the counters of the folded days are in fs[0] now */
-	for (int i = 0; i < nf; i++) {
-		celltab_prune(&fs[i]->err, before);
-		celltab_prune(&fs[i]->hits, before);
-	}
+	for (int i = 0; i < j->nf; i++)
+		prune(&fs[i]->parts[j->p], fs[i]->keep_events, j->before);
 	rc = 0;
 out:
-	free(vis.c);
-	free(hit.c);
 	free(steps);
 	free(inst);
 	free(scratch);
+	return rc;
+}
+
+static void *fold_main(void *arg)
+{
+	fold_job *j = arg;
+	part *into = &j->fs[0]->parts[j->p];
+	j->rc = fold_entries(j);
+	for (int i = j->p; i < j->nf && j->rc == 0; i += j->njobs) {
+		funnel *f = j->fs[i];
+		if (take_days(into, &f->err, j->cfg, j->before, 1) < 0 ||
+		    take_days(into, &f->hits, j->cfg, j->before, 0) < 0) {
+			j->rc = -1;
+			break;
+		}
+		celltab_prune(&f->err, j->before);
+		celltab_prune(&f->hits, j->before);
+	}
+	return NULL;
+}
+
+int funnel_fold(funnel *const *fs, int nf, const funnel_cfg *cfg, int32_t before)
+{
+	fold_job job[MAX_PARTS];
+	int started[MAX_PARTS] = { 0 };
+	int np = fs[0]->nparts, rc = 0;
+
+	for (int i = 1; i < nf; i++)
+		if (fs[i]->nparts != np || fs[i]->keep_events != fs[0]->keep_events) {
+			errno = EINVAL;
+			return -1;
+		}
+	if (fs[0]->folded && !cfg_same(&fs[0]->fold_cfg, cfg)) {
+		errno = EINVAL;
+		return -1;
+	}
+	fs[0]->folded = 1;
+	fs[0]->fold_cfg = *cfg;
+	/* one thread per part (the caller's thread takes part 0) */
+	for (int p = 0; p < np; p++) {
+		job[p] = (fold_job){ fs, nf, p, np, cfg, before, 0, 0 };
+		if (p > 0)
+			started[p] = pthread_create(&job[p].th, NULL, fold_main, &job[p]) == 0;
+	}
+	fold_main(&job[0]);
+	for (int p = 0; p < np; p++) {
+		if (started[p])
+			pthread_join(job[p].th, NULL);
+		else if (p > 0)
+			fold_main(&job[p]);
+		if (job[p].rc < 0)
+			rc = -1;
+	}
 	return rc;
 }
