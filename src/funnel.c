@@ -12,8 +12,9 @@
  * full).
  *
  * Hits (--count hits) do not need the visitor: they are summed per (day,
- * gemeente, row) in a small cell table (celltab), like the 5xx counts of
- * --details; funnel_cells sums into the same kind of table per period.
+ * gemeente, row) in a small cell table (celltab) per day (daytabs), like
+ * the 5xx counts of --details, so folding or dropping a day takes its
+ * table whole; funnel_cells sums into the same kind of table per period.
  *
  * Folding (funnel_fold): the entries and counters of days the input has
  * moved past are summed straight into figures per (period of the fold's
@@ -68,6 +69,29 @@ typedef struct {
 	size_t cap, used;
 } celltab;
 
+/* Counters of each day (funnel.hits, funnel.err): one celltab per day, so
+ * that folding or dropping a day takes its table whole instead of picking
+ * its cells out of one shared table. A slot that is not live holds an
+ * emptied table kept for the next day. Few days are live at a time, and
+ * records come day after day: last is the slot used last. */
+typedef struct {
+	int32_t day;
+	int live;
+	celltab t;
+} daytab;
+
+typedef struct {
+	daytab *d;
+	int n, cap, last;
+} daytabs;
+
+static void days_free(daytabs *s)
+{
+	for (int i = 0; i < s->n; i++)
+		free(s->d[i].t.c);
+	free(s->d);
+}
+
 /* One part: a table and, in sequential mode, the events of its entries;
  * and what funnel_fold took out of the part (of every worker's funnel):
  * the figures per (period, gemeente, row) under funnel.fold_cfg, cells
@@ -90,8 +114,8 @@ struct funnel {
 	part *parts;
 	int nparts;                /* a power of two */
 	int pbits;                 /* log2(nparts) */
-	celltab hits;              /* hits of each step */
-	celltab err;               /* 5xx requests matching each step */
+	daytabs hits;              /* hits of each step */
+	daytabs err;               /* 5xx requests matching each step */
 	int folded;                /* funnel_fold put figures in parts' fold */
 	funnel_cfg fold_cfg;       /* ... computed under this */
 	int keep_events;
@@ -214,8 +238,8 @@ void funnel_free(funnel *f)
 		free(f->parts[p].fold.c);
 	}
 	free(f->parts);
-	free(f->hits.c);
-	free(f->err.c);
+	days_free(&f->hits);
+	days_free(&f->err);
 	free(f);
 }
 
@@ -231,14 +255,14 @@ int funnel_day_range(const funnel *f, int32_t *first, int32_t *last)
 {
 	int any = 0;
 	int32_t lo = 0, hi = 0;
-	for (size_t i = 0; i < f->hits.cap; i++) {
-		const funnel_cell *c = &f->hits.c[i];
-		if (c->row < 0)
+	for (int i = 0; i < f->hits.n; i++) {
+		const daytab *d = &f->hits.d[i];
+		if (!d->live || d->t.used == 0)
 			continue;
-		if (!any || c->period < lo)
-			lo = c->period;
-		if (!any || c->period > hi)
-			hi = c->period;
+		if (!any || d->day < lo)
+			lo = d->day;
+		if (!any || d->day > hi)
+			hi = d->day;
 		any = 1;
 	}
 	for (int p = 0; p < f->nparts; p++) {
@@ -374,6 +398,66 @@ static funnel_cell *cell_get(celltab *t, int32_t period, int gem, int row)
 	}
 }
 
+/* The table of `day` in s, made (or a spare one taken) when new; NULL
+ * when out of memory. */
+static celltab *day_tab(daytabs *s, int32_t day)
+{
+	if (s->last < s->n && s->d[s->last].live && s->d[s->last].day == day)
+		return &s->d[s->last].t;
+	int spare = -1;
+	for (int i = 0; i < s->n; i++) {
+		if (s->d[i].live && s->d[i].day == day) {
+			s->last = i;
+			return &s->d[i].t;
+		}
+		if (!s->d[i].live && spare < 0)
+			spare = i;
+	}
+	if (spare < 0) {
+		if (s->n == s->cap) {
+			int nc = s->cap ? s->cap * 2 : 4;
+			daytab *d = realloc(s->d, (size_t)nc * sizeof *d);
+			if (!d)
+				return NULL;
+			s->d = d;
+			s->cap = nc;
+		}
+		spare = s->n++;
+		s->d[spare] = (daytab){ 0, 0, { NULL, 0, 0 } };
+	}
+	s->d[spare].day = day;
+	s->d[spare].live = 1;
+	s->last = spare;
+	return &s->d[spare].t;
+}
+
+/* The counters of (day, gem, row) in s, inserted (zero) when new; NULL
+ * when out of memory. */
+static funnel_cell *day_cell(daytabs *s, int32_t day, int gem, int row)
+{
+	celltab *t = day_tab(s, day);
+	return t ? cell_get(t, day, gem, row) : NULL;
+}
+
+/* Makes slot i of s a spare: its table emptied, its capacity kept. */
+static void day_spare(daytabs *s, int i)
+{
+	celltab *t = &s->d[i].t;
+	for (size_t k = 0; t->used > 0 && k < t->cap; k++)
+		t->c[k].row = -1;
+	t->used = 0;
+	s->d[i].live = 0;
+}
+
+/* 1 when s holds a counter. */
+static int days_any(const daytabs *s)
+{
+	for (int i = 0; i < s->n; i++)
+		if (s->d[i].live && s->d[i].t.used > 0)
+			return 1;
+	return 0;
+}
+
 static int push_event(part *f, entry *e, int64_t instant, int step)
 {
 	if (f->nev == f->evcap) {
@@ -416,7 +500,7 @@ int funnel_add_at(funnel *f, uint64_t visitor, int32_t day, int32_t sod, int64_t
 	} else {
 		e->aux |= 1u << step;
 	}
-	funnel_cell *c = cell_get(&f->hits, day, gem, row);
+	funnel_cell *c = day_cell(&f->hits, day, gem, row);
 	if (!c)
 		return -1;
 	c->n[step]++;
@@ -447,7 +531,7 @@ int funnel_add_error(funnel *f, int32_t day, int gem, int row, int step)
 
 int funnel_add_errors(funnel *f, int32_t day, int gem, int row, int step, uint64_t n)
 {
-	funnel_cell *c = cell_get(&f->err, day, gem, row);
+	funnel_cell *c = day_cell(&f->err, day, gem, row);
 	if (!c)
 		return -1;
 	c->n[step] += n;
@@ -469,6 +553,20 @@ static int cells_merge(celltab *dst, const celltab *src)
 			d->errors[k] += s->errors[k];
 		}
 		d->matched |= s->matched;
+	}
+	return 0;
+}
+
+/* Adds the counters of src to those of dst, day by day. Returns 0 or -1
+ * (out of memory). */
+static int days_merge(daytabs *dst, const daytabs *src)
+{
+	for (int i = 0; i < src->n; i++) {
+		if (!src->d[i].live || src->d[i].t.used == 0)
+			continue;
+		celltab *t = day_tab(dst, src->d[i].day);
+		if (!t || cells_merge(t, &src->d[i].t) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -534,7 +632,7 @@ static int merge_part(funnel *dst, const part *sp)
 
 int funnel_merge_counts(funnel *dst, const funnel *src)
 {
-	return cells_merge(&dst->err, &src->err) < 0 || cells_merge(&dst->hits, &src->hits) < 0 ||
+	return days_merge(&dst->err, &src->err) < 0 || days_merge(&dst->hits, &src->hits) < 0 ||
 	       fold_merge(dst, src) < 0
 	       ? -1 : 0;
 }
@@ -618,25 +716,16 @@ static ssize_t drop_part(part *pt, int keep_events, int32_t day)
 	return dropped;
 }
 
-/* t without the counters of days before `day`. Returns 0, or -1 (out of
- * memory; t unchanged). */
-static int drop_cells(celltab *t, int32_t day)
+/* s without the counters of days before `day`: their tables freed. */
+static void drop_days(daytabs *s, int32_t day)
 {
-	celltab n = { NULL, 0, 0 };
-	for (size_t i = 0; i < t->cap; i++) {
-		const funnel_cell *c = &t->c[i];
-		if (c->row < 0 || c->period < day) /* period: the day (see celltab) */
+	for (int i = 0; i < s->n; i++) {
+		daytab *d = &s->d[i];
+		if (d->live && d->day >= day)
 			continue;
-		funnel_cell *d = cell_get(&n, c->period, c->gem, c->row);
-		if (!d) {
-			free(n.c);
-			return -1;
-		}
-		*d = *c;
+		free(d->t.c);
+		*d = (daytab){ 0, 0, { NULL, 0, 0 } };
 	}
-	free(t->c);
-	*t = n;
-	return 0;
 }
 
 ssize_t funnel_drop_before(funnel *f, int32_t day)
@@ -652,8 +741,8 @@ ssize_t funnel_drop_before(funnel *f, int32_t day)
 			return -1;
 		total += d;
 	}
-	if (drop_cells(&f->hits, day) < 0 || drop_cells(&f->err, day) < 0)
-		return -1;
+	drop_days(&f->hits, day);
+	drop_days(&f->err, day);
 	return total;
 }
 
@@ -808,19 +897,24 @@ static void *part_main(void *arg)
 
 /* Adds the counters of t to the cells of map, per period of by: into
  * errors[] when errors is set, else into n[]. Returns 0, or -1 (OOM). */
-static int sum_counts(celltab *map, const celltab *t, enum ktime_by by, int errors)
+static int sum_counts(celltab *map, const daytabs *ds, enum ktime_by by, int errors)
 {
-	for (size_t i = 0; i < t->cap; i++) {
-		const funnel_cell *e = &t->c[i];
-		if (e->row < 0)
+	for (int d = 0; d < ds->n; d++) {
+		const celltab *t = &ds->d[d].t;
+		if (!ds->d[d].live)
 			continue;
-		int32_t period = by == KTIME_BY_NONE ? 0 : ktime_period_start(e->period, by);
-		funnel_cell *c = cell_get(map, period, e->gem, e->row);
-		if (!c)
-			return -1;
-		int64_t *to = errors ? c->errors : c->n;
-		for (int s = 0; s < 3; s++)
-			to[s] += e->n[s];
+		int32_t period = by == KTIME_BY_NONE ? 0 : ktime_period_start(ds->d[d].day, by);
+		for (size_t i = 0; i < t->cap; i++) {
+			const funnel_cell *e = &t->c[i];
+			if (e->row < 0)
+				continue;
+			funnel_cell *c = cell_get(map, period, e->gem, e->row);
+			if (!c)
+				return -1;
+			int64_t *to = errors ? c->errors : c->n;
+			for (int s = 0; s < 3; s++)
+				to[s] += e->n[s];
+		}
 	}
 	return 0;
 }
@@ -837,7 +931,7 @@ int funnel_cells(const funnel *f, const funnel_cfg *cfg, funnel_cell **cells, si
 		errno = EINVAL;
 		return -1;
 	}
-	if (funnel_size(f) == 0 && f->err.used == 0 && !f->folded)
+	if (funnel_size(f) == 0 && !days_any(&f->err) && !f->folded)
 		return 0;
 	if (celltab_init(&map, 256) < 0)
 		goto out;
@@ -1067,71 +1161,46 @@ static void prune(part *pt, int keep_events, int32_t before)
 	pt->nev = live;
 }
 
-/* Removes from t every cell of a day before `before`, in place, the way
- * prune does for entries. */
-static void celltab_prune(celltab *t, int32_t before)
-{
-	if (t->used == 0)
-		return;
-	size_t mask = t->cap - 1, start = 0;
-	while (t->c[start].row >= 0)
-		start++;
-	for (size_t i = 0; i < t->cap; i++)
-		if (t->c[i].row >= 0 && t->c[i].period < before) {
-			t->c[i].row = -1;
-			t->used--;
-		}
-	for (size_t k = 1; k <= t->cap; k++) {
-		size_t i = (start + k) & mask;
-		if (t->c[i].row < 0)
-			continue;
-		funnel_cell x = t->c[i];
-		t->c[i].row = -1;
-		size_t j = entry_hash(0, x.period, x.gem, x.row) & mask;
-		while (t->c[j].row >= 0)
-			j = (j + 1) & mask;
-		t->c[j] = x;
-	}
-}
-
 static int32_t period_of(int32_t day, enum ktime_by by)
 {
 	return by == KTIME_BY_NONE ? 0 : ktime_period_start(day, by);
 }
 
-/* Adds into into->fold the counters of t's cells of days before `before`,
- * per period of cfg->by: 5xx counts (errors set) into errors[], hits into
- * n[] when cfg counts hits (and extends into's range of folded hit days).
- * Returns 0 or -1 (out of memory). */
-static int take_days(part *into, const celltab *t, const funnel_cfg *cfg, int32_t before,
-                     int errors)
+/* Adds into into->fold the counters of s's days before `before`, per
+ * period of cfg->by: 5xx counts (errors set) into errors[], hits into n[]
+ * when cfg counts hits (and extends into's range of folded hit days); and
+ * empties those days' tables for later days. Returns 0 or -1 (out of
+ * memory). */
+static int take_days(part *into, daytabs *s, const funnel_cfg *cfg, int32_t before, int errors)
 {
 	int into_n = !errors && cfg->count_hits && !cfg->sequential;
-	int32_t last_day = INT32_MIN, last_period = 0;
-	for (size_t i = 0; i < t->cap; i++) {
-		const funnel_cell *e = &t->c[i];
-		if (e->row < 0 || e->period >= before)
+	for (int d = 0; d < s->n; d++) {
+		const celltab *t = &s->d[d].t;
+		int32_t day = s->d[d].day, period = period_of(day, cfg->by);
+		if (!s->d[d].live || day >= before)
 			continue;
-		if (e->period != last_day) {
-			last_day = e->period;
-			last_period = period_of(e->period, cfg->by);
+		for (size_t i = 0; i < t->cap; i++) {
+			const funnel_cell *e = &t->c[i];
+			if (e->row < 0)
+				continue;
+			funnel_cell *c = cell_get(&into->fold, period, e->gem, e->row);
+			if (!c)
+				return -1;
+			for (int k = 0; k < 3; k++) {
+				if (errors)
+					c->errors[k] += e->n[k];
+				else if (into_n)
+					c->n[k] += e->n[k];
+			}
 		}
-		funnel_cell *c = cell_get(&into->fold, last_period, e->gem, e->row);
-		if (!c)
-			return -1;
-		for (int k = 0; k < 3; k++) {
-			if (errors)
-				c->errors[k] += e->n[k];
-			else if (into_n)
-				c->n[k] += e->n[k];
+		if (!errors && t->used > 0) {
+			if (!into->hit_any || day < into->hit_first)
+				into->hit_first = day;
+			if (!into->hit_any || day > into->hit_last)
+				into->hit_last = day;
+			into->hit_any = 1;
 		}
-		if (errors || e->n[0] + e->n[1] + e->n[2] == 0)
-			continue;
-		if (!into->hit_any || e->period < into->hit_first)
-			into->hit_first = e->period;
-		if (!into->hit_any || e->period > into->hit_last)
-			into->hit_last = e->period;
-		into->hit_any = 1;
+		day_spare(s, d);
 	}
 	return 0;
 }
@@ -1233,12 +1302,8 @@ static void *fold_main(void *arg)
 	for (int i = j->p; i < j->nf && j->rc == 0; i += j->njobs) {
 		funnel *f = j->fs[i];
 		if (take_days(into, &f->err, j->cfg, j->before, 1) < 0 ||
-		    take_days(into, &f->hits, j->cfg, j->before, 0) < 0) {
+		    take_days(into, &f->hits, j->cfg, j->before, 0) < 0)
 			j->rc = -1;
-			break;
-		}
-		celltab_prune(&f->err, j->before);
-		celltab_prune(&f->hits, j->before);
 	}
 	return NULL;
 }
