@@ -1093,21 +1093,29 @@ static void prune(part *pt, int keep_events, int32_t before)
 	/* a slot free before any removal: no probe path crosses it */
 	while (pt->tab[start].row1 != 0)
 		start++;
-	for (size_t i = 0; i < pt->cap; i++) {
-		entry *e = &pt->tab[i];
-		if (e->row1 < 0 || (e->row1 > 0 && e->day < before)) {
-			e->row1 = 0;
-			pt->used--;
-		}
-	}
-	/* put each entry left back at the first free slot from its home, in
-	 * probe order from start: the slots before it are final by then */
+	/* in probe order from start, one cluster (run of used slots) after
+	 * the other: remove, and put each entry left back at the first free
+	 * slot from its home (the slots before it are final by then; later
+	 * ones are not touched yet, so a free one ends the cluster). An
+	 * entry with no slot freed before it in its cluster stays put. */
+	size_t holes = 0;
 	for (size_t k = 1; k <= pt->cap; k++) {
 		size_t i = (start + k) & mask;
-		if (pt->tab[i].row1 == 0)
+		entry *e = &pt->tab[i];
+		if (e->row1 == 0) {
+			holes = 0;
 			continue;
-		entry x = pt->tab[i];
-		pt->tab[i].row1 = 0;
+		}
+		if (e->row1 < 0 || e->day < before) {
+			e->row1 = 0;
+			pt->used--;
+			holes++;
+			continue;
+		}
+		if (holes == 0)
+			continue;
+		entry x = *e;
+		e->row1 = 0;
 		size_t j = entry_hash(x.visitor, x.day, x.gem, x.row1 - 1) & mask;
 		while (pt->tab[j].row1 != 0)
 			j = (j + 1) & mask;
