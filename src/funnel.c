@@ -1083,47 +1083,14 @@ static int gather(const part *pt, const entry *e, int **steps, int64_t **inst,
 
 #define LIVE_MARK (1 << 30)        /* in event.step while compacting */
 
-/* Removes from pt every entry marked taken (row1 -1) or of a day before
- * `before`, in place: the table keeps its capacity (its pages stay for
- * the next day's entries) and the events of the removed entries are
- * compacted away. */
-static void prune(part *pt, int keep_events, int32_t before)
+/* Compacts pt's events after entries were removed: the events of the
+ * entries left move down to the front (their order within a chain
+ * kept), the rest are gone. */
+static void compact_events(part *pt)
 {
-	size_t mask = pt->cap - 1, start = 0;
-	/* a slot free before any removal: no probe path crosses it */
-	while (pt->tab[start].row1 != 0)
-		start++;
-	/* in probe order from start, one cluster (run of used slots) after
-	 * the other: remove, and put each entry left back at the first free
-	 * slot from its home (the slots before it are final by then; later
-	 * ones are not touched yet, so a free one ends the cluster). An
-	 * entry with no slot freed before it in its cluster stays put. */
-	size_t holes = 0;
-	for (size_t k = 1; k <= pt->cap; k++) {
-		size_t i = (start + k) & mask;
-		entry *e = &pt->tab[i];
-		if (e->row1 == 0) {
-			holes = 0;
-			continue;
-		}
-		if (e->row1 < 0 || e->day < before) {
-			e->row1 = 0;
-			pt->used--;
-			holes++;
-			continue;
-		}
-		if (holes == 0)
-			continue;
-		entry x = *e;
-		e->row1 = 0;
-		size_t j = entry_hash(x.visitor, x.day, x.gem, x.row1 - 1) & mask;
-		while (pt->tab[j].row1 != 0)
-			j = (j + 1) & mask;
-		pt->tab[j] = x;
-	}
-	if (!keep_events || pt->nev == 0)
+	if (pt->nev == 0)
 		return;
-	/* events: mark the live ones, move them down into [0, live) (two
+	/* mark the live ones, move them down into [0, live) (two
 	 * fingers), leave a forward index in each slot moved from, then
 	 * redirect every chain through the forwards */
 	size_t live = 0;
@@ -1244,61 +1211,107 @@ static void fold_add(funnel_cell *c, const funnel_cfg *cfg, uint32_t mask, const
 	}
 }
 
+/* fold_entries' working memory: the events of one visitor-day, and the
+ * period of the day seen last (entries come in no day order, but few
+ * days are folded at once). */
+typedef struct {
+	int *steps;
+	int64_t *inst, *scratch;
+	size_t cap;
+	int32_t last_day, last_period;
+} fold_scratch;
+
+/* Folds entry e of funnel i's part pt, with the entries of the same
+ * visitor-day in the later funnels (marked taken), into its period's
+ * cell in part j->p of fs[0]. Returns 0 or -1 (out of memory). */
+static int fold_entry(const fold_job *j, int i, const part *pt, const entry *e, fold_scratch *x)
+{
+	int ev = j->fs[0]->keep_events;
+	int32_t row = e->row1 - 1;
+	uint64_t h = entry_hash(e->visitor, e->day, e->gem, row);
+	uint32_t mask = ev ? 0 : e->aux;
+	size_t k = 0;
+	if (ev && gather(pt, e, &x->steps, &x->inst, &x->scratch, &k, &x->cap) < 0)
+		return -1;
+	for (int o = i + 1; o < j->nf; o++) {
+		part *q = &j->fs[o]->parts[j->p];
+		entry *t = find(q, h, e->visitor, e->day, e->gem, row);
+		if (!t)
+			continue;
+		if (ev && gather(q, t, &x->steps, &x->inst, &x->scratch, &k, &x->cap) < 0)
+			return -1;
+		if (!ev)
+			mask |= t->aux;
+		t->row1 = -1;
+	}
+	if (e->day != x->last_day) {
+		x->last_day = e->day;
+		x->last_period = period_of(e->day, j->cfg->by);
+	}
+	funnel_cell *c = cell_get(&j->fs[0]->parts[j->p].fold, x->last_period, e->gem, row);
+	if (!c)
+		return -1;
+	fold_add(c, j->cfg, mask, x->steps, x->inst, k, x->scratch);
+	return 0;
+}
+
+/* Folds the entries of days before j->before in funnel i's part j->p
+ * (fold_entry) and removes them, and those an earlier funnel took, in
+ * place, in one pass: the table keeps its capacity (its pages stay for
+ * the next day's entries). The pass goes in probe order from a slot free
+ * before any removal (no probe path crosses it), one cluster (run of used
+ * slots) after the other; each entry left goes back to the first free
+ * slot from its home (the slots before it are final by then, later ones
+ * untouched, so a free one ends the cluster), and one with no slot freed
+ * before it in its cluster stays put. No later funnel's fold looks into
+ * this one. Returns 0 or -1 (out of memory). */
+static int fold_part(const fold_job *j, int i, fold_scratch *x)
+{
+	part *pt = &j->fs[i]->parts[j->p];
+	size_t mask = pt->cap - 1, start = 0, holes = 0;
+	while (pt->tab[start].row1 != 0)
+		start++;
+	for (size_t k = 1; k <= pt->cap; k++) {
+		entry *e = &pt->tab[(start + k) & mask];
+		if (e->row1 == 0) {
+			holes = 0;
+			continue;
+		}
+		if (e->row1 < 0 || e->day < j->before) {
+			if (e->row1 > 0 && fold_entry(j, i, pt, e, x) < 0)
+				return -1;
+			e->row1 = 0;
+			pt->used--;
+			holes++;
+			continue;
+		}
+		if (holes == 0)
+			continue;
+		entry y = *e;
+		e->row1 = 0;
+		size_t t = entry_hash(y.visitor, y.day, y.gem, y.row1 - 1) & mask;
+		while (pt->tab[t].row1 != 0)
+			t = (t + 1) & mask;
+		pt->tab[t] = y;
+	}
+	if (j->fs[i]->keep_events)
+		compact_events(pt);
+	return 0;
+}
+
 /* The entries of days before j->before in part j->p of every funnel: a
  * visitor-day held by several funnels is combined (and taken from the
- * later ones), its figures added to its period's cell; then the part of
- * each funnel is pruned. Returns 0 or -1 (out of memory). */
+ * later ones), its figures added to its period's cell. Returns 0 or -1
+ * (out of memory). */
 static int fold_entries(const fold_job *j)
 {
-	funnel *const *fs = j->fs;
-	part *into = &fs[0]->parts[j->p];
-	int *steps = NULL;
-	int64_t *inst = NULL, *scratch = NULL;
-	size_t cap = 0;
-	int rc = -1, ev = fs[0]->keep_events;
-	int32_t last_day = INT32_MIN, last_period = 0;
-
-	for (int i = 0; i < j->nf; i++) {
-		part *pt = &fs[i]->parts[j->p];
-		for (size_t slot = 0; slot < pt->cap; slot++) {
-			entry *e = &pt->tab[slot];
-			if (e->row1 <= 0 || e->day >= j->before)
-				continue;
-			int32_t row = e->row1 - 1;
-			uint64_t h = entry_hash(e->visitor, e->day, e->gem, row);
-			uint32_t mask = ev ? 0 : e->aux;
-			size_t k = 0;
-			if (ev && gather(pt, e, &steps, &inst, &scratch, &k, &cap) < 0)
-				goto out;
-			/* the same visitor-day in the later funnels: taken here */
-			for (int o = i + 1; o < j->nf; o++) {
-				part *q = &fs[o]->parts[j->p];
-				entry *x = find(q, h, e->visitor, e->day, e->gem, row);
-				if (!x)
-					continue;
-				if (ev && gather(q, x, &steps, &inst, &scratch, &k, &cap) < 0)
-					goto out;
-				if (!ev)
-					mask |= x->aux;
-				x->row1 = -1;
-			}
-			if (e->day != last_day) {
-				last_day = e->day;
-				last_period = period_of(e->day, j->cfg->by);
-			}
-			funnel_cell *c = cell_get(&into->fold, last_period, e->gem, row);
-			if (!c)
-				goto out;
-			fold_add(c, j->cfg, mask, steps, inst, k, scratch);
-		}
-	}
-	for (int i = 0; i < j->nf; i++)
-		prune(&fs[i]->parts[j->p], fs[i]->keep_events, j->before);
-	rc = 0;
-out:
-	free(steps);
-	free(inst);
-	free(scratch);
+	fold_scratch x = { NULL, NULL, NULL, 0, INT32_MIN, 0 };
+	int rc = 0;
+	for (int i = 0; i < j->nf && rc == 0; i++)
+		rc = fold_part(j, i, &x);
+	free(x.steps);
+	free(x.inst);
+	free(x.scratch);
 	return rc;
 }
 
