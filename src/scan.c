@@ -143,6 +143,11 @@ struct scan {
 	int64_t recent_min;
 	int32_t fold_before;
 	int late;
+	/* scan_opts.fold with workers: a fold waiting for the blocks still
+	 * being parsed (the first day not to fold, INT32_MIN for none), and
+	 * the blocks read meanwhile, queued once it is done */
+	int32_t fold_want;
+	block *held_head, *held_tail;
 };
 
 /* ---- block pool and queue -------------------------------------------- */
@@ -503,42 +508,71 @@ static void *worker_main(void *arg)
 
 /* ---- the reader ------------------------------------------------------ */
 
-/* Waits until every queued block is parsed (the reader parses queued
- * ones itself meanwhile); then every worker waits for work. */
-static void drain(scan *s)
+/* Parses the queued blocks on the reader's thread until the queue is
+ * empty. Returns 1 when every block queued is parsed by then (every
+ * worker waits for work), 0 when a worker is still at one. */
+static int drain(scan *s)
 {
 	if (!s->helper)
-		return;
+		return 1;
 	pthread_mutex_lock(&s->lock);
-	while (s->nparsed < s->nqueued) {
-		block *q = pop_queued(s);
-		if (q) {
-			pthread_mutex_unlock(&s->lock);
-			process_block(s->helper, q);
-			give_done(s, q);
-			pthread_mutex_lock(&s->lock);
-			continue;
-		}
-		pthread_cond_wait(&s->free_cv, &s->lock);
+	for (block *q; (q = pop_queued(s)) != NULL;) {
+		pthread_mutex_unlock(&s->lock);
+		process_block(s->helper, q);
+		give_done(s, q);
+		pthread_mutex_lock(&s->lock);
 	}
+	int idle = s->nparsed == s->nqueued;
 	pthread_mutex_unlock(&s->lock);
+	return idle;
 }
+
+/* Queues the blocks held while a fold waited (scan.fold_want), in order. */
+static void release_held(scan *s)
+{
+	block *b = s->held_head;
+	s->held_head = s->held_tail = NULL;
+	while (b) {
+		block *next = b->next;
+		enqueue(s, b);
+		b = next;
+	}
+}
+
+static void fold_days(scan *s, int32_t before);
 
 /* scan_opts.fold, on the reader's thread: when the records of the blocks
  * parsed since the last look are all FOLD_SLACK past the end of a day not
- * yet folded, waits for the workers and folds the days before that into
- * counts (funnel_fold over every worker's funnel, per side). */
+ * yet folded, folds the days before that into counts (fold_days) once no
+ * worker parses. Until then the fold waits (scan.fold_want) and the
+ * reader reads on, holding the blocks it reads (dispatch), instead of
+ * waiting for the workers' last blocks: after the fold they find work
+ * queued at once. */
 static void fold_check(scan *s)
 {
-	int64_t m = __atomic_exchange_n(&s->recent_min, INT64_MAX, __ATOMIC_RELAXED);
-	if (m == INT64_MAX || m - FOLD_SLACK < (int64_t)INT32_MIN * 86400)
+	int32_t before = s->fold_want;
+	if (before == INT32_MIN) {
+		int64_t m = __atomic_exchange_n(&s->recent_min, INT64_MAX, __ATOMIC_RELAXED);
+		if (m == INT64_MAX || m - FOLD_SLACK < (int64_t)INT32_MIN * 86400)
+			return;
+		before = ktime_day(m - FOLD_SLACK);
+		if (before <= s->fold_before)
+			return;
+	}
+	if (!drain(s)) {
+		s->fold_want = before;
 		return;
-	int32_t before = ktime_day(m - FOLD_SLACK);
-	if (before <= s->fold_before)
-		return;
-	drain(s);
-	if (__atomic_load_n(&s->late, __ATOMIC_RELAXED))
-		return;
+	}
+	s->fold_want = INT32_MIN;
+	if (!__atomic_load_n(&s->late, __ATOMIC_RELAXED))
+		fold_days(s, before);
+	release_held(s);
+}
+
+/* Folds the days before `before` (funnel_fold over every worker's funnel,
+ * per side) while no worker parses. */
+static void fold_days(scan *s, int32_t before)
+{
 	/* every worker's funnel (up to 256 of them: -j); once a day, so
 	 * allocated here */
 	funnel **fs = malloc((size_t)s->nw * sizeof *fs);
@@ -566,6 +600,17 @@ static void dispatch(scan *s, block *b)
 	if (s->o->fold && __atomic_load_n(&s->late, __ATOMIC_RELAXED)) {
 		/* the result will be thrown away (scan_result.fold_late) */
 		give_free(s, b);
+		return;
+	}
+	if (s->fold_want != INT32_MIN) {
+		/* a fold waits for the workers' last blocks: queued after it */
+		b->next = NULL;
+		if (s->held_tail)
+			s->held_tail->next = b;
+		else
+			s->held_head = b;
+		s->held_tail = b;
+		fold_check(s);
 		return;
 	}
 	if (s->o->jobs > 1) {
@@ -1154,6 +1199,96 @@ void scan_cont_free(scan_cont *c)
 	free(c);
 }
 
+/* Puts pool[0..nblocks) on s's free list, each with a buffer, and makes
+ * the workers, starting the threads of all but the reader's own (-j > 1):
+ * *started is one past the last started. Returns 0, -1 when out of
+ * memory, or -2 when a thread could not be started (err says why; those
+ * started run until scan_finish). */
+static int scan_start(scan *s, block *pool, int nblocks, int *started, char *err,
+                      size_t errlen)
+{
+	for (int i = 0; i < nblocks; i++) {
+		pool[i].buf = malloc(BLOCK_SIZE);
+		if (!pool[i].buf)
+			return -1;
+		pool[i].cap = BLOCK_SIZE;
+		pool[i].next = s->free_list;
+		s->free_list = &pool[i];
+	}
+	for (int i = 0; i < s->nw; i++)
+		if (worker_init(&s->w[i], s) < 0)
+			return -1;
+	if (s->o->jobs <= 1)
+		return 0;
+	/* worker 0 is the reader's own (see take_free) */
+	s->helper = &s->w[0];
+	for (*started = 1; *started < s->nw; (*started)++) {
+		int e = pthread_create(&s->w[*started].th, NULL, worker_main, &s->w[*started]);
+		if (e) {
+			snprintf(err, errlen, "cannot start worker thread: %s", strerror(e));
+			return -2;
+		}
+	}
+	return 0;
+}
+
+/* After the last block is read: queues what a fold still waiting held
+ * (that fold is not needed: the end merges everything), lets the workers
+ * parse what is queued, the reader taking its share, and joins them. */
+static void scan_finish(scan *s, int started)
+{
+	s->fold_want = INT32_MIN;
+	release_held(s);
+	pthread_mutex_lock(&s->lock);
+	s->done = 1;
+	pthread_cond_broadcast(&s->work_cv);
+	pthread_mutex_unlock(&s->lock);
+	if (s->helper)
+		for (block *b; (b = dequeue(s)) != NULL;) {
+			process_block(s->helper, b);
+			give_done(s, b);
+		}
+	for (int i = 1; i < started; i++)
+		pthread_join(s->w[i].th, NULL);
+}
+
+/* scan_feed: hands the formats back to cont for the next feed (fmts[i]
+ * NULL after), moves the sample line numbers and cont's line counts on,
+ * and gives cont the W3C formats built this time. Returns rc, or -1 when
+ * out of memory (err says so). */
+static int scan_cont_back(scan *s, scan_cont *cont, logfmt **fmts, int npaths,
+                          scan_result *res, int rc, char *err, size_t errlen)
+{
+	/* the formats stay with cont, for the next feed */
+	for (int i = 0; i < npaths; i++) {
+		if (fmts[i]) /* cont's own, or new; NULL: not taken (OOM) */
+			cont->fmt[i] = fmts[i];
+		fmts[i] = NULL;
+		if (rc >= 0)
+			for (int k = 0; k < res->nsamples; k++)
+				if (res->sample[k].file == i)
+					res->sample[k].line += cont->lines[i];
+	}
+	for (int i = 0; i < npaths && rc >= 0; i++)
+		cont->lines[i] += res->inputs[i].lines;
+	logfmt **x = NULL;
+	if (s->nxfmts == 0) {
+		/* no "#Fields:" line this time */
+	} else if ((x = realloc(cont->xfmts, (cont->nxfmts + s->nxfmts) * sizeof *x))) {
+		cont->xfmts = x;
+		memcpy(x + cont->nxfmts, s->xfmts, s->nxfmts * sizeof *x);
+		cont->nxfmts += s->nxfmts;
+		s->nxfmts = 0;
+	} else {
+		/* cannot hand them over: forget the W3C state that uses them */
+		for (int i = 0; i < npaths; i++)
+			cont->w3[i].dir = cont->w3[i].cur = NULL;
+		snprintf(err, errlen, "out of memory");
+		rc = -1;
+	}
+	return rc;
+}
+
 /* scan_run (fps NULL, cont NULL) and scan_feed (both set). */
 static int scan_do(const scan_opts *o, matcher *m, char *const *paths, FILE **fps,
                    scan_cont *cont, int npaths, scan_result *res, char *err, size_t errlen)
@@ -1177,6 +1312,7 @@ static int scan_do(const scan_opts *o, matcher *m, char *const *paths, FILE **fp
 	s.m = m;
 	s.recent_min = INT64_MAX;
 	s.fold_before = INT32_MIN;
+	s.fold_want = INT32_MIN;
 	pthread_mutex_init(&s.lock, NULL);
 	pthread_cond_init(&s.work_cv, NULL);
 	pthread_cond_init(&s.free_cv, NULL);
@@ -1193,29 +1329,11 @@ static int scan_do(const scan_opts *o, matcher *m, char *const *paths, FILE **fp
 	res->ninputs = npaths;
 	for (int i = 0; cont && i < npaths; i++)
 		fmts[i] = cont->fmt[i]; /* back to cont at the end */
-	for (int i = 0; i < nblocks; i++) {
-		pool[i].buf = malloc(BLOCK_SIZE);
-		if (!pool[i].buf)
-			goto oom;
-		pool[i].cap = BLOCK_SIZE;
-		pool[i].next = s.free_list;
-		s.free_list = &pool[i];
-	}
-	for (int i = 0; i < s.nw; i++)
-		if (worker_init(&s.w[i], &s) < 0)
-			goto oom;
-	if (o->jobs > 1) {
-		/* worker 0 is the reader's own (see take_free) */
-		s.helper = &s.w[0];
-		for (started = 1; started < s.nw; started++) {
-			int e = pthread_create(&s.w[started].th, NULL, worker_main, &s.w[started]);
-			if (e) {
-				snprintf(err, errlen, "cannot start worker thread: %s", strerror(e));
-				rc = -1;
-				break;
-			}
-		}
-	}
+	rc = scan_start(&s, pool, nblocks, &started, err, errlen);
+	if (rc == -2)
+		rc = -1; /* err says why; the threads started stop at the end */
+	else if (rc < 0)
+		goto oom;
 	uint64_t bytes = 0;
 	for (int i = 0; i < npaths && rc >= 0; i++) {
 		res->inputs[i].name = paths[i];
@@ -1239,17 +1357,7 @@ static int scan_do(const scan_opts *o, matcher *m, char *const *paths, FILE **fp
 	res->long_lines = s.long_lines;
 	if (o->progress)
 		o->progress(o->progress_arg, s.done_raw, 1);
-	pthread_mutex_lock(&s.lock);
-	s.done = 1;
-	pthread_cond_broadcast(&s.work_cv);
-	pthread_mutex_unlock(&s.lock);
-	if (s.helper) /* the reader takes its share of what is left */
-		for (block *b; (b = dequeue(&s)) != NULL;) {
-			process_block(s.helper, b);
-			give_done(&s, b);
-		}
-	for (int i = 1; i < started; i++)
-		pthread_join(s.w[i].th, NULL);
+	scan_finish(&s, started);
 	res->fold_late = s.late;
 	if (s.late) /* the caller reads the inputs again without folding */
 		goto out;
@@ -1271,35 +1379,8 @@ out:
 	for (int i = 0; pool && i < nblocks; i++)
 		free(pool[i].buf);
 	free(pool);
-	if (cont && fmts) {
-		/* the formats stay with cont, for the next feed */
-		for (int i = 0; i < npaths; i++) {
-			if (fmts[i]) /* cont's own, or new; NULL: not taken (OOM) */
-				cont->fmt[i] = fmts[i];
-			fmts[i] = NULL;
-			if (rc >= 0)
-				for (int k = 0; k < res->nsamples; k++)
-					if (res->sample[k].file == i)
-						res->sample[k].line += cont->lines[i];
-		}
-		for (int i = 0; i < npaths && rc >= 0; i++)
-			cont->lines[i] += res->inputs[i].lines;
-		logfmt **x = NULL;
-		if (s.nxfmts == 0) {
-			/* no "#Fields:" line this time */
-		} else if ((x = realloc(cont->xfmts, (cont->nxfmts + s.nxfmts) * sizeof *x))) {
-			cont->xfmts = x;
-			memcpy(x + cont->nxfmts, s.xfmts, s.nxfmts * sizeof *x);
-			cont->nxfmts += s.nxfmts;
-			s.nxfmts = 0;
-		} else {
-			/* cannot hand them over: forget the W3C state that uses them */
-			for (int i = 0; i < npaths; i++)
-				cont->w3[i].dir = cont->w3[i].cur = NULL;
-			snprintf(err, errlen, "out of memory");
-			rc = -1;
-		}
-	}
+	if (cont && fmts)
+		rc = scan_cont_back(&s, cont, fmts, npaths, res, rc, err, errlen);
 	/* Formats must outlive the workers: names in res point into them. */
 	res->fmts_ = fmts;
 	res->xfmts_ = s.xfmts;
