@@ -118,7 +118,8 @@ size_t funnel_size(const funnel *f);
  * row), one cell for every combination that has at least one matched
  * event: a malloc'ed array in *cells that the caller frees, *n of them
  * (NULL and 0 when there are none). Returns 0, or -1 when out of memory
- * (then *cells is NULL and *n 0). */
+ * or with errno EINVAL when f holds days folded under another cfg
+ * (funnel_fold) (then *cells is NULL and *n 0). */
 int funnel_cells(const funnel *f, const funnel_cfg *cfg, funnel_cell **cells, size_t *n);
 
 /* The order of funnel_cells: by period, gemeente, row (qsort/bsearch). */
