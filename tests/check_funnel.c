@@ -2,6 +2,7 @@
  * check_funnel.c - visitor counting, the sequential level with its window
  * edge, merging and periods.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -657,6 +658,38 @@ START_TEST(test_fold_mismatch)
 	ck_assert_int_eq(funnel_fold(w, 2, &cfg, 5), -1);
 	funnel_free(w[0]);
 	funnel_free(w[1]);
+	/* a funnel holding folded days: no fold under another cfg, no merge
+	 * of days folded under another cfg, no dropping of days */
+	funnel *a = funnel_new(0, 1), *b = funnel_new(0, 1);
+	ck_assert_int_eq(funnel_add(a, 1, 3, 3 * 86400 * S, 0, 0, 0), 0);
+	ck_assert_int_eq(funnel_add(b, 1, 3, 3 * 86400 * S, 0, 0, 0), 0);
+	ck_assert_int_eq(funnel_fold(&a, 1, &cfg, 5), 0);
+	funnel_cfg week = cfg;
+	week.by = KTIME_BY_WEEK;
+	ck_assert_int_eq(funnel_fold(&b, 1, &week, 5), 0);
+	errno = 0;
+	ck_assert_int_eq(funnel_fold(&a, 1, &week, 6), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_int_eq(funnel_merge(a, b), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_int_eq(funnel_drop_before(a, 4), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	/* the folded day is still seen: its figures and its day */
+	funnel_cell *c;
+	size_t n;
+	int32_t first, last;
+	ck_assert_int_eq(funnel_cells(a, &cfg, &c, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(c[0].n[0], 1);
+	ck_assert_int_eq(funnel_day_range(a, &first, &last), 1);
+	ck_assert_int_eq(first, 3);
+	ck_assert_int_eq(last, 3);
+	ck_assert_uint_eq(funnel_size(a), 0);
+	free(c);
+	funnel_free(a);
+	funnel_free(b);
 }
 END_TEST
 
