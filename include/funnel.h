@@ -107,7 +107,8 @@ int funnel_day_range(const funnel *f, int32_t *first, int32_t *last);
  * what is left, so a funnel fed for months with a moving --since keeps a
  * bounded size. Returns the number of entries dropped, or -1 when out of
  * memory (then some parts may already be cut; the figures of the days
- * kept are right either way, and a later call finishes the job). */
+ * kept are right either way, and a later call finishes the job) or with
+ * errno EINVAL for a folded funnel (funnel_fold). */
 ssize_t funnel_drop_before(funnel *f, int32_t day);
 
 /* Distinct (visitor-day, gemeente, row) entries held. */
@@ -117,7 +118,8 @@ size_t funnel_size(const funnel *f);
  * row), one cell for every combination that has at least one matched
  * event: a malloc'ed array in *cells that the caller frees, *n of them
  * (NULL and 0 when there are none). Returns 0, or -1 when out of memory
- * (then *cells is NULL and *n 0). */
+ * or with errno EINVAL when f holds days folded under another cfg
+ * (funnel_fold) (then *cells is NULL and *n 0). */
 int funnel_cells(const funnel *f, const funnel_cfg *cfg, funnel_cell **cells, size_t *n);
 
 /* The order of funnel_cells: by period, gemeente, row (qsort/bsearch). */
@@ -161,19 +163,23 @@ int funnel_filter(funnel *dst, const funnel *src, int64_t from, int64_t to);
 /* Memory that follows the day (scan.h): folds every visitor-day of a day
  * before `before` held in fs[0..nf) - the funnels of all workers, which
  * must have the same number of parts and keep_events - into figures per
- * (day, gemeente, row) computed under cfg (its sequential, count_hits and
- * window_us; by is not used), kept in fs[0] with those days' hits and
- * 5xx counters, and removes those entries (and their events) and counters
- * from every funnel. A visitor-day held by several of
- * the funnels is combined first, so the figures are those funnel_cells
- * gives for the merged funnels. funnel_cells and funnel_merge_counts
- * include the folded figures; funnel_walk and funnel_filter do not see
- * them (a funnel that feeds a state must not be folded), and funnel_cells
- * must be given the same cfg. Exact only when no step of a folded day is
- * added afterwards: the caller must make sure of that (scan.c re-reads
- * the input without folding when one comes). Tables keep their capacity.
- * Returns 0, or -1 (out of memory: the funnels are then unusable; or
- * errno EINVAL when the funnels do not agree). */
+ * (period of cfg->by, gemeente, row) computed under cfg, kept in fs[0]
+ * with those days' hits and 5xx counters, and removes those entries (and
+ * their events) and counters from every funnel. A folded month thus
+ * keeps one cell per report cell. A visitor-day held by several of the
+ * funnels is combined first, so the figures are those funnel_cells gives
+ * for the merged funnels. Part p of every funnel is folded on its own
+ * thread (the caller's takes part 0). funnel_cells and funnel_merge_counts
+ * include the folded figures; funnel_cells must be given the same cfg
+ * (else -1, errno EINVAL), funnel_day_range still sees the folded days,
+ * funnel_walk and funnel_filter do not see them (a funnel that feeds a
+ * state must not be folded), funnel_drop_before refuses a folded funnel.
+ * Exact only when no step of a folded day is added afterwards: the
+ * caller must make sure of that (scan.c re-reads the input without
+ * folding when one comes). Tables keep their capacity. Returns 0, or -1
+ * (out of memory: the funnels are then unusable; or errno EINVAL when the
+ * funnels do not agree, or fs[0] holds figures folded under another
+ * cfg). */
 int funnel_fold(funnel *const *fs, int nf, const funnel_cfg *cfg, int32_t before);
 
 #endif

@@ -57,8 +57,9 @@ typedef struct {
 	int collect;
 	/* Memory that follows the day: when set (a report run over inputs
 	 * that can be read again), the days the input has moved past are
-	 * folded into figures under *fold (funnel_fold) and their visitor
-	 * tables freed. The input has moved past day D when every record of
+	 * folded into figures under *fold (funnel_fold: per period of its
+	 * by, so *fold must be the cfg the report is made with) and their
+	 * visitor tables freed. The input has moved past day D when every record of
 	 * the blocks parsed since the reader last looked (every FOLD_EVERY
 	 * blocks it hands out) is FOLD_SLACK (scan.c) past D's end.
 	 * A matched request of a folded day that comes later sets

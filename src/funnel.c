@@ -12,14 +12,18 @@
  * full).
  *
  * Hits (--count hits) do not need the visitor: they are summed per (day,
- * gemeente, row) in a small cell table (celltab), like the 5xx counts of
- * --details; funnel_cells sums into the same kind of table per period.
+ * gemeente, row) in a small cell table (celltab) per day (daytabs), like
+ * the 5xx counts of --details, so folding or dropping a day takes its
+ * table whole; funnel_cells sums into the same kind of table per period.
  *
  * Folding (funnel_fold): the entries and counters of days the input has
- * moved past become one folded_cell per (day, gemeente, row) in a plain
- * array, and leave the tables, which keep their capacity for the next
- * days: entries are removed in place (re-placed in probe order from a
- * slot that was free), events compacted with forward indices.
+ * moved past are summed straight into figures per (period of the fold's
+ * --by, gemeente, row), a celltab per part (part.fold), so what a folded
+ * month keeps is one cell per report cell, not one per day; and leave the
+ * tables, which keep their capacity for the next days: entries are
+ * removed in place (re-placed in probe order from a slot that was free),
+ * events compacted with forward indices. The parts fold on one thread
+ * each, as the same key is in the same part of every funnel.
  *
  * Parts: the entries are split over 1, 2, 4, ... independent tables by
  * the top bits of their hash, so that the funnels of several workers can
@@ -65,22 +69,43 @@ typedef struct {
 	size_t cap, used;
 } celltab;
 
-/* One (day, gemeente, row) of a folded day (funnel_fold): its figures
- * under the fold's funnel_cfg, whether a visitor-day was there (matched),
- * and the hits and 5xx errors taken out of funnel.hits and funnel.err.
- * Kept in a plain array: folded days are only read after. */
+/* Counters of each day (funnel.hits, funnel.err): one celltab per day, so
+ * that folding or dropping a day takes its table whole instead of picking
+ * its cells out of one shared table. A slot that is not live holds an
+ * emptied table kept for the next day. Few days are live at a time, and
+ * records come day after day: last is the slot used last. */
 typedef struct {
-	int32_t day, gem, row, matched;
-	int64_t n[3], hits[3], err[3];
-} folded_cell;
+	int32_t day;
+	int live;
+	celltab t;
+} daytab;
 
-/* One part: a table and, in sequential mode, the events of its entries. */
+typedef struct {
+	daytab *d;
+	int n, cap, last;
+} daytabs;
+
+static void days_free(daytabs *s)
+{
+	for (int i = 0; i < s->n; i++)
+		free(s->d[i].t.c);
+	free(s->d);
+}
+
+/* One part: a table and, in sequential mode, the events of its entries;
+ * and what funnel_fold took out of the part (of every worker's funnel):
+ * the figures per (period, gemeente, row) under funnel.fold_cfg, cells
+ * as funnel_cells gives them (n, errors, matched), and the first and
+ * last day of a folded step (hit_any set when there was one). */
 typedef struct {
 	entry *tab;
 	size_t cap, used;
 	size_t bytes;              /* of tab, when it came from mmap; else 0 */
 	event *ev;
 	size_t nev, evcap;
+	celltab fold;
+	int32_t hit_first, hit_last;
+	int hit_any;
 } part;
 
 #define MAX_PARTS 64
@@ -89,10 +114,10 @@ struct funnel {
 	part *parts;
 	int nparts;                /* a power of two */
 	int pbits;                 /* log2(nparts) */
-	celltab hits;              /* hits of each step */
-	celltab err;               /* 5xx requests matching each step */
-	folded_cell *fold;         /* folded days (funnel_fold), nfold of them */
-	size_t nfold, capfold;
+	daytabs hits;              /* hits of each step */
+	daytabs err;               /* 5xx requests matching each step */
+	int folded;                /* funnel_fold put figures in parts' fold */
+	funnel_cfg fold_cfg;       /* ... computed under this */
 	int keep_events;
 };
 
@@ -210,11 +235,11 @@ void funnel_free(funnel *f)
 		if (f->parts[p].tab)
 			table_free(f->parts[p].tab, f->parts[p].bytes);
 		free(f->parts[p].ev);
+		free(f->parts[p].fold.c);
 	}
 	free(f->parts);
-	free(f->hits.c);
-	free(f->err.c);
-	free(f->fold);
+	days_free(&f->hits);
+	days_free(&f->err);
 	free(f);
 }
 
@@ -230,24 +255,24 @@ int funnel_day_range(const funnel *f, int32_t *first, int32_t *last)
 {
 	int any = 0;
 	int32_t lo = 0, hi = 0;
-	for (size_t i = 0; i < f->hits.cap; i++) {
-		const funnel_cell *c = &f->hits.c[i];
-		if (c->row < 0)
-			continue;
-		if (!any || c->period < lo)
-			lo = c->period;
-		if (!any || c->period > hi)
-			hi = c->period;
-		any = 1;
-	}
-	for (size_t i = 0; i < f->nfold; i++) {
-		const folded_cell *d = &f->fold[i];
-		if (d->hits[0] + d->hits[1] + d->hits[2] == 0)
+	for (int i = 0; i < f->hits.n; i++) {
+		const daytab *d = &f->hits.d[i];
+		if (!d->live || d->t.used == 0)
 			continue;
 		if (!any || d->day < lo)
 			lo = d->day;
 		if (!any || d->day > hi)
 			hi = d->day;
+		any = 1;
+	}
+	for (int p = 0; p < f->nparts; p++) {
+		const part *pt = &f->parts[p];
+		if (!pt->hit_any)
+			continue;
+		if (!any || pt->hit_first < lo)
+			lo = pt->hit_first;
+		if (!any || pt->hit_last > hi)
+			hi = pt->hit_last;
 		any = 1;
 	}
 	if (any) {
@@ -373,6 +398,66 @@ static funnel_cell *cell_get(celltab *t, int32_t period, int gem, int row)
 	}
 }
 
+/* The table of `day` in s, made (or a spare one taken) when new; NULL
+ * when out of memory. */
+static celltab *day_tab(daytabs *s, int32_t day)
+{
+	if (s->last < s->n && s->d[s->last].live && s->d[s->last].day == day)
+		return &s->d[s->last].t;
+	int spare = -1;
+	for (int i = 0; i < s->n; i++) {
+		if (s->d[i].live && s->d[i].day == day) {
+			s->last = i;
+			return &s->d[i].t;
+		}
+		if (!s->d[i].live && spare < 0)
+			spare = i;
+	}
+	if (spare < 0) {
+		if (s->n == s->cap) {
+			int nc = s->cap ? s->cap * 2 : 4;
+			daytab *d = realloc(s->d, (size_t)nc * sizeof *d);
+			if (!d)
+				return NULL;
+			s->d = d;
+			s->cap = nc;
+		}
+		spare = s->n++;
+		s->d[spare] = (daytab){ 0, 0, { NULL, 0, 0 } };
+	}
+	s->d[spare].day = day;
+	s->d[spare].live = 1;
+	s->last = spare;
+	return &s->d[spare].t;
+}
+
+/* The counters of (day, gem, row) in s, inserted (zero) when new; NULL
+ * when out of memory. */
+static funnel_cell *day_cell(daytabs *s, int32_t day, int gem, int row)
+{
+	celltab *t = day_tab(s, day);
+	return t ? cell_get(t, day, gem, row) : NULL;
+}
+
+/* Makes slot i of s a spare: its table emptied, its capacity kept. */
+static void day_spare(daytabs *s, int i)
+{
+	celltab *t = &s->d[i].t;
+	for (size_t k = 0; t->used > 0 && k < t->cap; k++)
+		t->c[k].row = -1;
+	t->used = 0;
+	s->d[i].live = 0;
+}
+
+/* 1 when s holds a counter. */
+static int days_any(const daytabs *s)
+{
+	for (int i = 0; i < s->n; i++)
+		if (s->d[i].live && s->d[i].t.used > 0)
+			return 1;
+	return 0;
+}
+
 static int push_event(part *f, entry *e, int64_t instant, int step)
 {
 	if (f->nev == f->evcap) {
@@ -415,7 +500,7 @@ int funnel_add_at(funnel *f, uint64_t visitor, int32_t day, int32_t sod, int64_t
 	} else {
 		e->aux |= 1u << step;
 	}
-	funnel_cell *c = cell_get(&f->hits, day, gem, row);
+	funnel_cell *c = day_cell(&f->hits, day, gem, row);
 	if (!c)
 		return -1;
 	c->n[step]++;
@@ -446,34 +531,14 @@ int funnel_add_error(funnel *f, int32_t day, int gem, int row, int step)
 
 int funnel_add_errors(funnel *f, int32_t day, int gem, int row, int step, uint64_t n)
 {
-	funnel_cell *c = cell_get(&f->err, day, gem, row);
+	funnel_cell *c = day_cell(&f->err, day, gem, row);
 	if (!c)
 		return -1;
 	c->n[step] += n;
 	return 0;
 }
 
-/* Appends fc[0..n) to f's folded days. Returns 0, or -1 (OOM). */
-static int fold_append(funnel *f, const folded_cell *fc, size_t n)
-{
-	if (n == 0)
-		return 0;
-	if (f->nfold + n > f->capfold) {
-		size_t nc = f->capfold ? f->capfold : 256;
-		while (nc < f->nfold + n)
-			nc *= 2;
-		folded_cell *x = realloc(f->fold, nc * sizeof *x);
-		if (!x)
-			return -1;
-		f->fold = x;
-		f->capfold = nc;
-	}
-	memcpy(f->fold + f->nfold, fc, n * sizeof *fc);
-	f->nfold += n;
-	return 0;
-}
-
-/* Adds the counters of src to dst. */
+/* Adds the cells of src to those of dst (counts, 5xx errors, matched). */
 static int cells_merge(celltab *dst, const celltab *src)
 {
 	for (size_t i = 0; i < src->cap; i++) {
@@ -483,8 +548,61 @@ static int cells_merge(celltab *dst, const celltab *src)
 		funnel_cell *d = cell_get(dst, s->period, s->gem, s->row);
 		if (!d)
 			return -1;
-		for (int k = 0; k < 3; k++)
+		for (int k = 0; k < 3; k++) {
 			d->n[k] += s->n[k];
+			d->errors[k] += s->errors[k];
+		}
+		d->matched |= s->matched;
+	}
+	return 0;
+}
+
+/* Adds the counters of src to those of dst, day by day. Returns 0 or -1
+ * (out of memory). */
+static int days_merge(daytabs *dst, const daytabs *src)
+{
+	for (int i = 0; i < src->n; i++) {
+		if (!src->d[i].live || src->d[i].t.used == 0)
+			continue;
+		celltab *t = day_tab(dst, src->d[i].day);
+		if (!t || cells_merge(t, &src->d[i].t) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* 1 when folded figures under a and under b are the same figures. */
+static int cfg_same(const funnel_cfg *a, const funnel_cfg *b)
+{
+	return a->sequential == b->sequential && a->count_hits == b->count_hits &&
+	       a->window_us == b->window_us && a->by == b->by;
+}
+
+/* Adds the folded figures of src (funnel_fold) to dst: part p of src into
+ * part p modulo dst's parts. Returns 0, or -1 (out of memory; errno
+ * EINVAL when both hold figures folded under different cfgs). */
+static int fold_merge(funnel *dst, const funnel *src)
+{
+	if (!src->folded)
+		return 0;
+	if (dst->folded && !cfg_same(&dst->fold_cfg, &src->fold_cfg)) {
+		errno = EINVAL;
+		return -1;
+	}
+	dst->folded = 1;
+	dst->fold_cfg = src->fold_cfg;
+	for (int p = 0; p < src->nparts; p++) {
+		const part *sp = &src->parts[p];
+		part *dp = &dst->parts[p & (dst->nparts - 1)];
+		if (cells_merge(&dp->fold, &sp->fold) < 0)
+			return -1;
+		if (!sp->hit_any)
+			continue;
+		if (!dp->hit_any || sp->hit_first < dp->hit_first)
+			dp->hit_first = sp->hit_first;
+		if (!dp->hit_any || sp->hit_last > dp->hit_last)
+			dp->hit_last = sp->hit_last;
+		dp->hit_any = 1;
 	}
 	return 0;
 }
@@ -514,8 +632,8 @@ static int merge_part(funnel *dst, const part *sp)
 
 int funnel_merge_counts(funnel *dst, const funnel *src)
 {
-	return cells_merge(&dst->err, &src->err) < 0 || cells_merge(&dst->hits, &src->hits) < 0 ||
-	       fold_append(dst, src->fold, src->nfold) < 0
+	return days_merge(&dst->err, &src->err) < 0 || days_merge(&dst->hits, &src->hits) < 0 ||
+	       fold_merge(dst, src) < 0
 	       ? -1 : 0;
 }
 
@@ -598,38 +716,33 @@ static ssize_t drop_part(part *pt, int keep_events, int32_t day)
 	return dropped;
 }
 
-/* t without the counters of days before `day`. Returns 0, or -1 (out of
- * memory; t unchanged). */
-static int drop_cells(celltab *t, int32_t day)
+/* s without the counters of days before `day`: their tables freed. */
+static void drop_days(daytabs *s, int32_t day)
 {
-	celltab n = { NULL, 0, 0 };
-	for (size_t i = 0; i < t->cap; i++) {
-		const funnel_cell *c = &t->c[i];
-		if (c->row < 0 || c->period < day) /* period: the day (see celltab) */
+	for (int i = 0; i < s->n; i++) {
+		daytab *d = &s->d[i];
+		if (d->live && d->day >= day)
 			continue;
-		funnel_cell *d = cell_get(&n, c->period, c->gem, c->row);
-		if (!d) {
-			free(n.c);
-			return -1;
-		}
-		*d = *c;
+		free(d->t.c);
+		*d = (daytab){ 0, 0, { NULL, 0, 0 } };
 	}
-	free(t->c);
-	*t = n;
-	return 0;
 }
 
 ssize_t funnel_drop_before(funnel *f, int32_t day)
 {
 	ssize_t total = 0;
+	if (f->folded) { /* folded figures have no days left to drop */
+		errno = EINVAL;
+		return -1;
+	}
 	for (int p = 0; p < f->nparts; p++) {
 		ssize_t d = drop_part(&f->parts[p], f->keep_events, day);
 		if (d < 0)
 			return -1;
 		total += d;
 	}
-	if (drop_cells(&f->hits, day) < 0 || drop_cells(&f->err, day) < 0)
-		return -1;
+	drop_days(&f->hits, day);
+	drop_days(&f->err, day);
 	return total;
 }
 
@@ -766,6 +879,9 @@ static void part_cells(part_job *j)
 				c->n[s] += (e->aux >> s) & 1;
 		}
 	}
+	/* the folded days (funnel_fold): figures per period under cfg already */
+	if (cells_merge(&j->map, &pt->fold) < 0)
+		goto out;
 	j->rc = 0;
 out:
 	free(steps);
@@ -781,19 +897,24 @@ static void *part_main(void *arg)
 
 /* Adds the counters of t to the cells of map, per period of by: into
  * errors[] when errors is set, else into n[]. Returns 0, or -1 (OOM). */
-static int sum_counts(celltab *map, const celltab *t, enum ktime_by by, int errors)
+static int sum_counts(celltab *map, const daytabs *ds, enum ktime_by by, int errors)
 {
-	for (size_t i = 0; i < t->cap; i++) {
-		const funnel_cell *e = &t->c[i];
-		if (e->row < 0)
+	for (int d = 0; d < ds->n; d++) {
+		const celltab *t = &ds->d[d].t;
+		if (!ds->d[d].live)
 			continue;
-		int32_t period = by == KTIME_BY_NONE ? 0 : ktime_period_start(e->period, by);
-		funnel_cell *c = cell_get(map, period, e->gem, e->row);
-		if (!c)
-			return -1;
-		int64_t *to = errors ? c->errors : c->n;
-		for (int s = 0; s < 3; s++)
-			to[s] += e->n[s];
+		int32_t period = by == KTIME_BY_NONE ? 0 : ktime_period_start(ds->d[d].day, by);
+		for (size_t i = 0; i < t->cap; i++) {
+			const funnel_cell *e = &t->c[i];
+			if (e->row < 0)
+				continue;
+			funnel_cell *c = cell_get(map, period, e->gem, e->row);
+			if (!c)
+				return -1;
+			int64_t *to = errors ? c->errors : c->n;
+			for (int s = 0; s < 3; s++)
+				to[s] += e->n[s];
+		}
 	}
 	return 0;
 }
@@ -806,7 +927,11 @@ int funnel_cells(const funnel *f, const funnel_cfg *cfg, funnel_cell **cells, si
 
 	*cells = NULL;
 	*n = 0;
-	if (funnel_size(f) == 0 && f->err.used == 0 && f->nfold == 0)
+	if (f->folded && !cfg_same(cfg, &f->fold_cfg)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (funnel_size(f) == 0 && !days_any(&f->err) && !f->folded)
 		return 0;
 	if (celltab_init(&map, 256) < 0)
 		goto out;
@@ -827,36 +952,11 @@ int funnel_cells(const funnel *f, const funnel_cfg *cfg, funnel_cell **cells, si
 			part_cells(&job[p]);
 	}
 	for (int p = 0; p < njobs; p++) {
-		if (job[p].rc < 0)
+		if (job[p].rc < 0 || cells_merge(&map, &job[p].map) < 0)
 			goto out;
-		for (size_t i = 0; i < job[p].map.cap; i++) {
-			const funnel_cell *pc = &job[p].map.c[i];
-			if (pc->row < 0)
-				continue;
-			funnel_cell *c = cell_get(&map, pc->period, pc->gem, pc->row);
-			if (!c)
-				goto out;
-			for (int s = 0; s < 3; s++)
-				c->n[s] += pc->n[s];
-			c->matched |= pc->matched;
-		}
 	}
 	if (sum_counts(&map, &f->err, cfg->by, 1) < 0)
 		goto out;
-	/* the folded days (funnel_fold): figures under cfg already */
-	for (size_t i = 0; i < f->nfold; i++) {
-		const folded_cell *d = &f->fold[i];
-		int32_t period = cfg->by == KTIME_BY_NONE ? 0 : ktime_period_start(d->day, cfg->by);
-		funnel_cell *c = cell_get(&map, period, d->gem, d->row);
-		if (!c)
-			goto out;
-		const int64_t *from = cfg->count_hits && !cfg->sequential ? d->hits : d->n;
-		for (int k = 0; k < 3; k++) {
-			c->n[k] += from[k];
-			c->errors[k] += d->err[k];
-		}
-		c->matched |= d->matched;
-	}
 	if (cfg->count_hits && !cfg->sequential && sum_counts(&map, &f->hits, cfg->by, 0) < 0)
 		goto out;
 	/* compact the map in place and sort the few cells */
@@ -983,39 +1083,14 @@ static int gather(const part *pt, const entry *e, int **steps, int64_t **inst,
 
 #define LIVE_MARK (1 << 30)        /* in event.step while compacting */
 
-/* Removes from pt every entry marked taken (row1 -1) or of a day before
- * `before`, in place: the table keeps its capacity (its pages stay for
- * the next day's entries) and the events of the removed entries are
- * compacted away. */
-static void prune(part *pt, int keep_events, int32_t before)
+/* Compacts pt's events after entries were removed: the events of the
+ * entries left move down to the front (their order within a chain
+ * kept), the rest are gone. */
+static void compact_events(part *pt)
 {
-	size_t mask = pt->cap - 1, start = 0;
-	/* a slot free before any removal: no probe path crosses it */
-	while (pt->tab[start].row1 != 0)
-		start++;
-	for (size_t i = 0; i < pt->cap; i++) {
-		entry *e = &pt->tab[i];
-		if (e->row1 < 0 || (e->row1 > 0 && e->day < before)) {
-			e->row1 = 0;
-			pt->used--;
-		}
-	}
-	/* put each entry left back at the first free slot from its home, in
-	 * probe order from start: the slots before it are final by then */
-	for (size_t k = 1; k <= pt->cap; k++) {
-		size_t i = (start + k) & mask;
-		if (pt->tab[i].row1 == 0)
-			continue;
-		entry x = pt->tab[i];
-		pt->tab[i].row1 = 0;
-		size_t j = entry_hash(x.visitor, x.day, x.gem, x.row1 - 1) & mask;
-		while (pt->tab[j].row1 != 0)
-			j = (j + 1) & mask;
-		pt->tab[j] = x;
-	}
-	if (!keep_events || pt->nev == 0)
+	if (pt->nev == 0)
 		return;
-	/* events: mark the live ones, move them down into [0, live) (two
+	/* mark the live ones, move them down into [0, live) (two
 	 * fingers), leave a forward index in each slot moved from, then
 	 * redirect every chain through the forwards */
 	size_t live = 0;
@@ -1061,150 +1136,230 @@ static void prune(part *pt, int keep_events, int32_t before)
 	pt->nev = live;
 }
 
-/* Removes from t every cell of a day before `before`, in place, the way
- * prune does for entries. */
-static void celltab_prune(celltab *t, int32_t before)
+static int32_t period_of(int32_t day, enum ktime_by by)
 {
-	if (t->used == 0)
-		return;
-	size_t mask = t->cap - 1, start = 0;
-	while (t->c[start].row >= 0)
-		start++;
-	for (size_t i = 0; i < t->cap; i++)
-		if (t->c[i].row >= 0 && t->c[i].period < before) {
-			t->c[i].row = -1;
-			t->used--;
-		}
-	for (size_t k = 1; k <= t->cap; k++) {
-		size_t i = (start + k) & mask;
-		if (t->c[i].row < 0)
-			continue;
-		funnel_cell x = t->c[i];
-		t->c[i].row = -1;
-		size_t j = entry_hash(0, x.period, x.gem, x.row) & mask;
-		while (t->c[j].row >= 0)
-			j = (j + 1) & mask;
-		t->c[j] = x;
-	}
+	return by == KTIME_BY_NONE ? 0 : ktime_period_start(day, by);
 }
 
-/* Adds into sum the counters of t's cells of days before `before`: into
- * errors[] when errors is set, else into n[]. Returns 0 or -1 (OOM). */
-static int take_days(celltab *sum, const celltab *t, int32_t before, int errors)
+/* Adds into into->fold the counters of s's days before `before`, per
+ * period of cfg->by: 5xx counts (errors set) into errors[], hits into n[]
+ * when cfg counts hits (and extends into's range of folded hit days); and
+ * empties those days' tables for later days. Returns 0 or -1 (out of
+ * memory). */
+static int take_days(part *into, daytabs *s, const funnel_cfg *cfg, int32_t before, int errors)
 {
-	for (size_t i = 0; i < t->cap; i++) {
-		const funnel_cell *e = &t->c[i];
-		if (e->row < 0 || e->period >= before)
+	int into_n = !errors && cfg->count_hits && !cfg->sequential;
+	for (int d = 0; d < s->n; d++) {
+		const celltab *t = &s->d[d].t;
+		int32_t day = s->d[d].day, period = period_of(day, cfg->by);
+		if (!s->d[d].live || day >= before)
 			continue;
-		funnel_cell *c = cell_get(sum, e->period, e->gem, e->row);
-		if (!c)
-			return -1;
-		int64_t *to = errors ? c->errors : c->n;
-		for (int k = 0; k < 3; k++)
-			to[k] += e->n[k];
+		for (size_t i = 0; i < t->cap; i++) {
+			const funnel_cell *e = &t->c[i];
+			if (e->row < 0)
+				continue;
+			funnel_cell *c = cell_get(&into->fold, period, e->gem, e->row);
+			if (!c)
+				return -1;
+			for (int k = 0; k < 3; k++) {
+				if (errors)
+					c->errors[k] += e->n[k];
+				else if (into_n)
+					c->n[k] += e->n[k];
+			}
+		}
+		if (!errors && t->used > 0) {
+			if (!into->hit_any || day < into->hit_first)
+				into->hit_first = day;
+			if (!into->hit_any || day > into->hit_last)
+				into->hit_last = day;
+			into->hit_any = 1;
+		}
+		day_spare(s, d);
 	}
 	return 0;
 }
 
+/* One thread's share of funnel_fold: part p of every funnel (the entries
+ * of a visitor-day are in the same part of each, as the funnels have the
+ * same number of parts), and the counters of funnels p, p + njobs, ...;
+ * all summed into part p of fs[0]. */
+typedef struct {
+	funnel *const *fs;
+	int nf, p, njobs;
+	const funnel_cfg *cfg;
+	int32_t before;
+	int rc;
+	pthread_t th;
+} fold_job;
+
+/* The figures of one visitor-day (events steps/inst, k of them; or the
+ * steps reached, mask) into cell c under cfg. */
+static void fold_add(funnel_cell *c, const funnel_cfg *cfg, uint32_t mask, const int *steps,
+                     const int64_t *inst, size_t k, int64_t *scratch)
+{
+	c->matched = 1;
+	if (cfg->sequential) {
+		int level = funnel_level(steps, inst, k, cfg->window_us, scratch);
+		for (int s = 0; s < 3; s++)
+			c->n[s] += level > s;
+	} else if (!cfg->count_hits) {
+		for (size_t x = 0; x < k; x++)
+			mask |= 1u << steps[x];
+		for (int s = 0; s < 3; s++)
+			c->n[s] += (mask >> s) & 1;
+	}
+}
+
+/* fold_entries' working memory: the events of one visitor-day, and the
+ * period of the day seen last (entries come in no day order, but few
+ * days are folded at once). */
+typedef struct {
+	int *steps;
+	int64_t *inst, *scratch;
+	size_t cap;
+	int32_t last_day, last_period;
+} fold_scratch;
+
+/* Folds entry e of funnel i's part pt, with the entries of the same
+ * visitor-day in the later funnels (marked taken), into its period's
+ * cell in part j->p of fs[0]. Returns 0 or -1 (out of memory). */
+static int fold_entry(const fold_job *j, int i, const part *pt, const entry *e, fold_scratch *x)
+{
+	int ev = j->fs[0]->keep_events;
+	int32_t row = e->row1 - 1;
+	uint64_t h = entry_hash(e->visitor, e->day, e->gem, row);
+	uint32_t mask = ev ? 0 : e->aux;
+	size_t k = 0;
+	if (ev && gather(pt, e, &x->steps, &x->inst, &x->scratch, &k, &x->cap) < 0)
+		return -1;
+	for (int o = i + 1; o < j->nf; o++) {
+		part *q = &j->fs[o]->parts[j->p];
+		entry *t = find(q, h, e->visitor, e->day, e->gem, row);
+		if (!t)
+			continue;
+		if (ev && gather(q, t, &x->steps, &x->inst, &x->scratch, &k, &x->cap) < 0)
+			return -1;
+		if (!ev)
+			mask |= t->aux;
+		t->row1 = -1;
+	}
+	if (e->day != x->last_day) {
+		x->last_day = e->day;
+		x->last_period = period_of(e->day, j->cfg->by);
+	}
+	funnel_cell *c = cell_get(&j->fs[0]->parts[j->p].fold, x->last_period, e->gem, row);
+	if (!c)
+		return -1;
+	fold_add(c, j->cfg, mask, x->steps, x->inst, k, x->scratch);
+	return 0;
+}
+
+/* Folds the entries of days before j->before in funnel i's part j->p
+ * (fold_entry) and removes them, and those an earlier funnel took, in
+ * place, in one pass: the table keeps its capacity (its pages stay for
+ * the next day's entries). The pass goes in probe order from a slot free
+ * before any removal (no probe path crosses it), one cluster (run of used
+ * slots) after the other; each entry left goes back to the first free
+ * slot from its home (the slots before it are final by then, later ones
+ * untouched, so a free one ends the cluster), and one with no slot freed
+ * before it in its cluster stays put. No later funnel's fold looks into
+ * this one. Returns 0 or -1 (out of memory). */
+static int fold_part(const fold_job *j, int i, fold_scratch *x)
+{
+	part *pt = &j->fs[i]->parts[j->p];
+	size_t mask = pt->cap - 1, start = 0, holes = 0;
+	while (pt->tab[start].row1 != 0)
+		start++;
+	for (size_t k = 1; k <= pt->cap; k++) {
+		entry *e = &pt->tab[(start + k) & mask];
+		if (e->row1 == 0) {
+			holes = 0;
+			continue;
+		}
+		if (e->row1 < 0 || e->day < j->before) {
+			if (e->row1 > 0 && fold_entry(j, i, pt, e, x) < 0)
+				return -1;
+			e->row1 = 0;
+			pt->used--;
+			holes++;
+			continue;
+		}
+		if (holes == 0)
+			continue;
+		entry y = *e;
+		e->row1 = 0;
+		size_t t = entry_hash(y.visitor, y.day, y.gem, y.row1 - 1) & mask;
+		while (pt->tab[t].row1 != 0)
+			t = (t + 1) & mask;
+		pt->tab[t] = y;
+	}
+	if (j->fs[i]->keep_events)
+		compact_events(pt);
+	return 0;
+}
+
+/* The entries of days before j->before in part j->p of every funnel: a
+ * visitor-day held by several funnels is combined (and taken from the
+ * later ones), its figures added to its period's cell. Returns 0 or -1
+ * (out of memory). */
+static int fold_entries(const fold_job *j)
+{
+	fold_scratch x = { NULL, NULL, NULL, 0, INT32_MIN, 0 };
+	int rc = 0;
+	for (int i = 0; i < j->nf && rc == 0; i++)
+		rc = fold_part(j, i, &x);
+	free(x.steps);
+	free(x.inst);
+	free(x.scratch);
+	return rc;
+}
+
+static void *fold_main(void *arg)
+{
+	fold_job *j = arg;
+	part *into = &j->fs[0]->parts[j->p];
+	j->rc = fold_entries(j);
+	for (int i = j->p; i < j->nf && j->rc == 0; i += j->njobs) {
+		funnel *f = j->fs[i];
+		if (take_days(into, &f->err, j->cfg, j->before, 1) < 0 ||
+		    take_days(into, &f->hits, j->cfg, j->before, 0) < 0)
+			j->rc = -1;
+	}
+	return NULL;
+}
+
 int funnel_fold(funnel *const *fs, int nf, const funnel_cfg *cfg, int32_t before)
 {
-	int *steps = NULL;
-	int64_t *inst = NULL, *scratch = NULL;
-	size_t cap = 0;
-	int rc = -1, ev = fs[0]->keep_events;
-	/* the days folded now: figures (n, matched) and 5xx errors in vis,
-	 * hits in hit (period holds the day) */
-	celltab vis = { NULL, 0, 0 }, hit = { NULL, 0, 0 };
+	fold_job job[MAX_PARTS];
+	int started[MAX_PARTS] = { 0 };
+	int np = fs[0]->nparts, rc = 0;
 
 	for (int i = 1; i < nf; i++)
-		if (fs[i]->nparts != fs[0]->nparts || fs[i]->keep_events != fs[0]->keep_events) {
+		if (fs[i]->nparts != np || fs[i]->keep_events != fs[0]->keep_events) {
 			errno = EINVAL;
 			return -1;
 		}
-	for (int i = 0; i < nf; i++) {
-		for (int p = 0; p < fs[i]->nparts; p++) {
-			part *pt = &fs[i]->parts[p];
-			for (size_t slot = 0; slot < pt->cap; slot++) {
-				entry *e = &pt->tab[slot];
-				if (e->row1 <= 0 || e->day >= before)
-					continue;
-				int32_t row = e->row1 - 1;
-				uint64_t h = entry_hash(e->visitor, e->day, e->gem, row);
-				uint32_t mask = ev ? 0 : e->aux;
-				size_t k = 0;
-				if (ev && gather(pt, e, &steps, &inst, &scratch, &k, &cap) < 0)
-					goto out;
-				/* the same visitor-day in the later funnels: taken here */
-				for (int j = i + 1; j < nf; j++) {
-					part *q = part_of(fs[j], h);
-					entry *o = find(q, h, e->visitor, e->day, e->gem, row);
-					if (!o)
-						continue;
-					if (ev && gather(q, o, &steps, &inst, &scratch, &k, &cap) < 0)
-						goto out;
-					if (!ev)
-						mask |= o->aux;
-					o->row1 = -1;
-				}
-				for (size_t x = 0; x < k; x++)
-					mask |= 1u << steps[x];
-				funnel_cell *c = cell_get(&vis, e->day, e->gem, row);
-				if (!c)
-					goto out;
-				c->matched = 1;
-				if (cfg->sequential) {
-					int level = funnel_level(steps, inst, k, cfg->window_us, scratch);
-					for (int s = 0; s < 3; s++)
-						c->n[s] += level > s;
-				} else if (!cfg->count_hits) {
-					for (int s = 0; s < 3; s++)
-						c->n[s] += (mask >> s) & 1;
-				}
-			}
-		}
-		if (take_days(&vis, &fs[i]->err, before, 1) < 0 ||
-		    take_days(&hit, &fs[i]->hits, before, 0) < 0)
-			goto out;
-		for (int p = 0; p < fs[i]->nparts; p++)
-			prune(&fs[i]->parts[p], fs[i]->keep_events, before);
+	if (fs[0]->folded && !cfg_same(&fs[0]->fold_cfg, cfg)) {
+		errno = EINVAL;
+		return -1;
 	}
-	/* into fs[0]'s folded days: every cell of vis with its hits, then
-	 * hits without a cell in vis (none, as hits come with entries) */
-	for (size_t i = 0; i < vis.cap; i++) {
-		const funnel_cell *v = &vis.c[i];
-		if (v->row < 0)
-			continue;
-		funnel_cell *hc = cell_get(&hit, v->period, v->gem, v->row);
-		if (!hc)
-			goto out;
-		hc->matched = -1; /* taken */
-		folded_cell d = { v->period, v->gem, v->row, v->matched,
-		                  { v->n[0], v->n[1], v->n[2] },
-		                  { hc->n[0], hc->n[1], hc->n[2] },
-		                  { v->errors[0], v->errors[1], v->errors[2] } };
-		if (fold_append(fs[0], &d, 1) < 0)
-			goto out;
+	fs[0]->folded = 1;
+	fs[0]->fold_cfg = *cfg;
+	/* one thread per part (the caller's thread takes part 0) */
+	for (int p = 0; p < np; p++) {
+		job[p] = (fold_job){ fs, nf, p, np, cfg, before, 0, 0 };
+		if (p > 0)
+			started[p] = pthread_create(&job[p].th, NULL, fold_main, &job[p]) == 0;
 	}
-	for (size_t i = 0; i < hit.cap; i++) {
-		const funnel_cell *hc = &hit.c[i];
-		if (hc->row < 0 || hc->matched < 0)
-			continue;
-		folded_cell d = { hc->period, hc->gem, hc->row, 0, { 0, 0, 0 },
-		                  { hc->n[0], hc->n[1], hc->n[2] }, { 0, 0, 0 } };
-		if (fold_append(fs[0], &d, 1) < 0)
-			goto out;
+	fold_main(&job[0]);
+	for (int p = 0; p < np; p++) {
+		if (started[p])
+			pthread_join(job[p].th, NULL);
+		else if (p > 0)
+			fold_main(&job[p]);
+		if (job[p].rc < 0)
+			rc = -1;
 	}
-	/* the counters of the folded days are in fs[0] now */
-	for (int i = 0; i < nf; i++) {
-		celltab_prune(&fs[i]->err, before);
-		celltab_prune(&fs[i]->hits, before);
-	}
-	rc = 0;
-out:
-	free(vis.c);
-	free(hit.c);
-	free(steps);
-	free(inst);
-	free(scratch);
 	return rc;
 }

@@ -9,7 +9,11 @@
  * from the decimal comma.
  *
  * Invariants: every cell comes from the model (report_model_format);
- * nothing is printed but to the given stream.
+ * nothing is printed but to the given stream, byte by byte with
+ * putc_unlocked: a stream is written by one thread at a time
+ * (report_write_csv holds its lock), and once a run has started worker
+ * threads, glibc's putc would lock and unlock the stream for every byte
+ * of a national report.
  */
 #include <string.h>
 
@@ -32,17 +36,17 @@ void report_csv_field(FILE *fp, const char *s, int text, char sep, int decimal_c
 	if (formula && sep == '\'')
 		quote = 1;
 	if (quote)
-		putc('"', fp);
+		putc_unlocked('"', fp);
 	if (formula)
-		putc('\'', fp);
+		putc_unlocked('\'', fp);
 	for (const char *q = s; *q; q++) {
 		char ch = comma && *q == '.' ? ',' : *q;
 		if (ch == '"')
-			putc('"', fp);
-		putc(ch, fp);
+			putc_unlocked('"', fp);
+		putc_unlocked(ch, fp);
 	}
 	if (quote)
-		putc('"', fp);
+		putc_unlocked('"', fp);
 }
 
 static char sep_of(const report_model *m)
@@ -57,10 +61,10 @@ void report_csv_header(const report_model *m, FILE *fp)
 		fputs("\xEF\xBB\xBF", fp);
 	for (int k = 0; k < m->ncols; k++) {
 		if (k)
-			putc(sep, fp);
+			putc_unlocked(sep, fp);
 		report_csv_field(fp, report_col_name(m->cols[k]), 0, sep, 0);
 	}
-	putc('\n', fp);
+	putc_unlocked('\n', fp);
 }
 
 void report_csv_row(const report_model *m, size_t i, FILE *fp)
@@ -69,17 +73,19 @@ void report_csv_row(const report_model *m, size_t i, FILE *fp)
 	for (int k = 0; k < m->ncols; k++) {
 		enum report_col c = m->cols[k];
 		if (k)
-			putc(sep, fp);
+			putc_unlocked(sep, fp);
 		report_csv_field(fp, report_model_format(report_model_cell(m, i, c), buf, sizeof buf),
 		                 report_col_is_text(c), sep, m->t->decimal_comma);
 	}
-	putc('\n', fp);
+	putc_unlocked('\n', fp);
 }
 
 int report_write_csv(const report_model *m, FILE *fp)
 {
+	flockfile(fp);
 	report_csv_header(m, fp);
 	for (size_t i = 0; i < m->nrows && !ferror(fp); i++)
 		report_csv_row(m, i, fp);
+	funlockfile(fp);
 	return text_finish(fp);
 }

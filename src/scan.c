@@ -143,6 +143,11 @@ struct scan {
 	int64_t recent_min;
 	int32_t fold_before;
 	int late;
+	/* scan_opts.fold with workers: a fold waiting for the blocks still
+	 * being parsed (the first day not to fold, INT32_MIN for none), and
+	 * the blocks read meanwhile, queued once it is done */
+	int32_t fold_want;
+	block *held_head, *held_tail;
 };
 
 /* ---- block pool and queue -------------------------------------------- */
@@ -503,42 +508,71 @@ static void *worker_main(void *arg)
 
 /* ---- the reader ------------------------------------------------------ */
 
-/* Waits until every queued block is parsed (the reader parses queued
- * ones itself meanwhile); then every worker waits for work. */
-static void drain(scan *s)
+/* Parses the queued blocks on the reader's thread until the queue is
+ * empty. Returns 1 when every block queued is parsed by then (every
+ * worker waits for work), 0 when a worker is still at one. */
+static int drain(scan *s)
 {
 	if (!s->helper)
-		return;
+		return 1;
 	pthread_mutex_lock(&s->lock);
-	while (s->nparsed < s->nqueued) {
-		block *q = pop_queued(s);
-		if (q) {
-			pthread_mutex_unlock(&s->lock);
-			process_block(s->helper, q);
-			give_done(s, q);
-			pthread_mutex_lock(&s->lock);
-			continue;
-		}
-		pthread_cond_wait(&s->free_cv, &s->lock);
+	for (block *q; (q = pop_queued(s)) != NULL;) {
+		pthread_mutex_unlock(&s->lock);
+		process_block(s->helper, q);
+		give_done(s, q);
+		pthread_mutex_lock(&s->lock);
 	}
+	int idle = s->nparsed == s->nqueued;
 	pthread_mutex_unlock(&s->lock);
+	return idle;
 }
+
+/* Queues the blocks held while a fold waited (scan.fold_want), in order. */
+static void release_held(scan *s)
+{
+	block *b = s->held_head;
+	s->held_head = s->held_tail = NULL;
+	while (b) {
+		block *next = b->next;
+		enqueue(s, b);
+		b = next;
+	}
+}
+
+static void fold_days(scan *s, int32_t before);
 
 /* scan_opts.fold, on the reader's thread: when the records of the blocks
  * parsed since the last look are all FOLD_SLACK past the end of a day not
- * yet folded, waits for the workers and folds the days before that into
- * counts (funnel_fold over every worker's funnel, per side). */
+ * yet folded, folds the days before that into counts (fold_days) once no
+ * worker parses. Until then the fold waits (scan.fold_want) and the
+ * reader reads on, holding the blocks it reads (dispatch), instead of
+ * waiting for the workers' last blocks: after the fold they find work
+ * queued at once. */
 static void fold_check(scan *s)
 {
-	int64_t m = __atomic_exchange_n(&s->recent_min, INT64_MAX, __ATOMIC_RELAXED);
-	if (m == INT64_MAX || m - FOLD_SLACK < (int64_t)INT32_MIN * 86400)
+	int32_t before = s->fold_want;
+	if (before == INT32_MIN) {
+		int64_t m = __atomic_exchange_n(&s->recent_min, INT64_MAX, __ATOMIC_RELAXED);
+		if (m == INT64_MAX || m - FOLD_SLACK < (int64_t)INT32_MIN * 86400)
+			return;
+		before = ktime_day(m - FOLD_SLACK);
+		if (before <= s->fold_before)
+			return;
+	}
+	if (!drain(s)) {
+		s->fold_want = before;
 		return;
-	int32_t before = ktime_day(m - FOLD_SLACK);
-	if (before <= s->fold_before)
-		return;
-	drain(s);
-	if (__atomic_load_n(&s->late, __ATOMIC_RELAXED))
-		return;
+	}
+	s->fold_want = INT32_MIN;
+	if (!__atomic_load_n(&s->late, __ATOMIC_RELAXED))
+		fold_days(s, before);
+	release_held(s);
+}
+
+/* Folds the days before `before` (funnel_fold over every worker's funnel,
+ * per side) while no worker parses. */
+static void fold_days(scan *s, int32_t before)
+{
 	/* every worker's funnel (up to 256 of them: -j); once a day, so
 	 * allocated here */
 	funnel **fs = malloc((size_t)s->nw * sizeof *fs);
@@ -566,6 +600,17 @@ static void dispatch(scan *s, block *b)
 	if (s->o->fold && __atomic_load_n(&s->late, __ATOMIC_RELAXED)) {
 		/* the result will be thrown away (scan_result.fold_late) */
 		give_free(s, b);
+		return;
+	}
+	if (s->fold_want != INT32_MIN) {
+		/* a fold waits for the workers' last blocks: queued after it */
+		b->next = NULL;
+		if (s->held_tail)
+			s->held_tail->next = b;
+		else
+			s->held_head = b;
+		s->held_tail = b;
+		fold_check(s);
 		return;
 	}
 	if (s->o->jobs > 1) {
@@ -1211,6 +1256,7 @@ static void scan_init(scan *s, const scan_opts *o, matcher *m)
 	s->m = m;
 	s->recent_min = INT64_MAX;
 	s->fold_before = INT32_MIN;
+	s->fold_want = INT32_MIN;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->work_cv, NULL);
 	pthread_cond_init(&s->free_cv, NULL);
@@ -1296,6 +1342,10 @@ static void finish_workers(scan *s, int started)
 {
 	if (s->o->progress)
 		s->o->progress(s->o->progress_arg, s->done_raw, 1);
+	/* a fold still waiting is not needed (the end merges everything):
+	 * queue what it held */
+	s->fold_want = INT32_MIN;
+	release_held(s);
 	pthread_mutex_lock(&s->lock);
 	s->done = 1;
 	pthread_cond_broadcast(&s->work_cv);

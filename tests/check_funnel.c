@@ -2,6 +2,7 @@
  * check_funnel.c - visitor counting, the sequential level with its window
  * edge, merging and periods.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -520,12 +521,16 @@ START_TEST(test_drop_before_oom)
 }
 END_TEST
 
-/* funnel_fold: two "workers" get the steps of days in order (each phase
- * also a day late), the days two behind are folded after each phase; the
- * figures must equal those of one funnel that kept everything, for the
- * open funnel, hits and the sequential funnel, per day, week and in
- * total. Visitor-days straddle the two funnels, the tables grow after
- * folds, and the folded entries are gone. */
+/* funnel_fold: nw "workers" (funnels of nparts parts) get the steps of
+ * days in order (each phase also a day late), the days two behind are
+ * folded after each phase under by; the figures must equal those
+ * funnel_cells gives, under the same by, for one funnel that kept
+ * everything: for the open funnel, hits and the sequential funnel. With
+ * one part the fold runs on the caller's thread alone, with several on
+ * one thread per part, with the counters of the nw funnels shared among
+ * them, so serial and parallel folds give the same figures. Visitor-days
+ * straddle the funnels, days straddle weeks and months, the tables grow
+ * after folds, and the folded entries are gone. */
 static uint64_t fold_rng;
 static uint64_t fold_rnd(void)
 {
@@ -535,16 +540,37 @@ static uint64_t fold_rnd(void)
 	return z ^ (z >> 31);
 }
 
-static void fold_case(int sequential, int count_hits)
+static void cells_eq(const funnel *got_f, const funnel *want_f, const funnel_cfg *cfg)
 {
-	funnel_cfg cfg = { sequential, count_hits, 600 * S, KTIME_BY_NONE };
-	funnel *w[2] = { funnel_new(sequential, 2), funnel_new(sequential, 2) };
-	funnel *ref = funnel_new(sequential, 2);
-	const int32_t day0 = 20759; /* a Monday */
-	size_t most = 0;
-	ck_assert_ptr_nonnull(w[0]);
-	ck_assert_ptr_nonnull(w[1]);
+	funnel_cell *got, *want;
+	size_t ngot, nwant;
+	ck_assert_int_eq(funnel_cells(got_f, cfg, &got, &ngot), 0);
+	ck_assert_int_eq(funnel_cells(want_f, cfg, &want, &nwant), 0);
+	ck_assert_uint_eq(ngot, nwant);
+	ck_assert_uint_gt(nwant, 0);
+	for (size_t i = 0; i < nwant; i++) {
+		ck_assert_int_eq(got[i].period, want[i].period);
+		ck_assert_int_eq(got[i].gem, want[i].gem);
+		ck_assert_int_eq(got[i].row, want[i].row);
+		ck_assert_int_eq(got[i].matched, want[i].matched);
+		for (int k = 0; k < 3; k++) {
+			ck_assert_int_eq(got[i].n[k], want[i].n[k]);
+			ck_assert_int_eq(got[i].errors[k], want[i].errors[k]);
+		}
+	}
+	free(got);
+	free(want);
+}
+
+static void fold_run(int sequential, int count_hits, enum ktime_by by, int nparts, int nw)
+{
+	funnel_cfg cfg = { sequential, count_hits, 600 * S, by };
+	funnel *w[3], *ref = funnel_new(sequential, 2);
+	const int32_t day0 = 20781; /* Tuesday 24 November 2026: into December */
+	size_t most = 0, held = 0;
 	ck_assert_ptr_nonnull(ref);
+	for (int i = 0; i < nw; i++)
+		ck_assert_ptr_nonnull(w[i] = funnel_new(sequential, nparts));
 	fold_rng = 7;
 	for (int phase = 0; phase < 12; phase++) {
 		size_t n = 500 + (size_t)phase * 400; /* growing days: tables grow after folds */
@@ -554,7 +580,7 @@ static void fold_case(int sequential, int count_hits)
 			int gem = (int)(fold_rnd() % 3), row = (int)(fold_rnd() % 2);
 			int step = (int)(fold_rnd() % 3);
 			int64_t t = ((int64_t)day * 86400 + (int64_t)(fold_rnd() % 7200)) * S;
-			funnel *to = w[fold_rnd() % 2];
+			funnel *to = w[fold_rnd() % (uint64_t)nw];
 			ck_assert_int_eq(funnel_add(to, v, day, t, gem, row, step), 0);
 			ck_assert_int_eq(funnel_add(ref, v, day, t, gem, row, step), 0);
 			if (i % 50 == 0) {
@@ -562,45 +588,49 @@ static void fold_case(int sequential, int count_hits)
 				ck_assert_int_eq(funnel_add_error(ref, day, gem, row, step), 0);
 			}
 		}
-		if (funnel_size(w[0]) + funnel_size(w[1]) > most)
-			most = funnel_size(w[0]) + funnel_size(w[1]);
+		held = 0;
+		for (int i = 0; i < nw; i++)
+			held += funnel_size(w[i]);
+		if (held > most)
+			most = held;
 		if (phase >= 2)
-			ck_assert_int_eq(funnel_fold(w, 2, &cfg, day0 + phase - 1), 0);
+			ck_assert_int_eq(funnel_fold(w, nw, &cfg, day0 + phase - 1), 0);
 	}
 	/* what is held is the last two days, not all twelve */
-	ck_assert_uint_lt(funnel_size(w[0]) + funnel_size(w[1]), funnel_size(ref) / 3);
+	held = 0;
+	for (int i = 0; i < nw; i++)
+		held += funnel_size(w[i]);
+	ck_assert_uint_lt(held, funnel_size(ref) / 3);
 	ck_assert_uint_lt(most, funnel_size(ref) / 2);
-	ck_assert_int_eq(funnel_merge(w[0], w[1]), 0);
+	for (int i = 1; i < nw; i++)
+		ck_assert_int_eq(funnel_merge(w[0], w[i]), 0);
 	int32_t f1, l1, f2, l2;
 	ck_assert_int_eq(funnel_day_range(w[0], &f1, &l1), 1);
 	ck_assert_int_eq(funnel_day_range(ref, &f2, &l2), 1);
 	ck_assert_int_eq(f1, f2);
 	ck_assert_int_eq(l1, l2);
-	enum ktime_by bys[] = { KTIME_BY_NONE, KTIME_BY_DAY, KTIME_BY_WEEK };
-	for (size_t b = 0; b < sizeof bys / sizeof bys[0]; b++) {
-		funnel_cell *got, *want;
-		size_t ngot, nwant;
-		cfg.by = bys[b];
-		ck_assert_int_eq(funnel_cells(w[0], &cfg, &got, &ngot), 0);
-		ck_assert_int_eq(funnel_cells(ref, &cfg, &want, &nwant), 0);
-		ck_assert_uint_eq(ngot, nwant);
-		ck_assert_uint_gt(nwant, 0);
-		for (size_t i = 0; i < nwant; i++) {
-			ck_assert_int_eq(got[i].period, want[i].period);
-			ck_assert_int_eq(got[i].gem, want[i].gem);
-			ck_assert_int_eq(got[i].row, want[i].row);
-			ck_assert_int_eq(got[i].matched, want[i].matched);
-			for (int k = 0; k < 3; k++) {
-				ck_assert_int_eq(got[i].n[k], want[i].n[k]);
-				ck_assert_int_eq(got[i].errors[k], want[i].errors[k]);
-			}
-		}
-		free(got);
-		free(want);
-	}
-	funnel_free(w[0]);
-	funnel_free(w[1]);
+	cells_eq(w[0], ref, &cfg);
+	/* the folded figures are per period of by: no other by can be asked */
+	funnel_cell *c;
+	size_t nc;
+	cfg.by = by == KTIME_BY_NONE ? KTIME_BY_DAY : KTIME_BY_NONE;
+	ck_assert_int_eq(funnel_cells(w[0], &cfg, &c, &nc), -1);
+	ck_assert_ptr_null(c);
+	for (int i = 0; i < nw; i++)
+		funnel_free(w[i]);
 	funnel_free(ref);
+}
+
+/* every --by, serial (one part, the caller's thread) and parallel (two
+ * parts over three workers, four parts over two) */
+static void fold_case(int sequential, int count_hits)
+{
+	enum ktime_by bys[] = { KTIME_BY_NONE, KTIME_BY_DAY, KTIME_BY_WEEK, KTIME_BY_MONTH };
+	for (size_t b = 0; b < sizeof bys / sizeof bys[0]; b++) {
+		fold_run(sequential, count_hits, bys[b], 1, 2);
+		fold_run(sequential, count_hits, bys[b], 2, 3);
+		fold_run(sequential, count_hits, bys[b], 4, 2);
+	}
 }
 
 START_TEST(test_fold_open)
@@ -628,6 +658,38 @@ START_TEST(test_fold_mismatch)
 	ck_assert_int_eq(funnel_fold(w, 2, &cfg, 5), -1);
 	funnel_free(w[0]);
 	funnel_free(w[1]);
+	/* a funnel holding folded days: no fold under another cfg, no merge
+	 * of days folded under another cfg, no dropping of days */
+	funnel *a = funnel_new(0, 1), *b = funnel_new(0, 1);
+	ck_assert_int_eq(funnel_add(a, 1, 3, 3 * 86400 * S, 0, 0, 0), 0);
+	ck_assert_int_eq(funnel_add(b, 1, 3, 3 * 86400 * S, 0, 0, 0), 0);
+	ck_assert_int_eq(funnel_fold(&a, 1, &cfg, 5), 0);
+	funnel_cfg week = cfg;
+	week.by = KTIME_BY_WEEK;
+	ck_assert_int_eq(funnel_fold(&b, 1, &week, 5), 0);
+	errno = 0;
+	ck_assert_int_eq(funnel_fold(&a, 1, &week, 6), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_int_eq(funnel_merge(a, b), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_int_eq(funnel_drop_before(a, 4), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	/* the folded day is still seen: its figures and its day */
+	funnel_cell *c;
+	size_t n;
+	int32_t first, last;
+	ck_assert_int_eq(funnel_cells(a, &cfg, &c, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(c[0].n[0], 1);
+	ck_assert_int_eq(funnel_day_range(a, &first, &last), 1);
+	ck_assert_int_eq(first, 3);
+	ck_assert_int_eq(last, 3);
+	ck_assert_uint_eq(funnel_size(a), 0);
+	free(c);
+	funnel_free(a);
+	funnel_free(b);
 }
 END_TEST
 

@@ -18,6 +18,8 @@
 #     folded day comes: -v says the logs are read again, and the report
 #     is still exact);
 #   - the month on standard input (cannot be read again: never folded).
+# With -j3 and -j4 (more funnels than parts, folded on several threads):
+# --by week and month, hits, the sequential funnel and compare.
 # Then peak memory (GNU time's maximum RSS, when /usr/bin/time exists):
 # the month read in time order stays within 1.5x its busiest day with
 # -j1 (without folding it is about 2.5x at this size), and the figures are
@@ -82,6 +84,26 @@ sequential by day|--funnel sequential --by day --format csv
 sequential window by week, table|--funnel sequential --window 10m --by week --format table
 hits by day|--count hits --by day --format csv
 since/until mid-day|--since 2026-11-10T13:30 --until 2026-11-21T06:00 --by day --funnel sequential --format csv
+EOF
+
+# The fold sums into the cells of the report's --by, one thread per part
+# of the workers' funnels: -j3 (three funnels over two parts) and -j4,
+# per week and month, folded as the month is read; and compare, whose two
+# sides fold alike (the reference: the same command over the state).
+while IFS='|' read -r name cmd opts; do
+	# shellcheck disable=SC2086
+	"$K" $cmd -q -c cat.csv $opts -o ref month.krs || { bad "$name: reference"; continue; }
+	for j in 3 4; do
+		# shellcheck disable=SC2086
+		"$K" $cmd -v -j$j -c cat.csv $opts -o got jitter.log 2> err &&
+			cmp -s ref got && ! grep -q 'not in time order' err &&
+			ok "$name -j$j: folded per period" || bad "$name -j$j: folded per period"
+	done
+done <<'EOF'
+by week, open, details|analyze|--by week --details --format csv
+by month, sequential|analyze|--by month --funnel sequential --window 30m --format csv
+by month, hits|analyze|--by month --count hits --format csv
+compare|compare|--at 2026-11-16T12:00 --format csv
 EOF
 
 # More workers than a fold once took (64): every worker's funnel must be
