@@ -56,6 +56,7 @@
 
 #include "match.h"
 #include "msg.h"
+#include "reqlit.h"
 
 enum {
 	MATCH_LIMIT = 1000000,
@@ -66,6 +67,10 @@ enum {
 	RCACHE_WAYS = 4,
 	RCACHE_KEY = 40,        /* longest target the result cache holds */
 	RCACHE_HITS = 3,        /* most hits a cached result holds */
+	LCACHE_BITS = 11,       /* per-ctx literal cache: 1 << LCACHE_BITS sets */
+	LCACHE_WAYS = 2,
+	LCACHE_IDS = 7,         /* most literal ids a cached entry holds */
+	LSCAN_MAX = 32,         /* most literal ids a scan reports */
 	JIT_STACK_MAX = 1 << 20,
 	MATCH_MAX_THREADS = 16,     /* most threads compiling patterns */
 	MATCH_PATS_PER_THREAD = 256, /* fewer patterns than this per thread
@@ -93,8 +98,14 @@ typedef struct {
 	long line;        /* catalogue line of its first use */
 	int prefilter_ok; /* may be joined into a prefilter */
 	int anchored;     /* anchored at the start by its own structure */
+	int lit;          /* id of its required literal in m->lits, or -1 */
 	unsigned char first[32]; /* bit b: a target "/" b ... may match */
 } upat;
+
+/* A distinct pattern of a plan that has a required literal. */
+typedef struct {
+	int lit, u;       /* literal id; index into the plan's uniq[] */
+} plit;
 
 typedef struct {
 	int row, step, u; /* u: index into the plan's uniq[] */
@@ -131,6 +142,9 @@ typedef struct {
 	int *uniq;        /* matcher pattern indexes of the distinct patterns */
 	int nuniq;
 	unsigned char *in_pre; /* per uniq: 0, or 1 + the prefilter covering it */
+	plit *plits;           /* the distinct patterns with a literal */
+	int nplits;
+	signed char *res0;     /* per uniq: 0 with a literal, else -1 */
 	unsigned char first[32]; /* OR of its patterns' first[] */
 	pcre2_code *pre[2];    /* prefilters: unanchored, anchored (or NULL) */
 	int pre_shared[2];     /* pre[k] belongs to an earlier plan with the
@@ -158,6 +172,7 @@ struct matcher {
 	int nshapes;
 	first_set *shape_first;     /* [nshapes] */
 	uint32_t max_pairs;         /* ovector pairs for the largest pattern */
+	reqlit_set *lits;           /* the patterns' required literals */
 	int max_uniq, max_hits;
 	hslot *hosts;               /* catalogue mode: host -> gemeente */
 	size_t hosts_mask;          /* slots - 1 */
@@ -191,9 +206,21 @@ typedef struct {
 	char s[RCACHE_KEY];
 } rcache_ent;                   /* 64 bytes: one cache line */
 
+/* A remembered literal scan: the ids of the required literals that occur
+ * in one target. They depend on the target alone. */
+typedef struct {
+	uint64_t h;
+	uint8_t n;                  /* target length + 1; 0: empty slot */
+	uint8_t nids;
+	uint16_t ids[LCACHE_IDS];
+	char s[RCACHE_KEY];
+} lcache_ent;                   /* 64 bytes */
+
 struct match_ctx {
 	matcher *m;
 	rcache_ent *rc;             /* RCACHE_SETS * RCACHE_WAYS entries */
+	lcache_ent *lc;             /* (1 << LCACHE_BITS) * LCACHE_WAYS entries */
+	uint16_t lbuf[LSCAN_MAX];   /* a scan's ids when not cached */
 	long limits;                /* limit events seen by this context */
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
@@ -582,6 +609,37 @@ out:
 	return rc;
 }
 
+/* Gives each distinct pattern its required literal (reqlit.h), or -1, in
+ * one set for the whole catalogue: gemeenten whose patterns differ only
+ * in details still share literals such as "/e-formulier/paspoort", and
+ * one scan of a target answers for all of them. -1 when out of memory. */
+static int find_literals(matcher *m)
+{
+	reqlit l;
+	m->lits = reqlit_set_new();
+	if (!m->lits)
+		return -1;
+	for (int i = 0; i < m->npats; i++) {
+		upat *u = &m->pats[i];
+		u->lit = -1;
+		if (reqlit_extract(u->src, &l) && (u->lit = reqlit_set_add(m->lits, &l)) < 0)
+			return -1;
+	}
+	if (reqlit_set_build(m->lits) < 0)
+		return -1;
+	for (int i = 0; i < m->npats; i++)
+		if (m->pats[i].lit >= 0)
+			m->pats[i].lit = reqlit_set_id(m->lits, m->pats[i].lit);
+	return 0;
+}
+
+/* Does prefilter k of a plan cover u? Patterns with a required literal
+ * are left out: the literal scan settles them. */
+static int in_prefilter(const upat *u, int k)
+{
+	return u->prefilter_ok && u->anchored == k && u->lit < 0;
+}
+
 /* Builds prefilter k (0: unanchored patterns, 1: anchored ones) of plan
  * pl; leaves it NULL when there is no point (fewer than two patterns) or it
  * does not compile. Gemeenten on the same CMS often share their patterns,
@@ -593,7 +651,7 @@ static void build_prefilter(matcher *m, plan *pl, int k, tab *seen)
 	int n = 0;
 	for (int i = 0; i < pl->nuniq; i++) {
 		const upat *u = &m->pats[pl->uniq[i]];
-		if (u->prefilter_ok && u->anchored == k) {
+		if (in_prefilter(u, k)) {
 			len += strlen(u->src) + 6;
 			n++;
 		}
@@ -605,7 +663,7 @@ static void build_prefilter(matcher *m, plan *pl, int k, tab *seen)
 		return;
 	for (int i = 0; i < pl->nuniq; i++) {
 		const upat *u = &m->pats[pl->uniq[i]];
-		if (!u->prefilter_ok || u->anchored != k)
+		if (!in_prefilter(u, k))
 			continue;
 		size_t l = strlen(u->src);
 		if (w != s)
@@ -636,10 +694,26 @@ static void build_prefilter(matcher *m, plan *pl, int k, tab *seen)
 		return;
 	for (int i = 0; i < pl->nuniq; i++) {
 		const upat *u = &m->pats[pl->uniq[i]];
-		if (u->prefilter_ok && u->anchored == k)
+		if (in_prefilter(u, k))
 			pl->in_pre[i] = (unsigned char)(k + 1);
 	}
 	pl->pre_count[k] = n;
+}
+
+/* Lists the distinct patterns of pl that have a required literal. */
+static int plan_literals(const matcher *m, plan *pl)
+{
+	pl->plits = malloc(((size_t)pl->nuniq + 1) * sizeof *pl->plits);
+	pl->res0 = malloc((size_t)pl->nuniq + 1);
+	if (!pl->plits || !pl->res0)
+		return -1;
+	for (int i = 0; i < pl->nuniq; i++) {
+		int lit = m->pats[pl->uniq[i]].lit;
+		pl->res0[i] = lit >= 0 ? 0 : -1;
+		if (lit >= 0)
+			pl->plits[pl->nplits++] = (plit){ lit, i };
+	}
+	return 0;
 }
 
 /* Builds plan pl over the given rows; local[] is scratch of npats ints,
@@ -670,6 +744,8 @@ static int build_plan(matcher *m, plan *pl, int *local, tab *seen)
 		for (size_t k = 0; k < sizeof pl->first; k++)
 			pl->first[k] |= m->pats[pl->uniq[i]].first[k];
 	}
+	if (plan_literals(m, pl) < 0)
+		return -1;
 	build_prefilter(m, pl, 0, seen);
 	build_prefilter(m, pl, 1, seen);
 	if (pl->nuniq > m->max_uniq)
@@ -879,6 +955,10 @@ matcher *match_new_jobs(const catalog *cat, const char *force_gemeente, int jobs
 	pcre2_set_depth_limit(m->mctx, DEPTH_LIMIT);
 	if (compile_all(m, jobs, err, errlen) < 0)
 		goto fail;
+	if (find_literals(m) < 0) {
+		msg_set(err, errlen, "out of memory");
+		goto fail;
+	}
 	if (build_plans(m) < 0) {
 		msg_set(err, errlen, "out of memory");
 		goto fail;
@@ -928,6 +1008,8 @@ void match_free(matcher *m)
 		free(pl->checks);
 		free(pl->uniq);
 		free(pl->in_pre);
+		free(pl->plits);
+		free(pl->res0);
 		for (int k = 0; k < 2; k++) {
 			if (!pl->pre_shared[k])
 				pcre2_code_free(pl->pre[k]);
@@ -937,6 +1019,7 @@ void match_free(matcher *m)
 	free(m->plans);
 	free(m->hot);
 	free(m->shape_first);
+	reqlit_set_free(m->lits);
 	pcre2_match_context_free(m->mctx);
 	free(m->hosts);
 	free(m->hosts_arena);
@@ -961,7 +1044,10 @@ match_ctx *match_ctx_new(matcher *m)
 	x->rc = aligned_alloc(64, (size_t)RCACHE_SETS * RCACHE_WAYS * sizeof *x->rc);
 	if (x->rc)
 		memset(x->rc, 0, (size_t)RCACHE_SETS * RCACHE_WAYS * sizeof *x->rc);
-	if (!x->md || !x->mctx || !x->res || !x->rc) {
+	x->lc = aligned_alloc(64, ((size_t)LCACHE_WAYS << LCACHE_BITS) * sizeof *x->lc);
+	if (x->lc)
+		memset(x->lc, 0, ((size_t)LCACHE_WAYS << LCACHE_BITS) * sizeof *x->lc);
+	if (!x->md || !x->mctx || !x->res || !x->rc || !x->lc) {
 		match_ctx_free(x);
 		return NULL;
 	}
@@ -982,6 +1068,7 @@ void match_ctx_free(match_ctx *x)
 	pcre2_jit_stack_free(x->js);
 	free(x->res);
 	free(x->rc);
+	free(x->lc);
 	free(x);
 }
 
@@ -1050,17 +1137,86 @@ static int run(match_ctx *x, const pcre2_code *code, int jit, const char *s, siz
 	return 0;
 }
 
-/* Runs plan pl on s: the uncached half of match_target. The check
- * indexes of the first RCACHE_HITS hits go to ci[]. */
-static int run_plan(match_ctx *x, const plan *pl, const char *s, size_t n, match_hit *out,
-                    int max, uint32_t *ci)
+/* The ids of the required literals that occur in s (see reqlit_scan),
+ * remembered per target up to RCACHE_KEY bytes (h: hash_bytes of s); -1
+ * when there are too many to list. *ids lives until the next call. */
+static int target_lits(match_ctx *x, const char *s, size_t n, uint64_t h, const uint16_t **ids)
+{
+	const matcher *m = x->m;
+	*ids = x->lbuf;
+	if (n > RCACHE_KEY)
+		return reqlit_scan(m->lits, s, n, x->lbuf, LSCAN_MAX);
+	lcache_ent *set = &x->lc[((h * 0xc4ceb9fe1a85ec53ull) >> (64 - LCACHE_BITS)) * LCACHE_WAYS];
+	for (int w = 0; w < LCACHE_WAYS; w++) {
+		lcache_ent *e = &set[w];
+		if (e->h != h || e->n != n + 1 || !same_bytes(e->s, s, n))
+			continue;
+		if (w > 0) { /* one way up */
+			lcache_ent t = set[w - 1];
+			set[w - 1] = *e;
+			*e = t;
+			e = &set[w - 1];
+		}
+		*ids = e->ids;
+		return e->nids;
+	}
+	int k = reqlit_scan(m->lits, s, n, x->lbuf, LSCAN_MAX);
+	if (k < 0 || k > LCACHE_IDS)
+		return k;
+	memmove(&set[1], &set[0], (LCACHE_WAYS - 1) * sizeof *set);
+	lcache_ent *e = &set[0];
+	e->h = h;
+	e->n = (uint8_t)(n + 1);
+	e->nids = (uint8_t)k;
+	memcpy(e->ids, x->lbuf, (size_t)k * sizeof *x->lbuf);
+	memcpy(e->s, s, n);
+	*ids = e->ids;
+	return k;
+}
+
+/* Marks in x->res the distinct patterns of pl that must run on s: those
+ * without a literal, and those whose literal occurs in s (ids[nids], or
+ * when nids < 0 each literal looked up on its own). Returns how many. */
+static int mark_literals(match_ctx *x, const plan *pl, const char *s, size_t n,
+                         const uint16_t *ids, int nids)
+{
+	signed char *res = x->res;
+	int unknown = pl->nuniq - pl->nplits;
+	memcpy(res, pl->res0, (size_t)pl->nuniq);
+	for (int i = 0; i < pl->nplits; i++) {
+		const plit *e = &pl->plits[i];
+		int on = 0;
+		if (nids < 0)
+			on = reqlit_in(x->m->lits, e->lit, s, n);
+		else
+			for (int k = 0; k < nids && !on; k++)
+				on = ids[k] == e->lit;
+		if (on) {
+			res[e->u] = -1;
+			unknown++;
+		}
+	}
+	return unknown;
+}
+
+/* Runs plan pl on s: the uncached half of match_target. ids[nids] are
+ * the literals in s (target_lits), when pl has patterns with literals.
+ * The check indexes of the first RCACHE_HITS hits go to ci[]. */
+static int run_plan(match_ctx *x, const plan *pl, const char *s, size_t n, const uint16_t *ids,
+                    int nids, match_hit *out, int max, uint32_t *ci)
 {
 	const matcher *m = x->m;
 	if (m->guard && run(x, m->guard, m->guard_jit, s, n, 0) == 0)
 		return 0;
 	signed char *res = x->res;
-	memset(res, -1, (size_t)pl->nuniq);
 	int unknown = pl->nuniq;
+	if (pl->nplits) {
+		unknown = mark_literals(x, pl, s, n, ids, nids);
+		if (unknown == 0)
+			return 0;
+	} else {
+		memset(res, -1, (size_t)pl->nuniq);
+	}
 	for (int k = 1; k >= 0; k--) { /* the anchored one first: it is cheap */
 		if (!pl->pre[k] || run(x, pl->pre[k], pl->pre_jit[k], s, n, 0) != 0)
 			continue;
@@ -1107,8 +1263,16 @@ int match_target(match_ctx *x, int gem, kr_str target, match_hit *out, int max)
 	const plan *pl = &m->plans[ph - m->hot];
 	uint32_t ci[RCACHE_HITS];
 	size_t key = (size_t)ph->shape + 1;
+	uint64_t h = n <= RCACHE_KEY ? hash_bytes(s, n) : 0;
+	const uint16_t *ids = NULL;
+	int nids = 0;
+	if (pl->nplits) {
+		nids = target_lits(x, s, n, h, &ids);
+		if (nids == 0 && pl->nplits == pl->nuniq)
+			return 0; /* every pattern needs a literal, and none occurs */
+	}
 	if (n > RCACHE_KEY || key > UINT16_MAX)
-		return run_plan(x, pl, s, n, out, max, ci);
+		return run_plan(x, pl, s, n, ids, nids, out, max, ci);
 
 	/* Most requests repeat a target seen moments ago: answer those from
 	 * the cache. A result is stored only when it is complete (not cut at
@@ -1117,7 +1281,7 @@ int match_target(match_ctx *x, int gem, kr_str target, match_hit *out, int max)
 	 * up; a new result enters at the top and the last way falls out. */
 	/* the shape goes into the set index too: gemeenten of different
 	 * shapes see the same popular targets ("/", "/afval") */
-	uint64_t h = hash_bytes(s, n) ^ key;
+	h ^= key;
 	uint64_t hs = (h ^ (key << 32)) * 0x9e3779b97f4a7c15ull;
 	rcache_ent *set = &x->rc[(hs >> (64 - RCACHE_BITS)) * RCACHE_WAYS];
 	for (int w = 0; w < RCACHE_WAYS; w++) {
@@ -1137,7 +1301,7 @@ int match_target(match_ctx *x, int gem, kr_str target, match_hit *out, int max)
 		return k;
 	}
 	long limits = x->limits;
-	int nh = run_plan(x, pl, s, n, out, max, ci);
+	int nh = run_plan(x, pl, s, n, ids, nids, out, max, ci);
 	if (x->limits != limits || nh > RCACHE_HITS || nh >= max)
 		return nh;
 	memmove(&set[1], &set[0], (RCACHE_WAYS - 1) * sizeof *set);
