@@ -95,6 +95,7 @@ typedef struct {
 	const char *src;  /* pattern text (owned by the catalog) */
 	pcre2_code *code;
 	int jit;          /* JIT-compiled: use pcre2_jit_match */
+	atomic_int ready; /* jit is settled (JIT compiled on first use) */
 	long line;        /* catalogue line of its first use */
 	int prefilter_ok; /* may be joined into a prefilter */
 	int anchored;     /* anchored at the start by its own structure */
@@ -183,6 +184,8 @@ struct matcher {
 	tab names_tab;              /* name -> id, keys are names[] */
 	char **names;
 	int nnames, names_cap;
+	pthread_mutex_t jit_lock;   /* taken to JIT-compile a pattern */
+	int jit_lock_ok;
 	atomic_long limit_hits;
 	atomic_long limit_line;
 };
@@ -327,7 +330,8 @@ static void tab_free(tab *t)
 	t->cap = t->count = 0;
 }
 
-/* Compiles pattern src; JIT when possible. On error fills msg and *offset. */
+/* Compiles pattern src; JIT when possible and jit is not NULL (else no
+ * JIT yet). On error fills msg and *offset. */
 static pcre2_code *compile(const char *src, size_t len, int *jit, char *msg, size_t msglen,
                            size_t *offset)
 {
@@ -340,7 +344,8 @@ static pcre2_code *compile(const char *src, size_t len, int *jit, char *msg, siz
 		*offset = eo;
 		return NULL;
 	}
-	*jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
+	if (jit)
+		*jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
 	return code;
 }
 
@@ -498,7 +503,7 @@ static void compile_one(compile_job *j, int i)
 	upat *u = &m->pats[i];
 	char msg[256];
 	size_t off = 0;
-	u->code = compile(u->src, strlen(u->src), &u->jit, msg, sizeof msg, &off);
+	u->code = compile(u->src, strlen(u->src), NULL, msg, sizeof msg, &off);
 	if (!u->code) {
 		pthread_mutex_lock(&j->lock);
 		if (i < j->bad) {
@@ -556,6 +561,7 @@ static int compile_all(matcher *m, int jobs, char *err, size_t errlen)
 				continue;
 			}
 			upat *u = &m->pats[m->npats];
+			atomic_init(&u->ready, 0);
 			u->src = p;
 			u->line = c->rows[r].line;
 			step[m->npats] = s;
@@ -938,6 +944,11 @@ matcher *match_new_jobs(const catalog *cat, const char *force_gemeente, int jobs
 		goto fail;
 	}
 	m->lock_ok = 1;
+	if (pthread_mutex_init(&m->jit_lock, NULL) != 0) {
+		msg_set(err, errlen, "cannot create mutex");
+		goto fail;
+	}
+	m->jit_lock_ok = 1;
 	if (force_gemeente && !m->builtin) {
 		m->force = catalog_find_gemeente(cat, force_gemeente);
 		if (m->force < 0) {
@@ -1029,6 +1040,8 @@ void match_free(matcher *m)
 	free(m->names);
 	if (m->lock_ok)
 		pthread_mutex_destroy(&m->lock);
+	if (m->jit_lock_ok)
+		pthread_mutex_destroy(&m->jit_lock);
 	free(m);
 }
 
@@ -1112,6 +1125,30 @@ int match_gemeente(match_ctx *x, kr_str host)
 	if (id >= 0)
 		*c = (cache_ent){ h, key, host.n, id };
 	return id;
+}
+
+/* The locks, the limit counters and the patterns' JIT code are what
+ * threads change in a matcher that is otherwise read-only (C has no
+ * "mutable"): the functions that take a const matcher reach them through
+ * this, without a cast that drops a qualifier. */
+static matcher *shared(const matcher *m)
+{
+	return (matcher *)(uintptr_t)m;
+}
+
+/* JIT-compiles u on its first use, once, under the matcher's jit_lock:
+ * no thread runs u before u->ready, so none runs the code while it
+ * changes, and every run of u is a JIT run when JIT works (the JIT and
+ * the interpreter count limits differently). Many patterns of a national
+ * catalogue never run on a given log, or only when their literal occurs. */
+static void jit_pattern(matcher *m, upat *u)
+{
+	pthread_mutex_lock(&m->jit_lock);
+	if (!atomic_load_explicit(&u->ready, memory_order_relaxed)) {
+		u->jit = pcre2_jit_compile(u->code, PCRE2_JIT_COMPLETE) == 0;
+		atomic_store_explicit(&u->ready, 1, memory_order_release);
+	}
+	pthread_mutex_unlock(&m->jit_lock);
 }
 
 /* Runs one compiled pattern: 1 match, 0 no match (or an error). line is
@@ -1231,7 +1268,9 @@ static int run_plan(match_ctx *x, const plan *pl, const char *s, size_t n, const
 	for (int i = 0; i < pl->nchecks && nh < max; i++) {
 		const check *c = &pl->checks[i];
 		if (res[c->u] < 0) {
-			const upat *u = &m->pats[pl->uniq[c->u]];
+			upat *u = &m->pats[pl->uniq[c->u]];
+			if (!atomic_load_explicit(&u->ready, memory_order_acquire))
+				jit_pattern(shared(m), u);
 			res[c->u] = (signed char)run(x, u->code, u->jit, s, n, u->line);
 		}
 		if (res[c->u]) {
@@ -1313,15 +1352,6 @@ int match_target(match_ctx *x, int gem, kr_str target, match_hit *out, int max)
 	memcpy(e->hits, ci, (size_t)nh * sizeof *ci);
 	memcpy(e->s, s, n);
 	return nh;
-}
-
-/* The lock and the limit counters are what threads change in a matcher
- * that is otherwise read-only (C has no "mutable"): the functions that
- * take a const matcher reach them through this, without a cast that
- * drops a qualifier. */
-static matcher *shared(const matcher *m)
-{
-	return (matcher *)(uintptr_t)m;
 }
 
 int match_gemeente_id(matcher *m, const char *name)

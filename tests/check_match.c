@@ -421,6 +421,61 @@ START_TEST(test_compile_threads)
 }
 END_TEST
 
+/* Patterns are JIT-compiled on first use: threads that meet the same
+ * patterns for the first time at the same moment (each with its own
+ * context) all get the answers of a matcher used by one thread. */
+typedef struct {
+	matcher *m;
+	char got[300][3][16];
+} lazy_arg;
+
+static void *lazy_hammer(void *arg)
+{
+	lazy_arg *a = arg;
+	match_ctx *x = match_ctx_new(a->m);
+	if (!x)
+		return NULL;
+	for (int g = 0; g < 300; g++)
+		for (int k = 0; k < 3; k++) {
+			char t[32];
+			int n = k == 0 ? snprintf(t, sizeof t, "/p%d/", g)
+			      : k == 1 ? snprintf(t, sizeof t, "/f/%d/x", g) : snprintf(t, sizeof t, "/d%d", g);
+			match_hit h[4]; /* not hits(): its buffer is shared */
+			int nh = match_target(x, g, (kr_str){ t, (size_t)n }, h, 4);
+			snprintf(a->got[g][k], sizeof a->got[g][k], "%d:%d.%d", nh, nh ? h[0].row : -1,
+			         nh ? h[0].step : -1);
+		}
+	match_ctx_free(x);
+	return NULL;
+}
+
+START_TEST(test_lazy_jit_threads)
+{
+	char *text = many_patterns(300, -1, -1);
+	catalog *c = load_str(text);
+	matcher *m = match_new(c, NULL, err, sizeof err);
+	ck_assert_msg(m != NULL, "%s", err);
+	static lazy_arg a[4];
+	pthread_t th[4];
+	for (int t = 0; t < 4; t++) {
+		a[t].m = m;
+		ck_assert_int_eq(pthread_create(&th[t], NULL, lazy_hammer, &a[t]), 0);
+	}
+	for (int t = 0; t < 4; t++)
+		pthread_join(th[t], NULL);
+	for (int g = 0; g < 300; g++)
+		for (int k = 0; k < 3; k++) {
+			char want[16];
+			snprintf(want, sizeof want, "1:%d.%d", g, k);
+			for (int t = 0; t < 4; t++)
+				ck_assert_str_eq(a[t].got[g][k], want);
+		}
+	match_free(m);
+	catalog_free(c);
+	free(text);
+}
+END_TEST
+
 /* Gemeenten whose checks run the same patterns in the same order share
  * result-cache entries (the plan's shape), whatever their rows and steps:
  * each answer from the cache is in the asking gemeente's own rows and
@@ -968,6 +1023,7 @@ Suite *match_suite(void)
 	tcase_add_test(tc, test_shared_shape);
 	tcase_add_test(tc, test_literal_filter_differential);
 	tcase_add_test(tc, test_compile_threads);
+	tcase_add_test(tc, test_lazy_jit_threads);
 	tcase_add_test(tc, test_first_byte_filter);
 	tcase_add_test(tc, test_prefilter_corners);
 	tcase_add_test(tc, test_builtin_mode);
