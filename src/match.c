@@ -455,7 +455,10 @@ static int literal_second(const char *p)
  * target that starts with them can match (nor run into a match limit).
  * Only anchored patterns that may join a prefilter are probed (no
  * backtracking verbs, \K-like tricks or back references); for any other
- * pattern, and on any error, every bit is set.
+ * pattern, and on any error, every bit is set. Only the printable bytes
+ * '!' to '~' are probed, the others stay set: targets start "/" and a
+ * letter, digit or punctuation, and a national catalogue has thousands
+ * of patterns to probe at start-up.
  */
 static void first_bytes(const matcher *m, upat *u)
 {
@@ -472,8 +475,9 @@ static void first_bytes(const matcher *m, upat *u)
 	if (!md)
 		return;
 	unsigned char subj[2] = { '/', 0 };
-	memset(u->first, 0, sizeof u->first);
-	for (int b = 0; b < 256; b++) {
+	for (int b = '!'; b <= '~'; b++) /* the others stay set */
+		u->first[b >> 3] &= (unsigned char)~(1u << (b & 7));
+	for (int b = '!'; b <= '~'; b++) {
 		subj[1] = (unsigned char)b;
 		int rc = pcre2_match(u->code, subj, 2, 0, PCRE2_PARTIAL_HARD | PCRE2_NO_JIT, md,
 		                     m->mctx);
@@ -1228,6 +1232,11 @@ static int mark_literals(match_ctx *x, const plan *pl, const char *s, size_t n,
 		else
 			for (int k = 0; k < nids && !on; k++)
 				on = ids[k] == e->lit;
+		/* and the pattern's own first-byte filter lets "/" b through */
+		if (on && n >= 2 && s[0] == '/') {
+			const unsigned char *f = x->m->pats[pl->uniq[e->u]].first;
+			on = f[(unsigned char)s[1] >> 3] & (1u << (s[1] & 7));
+		}
 		if (on) {
 			res[e->u] = -1;
 			unknown++;
