@@ -71,6 +71,7 @@ enum {
 	LCACHE_WAYS = 2,
 	LCACHE_IDS = 7,         /* most literal ids a cached entry holds */
 	LSCAN_MAX = 32,         /* most literal ids a scan reports */
+	LITS_UNKNOWN = -2,      /* not looked up yet (target_lits gives >= -1) */
 	JIT_STACK_MAX = 1 << 20,
 	MATCH_MAX_THREADS = 16,     /* most threads compiling patterns */
 	MATCH_PATS_PER_THREAD = 256, /* fewer patterns than this per thread
@@ -146,6 +147,7 @@ typedef struct {
 	plit *plits;           /* the distinct patterns with a literal */
 	int nplits;
 	signed char *res0;     /* per uniq: 0 with a literal, else -1 */
+	int lits_first;        /* ask the literal scan before the result cache */
 	unsigned char first[32]; /* OR of its patterns' first[] */
 	pcre2_code *pre[2];    /* prefilters: unanchored, anchored (or NULL) */
 	int pre_shared[2];     /* pre[k] belongs to an earlier plan with the
@@ -811,6 +813,27 @@ out:
 	return rc;
 }
 
+/* Which cache a plan asks first. A plan whose shape is its own (a
+ * gemeente with patterns of its own) asks the literal scan first: most
+ * targets hold none of its literals, and the answer, kept per target,
+ * serves all such gemeenten, where the result cache would need an entry
+ * per gemeente. Plans that share a shape ask the result cache first, as
+ * its entries serve them all. -1 when out of memory. */
+static int order_caches(matcher *m)
+{
+	int *count = calloc((size_t)m->nshapes + 1, sizeof *count);
+	if (!count)
+		return -1;
+	for (int g = 0; g < m->nplans; g++)
+		count[m->plans[g].shape]++;
+	for (int g = 0; g < m->nplans; g++) {
+		plan *pl = &m->plans[g];
+		pl->lits_first = pl->nplits > 0 && count[pl->shape] == 1;
+	}
+	free(count);
+	return 0;
+}
+
 /* Builds the host table of catalogue mode. -1 when out of memory. */
 static int build_hosts(matcher *m)
 {
@@ -876,7 +899,7 @@ static int build_plans(matcher *m)
 	for (int g = 0; g < m->nplans; g++)
 		if (build_plan(m, &m->plans[g], local, &seen) < 0)
 			goto out;
-	if (assign_shapes(m) < 0)
+	if (assign_shapes(m) < 0 || order_caches(m) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -1246,10 +1269,11 @@ static int mark_literals(match_ctx *x, const plan *pl, const char *s, size_t n,
 }
 
 /* Runs plan pl on s: the uncached half of match_target. ids[nids] are
- * the literals in s (target_lits), when pl has patterns with literals.
- * The check indexes of the first RCACHE_HITS hits go to ci[]. */
-static int run_plan(match_ctx *x, const plan *pl, const char *s, size_t n, const uint16_t *ids,
-                    int nids, match_hit *out, int max, uint32_t *ci)
+ * the literals in s (target_lits) when nids > LITS_UNKNOWN, else they
+ * are looked up here (h: as for target_lits). The check indexes of the
+ * first RCACHE_HITS hits go to ci[]. */
+static int run_plan(match_ctx *x, const plan *pl, const char *s, size_t n, uint64_t h,
+                    const uint16_t *ids, int nids, match_hit *out, int max, uint32_t *ci)
 {
 	const matcher *m = x->m;
 	if (m->guard && run(x, m->guard, m->guard_jit, s, n, 0) == 0)
@@ -1257,6 +1281,8 @@ static int run_plan(match_ctx *x, const plan *pl, const char *s, size_t n, const
 	signed char *res = x->res;
 	int unknown = pl->nuniq;
 	if (pl->nplits) {
+		if (nids == LITS_UNKNOWN)
+			nids = target_lits(x, s, n, h, &ids);
 		unknown = mark_literals(x, pl, s, n, ids, nids);
 		if (unknown == 0)
 			return 0;
@@ -1311,16 +1337,16 @@ int match_target(match_ctx *x, int gem, kr_str target, match_hit *out, int max)
 	const plan *pl = &m->plans[ph - m->hot];
 	uint32_t ci[RCACHE_HITS];
 	size_t key = (size_t)ph->shape + 1;
-	uint64_t h = n <= RCACHE_KEY ? hash_bytes(s, n) : 0;
+	uint64_t h = n <= RCACHE_KEY ? hash_bytes(s, n) : 0, h0 = h;
 	const uint16_t *ids = NULL;
-	int nids = 0;
-	if (pl->nplits) {
+	int nids = LITS_UNKNOWN;
+	if (pl->lits_first) {
 		nids = target_lits(x, s, n, h, &ids);
 		if (nids == 0 && pl->nplits == pl->nuniq)
 			return 0; /* every pattern needs a literal, and none occurs */
 	}
 	if (n > RCACHE_KEY || key > UINT16_MAX)
-		return run_plan(x, pl, s, n, ids, nids, out, max, ci);
+		return run_plan(x, pl, s, n, h, ids, nids, out, max, ci);
 
 	/* Most requests repeat a target seen moments ago: answer those from
 	 * the cache. A result is stored only when it is complete (not cut at
@@ -1349,7 +1375,7 @@ int match_target(match_ctx *x, int gem, kr_str target, match_hit *out, int max)
 		return k;
 	}
 	long limits = x->limits;
-	int nh = run_plan(x, pl, s, n, ids, nids, out, max, ci);
+	int nh = run_plan(x, pl, s, n, h0, ids, nids, out, max, ci);
 	if (x->limits != limits || nh > RCACHE_HITS || nh >= max)
 		return nh;
 	memmove(&set[1], &set[0], (RCACHE_WAYS - 1) * sizeof *set);
