@@ -61,7 +61,10 @@
 enum {
 	MATCH_LIMIT = 1000000,
 	DEPTH_LIMIT = 10000,
-	CACHE_SLOTS = 512,      /* per-ctx host cache, direct mapped */
+	CACHE_SETS = 1024,      /* per-ctx host cache (built-in mode), 2-way:
+	                         * a national log's 342+ hosts collided in a
+	                         * direct-mapped 512, and each miss takes the
+	                         * lock */
 	RCACHE_BITS = 12,       /* per-ctx result cache: 1 << RCACHE_BITS sets */
 	RCACHE_SETS = 1 << RCACHE_BITS,
 	RCACHE_WAYS = 4,
@@ -231,7 +234,7 @@ struct match_ctx {
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *js;
 	signed char *res;           /* per distinct pattern: -1 unknown, 0, 1 */
-	cache_ent cache[CACHE_SLOTS];
+	cache_ent cache[CACHE_SETS * 2];
 };
 
 static inline uint64_t load64(const char *p)
@@ -1142,15 +1145,22 @@ int match_gemeente(match_ctx *x, kr_str host)
 		host = (kr_str){ "-", 1 };
 	host = match_builtin_name(host);
 	uint64_t h = hash_bytes(host.p, host.n);
-	cache_ent *c = &x->cache[h & (CACHE_SLOTS - 1)];
-	if (c->k && c->h == h && c->n == host.n && same_bytes(c->k, host.p, host.n))
-		return c->id;
+	cache_ent *c = &x->cache[(h & (CACHE_SETS - 1)) * 2];
+	for (int w = 0; w < 2; w++)
+		if (c[w].k && c[w].h == h && c[w].n == host.n && same_bytes(c[w].k, host.p, host.n)) {
+			cache_ent e = c[w];
+			c[w] = c[0]; /* the last one seen first */
+			c[0] = e;
+			return e.id;
+		}
 	const char *key = NULL;
 	pthread_mutex_lock(&m->lock);
 	int id = builtin_id_locked(m, host.p, host.n, h, &key);
 	pthread_mutex_unlock(&m->lock);
-	if (id >= 0)
-		*c = (cache_ent){ h, key, host.n, id };
+	if (id >= 0) {
+		c[1] = c[0];
+		c[0] = (cache_ent){ h, key, host.n, id };
+	}
 	return id;
 }
 
