@@ -52,8 +52,9 @@ void reqlit_set_free(reqlit_set *set);
 int reqlit_set_add(reqlit_set *set, const reqlit *lit);
 
 /* Dedupes the literals and builds the scan index. After it, reqlit_set_id
- * maps a provisional index to its id (0..reqlit_set_count - 1). -1 when
- * out of memory. */
+ * maps a provisional index to its id (0..reqlit_set_count - 1), or to -1
+ * for literals past the first REQLIT_IDS distinct ones (then treat the
+ * pattern as having none). -1 when out of memory. */
 int reqlit_set_build(reqlit_set *set);
 int reqlit_set_id(const reqlit_set *set, int provisional);
 int reqlit_set_count(const reqlit_set *set);

@@ -3,21 +3,42 @@
  * matches (measurement.md, section 3).
  *
  * match_new compiles every distinct pattern string of the catalogue once
- * (no UTF mode: targets are raw bytes; JIT when available) and builds, per
- * gemeente (one shared plan for the built-in template), a "plan": the
- * (row, step, pattern) checks in row order then step order, the distinct
- * patterns they use, and up to two prefilters - the prefilter-safe distinct
- * patterns joined as (?:p1)|(?:p2)|..., one for the patterns anchored at
- * the start (tried at offset 0 only) and one for the others - that settle
- * in one search each the common case of a target that matches none of them.
- * Only when a prefilter matches are its patterns run one by one. Before
- * all that, the catalogue's guard (catalog.h; the built-in template has
- * one) rejects in one search the targets that match no pattern at all.
+ * (no UTF mode: targets are raw bytes) and builds, per gemeente (one
+ * shared plan for the built-in template), a "plan": the (row, step,
+ * pattern) checks in row order then step order, the distinct patterns
+ * they use, and up to two prefilters - the prefilter-safe distinct
+ * patterns that have no required literal, joined as (?:p1)|(?:p2)|...,
+ * one for the patterns anchored at the start (tried at offset 0 only) and
+ * one for the others - that settle in one search each the common case of
+ * a target that matches none of them. Only when a prefilter matches are
+ * its patterns run one by one. Before all that, the catalogue's guard
+ * (catalog.h; the built-in template has one) rejects in one search the
+ * targets that match no pattern at all.
+ *
+ * Required literals (reqlit.h): most patterns name a path, and every
+ * match must contain a literal run of it ("/e-formulier/paspoort" at the
+ * start, "paspoort" anywhere); patterns where that cannot be read safely
+ * have none. The literals of the whole catalogue form one set, and one
+ * scan of a target (remembered per target in the match_ctx) says which
+ * occur; a plan runs a pattern that has a literal only when its literal
+ * occurs and the pattern's own first-byte filter lets the target through.
+ * This is what keeps gemeenten with patterns of their own cheap at
+ * national size: their literals are mostly shared ("paspoort" for all of
+ * them), where their patterns, prefilters and result-cache entries are not.
+ *
+ * JIT: the prefilters and the guard are JIT-compiled at load, a catalogue
+ * pattern before its first run (jit_pattern: once, under a lock), so a
+ * pattern that never runs costs no JIT time or memory - most of a
+ * national catalogue's start-up, and most of its patterns on the log of
+ * one gemeente - and every run of a pattern is a JIT run where the JIT
+ * works (the JIT and the interpreter count limits differently; a pattern
+ * must not switch between them).
  *
  * Shortcuts, each exact: a plan's first-byte filter (first_bytes) answers
  * a target "/" b ... that none of its patterns can match without any
  * matching; plans with the same prefilter text share one compiled
- * prefilter.
+ * prefilter. A pattern that a shortcut, a prefilter or the literal filter
+ * leaves out does not run, so it cannot run into a limit either.
  *
  * Each match_ctx remembers recent results: a 4-way set-associative cache
  * of (shape, target) -> hits for targets up to 40 bytes. Logs repeat a
@@ -29,13 +50,17 @@
  * size are most of them) give the same checks for every target, so the
  * cache keys on the shape and stores hits as check indexes, which each
  * plan maps to its own rows. Keyed per plan, 342 gemeenten would need 342
- * entries for "/" alone and push each other out of the cache.
+ * entries for "/" alone and push each other out of the cache. A plan
+ * whose shape is its own asks the literal cache first (order_caches):
+ * most targets hold none of its literals, and that answer serves all
+ * gemeenten.
  *
  * Routing: in catalogue mode a read-only open-addressing table maps hosts
  * to gemeenten (lock-free). In built-in mode a host's gemeente is the host
  * without a leading "www." (match_builtin_name), and every new name gets
- * the next id under a mutex; each match_ctx caches host -> id for the hosts it has
- * seen, so the lock is taken only for names new to that thread. Names of
+ * the next id under a mutex; each match_ctx caches host -> id for the
+ * hosts it has seen (2-way, 2,048 entries), so the lock is taken only for
+ * names new to that thread, or pushed out of its cache. Names of
  * built-in gemeenten are allocated once and never move, so cached pointers
  * stay valid for the matcher's life.
  *
