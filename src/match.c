@@ -101,6 +101,7 @@ enum {
 	LSCAN_MAX = 32,         /* most literal ids a scan reports */
 	LITS_UNKNOWN = -2,      /* not looked up yet (target_lits gives >= -1) */
 	JIT_STACK_MAX = 1 << 20,
+	JIT_LOCKS = 16,
 	MATCH_MAX_THREADS = 16,     /* most threads compiling patterns */
 	MATCH_PATS_PER_THREAD = 256, /* fewer patterns than this per thread
 	                              * are not worth a thread */
@@ -214,8 +215,9 @@ struct matcher {
 	tab names_tab;              /* name -> id, keys are names[] */
 	char **names;
 	int nnames, names_cap;
-	pthread_mutex_t jit_lock;   /* taken to JIT-compile a pattern */
-	int jit_lock_ok;
+	pthread_mutex_t jit_lock[JIT_LOCKS]; /* pattern i is JIT-compiled
+	                            * under jit_lock[i % JIT_LOCKS] */
+	int jit_locks_ok;           /* how many are initialised */
 	atomic_long limit_hits;
 	atomic_long limit_line;
 };
@@ -517,6 +519,25 @@ static void first_bytes(const matcher *m, upat *u)
 	pcre2_match_data_free(md);
 }
 
+/* JIT-compiles u on its first use, once, under its jit_lock: no thread
+ * runs u before u->ready, so none runs the code while it changes, and
+ * every run of u is a JIT run when JIT works (the JIT and the interpreter
+ * count limits differently). Threads that meet different patterns for the
+ * first time seldom share a lock; the first pattern was JIT-compiled at
+ * load, before any thread, for PCRE2's own one-time set-up. Many patterns
+ * of a national catalogue never run on a given log, or only when their
+ * literal occurs. */
+static void jit_pattern(matcher *m, upat *u)
+{
+	pthread_mutex_t *lock = &m->jit_lock[(size_t)(u - m->pats) % JIT_LOCKS];
+	pthread_mutex_lock(lock);
+	if (!atomic_load_explicit(&u->ready, memory_order_relaxed)) {
+		u->jit = pcre2_jit_compile(u->code, PCRE2_JIT_COMPLETE) == 0;
+		atomic_store_explicit(&u->ready, 1, memory_order_release);
+	}
+	pthread_mutex_unlock(lock);
+}
+
 /* The distinct patterns compiled by several threads: each takes the next
  * pattern index until none is left; a pattern that does not compile is
  * remembered when it comes first in catalogue order of those that failed,
@@ -613,11 +634,16 @@ static int compile_all(matcher *m, int jobs, char *err, size_t errlen)
 		goto out;
 	}
 	lock_ok = 1;
-	/* the first pattern here, before any thread: PCRE2's JIT sets up its
-	 * allocator and CPU feature checks on first use, in statics */
+	/* the first pattern here, JIT-compiled before any thread: PCRE2's
+	 * JIT sets up its allocator and CPU feature checks on first use, in
+	 * statics, and the others are JIT-compiled by the threads that run
+	 * them, maybe at the same time */
 	atomic_init(&job.next, 1);
-	if (m->npats > 0)
+	if (m->npats > 0) {
 		compile_one(&job, 0);
+		if (m->pats[0].code)
+			jit_pattern(m, &m->pats[0]);
+	}
 	/* a thread per MATCH_PATS_PER_THREAD patterns, at most jobs in all */
 	int want = jobs < MATCH_MAX_THREADS ? jobs : MATCH_MAX_THREADS;
 	if (want > m->npats / MATCH_PATS_PER_THREAD)
@@ -999,11 +1025,11 @@ matcher *match_new_jobs(const catalog *cat, const char *force_gemeente, int jobs
 		goto fail;
 	}
 	m->lock_ok = 1;
-	if (pthread_mutex_init(&m->jit_lock, NULL) != 0) {
-		msg_set(err, errlen, "cannot create mutex");
-		goto fail;
-	}
-	m->jit_lock_ok = 1;
+	for (; m->jit_locks_ok < JIT_LOCKS; m->jit_locks_ok++)
+		if (pthread_mutex_init(&m->jit_lock[m->jit_locks_ok], NULL) != 0) {
+			msg_set(err, errlen, "cannot create mutex");
+			goto fail;
+		}
 	if (force_gemeente && !m->builtin) {
 		m->force = catalog_find_gemeente(cat, force_gemeente);
 		if (m->force < 0) {
@@ -1095,8 +1121,8 @@ void match_free(matcher *m)
 	free(m->names);
 	if (m->lock_ok)
 		pthread_mutex_destroy(&m->lock);
-	if (m->jit_lock_ok)
-		pthread_mutex_destroy(&m->jit_lock);
+	for (int i = 0; i < m->jit_locks_ok; i++)
+		pthread_mutex_destroy(&m->jit_lock[i]);
 	free(m);
 }
 
@@ -1196,21 +1222,6 @@ int match_gemeente(match_ctx *x, kr_str host)
 static matcher *shared(const matcher *m)
 {
 	return (matcher *)(uintptr_t)m;
-}
-
-/* JIT-compiles u on its first use, once, under the matcher's jit_lock:
- * no thread runs u before u->ready, so none runs the code while it
- * changes, and every run of u is a JIT run when JIT works (the JIT and
- * the interpreter count limits differently). Many patterns of a national
- * catalogue never run on a given log, or only when their literal occurs. */
-static void jit_pattern(matcher *m, upat *u)
-{
-	pthread_mutex_lock(&m->jit_lock);
-	if (!atomic_load_explicit(&u->ready, memory_order_relaxed)) {
-		u->jit = pcre2_jit_compile(u->code, PCRE2_JIT_COMPLETE) == 0;
-		atomic_store_explicit(&u->ready, 1, memory_order_release);
-	}
-	pthread_mutex_unlock(&m->jit_lock);
 }
 
 /* Runs one compiled pattern: 1 match, 0 no match (or an error). line is
