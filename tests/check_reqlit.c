@@ -252,6 +252,44 @@ START_TEST(test_scan)
 }
 END_TEST
 
+/* A set holds at most REQLIT_IDS distinct literals; the ones past that
+ * get id -1 (their patterns then have no literal), duplicates of kept ones
+ * keep their id, and scans stay exact for the kept ones. */
+START_TEST(test_set_full)
+{
+	reqlit_set *set = reqlit_set_new();
+	ck_assert_ptr_nonnull(set);
+	int total = REQLIT_IDS + 10;
+	for (int i = 0; i < total; i++) {
+		reqlit l = { .anchored = 0 };
+		l.n = (size_t)snprintf(l.s, sizeof l.s, "L%07d", i);
+		ck_assert_int_eq(reqlit_set_add(set, &l), i);
+	}
+	reqlit again = { .anchored = 0, .n = 8, .s = "L0000007" };
+	int dup = reqlit_set_add(set, &again);
+	ck_assert_int_eq(reqlit_set_build(set), 0);
+	ck_assert_int_eq(reqlit_set_count(set), REQLIT_IDS);
+	int none = 0;
+	static unsigned char seen[REQLIT_IDS];
+	for (int i = 0; i < total; i++) {
+		int id = reqlit_set_id(set, i);
+		if (id < 0) {
+			none++;
+			continue;
+		}
+		ck_assert_int_lt(id, REQLIT_IDS);
+		ck_assert_int_eq(seen[id], 0);
+		seen[id] = 1;
+	}
+	ck_assert_int_eq(none, 10);
+	ck_assert_int_eq(reqlit_set_id(set, dup), reqlit_set_id(set, 7));
+	uint16_t ids[4];
+	ck_assert_int_eq(reqlit_scan(set, "/x/L0000007/y", 13, ids, 4), 1);
+	ck_assert_int_eq(ids[0], reqlit_set_id(set, 7));
+	reqlit_set_free(set);
+}
+END_TEST
+
 Suite *reqlit_suite(void)
 {
 	Suite *s = suite_create("reqlit");
@@ -260,6 +298,7 @@ Suite *reqlit_suite(void)
 	tcase_add_test(tc, test_extract);
 	tcase_add_test(tc, test_extract_differential);
 	tcase_add_test(tc, test_scan);
+	tcase_add_test(tc, test_set_full);
 	suite_add_tcase(s, tc);
 	return s;
 }
