@@ -8,7 +8,7 @@
  * code a pattern gets on its first run, each guarded by a mutex. Each
  * thread uses
  * its own match_ctx (PCRE2 match data, a host cache, a cache of recent
- * match_target results and one of literal scans; about 1.4 MiB).
+ * match_target results and one of literal scans; about 1.7 MiB).
  *
  * Gemeente ids are small integers: in catalogue mode the catalogue's
  * gemeente index; in built-in mode an id assigned when a host is first seen

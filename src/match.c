@@ -41,7 +41,7 @@
  * leaves out does not run, so it cannot run into a limit either.
  *
  * Each match_ctx remembers recent results: a 4-way set-associative cache
- * of (shape, target) -> hits for targets up to 40 bytes. Logs repeat a
+ * of (shape, target) -> hits for targets up to 56 bytes. Logs repeat a
  * few thousand targets over and over ("/", "/afval", "/css/main.css"), so
  * most lines skip PCRE2 altogether. Only complete results are stored, and
  * never one where a pattern ran into a limit, so the cache changes no
@@ -93,7 +93,9 @@ enum {
 	RCACHE_BITS = 12,       /* per-ctx result cache: 1 << RCACHE_BITS sets */
 	RCACHE_SETS = 1 << RCACHE_BITS,
 	RCACHE_WAYS = 4,
-	RCACHE_KEY = 40,        /* longest target the result cache holds */
+	RCACHE_KEY = 56,        /* longest target the result and literal
+	                         * caches hold ("/e-formulier/.../bedankt",
+	                         * "/producten/...?utm_source=nieuwsbrief") */
 	RCACHE_HITS = 3,        /* most hits a cached result holds */
 	LCACHE_BITS = 11,       /* per-ctx literal cache: 1 << LCACHE_BITS sets */
 	LCACHE_WAYS = 2,
@@ -239,7 +241,7 @@ typedef struct {
 	uint8_t n;                  /* target length */
 	uint8_t nhits;
 	char s[RCACHE_KEY];
-} rcache_ent;                   /* 64 bytes: one cache line */
+} rcache_ent;                   /* 80 bytes */
 
 /* A remembered literal scan: the ids of the required literals that occur
  * in one target. They depend on the target alone. */
@@ -249,7 +251,7 @@ typedef struct {
 	uint8_t nids;
 	uint16_t ids[LCACHE_IDS];
 	char s[RCACHE_KEY];
-} lcache_ent;                   /* 64 bytes */
+} lcache_ent;                   /* 80 bytes */
 
 struct match_ctx {
 	matcher *m;

@@ -281,12 +281,19 @@ START_TEST(test_result_cache)
 		ck_assert_str_eq(hits(x, 0, boom), "");
 		ck_assert_int_eq(match_limit_hits(m), i);
 	}
-	/* 40 bytes (cached) and 41 bytes (not) that differ only at the end */
+	/* targets of 41 and 42 bytes that differ only at the end */
 	ck_assert_str_eq(hits(x, 0, S("/p/form/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")), "0.1 2.0");
 	ck_assert_str_eq(hits(x, 0, S("/p/form/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab")), "0.1");
 	ck_assert_str_eq(hits(x, 0, S("/p/form/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")), "0.1 2.0");
 	ck_assert_str_eq(hits(x, 0, S("/p/form/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")), "0.1 2.0");
 	ck_assert_str_eq(hits(x, 0, S("/p/form/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab")), "0.1");
+	/* the same at 56 bytes (the longest the caches hold) and 57 */
+	ck_assert_str_eq(hits(x, 0, S("/p/form/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")), "0.1 2.0");
+	ck_assert_str_eq(hits(x, 0, S("/p/form/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab")), "0.1");
+	ck_assert_str_eq(hits(x, 0, S("/p/form/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")), "0.1 2.0");
+	ck_assert_str_eq(hits(x, 0, S("/p/form/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")), "0.1 2.0");
+	ck_assert_str_eq(hits(x, 0, S("/p/form/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab")), "0.1");
+	ck_assert_str_eq(hits(x, 0, S("/p/form/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")), "0.1 2.0");
 	/* a prefix of a remembered target is another target */
 	ck_assert_str_eq(hits(x, 0, S("/p/for")), "");
 	/* far more targets than the cache holds, twice over: every answer is
