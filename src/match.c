@@ -150,7 +150,9 @@ typedef struct {
 typedef struct {
 	const check *checks;
 	int nchecks;
-	int shape;
+	unsigned shape : 30;
+	unsigned lits_first : 1; /* the plan's lits_first */
+	unsigned lits_only : 1;  /* every distinct pattern has a literal */
 } plan_hot;
 
 /* The first-byte filter of a shape: bit b set when a target "/" b ...
@@ -859,7 +861,7 @@ static int assign_shapes(matcher *m)
 		goto out;
 	for (int g = 0; g < m->nplans; g++) {
 		const plan *pl = &m->plans[g];
-		m->hot[g] = (plan_hot){ pl->checks, pl->nchecks, pl->shape };
+		m->hot[g] = (plan_hot){ pl->checks, pl->nchecks, (unsigned)pl->shape, 0, 0 };
 		memcpy(m->shape_first[pl->shape].b, pl->first, sizeof pl->first);
 	}
 	rc = 0;
@@ -885,6 +887,8 @@ static int order_caches(matcher *m)
 	for (int g = 0; g < m->nplans; g++) {
 		plan *pl = &m->plans[g];
 		pl->lits_first = pl->nplits > 0 && count[pl->shape] == 1;
+		m->hot[g].lits_first = pl->lits_first != 0;
+		m->hot[g].lits_only = pl->nplits == pl->nuniq;
 	}
 	free(count);
 	return 0;
@@ -1388,9 +1392,9 @@ int match_target(match_ctx *x, int gem, kr_str target, match_hit *out, int max)
 	uint64_t h = n <= RCACHE_KEY ? hash_bytes(s, n) : 0, h0 = h;
 	const uint16_t *ids = NULL;
 	int nids = LITS_UNKNOWN;
-	if (pl->lits_first) {
+	if (ph->lits_first) {
 		nids = target_lits(x, s, n, h, &ids);
-		if (nids == 0 && pl->nplits == pl->nuniq)
+		if (nids == 0 && ph->lits_only)
 			return 0; /* every pattern needs a literal, and none occurs */
 	}
 	if (n > RCACHE_KEY || key > UINT16_MAX)
