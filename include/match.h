@@ -2,11 +2,13 @@
  * match.h - from a record to the catalogue steps it matches.
  *
  * A matcher holds every catalogue pattern compiled once with PCRE2 (JIT when
- * available) and the host -> gemeente routing table. It is shared read-only
- * between threads, except for the gemeente table in built-in mode, which
- * grows as new hosts are seen and is guarded by a mutex. Each thread uses
+ * available, on a pattern's first run) and the host -> gemeente routing
+ * table. It is shared read-only between threads, except for the gemeente
+ * table in built-in mode, which grows as new hosts are seen, and the JIT
+ * code a pattern gets on its first run, each guarded by a mutex. Each
+ * thread uses
  * its own match_ctx (PCRE2 match data, a host cache, a cache of recent
- * match_target results; about 1 MiB).
+ * match_target results and one of literal scans; about 1.7 MiB).
  *
  * Gemeente ids are small integers: in catalogue mode the catalogue's
  * gemeente index; in built-in mode an id assigned when a host is first seen

@@ -3,24 +3,45 @@
  * matches (klantreis(1), CATALOGUE and MEASUREMENT, "Gemeenten").
  *
  * match_new compiles every distinct pattern string of the catalogue once
- * (no UTF mode: targets are raw bytes; JIT when available) and builds, per
- * gemeente (one shared plan for the built-in template), a "plan": the
- * (row, step, pattern) checks in row order then step order, the distinct
- * patterns they use, and up to two prefilters - the prefilter-safe distinct
- * patterns joined as (?:p1)|(?:p2)|..., one for the patterns anchored at
- * the start (tried at offset 0 only) and one for the others - that settle
- * in one search each the common case of a target that matches none of them.
- * Only when a prefilter matches are its patterns run one by one. Before
- * all that, the catalogue's guard (catalog.h; the built-in template has
- * one) rejects in one search the targets that match no pattern at all.
+ * (no UTF mode: targets are raw bytes) and builds, per gemeente (one
+ * shared plan for the built-in template), a "plan": the (row, step,
+ * pattern) checks in row order then step order, the distinct patterns
+ * they use, and up to two prefilters - the prefilter-safe distinct
+ * patterns that have no required literal, joined as (?:p1)|(?:p2)|...,
+ * one for the patterns anchored at the start (tried at offset 0 only) and
+ * one for the others - that settle in one search each the common case of
+ * a target that matches none of them. Only when a prefilter matches are
+ * its patterns run one by one. Before all that, the catalogue's guard
+ * (catalog.h; the built-in template has one) rejects in one search the
+ * targets that match no pattern at all.
+ *
+ * Required literals (reqlit.h): most patterns name a path, and every
+ * match must contain a literal run of it ("/e-formulier/paspoort" at the
+ * start, "paspoort" anywhere); patterns where that cannot be read safely
+ * have none. The literals of the whole catalogue form one set, and one
+ * scan of a target (remembered per target in the match_ctx) says which
+ * occur; a plan runs a pattern that has a literal only when its literal
+ * occurs and the pattern's own first-byte filter lets the target through.
+ * This is what keeps gemeenten with patterns of their own cheap at
+ * national size: their literals are mostly shared ("paspoort" for all of
+ * them), where their patterns, prefilters and result-cache entries are not.
+ *
+ * JIT: the prefilters and the guard are JIT-compiled at load, a catalogue
+ * pattern before its first run (jit_pattern: once, under a lock), so a
+ * pattern that never runs costs no JIT time or memory - most of a
+ * national catalogue's start-up, and most of its patterns on the log of
+ * one gemeente - and every run of a pattern is a JIT run where the JIT
+ * works (the JIT and the interpreter count limits differently; a pattern
+ * must not switch between them).
  *
  * Shortcuts, each exact: a plan's first-byte filter (first_bytes) answers
  * a target "/" b ... that none of its patterns can match without any
  * matching; plans with the same prefilter text share one compiled
- * prefilter.
+ * prefilter. A pattern that a shortcut, a prefilter or the literal filter
+ * leaves out does not run, so it cannot run into a limit either.
  *
  * Each match_ctx remembers recent results: a 4-way set-associative cache
- * of (shape, target) -> hits for targets up to 40 bytes. Logs repeat a
+ * of (shape, target) -> hits for targets up to 56 bytes. Logs repeat a
  * few thousand targets over and over ("/", "/afval", "/css/main.css"), so
  * most lines skip PCRE2 altogether. Only complete results are stored, and
  * never one where a pattern ran into a limit, so the cache changes no
@@ -29,7 +50,10 @@
  * size are most of them) give the same checks for every target, so the
  * cache keys on the shape and stores hits as check indexes, which each
  * plan maps to its own rows. Keyed per plan, 342 gemeenten would need 342
- * entries for "/" alone and push each other out of the cache.
+ * entries for "/" alone and push each other out of the cache. A plan
+ * whose shape is its own asks the literal cache first (order_caches):
+ * most targets hold none of its literals, and that answer serves all
+ * gemeenten.
  *
  * Routing: in catalogue mode a read-only open-addressing table maps hosts
  * to gemeenten (lock-free). It stays specialised rather than a strtab:
@@ -39,7 +63,8 @@
  * a host's gemeente is the host without a leading "www."
  * (match_builtin_name), and every new name gets the next id in a strtab
  * under a mutex; each match_ctx caches host -> id for the hosts it has
- * seen, so the lock is taken only for names new to that thread. The names
+ * seen (2-way, 2,048 entries), so the lock is taken only for names new to
+ * that thread, or pushed out of its cache. The names
  * are the strtab's key copies, which never move, so cached pointers stay
  * valid for the matcher's life.
  *
@@ -63,18 +88,30 @@
 
 #include "match.h"
 #include "msg.h"
+#include "reqlit.h"
 #include "strtab.h"
 
 enum {
 	MATCH_LIMIT = 1000000,
 	DEPTH_LIMIT = 10000,
-	CACHE_SLOTS = 512,      /* per-ctx host cache, direct mapped */
+	CACHE_SETS = 1024,      /* per-ctx host cache (built-in mode), 2-way:
+	                         * a national log's 342+ hosts collided in a
+	                         * direct-mapped 512, and each miss takes the
+	                         * lock */
 	RCACHE_BITS = 12,       /* per-ctx result cache: 1 << RCACHE_BITS sets */
 	RCACHE_SETS = 1 << RCACHE_BITS,
 	RCACHE_WAYS = 4,
-	RCACHE_KEY = 40,        /* longest target the result cache holds */
+	RCACHE_KEY = 56,        /* longest target the result and literal
+	                         * caches hold ("/e-formulier/.../bedankt",
+	                         * "/producten/...?utm_source=nieuwsbrief") */
 	RCACHE_HITS = 3,        /* most hits a cached result holds */
+	LCACHE_BITS = 11,       /* per-ctx literal cache: 1 << LCACHE_BITS sets */
+	LCACHE_WAYS = 2,
+	LCACHE_IDS = 7,         /* most literal ids a cached entry holds */
+	LSCAN_MAX = 32,         /* most literal ids a scan reports */
+	LITS_UNKNOWN = -2,      /* not looked up yet (target_lits gives >= -1) */
 	JIT_STACK_MAX = 1 << 20,
+	JIT_LOCKS = 16,
 	MATCH_MAX_THREADS = 16,     /* most threads compiling patterns */
 	MATCH_PATS_PER_THREAD = 256, /* fewer patterns than this per thread
 	                              * are not worth a thread */
@@ -84,11 +121,18 @@ typedef struct {
 	const char *src;  /* pattern text (owned by the catalog) */
 	pcre2_code *code;
 	int jit;          /* JIT-compiled: use pcre2_jit_match */
+	atomic_int ready; /* jit is settled (JIT compiled on first use) */
 	long line;        /* catalogue line of its first use */
 	int prefilter_ok; /* may be joined into a prefilter */
 	int anchored;     /* anchored at the start by its own structure */
+	int lit;          /* id of its required literal in m->lits, or -1 */
 	unsigned char first[32]; /* bit b: a target "/" b ... may match */
 } upat;
+
+/* A distinct pattern of a plan that has a required literal. */
+typedef struct {
+	int lit, u;       /* literal id; index into the plan's uniq[] */
+} plit;
 
 typedef struct {
 	int row, step, u; /* u: index into the plan's uniq[] */
@@ -100,7 +144,9 @@ typedef struct {
 typedef struct {
 	const check *checks;
 	int nchecks;
-	int shape;
+	unsigned shape : 30;
+	unsigned lits_first : 1; /* the plan's lits_first */
+	unsigned lits_only : 1;  /* every distinct pattern has a literal */
 } plan_hot;
 
 /* The first-byte filter of a shape: bit b set when a target "/" b ...
@@ -125,6 +171,10 @@ typedef struct {
 	int *uniq;        /* matcher pattern indexes of the distinct patterns */
 	int nuniq;
 	unsigned char *in_pre; /* per uniq: 0, or 1 + the prefilter covering it */
+	plit *plits;           /* the distinct patterns with a literal */
+	int nplits;
+	signed char *res0;     /* per uniq: 0 with a literal, else -1 */
+	int lits_first;        /* ask the literal scan before the result cache */
 	unsigned char first[32]; /* OR of its patterns' first[] */
 	pcre2_code *pre[2];    /* prefilters: unanchored, anchored (or NULL) */
 	int pre_shared[2];     /* pre[k] belongs to an earlier plan with the
@@ -151,6 +201,7 @@ struct matcher {
 	int nshapes;
 	first_set *shape_first;     /* [nshapes] */
 	uint32_t max_pairs;         /* ovector pairs for the largest pattern */
+	reqlit_set *lits;           /* the patterns' required literals */
 	int max_uniq, max_hits;
 	hslot *hosts;               /* catalogue mode: host -> gemeente */
 	size_t hosts_mask;          /* slots - 1 */
@@ -159,6 +210,9 @@ struct matcher {
 	pthread_mutex_t lock;
 	int lock_ok;
 	strtab *names;              /* name -> id; its key copies are the names */
+	pthread_mutex_t jit_lock[JIT_LOCKS]; /* pattern i is JIT-compiled
+	                            * under jit_lock[i % JIT_LOCKS] */
+	int jit_locks_ok;           /* how many are initialised */
 	atomic_long limit_hits;
 	atomic_long limit_line;
 };
@@ -180,17 +234,29 @@ typedef struct {
 	uint8_t n;                  /* target length */
 	uint8_t nhits;
 	char s[RCACHE_KEY];
-} rcache_ent;                   /* 64 bytes: one cache line */
+} rcache_ent;                   /* 80 bytes */
+
+/* A remembered literal scan: the ids of the required literals that occur
+ * in one target. They depend on the target alone. */
+typedef struct {
+	uint64_t h;
+	uint8_t n;                  /* target length + 1; 0: empty slot */
+	uint8_t nids;
+	uint16_t ids[LCACHE_IDS];
+	char s[RCACHE_KEY];
+} lcache_ent;                   /* 80 bytes */
 
 struct match_ctx {
 	matcher *m;
 	rcache_ent *rc;             /* RCACHE_SETS * RCACHE_WAYS entries */
+	lcache_ent *lc;             /* (1 << LCACHE_BITS) * LCACHE_WAYS entries */
+	uint16_t lbuf[LSCAN_MAX];   /* a scan's ids when not cached */
 	long limits;                /* limit events seen by this context */
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *js;
 	signed char *res;           /* per distinct pattern: -1 unknown, 0, 1 */
-	cache_ent cache[CACHE_SLOTS];
+	cache_ent cache[CACHE_SETS * 2];
 };
 
 static inline uint64_t load64(const char *p)
@@ -243,7 +309,8 @@ static inline int same_bytes(const char *a, const char *b, size_t n)
 	return n == 0 || load_tail(a, n) == load_tail(b, n);
 }
 
-/* Compiles pattern src; JIT when possible. On error fills msg and *offset. */
+/* Compiles pattern src; JIT when possible and jit is not NULL (else no
+ * JIT yet). On error fills msg and *offset. */
 static pcre2_code *compile(const char *src, size_t len, int *jit, char *msg, size_t msglen,
                            size_t *offset)
 {
@@ -256,7 +323,8 @@ static pcre2_code *compile(const char *src, size_t len, int *jit, char *msg, siz
 		*offset = eo;
 		return NULL;
 	}
-	*jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
+	if (jit)
+		*jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
 	return code;
 }
 
@@ -366,7 +434,10 @@ static int literal_second(const char *p)
  * target that starts with them can match (nor run into a match limit).
  * Only anchored patterns that may join a prefilter are probed (no
  * backtracking verbs, \K-like tricks or back references); for any other
- * pattern, and on any error, every bit is set.
+ * pattern, and on any error, every bit is set. Only the printable bytes
+ * '!' to '~' are probed, the others stay set: targets start "/" and a
+ * letter, digit or punctuation, and a national catalogue has thousands
+ * of patterns to probe at start-up.
  */
 static void first_bytes(const matcher *m, upat *u)
 {
@@ -383,8 +454,9 @@ static void first_bytes(const matcher *m, upat *u)
 	if (!md)
 		return;
 	unsigned char subj[2] = { '/', 0 };
-	memset(u->first, 0, sizeof u->first);
-	for (int b = 0; b < 256; b++) {
+	for (int b = '!'; b <= '~'; b++) /* the others stay set */
+		u->first[b >> 3] &= (unsigned char)~(1u << (b & 7));
+	for (int b = '!'; b <= '~'; b++) {
 		subj[1] = (unsigned char)b;
 		int rc = pcre2_match(u->code, subj, 2, 0, PCRE2_PARTIAL_HARD | PCRE2_NO_JIT, md,
 		                     m->mctx);
@@ -392,6 +464,25 @@ static void first_bytes(const matcher *m, upat *u)
 			u->first[b >> 3] |= (unsigned char)(1u << (b & 7));
 	}
 	pcre2_match_data_free(md);
+}
+
+/* JIT-compiles u on its first use, once, under its jit_lock: no thread
+ * runs u before u->ready, so none runs the code while it changes, and
+ * every run of u is a JIT run when JIT works (the JIT and the interpreter
+ * count limits differently). Threads that meet different patterns for the
+ * first time seldom share a lock; the first pattern was JIT-compiled at
+ * load, before any thread, for PCRE2's own one-time set-up. Many patterns
+ * of a national catalogue never run on a given log, or only when their
+ * literal occurs. */
+static void jit_pattern(matcher *m, upat *u)
+{
+	pthread_mutex_t *lock = &m->jit_lock[(size_t)(u - m->pats) % JIT_LOCKS];
+	pthread_mutex_lock(lock);
+	if (!atomic_load_explicit(&u->ready, memory_order_relaxed)) {
+		u->jit = pcre2_jit_compile(u->code, PCRE2_JIT_COMPLETE) == 0;
+		atomic_store_explicit(&u->ready, 1, memory_order_release);
+	}
+	pthread_mutex_unlock(lock);
 }
 
 /* The distinct patterns compiled by several threads: each takes the next
@@ -414,7 +505,7 @@ static void compile_one(compile_job *j, int i)
 	upat *u = &m->pats[i];
 	char msg[256];
 	size_t off = 0;
-	u->code = compile(u->src, strlen(u->src), &u->jit, msg, sizeof msg, &off);
+	u->code = compile(u->src, strlen(u->src), NULL, msg, sizeof msg, &off);
 	if (!u->code) {
 		pthread_mutex_lock(&j->lock);
 		if (i < j->bad) {
@@ -474,6 +565,7 @@ static int compile_all(matcher *m, int jobs, char *err, size_t errlen)
 			if (!added)
 				continue;
 			upat *u = &m->pats[m->npats]; /* m->npats == id */
+			atomic_init(&u->ready, 0);
 			u->src = p;
 			u->line = c->rows[r].line;
 			step[m->npats] = s;
@@ -486,11 +578,16 @@ static int compile_all(matcher *m, int jobs, char *err, size_t errlen)
 		goto out;
 	}
 	lock_ok = 1;
-	/* the first pattern here, before any thread: PCRE2's JIT sets up its
-	 * allocator and CPU feature checks on first use, in statics */
+	/* the first pattern here, JIT-compiled before any thread: PCRE2's
+	 * JIT sets up its allocator and CPU feature checks on first use, in
+	 * statics, and the others are JIT-compiled by the threads that run
+	 * them, maybe at the same time */
 	atomic_init(&job.next, 1);
-	if (m->npats > 0)
+	if (m->npats > 0) {
 		compile_one(&job, 0);
+		if (m->pats[0].code)
+			jit_pattern(m, &m->pats[0]);
+	}
 	/* a thread per MATCH_PATS_PER_THREAD patterns, at most jobs in all */
 	int want = jobs < MATCH_MAX_THREADS ? jobs : MATCH_MAX_THREADS;
 	if (want > m->npats / MATCH_PATS_PER_THREAD)
@@ -522,6 +619,37 @@ out:
 	return rc;
 }
 
+/* Gives each distinct pattern its required literal (reqlit.h), or -1, in
+ * one set for the whole catalogue: gemeenten whose patterns differ only
+ * in details still share literals such as "/e-formulier/paspoort", and
+ * one scan of a target answers for all of them. -1 when out of memory. */
+static int find_literals(matcher *m)
+{
+	reqlit l;
+	m->lits = reqlit_set_new();
+	if (!m->lits)
+		return -1;
+	for (int i = 0; i < m->npats; i++) {
+		upat *u = &m->pats[i];
+		u->lit = -1;
+		if (reqlit_extract(u->src, &l) && (u->lit = reqlit_set_add(m->lits, &l)) < 0)
+			return -1;
+	}
+	if (reqlit_set_build(m->lits) < 0)
+		return -1;
+	for (int i = 0; i < m->npats; i++)
+		if (m->pats[i].lit >= 0)
+			m->pats[i].lit = reqlit_set_id(m->lits, m->pats[i].lit);
+	return 0;
+}
+
+/* Does prefilter k of a plan cover u? Patterns with a required literal
+ * are left out: the literal scan settles them. */
+static int in_prefilter(const upat *u, int k)
+{
+	return u->prefilter_ok && u->anchored == k && u->lit < 0;
+}
+
 /* Builds prefilter k (0: unanchored patterns, 1: anchored ones) of plan
  * pl; leaves it NULL when there is no point (fewer than two patterns) or it
  * does not compile. Gemeenten on the same CMS often share their patterns,
@@ -534,7 +662,7 @@ static void build_prefilter(matcher *m, plan *pl, int k, strtab *seen)
 	int n = 0;
 	for (int i = 0; i < pl->nuniq; i++) {
 		const upat *u = &m->pats[pl->uniq[i]];
-		if (u->prefilter_ok && u->anchored == k) {
+		if (in_prefilter(u, k)) {
 			len += strlen(u->src) + 6;
 			n++;
 		}
@@ -546,7 +674,7 @@ static void build_prefilter(matcher *m, plan *pl, int k, strtab *seen)
 		return;
 	for (int i = 0; i < pl->nuniq; i++) {
 		const upat *u = &m->pats[pl->uniq[i]];
-		if (!u->prefilter_ok || u->anchored != k)
+		if (!in_prefilter(u, k))
 			continue;
 		size_t l = strlen(u->src);
 		if (w != s)
@@ -577,10 +705,26 @@ static void build_prefilter(matcher *m, plan *pl, int k, strtab *seen)
 		return;
 	for (int i = 0; i < pl->nuniq; i++) {
 		const upat *u = &m->pats[pl->uniq[i]];
-		if (u->prefilter_ok && u->anchored == k)
+		if (in_prefilter(u, k))
 			pl->in_pre[i] = (unsigned char)(k + 1);
 	}
 	pl->pre_count[k] = n;
+}
+
+/* Lists the distinct patterns of pl that have a required literal. */
+static int plan_literals(const matcher *m, plan *pl)
+{
+	pl->plits = malloc(((size_t)pl->nuniq + 1) * sizeof *pl->plits);
+	pl->res0 = malloc((size_t)pl->nuniq + 1);
+	if (!pl->plits || !pl->res0)
+		return -1;
+	for (int i = 0; i < pl->nuniq; i++) {
+		int lit = m->pats[pl->uniq[i]].lit;
+		pl->res0[i] = lit >= 0 ? 0 : -1;
+		if (lit >= 0)
+			pl->plits[pl->nplits++] = (plit){ lit, i };
+	}
+	return 0;
 }
 
 /* Builds plan pl over the given rows; local[] is scratch of npats ints,
@@ -611,6 +755,8 @@ static int build_plan(matcher *m, plan *pl, int *local, strtab *seen)
 		for (size_t k = 0; k < sizeof pl->first; k++)
 			pl->first[k] |= m->pats[pl->uniq[i]].first[k];
 	}
+	if (plan_literals(m, pl) < 0)
+		return -1;
 	build_prefilter(m, pl, 0, seen);
 	build_prefilter(m, pl, 1, seen);
 	if (pl->nuniq > m->max_uniq)
@@ -651,7 +797,7 @@ static int assign_shapes(matcher *m)
 		goto out;
 	for (int g = 0; g < m->nplans; g++) {
 		const plan *pl = &m->plans[g];
-		m->hot[g] = (plan_hot){ pl->checks, pl->nchecks, pl->shape };
+		m->hot[g] = (plan_hot){ pl->checks, pl->nchecks, (unsigned)pl->shape, 0, 0 };
 		memcpy(m->shape_first[pl->shape].b, pl->first, sizeof pl->first);
 	}
 	rc = 0;
@@ -659,6 +805,29 @@ out:
 	strtab_free(seen);
 	free(sig);
 	return rc;
+}
+
+/* Which cache a plan asks first. A plan whose shape is its own (a
+ * gemeente with patterns of its own) asks the literal scan first: most
+ * targets hold none of its literals, and the answer, kept per target,
+ * serves all such gemeenten, where the result cache would need an entry
+ * per gemeente. Plans that share a shape ask the result cache first, as
+ * its entries serve them all. -1 when out of memory. */
+static int order_caches(matcher *m)
+{
+	int *count = calloc((size_t)m->nshapes + 1, sizeof *count);
+	if (!count)
+		return -1;
+	for (int g = 0; g < m->nplans; g++)
+		count[m->plans[g].shape]++;
+	for (int g = 0; g < m->nplans; g++) {
+		plan *pl = &m->plans[g];
+		pl->lits_first = pl->nplits > 0 && count[pl->shape] == 1;
+		m->hot[g].lits_first = pl->lits_first != 0;
+		m->hot[g].lits_only = pl->nplits == pl->nuniq;
+	}
+	free(count);
+	return 0;
 }
 
 /* Builds the host table of catalogue mode. -1 when out of memory. */
@@ -726,7 +895,7 @@ static int build_plans(matcher *m)
 	for (int g = 0; g < m->nplans; g++)
 		if (build_plan(m, &m->plans[g], local, seen) < 0)
 			goto out;
-	if (assign_shapes(m) < 0)
+	if (assign_shapes(m) < 0 || order_caches(m) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -773,6 +942,11 @@ matcher *match_new_jobs(const catalog *cat, const char *force_gemeente, int jobs
 		goto fail;
 	}
 	m->lock_ok = 1;
+	for (; m->jit_locks_ok < JIT_LOCKS; m->jit_locks_ok++)
+		if (pthread_mutex_init(&m->jit_lock[m->jit_locks_ok], NULL) != 0) {
+			msg_set(err, errlen, "cannot create mutex");
+			goto fail;
+		}
 	if (force_gemeente && !m->builtin) {
 		m->force = catalog_find_gemeente(cat, force_gemeente);
 		if (m->force < 0) {
@@ -790,6 +964,10 @@ matcher *match_new_jobs(const catalog *cat, const char *force_gemeente, int jobs
 	pcre2_set_depth_limit(m->mctx, DEPTH_LIMIT);
 	if (compile_all(m, jobs, err, errlen) < 0)
 		goto fail;
+	if (find_literals(m) < 0) {
+		msg_set(err, errlen, "out of memory");
+		goto fail;
+	}
 	if (build_plans(m) < 0) {
 		msg_set(err, errlen, "out of memory");
 		goto fail;
@@ -841,6 +1019,8 @@ void match_free(matcher *m)
 		free(pl->checks);
 		free(pl->uniq);
 		free(pl->in_pre);
+		free(pl->plits);
+		free(pl->res0);
 		for (int k = 0; k < 2; k++)
 			if (!pl->pre_shared[k])
 				pcre2_code_free(pl->pre[k]);
@@ -848,12 +1028,15 @@ void match_free(matcher *m)
 	free(m->plans);
 	free(m->hot);
 	free(m->shape_first);
+	reqlit_set_free(m->lits);
 	pcre2_match_context_free(m->mctx);
 	free(m->hosts);
 	free(m->hosts_arena);
 	strtab_free(m->names);
 	if (m->lock_ok)
 		pthread_mutex_destroy(&m->lock);
+	for (int i = 0; i < m->jit_locks_ok; i++)
+		pthread_mutex_destroy(&m->jit_lock[i]);
 	free(m);
 }
 
@@ -869,7 +1052,10 @@ match_ctx *match_ctx_new(matcher *m)
 	x->rc = aligned_alloc(64, (size_t)RCACHE_SETS * RCACHE_WAYS * sizeof *x->rc);
 	if (x->rc)
 		memset(x->rc, 0, (size_t)RCACHE_SETS * RCACHE_WAYS * sizeof *x->rc);
-	if (!x->md || !x->mctx || !x->res || !x->rc) {
+	x->lc = aligned_alloc(64, ((size_t)LCACHE_WAYS << LCACHE_BITS) * sizeof *x->lc);
+	if (x->lc)
+		memset(x->lc, 0, ((size_t)LCACHE_WAYS << LCACHE_BITS) * sizeof *x->lc);
+	if (!x->md || !x->mctx || !x->res || !x->rc || !x->lc) {
 		match_ctx_free(x);
 		return NULL;
 	}
@@ -890,6 +1076,7 @@ void match_ctx_free(match_ctx *x)
 	pcre2_jit_stack_free(x->js);
 	free(x->res);
 	free(x->rc);
+	free(x->lc);
 	free(x);
 }
 
@@ -923,16 +1110,32 @@ int match_gemeente(match_ctx *x, kr_str host)
 		host = (kr_str){ "-", 1 };
 	host = match_builtin_name(host);
 	uint64_t h = hash_bytes(host.p, host.n);
-	cache_ent *c = &x->cache[h & (CACHE_SLOTS - 1)];
-	if (c->k && c->h == h && c->n == host.n && same_bytes(c->k, host.p, host.n))
-		return c->id;
+	cache_ent *c = &x->cache[(h & (CACHE_SETS - 1)) * 2];
+	for (int w = 0; w < 2; w++)
+		if (c[w].k && c[w].h == h && c[w].n == host.n && same_bytes(c[w].k, host.p, host.n)) {
+			cache_ent e = c[w];
+			c[w] = c[0]; /* the last one seen first */
+			c[0] = e;
+			return e.id;
+		}
 	const char *key = NULL;
 	pthread_mutex_lock(&m->lock);
 	int id = builtin_id_locked(m, host.p, host.n, &key);
 	pthread_mutex_unlock(&m->lock);
-	if (id >= 0)
-		*c = (cache_ent){ h, key, host.n, id };
+	if (id >= 0) {
+		c[1] = c[0];
+		c[0] = (cache_ent){ h, key, host.n, id };
+	}
 	return id;
+}
+
+/* The locks, the limit counters and the patterns' JIT code are what
+ * threads change in a matcher that is otherwise read-only (C has no
+ * "mutable"): the functions that take a const matcher reach them through
+ * this, without a cast that drops a qualifier. */
+static matcher *shared(const matcher *m)
+{
+	return (matcher *)(uintptr_t)m;
 }
 
 /* Runs one compiled pattern: 1 match, 0 no match (or an error). line is
@@ -958,17 +1161,94 @@ static int run(match_ctx *x, const pcre2_code *code, int jit, const char *s, siz
 	return 0;
 }
 
-/* Runs plan pl on s: the uncached half of match_target. The check
- * indexes of the first RCACHE_HITS hits go to ci[]. */
-static int run_plan(match_ctx *x, const plan *pl, const char *s, size_t n, match_hit *out,
-                    int max, uint32_t *ci)
+/* The ids of the required literals that occur in s (see reqlit_scan),
+ * remembered per target up to RCACHE_KEY bytes (h: hash_bytes of s); -1
+ * when there are too many to list. *ids lives until the next call. */
+static int target_lits(match_ctx *x, const char *s, size_t n, uint64_t h, const uint16_t **ids)
+{
+	const matcher *m = x->m;
+	*ids = x->lbuf;
+	if (n > RCACHE_KEY)
+		return reqlit_scan(m->lits, s, n, x->lbuf, LSCAN_MAX);
+	lcache_ent *set = &x->lc[((h * 0xc4ceb9fe1a85ec53ull) >> (64 - LCACHE_BITS)) * LCACHE_WAYS];
+	for (int w = 0; w < LCACHE_WAYS; w++) {
+		lcache_ent *e = &set[w];
+		if (e->h != h || e->n != n + 1 || !same_bytes(e->s, s, n))
+			continue;
+		if (w > 0) { /* one way up */
+			lcache_ent t = set[w - 1];
+			set[w - 1] = *e;
+			*e = t;
+			e = &set[w - 1];
+		}
+		*ids = e->ids;
+		return e->nids;
+	}
+	int k = reqlit_scan(m->lits, s, n, x->lbuf, LSCAN_MAX);
+	if (k < 0 || k > LCACHE_IDS)
+		return k;
+	memmove(&set[1], &set[0], (LCACHE_WAYS - 1) * sizeof *set);
+	lcache_ent *e = &set[0];
+	e->h = h;
+	e->n = (uint8_t)(n + 1);
+	e->nids = (uint8_t)k;
+	memcpy(e->ids, x->lbuf, (size_t)k * sizeof *x->lbuf);
+	memcpy(e->s, s, n);
+	*ids = e->ids;
+	return k;
+}
+
+/* Marks in x->res the distinct patterns of pl that must run on s: those
+ * without a literal, and those whose literal occurs in s (ids[nids], or
+ * when nids < 0 each literal looked up on its own). Returns how many. */
+static int mark_literals(match_ctx *x, const plan *pl, const char *s, size_t n,
+                         const uint16_t *ids, int nids)
+{
+	signed char *res = x->res;
+	int unknown = pl->nuniq - pl->nplits;
+	memcpy(res, pl->res0, (size_t)pl->nuniq);
+	for (int i = 0; i < pl->nplits; i++) {
+		const plit *e = &pl->plits[i];
+		int on = 0;
+		if (nids < 0)
+			on = reqlit_in(x->m->lits, e->lit, s, n);
+		else
+			for (int k = 0; k < nids && !on; k++)
+				on = ids[k] == e->lit;
+		/* and the pattern's own first-byte filter lets "/" b through */
+		if (on && n >= 2 && s[0] == '/') {
+			const unsigned char *f = x->m->pats[pl->uniq[e->u]].first;
+			on = f[(unsigned char)s[1] >> 3] & (1u << (s[1] & 7));
+		}
+		if (on) {
+			res[e->u] = -1;
+			unknown++;
+		}
+	}
+	return unknown;
+}
+
+/* Runs plan pl on s: the uncached half of match_target. ids[nids] are
+ * the literals in s (target_lits) when nids > LITS_UNKNOWN, else they
+ * are looked up here (h: as for target_lits). The check indexes of the
+ * first RCACHE_HITS hits go to ci[]. */
+static int run_plan(match_ctx *x, const plan *pl, const char *s, size_t n, uint64_t h,
+                    const uint16_t *ids, int nids, match_hit *out, int max, uint32_t *ci)
 {
 	const matcher *m = x->m;
 	if (m->guard && run(x, m->guard, m->guard_jit, s, n, 0) == 0)
 		return 0;
 	signed char *res = x->res;
-	memset(res, -1, (size_t)pl->nuniq);
 	int unknown = pl->nuniq;
+	if (pl->nplits) {
+		if (nids == LITS_UNKNOWN)
+			nids = target_lits(x, s, n, h, &ids);
+		unknown = mark_literals(x, pl, s, n, ids, nids);
+		if (unknown == 0)
+			return 0;
+	} else {
+		memset(res, -1, (size_t)pl->nuniq);
+	}
 	for (int k = 1; k >= 0; k--) { /* the anchored one first: it is cheap */
 		if (!pl->pre[k] || run(x, pl->pre[k], pl->pre_jit[k], s, n, 0) != 0)
 			continue;
@@ -983,7 +1263,9 @@ static int run_plan(match_ctx *x, const plan *pl, const char *s, size_t n, match
 	for (int i = 0; i < pl->nchecks && nh < max; i++) {
 		const check *c = &pl->checks[i];
 		if (res[c->u] < 0) {
-			const upat *u = &m->pats[pl->uniq[c->u]];
+			upat *u = &m->pats[pl->uniq[c->u]];
+			if (!atomic_load_explicit(&u->ready, memory_order_acquire))
+				jit_pattern(shared(m), u);
 			res[c->u] = (signed char)run(x, u->code, u->jit, s, n, u->line);
 		}
 		if (res[c->u]) {
@@ -1015,8 +1297,16 @@ int match_target(match_ctx *x, int gem, kr_str target, match_hit *out, int max)
 	const plan *pl = &m->plans[ph - m->hot];
 	uint32_t ci[RCACHE_HITS];
 	size_t key = (size_t)ph->shape + 1;
+	uint64_t h = n <= RCACHE_KEY ? hash_bytes(s, n) : 0, h0 = h;
+	const uint16_t *ids = NULL;
+	int nids = LITS_UNKNOWN;
+	if (ph->lits_first) {
+		nids = target_lits(x, s, n, h, &ids);
+		if (nids == 0 && ph->lits_only)
+			return 0; /* every pattern needs a literal, and none occurs */
+	}
 	if (n > RCACHE_KEY || key > UINT16_MAX)
-		return run_plan(x, pl, s, n, out, max, ci);
+		return run_plan(x, pl, s, n, h, ids, nids, out, max, ci);
 
 	/* Most requests repeat a target seen moments ago: answer those from
 	 * the cache. A result is stored only when it is complete (not cut at
@@ -1025,7 +1315,7 @@ int match_target(match_ctx *x, int gem, kr_str target, match_hit *out, int max)
 	 * up; a new result enters at the top and the last way falls out. */
 	/* the shape goes into the set index too: gemeenten of different
 	 * shapes see the same popular targets ("/", "/afval") */
-	uint64_t h = hash_bytes(s, n) ^ key;
+	h ^= key;
 	uint64_t hs = (h ^ (key << 32)) * 0x9e3779b97f4a7c15ull;
 	rcache_ent *set = &x->rc[(hs >> (64 - RCACHE_BITS)) * RCACHE_WAYS];
 	for (int w = 0; w < RCACHE_WAYS; w++) {
@@ -1045,7 +1335,7 @@ int match_target(match_ctx *x, int gem, kr_str target, match_hit *out, int max)
 		return k;
 	}
 	long limits = x->limits;
-	int nh = run_plan(x, pl, s, n, out, max, ci);
+	int nh = run_plan(x, pl, s, n, h0, ids, nids, out, max, ci);
 	if (x->limits != limits || nh > RCACHE_HITS || nh >= max)
 		return nh;
 	memmove(&set[1], &set[0], (RCACHE_WAYS - 1) * sizeof *set);
@@ -1057,15 +1347,6 @@ int match_target(match_ctx *x, int gem, kr_str target, match_hit *out, int max)
 	memcpy(e->hits, ci, (size_t)nh * sizeof *ci);
 	memcpy(e->s, s, n);
 	return nh;
-}
-
-/* The lock and the limit counters are what threads change in a matcher
- * that is otherwise read-only (C has no "mutable"): the functions that
- * take a const matcher reach them through this, without a cast that
- * drops a qualifier. */
-static matcher *shared(const matcher *m)
-{
-	return (matcher *)(uintptr_t)m;
 }
 
 int match_gemeente_id(matcher *m, const char *name)

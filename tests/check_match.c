@@ -282,12 +282,19 @@ START_TEST(test_result_cache)
 		ck_assert_str_eq(hits(x, 0, boom), "");
 		ck_assert_int_eq(match_limit_hits(m), i);
 	}
-	/* 40 bytes (cached) and 41 bytes (not) that differ only at the end */
+	/* targets of 41 and 42 bytes that differ only at the end */
 	ck_assert_str_eq(hits(x, 0, S("/p/form/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")), "0.1 2.0");
 	ck_assert_str_eq(hits(x, 0, S("/p/form/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab")), "0.1");
 	ck_assert_str_eq(hits(x, 0, S("/p/form/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")), "0.1 2.0");
 	ck_assert_str_eq(hits(x, 0, S("/p/form/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")), "0.1 2.0");
 	ck_assert_str_eq(hits(x, 0, S("/p/form/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab")), "0.1");
+	/* the same at 56 bytes (the longest the caches hold) and 57 */
+	ck_assert_str_eq(hits(x, 0, S("/p/form/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")), "0.1 2.0");
+	ck_assert_str_eq(hits(x, 0, S("/p/form/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab")), "0.1");
+	ck_assert_str_eq(hits(x, 0, S("/p/form/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")), "0.1 2.0");
+	ck_assert_str_eq(hits(x, 0, S("/p/form/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")), "0.1 2.0");
+	ck_assert_str_eq(hits(x, 0, S("/p/form/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab")), "0.1");
+	ck_assert_str_eq(hits(x, 0, S("/p/form/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")), "0.1 2.0");
 	/* a prefix of a remembered target is another target */
 	ck_assert_str_eq(hits(x, 0, S("/p/for")), "");
 	/* far more targets than the cache holds, twice over: every answer is
@@ -422,6 +429,61 @@ START_TEST(test_compile_threads)
 }
 END_TEST
 
+/* Patterns are JIT-compiled on first use: threads that meet the same
+ * patterns for the first time at the same moment (each with its own
+ * context) all get the answers of a matcher used by one thread. */
+typedef struct {
+	matcher *m;
+	char got[300][3][16];
+} lazy_arg;
+
+static void *lazy_hammer(void *arg)
+{
+	lazy_arg *a = arg;
+	match_ctx *x = match_ctx_new(a->m);
+	if (!x)
+		return NULL;
+	for (int g = 0; g < 300; g++)
+		for (int k = 0; k < 3; k++) {
+			char t[32];
+			int n = k == 0 ? snprintf(t, sizeof t, "/p%d/", g)
+			      : k == 1 ? snprintf(t, sizeof t, "/f/%d/x", g) : snprintf(t, sizeof t, "/d%d", g);
+			match_hit h[4]; /* not hits(): its buffer is shared */
+			int nh = match_target(x, g, (kr_str){ t, (size_t)n }, h, 4);
+			snprintf(a->got[g][k], sizeof a->got[g][k], "%d:%d.%d", nh, nh ? h[0].row : -1,
+			         nh ? h[0].step : -1);
+		}
+	match_ctx_free(x);
+	return NULL;
+}
+
+START_TEST(test_lazy_jit_threads)
+{
+	char *text = many_patterns(300, -1, -1);
+	catalog *c = load_str(text);
+	matcher *m = match_new(c, NULL, err, sizeof err);
+	ck_assert_msg(m != NULL, "%s", err);
+	static lazy_arg a[4];
+	pthread_t th[4];
+	for (int t = 0; t < 4; t++) {
+		a[t].m = m;
+		ck_assert_int_eq(pthread_create(&th[t], NULL, lazy_hammer, &a[t]), 0);
+	}
+	for (int t = 0; t < 4; t++)
+		pthread_join(th[t], NULL);
+	for (int g = 0; g < 300; g++)
+		for (int k = 0; k < 3; k++) {
+			char want[16];
+			snprintf(want, sizeof want, "1:%d.%d", g, k);
+			for (int t = 0; t < 4; t++)
+				ck_assert_str_eq(a[t].got[g][k], want);
+		}
+	match_free(m);
+	catalog_free(c);
+	free(text);
+}
+END_TEST
+
 /* Gemeenten whose checks run the same patterns in the same order share
  * result-cache entries (the plan's shape), whatever their rows and steps:
  * each answer from the cache is in the asking gemeente's own rows and
@@ -447,6 +509,144 @@ START_TEST(test_shared_shape)
 			ck_assert_str_eq(hits(x, g, S("/f/x")), want_f[g]);
 			ck_assert_str_eq(hits(x, g, S("/q")), "");
 		}
+	match_ctx_free(x);
+	match_free(m);
+	catalog_free(c);
+}
+END_TEST
+
+/* A deterministic pseudo-random number generator (xorshift). */
+static unsigned rnd(unsigned long long *st)
+{
+	*st ^= *st << 13;
+	*st ^= *st >> 7;
+	*st ^= *st << 17;
+	return (unsigned)(*st >> 11);
+}
+
+#define PICK(st, a) ((a)[rnd(st) % (sizeof(a) / sizeof(a)[0])])
+
+static const char *const lit_products[] = { "paspoort", "rijbewijs", "afval-ophalen", "lit01",
+	                                    "lit02", "lit03" };
+static const char *const lit_pieces[] = { "ab", "/e-f", "x", "-", "\\.", ".", "\\d", "[ab]",
+	                                  "(ab)?", "(?:ab|x)", "(?=a)", "$", "abab", "|", "(?i)",
+	                                  "(a)\\1", "abc+", "abx{2}", "/g" };
+
+/* A pattern for the catalogue: mostly the shapes of genlog's own-pattern
+ * catalogues (required literals, anchored or not), some random. */
+static void lit_pattern(unsigned long long *st, int g, char *p, size_t cap)
+{
+	const char *pr = PICK(st, lit_products);
+	size_t o = 0;
+	switch (rnd(st) % 5) {
+	case 0:
+		snprintf(p, cap, "^/(producten/)?%s/?([?]|$)(/g%d)?", pr, g);
+		return;
+	case 1:
+		snprintf(p, cap, "^/e-formulier/%s(/start)?/?([?]|$)(/g%d)?", pr, g);
+		return;
+	case 2:
+		snprintf(p, cap, "^/e-formulier/%s/(bedankt|verzonden)(/g%d)?", pr, g);
+		return;
+	default:
+		if (rnd(st) % 2)
+			p[o++] = '^';
+		for (int i = 0, n = 1 + (int)(rnd(st) % 5); i < n; i++)
+			o += (size_t)snprintf(p + o, cap - o, "%s", rnd(st) % 3 ? PICK(st, lit_pieces) : pr);
+		p[o] = '\0';
+	}
+}
+
+static size_t lit_target(unsigned long long *st, char *t, size_t cap)
+{
+	static const char *const pieces[] = { "/", "producten/", "e-formulier/", "start", "bedankt",
+		                              "/g3", "?x=1", "ab", "x", "-", ".", "1", "/e-f", "abab",
+		                              "/e-formulier/paspoort/", "/producten/rijbewijs" };
+	size_t o = 0;
+	if (rnd(st) % 50 == 0) /* every literal: more than a scan lists */
+		for (int i = 0; i < 40; i++)
+			o += (size_t)snprintf(t + o, cap - o, "lit%02d%s", i, PICK(st, lit_products));
+	for (int i = 0, n = (int)(rnd(st) % 7); i < n; i++)
+		o += (size_t)snprintf(t + o, cap - o, "%s",
+		                      rnd(st) % 3 ? PICK(st, pieces) : PICK(st, lit_products));
+	return o;
+}
+
+/* The required-literal filter, the prefilters and both caches against
+ * PCRE2 itself: a catalogue of many gemeenten with patterns of their own
+ * (and some random ones, with and without a literal), many targets
+ * (short, long, with more literals than a scan lists), each asked twice:
+ * every answer is that of running each pattern of the gemeente. */
+START_TEST(test_literal_filter_differential)
+{
+	enum { NGEM = 40, NROWS = 4, NTARGETS = 600 };
+	unsigned long long st = 0x853c49e6748fea9bull;
+	size_t cap = (size_t)NGEM * NROWS * 3 * 200 + 4096, o = 0;
+	char *text = malloc(cap);
+	ck_assert_ptr_nonnull(text);
+	o += (size_t)snprintf(text + o, cap - o, "gemeente,host,product,info,form,done\n");
+	for (int g = 0; g < NGEM; g++)
+		for (int r = 0; r < NROWS; r++) {
+			char p[3][160];
+			for (int k = 0; k < 3; k++) {
+				lit_pattern(&st, g, p[k], sizeof p[k]);
+				/* the random ones must compile, and stay one CSV cell */
+				int ec;
+				PCRE2_SIZE eo;
+				pcre2_code *code = pcre2_compile((PCRE2_SPTR)p[k], PCRE2_ZERO_TERMINATED, 0,
+				                                 &ec, &eo, NULL);
+				if (!code)
+					snprintf(p[k], sizeof p[k], "lit%02d", (int)(rnd(&st) % 40));
+				pcre2_code_free(code);
+			}
+			o += (size_t)snprintf(text + o, cap - o, "G%d,g%d.nl,P%d,%s,%s,%s\n", g, g, r,
+			                      p[0], p[1], p[2]);
+		}
+	/* one gemeente with more literals than a scan lists */
+	for (int r = 0; r < 40; r++)
+		o += (size_t)snprintf(text + o, cap - o, "G%d,g%d.nl,P%d,lit%02d,,\n", NGEM, NGEM, r, r);
+	catalog *c = load_str(text);
+	free(text);
+	matcher *m = match_new(c, NULL, err, sizeof err);
+	ck_assert_msg(m != NULL, "%s", err);
+	match_ctx *x = match_ctx_new(m);
+	pcre2_code **code = calloc(c->nrows * STEP_COUNT, sizeof *code);
+	pcre2_match_data *md = pcre2_match_data_create(64, NULL);
+	ck_assert_ptr_nonnull(code);
+	for (size_t r = 0; r < c->nrows; r++)
+		for (int k = 0; k < STEP_COUNT && c->rows[r].pat[k]; k++) {
+			int ec;
+			PCRE2_SIZE eo;
+			code[r * STEP_COUNT + k] = pcre2_compile((PCRE2_SPTR)c->rows[r].pat[k],
+			                                         PCRE2_ZERO_TERMINATED, 0, &ec, &eo, NULL);
+			ck_assert_ptr_nonnull(code[r * STEP_COUNT + k]);
+		}
+	long matched = 0;
+	for (int i = 0; i < NTARGETS; i++) {
+		char t[1024];
+		size_t n = lit_target(&st, t, sizeof t);
+		for (int g = 0; g <= NGEM; g++) {
+			char want[1024] = "";
+			size_t w = 0;
+			for (size_t r = 0; r < c->nrows; r++)
+				for (int k = 0; k < STEP_COUNT && c->rows[r].gem == g; k++)
+					if (c->rows[r].pat[k] && pcre2_match(code[r * STEP_COUNT + k], (PCRE2_SPTR)t, n, 0, 0, md,
+					                NULL) >= 0)
+						w += (size_t)snprintf(want + w, sizeof want - w, "%s%zu.%d",
+						                      w ? " " : "", r, k);
+			matched += w > 0;
+			for (int round = 0; round < 2; round++)
+				ck_assert_msg(strcmp(hits(x, g, ((kr_str){ t, n })), want) == 0,
+				              "gemeente %d, target '%.*s': got '%s', want '%s'", g, (int)n, t,
+				              hits(x, g, ((kr_str){ t, n })), want);
+		}
+	}
+	ck_assert_int_gt(matched, 1000); /* the test did test something */
+	ck_assert_int_eq(match_limit_hits(m), 0);
+	for (size_t r = 0; r < c->nrows * STEP_COUNT; r++)
+		pcre2_code_free(code[r]);
+	free(code);
+	pcre2_match_data_free(md);
 	match_ctx_free(x);
 	match_free(m);
 	catalog_free(c);
@@ -829,7 +1029,9 @@ Suite *match_suite(void)
 	tcase_add_test(tc, test_result_cache);
 	tcase_add_test(tc, test_shared_prefilter);
 	tcase_add_test(tc, test_shared_shape);
+	tcase_add_test(tc, test_literal_filter_differential);
 	tcase_add_test(tc, test_compile_threads);
+	tcase_add_test(tc, test_lazy_jit_threads);
 	tcase_add_test(tc, test_first_byte_filter);
 	tcase_add_test(tc, test_prefilter_corners);
 	tcase_add_test(tc, test_builtin_mode);

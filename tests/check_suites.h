@@ -11,7 +11,7 @@
 	X(ktime) X(input) X(logfmt) X(catalog) X(match) X(filter) \
 	X(visitor) X(funnel) X(bench) X(report) X(xff) X(stats) \
 	X(report_json) X(report_html) X(msg) X(output) X(report_read) X(run) X(compat) X(state) X(site) \
-	X(follow) X(live) X(strtab)
+	X(follow) X(live) X(strtab) X(reqlit)
 
 #define KR_DECLARE(name) Suite *name##_suite(void) __attribute__((weak));
 KR_SUITES(KR_DECLARE)

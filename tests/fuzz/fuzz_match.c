@@ -7,8 +7,10 @@
  * entries); match_target's answer for each target under A and under B
  * (twice: the second comes from the result cache) must be PCRE2's own
  * answer for that pattern, in that gemeente's row and step. This holds the
- * first-byte filter (partial matching at start-up), the prefilter and the
- * result cache to what the pattern says. A target on which either side
+ * first-byte filter (partial matching at start-up), the prefilter, the
+ * required-literal filter (reqlit.c: a pattern whose literal a target
+ * lacks is not run), the literal and result caches and the JIT compiled
+ * on first use to what the pattern says. A target on which either side
  * hits a match limit is not compared.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
