@@ -1747,8 +1747,8 @@ START_TEST(test_detect_passes_over)
 	static const char *const odd[] = {
 		"bing.com:80 142.250.190.142 - - [01/Jul/2013:06:41:31 -0500] \"-\" 408 0 \"-\" \"-\"",
 		"www.x.nl:443 10.0.0.9 - - [17/May/2015:10:05:03 +0000] \"\" 400 0 \"-\" \"-\"",
-		"www.x.nl:443 10.0.0.9 - - [17/May/2015:10:05:03 +0000] \"\\x16\\x03\\x01\\x00\" 400 "
-		"0 \"-\" \"-\"",
+		("www.x.nl:443 10.0.0.9 - - [17/May/2015:10:05:03 +0000] \"\\x16\\x03\\x01\\x00\" 400 "
+		 "0 \"-\" \"-\""),
 	};
 	/* 12 lines without a request, blank lines and a comment, then
 	 * vhost_combined lines */
