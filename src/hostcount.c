@@ -10,13 +10,15 @@
  * per line of an unknown host, on every worker), keeps only the first
  * HOSTCOUNT_KEY - 1 bytes of a host inline, and is merged slot by slot,
  * so which hosts find room in a full table must not depend on a random
- * hash key. Its hash is unkeyed FNV-1a: a log can craft hosts that share
+ * hash key. Its hash is the unkeyed hash_fast (hash.h, a word at a time,
+ * as the matcher's): a log can craft hosts that share
  * a start slot, but with at most HOSTCOUNT_MAX hosts a probe passes at
  * most HOSTCOUNT_MAX slots, so the cost per line stays bounded.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "hostcount.h"
 
 #define SLOTS (2 * HOSTCOUNT_MAX)
@@ -41,16 +43,6 @@ hostcount *hostcount_new(void)
 void hostcount_free(hostcount *hc)
 {
 	free(hc);
-}
-
-static uint64_t fnv1a(const char *p, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
 }
 
 static size_t keylen(size_t n)
@@ -89,7 +81,7 @@ static void add(hostcount *hc, uint64_t h, const char *p, size_t n, uint64_t cou
 
 void hostcount_add(hostcount *hc, const char *p, size_t n)
 {
-	add(hc, fnv1a(p, n), p, n, 1);
+	add(hc, hash_fast(p, n), p, n, 1);
 }
 
 void hostcount_merge(hostcount *dst, const hostcount *src)

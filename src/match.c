@@ -86,6 +86,7 @@
 
 #include <pcre2.h>
 
+#include "hash.h"
 #include "match.h"
 #include "msg.h"
 #include "reqlit.h"
@@ -258,56 +259,6 @@ struct match_ctx {
 	signed char *res;           /* per distinct pattern: -1 unknown, 0, 1 */
 	cache_ent cache[CACHE_SETS * 2];
 };
-
-static inline uint64_t load64(const char *p)
-{
-	uint64_t w;
-	memcpy(&w, p, 8);
-	return w;
-}
-
-/* The last 1-7 bytes of [p, p + n) as a word, without reading past them
- * (fixed-size loads instead of a memcpy of n bytes). */
-static inline uint64_t load_tail(const char *p, size_t n)
-{
-	uint32_t a, b;
-	if (n >= 4) {
-		memcpy(&a, p, 4);
-		memcpy(&b, p + n - 4, 4);
-		return (uint64_t)a | (uint64_t)b << 32;
-	}
-	return (uint64_t)(unsigned char)p[0] | (uint64_t)(unsigned char)p[n / 2] << 8 |
-	       (uint64_t)(unsigned char)p[n - 1] << 16;
-}
-
-/* A fast non-cryptographic hash, eight bytes at a time; inputs here are
- * hosts and targets from the log, and every table compares full keys. */
-static uint64_t hash_bytes(const char *p, size_t n)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ ((uint64_t)n * 0xff51afd7ed558ccdull);
-	size_t len = n;
-	for (; n >= 8; p += 8, n -= 8) {
-		h = (h ^ load64(p)) * 0xc4ceb9fe1a85ec53ull;
-		h ^= h >> 31;
-	}
-	if (n) /* the last 8 bytes (overlapping) when there are 8, else the rest */
-		h = (h ^ (len >= 8 ? load64(p + n - 8) : load_tail(p, n))) * 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	return h ^ (h >> 29);
-}
-
-/* memcmp(a, b, n) == 0 for the short keys here, a word at a time. */
-static inline int same_bytes(const char *a, const char *b, size_t n)
-{
-	if (n >= 8) {
-		for (size_t i = 0; i + 8 <= n; i += 8)
-			if (load64(a + i) != load64(b + i))
-				return 0;
-		return load64(a + n - 8) == load64(b + n - 8);
-	}
-	return n == 0 || load_tail(a, n) == load_tail(b, n);
-}
 
 /* Compiles pattern src; JIT when possible and jit is not NULL (else no
  * JIT yet). On error fills msg and *offset. */
@@ -850,7 +801,7 @@ static int build_hosts(matcher *m)
 		size_t n = strlen(h);
 		if (n == 0)
 			continue; /* never a host name in a loaded catalogue */
-		uint64_t hv = hash_bytes(h, n);
+		uint64_t hv = hash_fast(h, n);
 		size_t j = hv & m->hosts_mask;
 		while (m->hosts[j].n)
 			j = (j + 1) & m->hosts_mask;
@@ -1095,24 +1046,24 @@ int match_gemeente(match_ctx *x, kr_str host)
 	if (!m->builtin) {
 		if (host.n == 0)
 			return m->cat->ngem == 1 ? 0 : -1;
-		uint64_t h = hash_bytes(host.p, host.n);
+		uint64_t h = hash_fast(host.p, host.n);
 		uint32_t tag = (uint32_t)(h >> 32);
 		for (size_t i = h & m->hosts_mask;; i = (i + 1) & m->hosts_mask) {
 			const hslot *e = &m->hosts[i];
 			if (!e->n)
 				return -1;
 			if (e->tag == tag && e->n == host.n &&
-			    same_bytes(m->hosts_arena + e->off, host.p, host.n))
+			    hash_same(m->hosts_arena + e->off, host.p, host.n))
 				return e->gem;
 		}
 	}
 	if (host.n == 0)
 		host = (kr_str){ "-", 1 };
 	host = match_builtin_name(host);
-	uint64_t h = hash_bytes(host.p, host.n);
+	uint64_t h = hash_fast(host.p, host.n);
 	cache_ent *c = &x->cache[(h & (CACHE_SETS - 1)) * 2];
 	for (int w = 0; w < 2; w++)
-		if (c[w].k && c[w].h == h && c[w].n == host.n && same_bytes(c[w].k, host.p, host.n)) {
+		if (c[w].k && c[w].h == h && c[w].n == host.n && hash_same(c[w].k, host.p, host.n)) {
 			cache_ent e = c[w];
 			c[w] = c[0]; /* the last one seen first */
 			c[0] = e;
@@ -1162,7 +1113,7 @@ static int run(match_ctx *x, const pcre2_code *code, int jit, const char *s, siz
 }
 
 /* The ids of the required literals that occur in s (see reqlit_scan),
- * remembered per target up to RCACHE_KEY bytes (h: hash_bytes of s); -1
+ * remembered per target up to RCACHE_KEY bytes (h: hash_fast of s); -1
  * when there are too many to list. *ids lives until the next call. */
 static int target_lits(match_ctx *x, const char *s, size_t n, uint64_t h, const uint16_t **ids)
 {
@@ -1173,7 +1124,7 @@ static int target_lits(match_ctx *x, const char *s, size_t n, uint64_t h, const 
 	lcache_ent *set = &x->lc[((h * 0xc4ceb9fe1a85ec53ull) >> (64 - LCACHE_BITS)) * LCACHE_WAYS];
 	for (int w = 0; w < LCACHE_WAYS; w++) {
 		lcache_ent *e = &set[w];
-		if (e->h != h || e->n != n + 1 || !same_bytes(e->s, s, n))
+		if (e->h != h || e->n != n + 1 || !hash_same(e->s, s, n))
 			continue;
 		if (w > 0) { /* one way up */
 			lcache_ent t = set[w - 1];
@@ -1297,7 +1248,7 @@ int match_target(match_ctx *x, int gem, kr_str target, match_hit *out, int max)
 	const plan *pl = &m->plans[ph - m->hot];
 	uint32_t ci[RCACHE_HITS];
 	size_t key = (size_t)ph->shape + 1;
-	uint64_t h = n <= RCACHE_KEY ? hash_bytes(s, n) : 0, h0 = h;
+	uint64_t h = n <= RCACHE_KEY ? hash_fast(s, n) : 0, h0 = h;
 	const uint16_t *ids = NULL;
 	int nids = LITS_UNKNOWN;
 	if (ph->lits_first) {
@@ -1320,7 +1271,7 @@ int match_target(match_ctx *x, int gem, kr_str target, match_hit *out, int max)
 	rcache_ent *set = &x->rc[(hs >> (64 - RCACHE_BITS)) * RCACHE_WAYS];
 	for (int w = 0; w < RCACHE_WAYS; w++) {
 		rcache_ent *e = &set[w];
-		if (e->h != h || e->shape != key || e->n != n || !same_bytes(e->s, s, n))
+		if (e->h != h || e->shape != key || e->n != n || !hash_same(e->s, s, n))
 			continue;
 		int k = e->nhits < max ? e->nhits : max;
 		for (int i = 0; i < k; i++) {
