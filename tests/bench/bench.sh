@@ -160,6 +160,14 @@ all_runs=$runs
 runs=$slow_runs
 if have mawk; then
 	measure "mawk funnel.awk (plain)" "mawk -f $root/tests/bench/funnel.awk catalog.csv $log"
+	# a peer is only a peer when it computes the same figures
+	mawk -f "$root/tests/bench/funnel.awk" catalog.csv "$log" | sort > mawk.csv
+	"$kr" analyze -q -c catalog.csv --format csv "$log" | cut -d, -f1-5 | sort > kr5.csv
+	if cmp -s mawk.csv kr5.csv; then
+		echo "  mawk funnel.awk = klantreis (gemeente, product, info, form, done): yes"
+	else
+		echo "  mawk funnel.awk = klantreis (gemeente, product, info, form, done): NO"
+	fi
 else
 	echo "  mawk: not installed, skipped"
 fi
