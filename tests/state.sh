@@ -406,7 +406,7 @@ else
 	bad "keygen: one line of 32 hex digits, mode 0600"
 fi
 cp key key.bak
-expect_fail "keygen refuses to overwrite" 1 "key file 'key' exists: not overwritten" "$K" keygen key
+expect_fail "keygen refuses to overwrite" 1 "cannot create key file 'key': it exists" "$K" keygen key
 cmp -s key key.bak && ok "keygen left the key as it was" || bad "keygen left the key as it was"
 [ "$("$K" keygen)" != "$("$K" keygen)" ] && ok "keygen draws a new key each time" ||
 	bad "keygen draws a new key each time"
