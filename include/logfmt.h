@@ -97,4 +97,11 @@ int logfmt_has_directives(const logfmt *f);
 logfmt *logfmt_directive(const logfmt *f, const char *line, size_t len, char *err,
                          size_t errlen);
 
+/* A logged host as the matcher sees it: lower-cases h[0..n) in place,
+ * then drops a ":port" (digits after the last ':', not inside a bare IPv6
+ * literal) and one trailing dot. Returns it (pointing into h). For every
+ * reader of hosts (log lines, `klantreis check` URLs), so they route
+ * alike. */
+kr_str logfmt_host_norm(char *h, size_t n);
+
 #endif

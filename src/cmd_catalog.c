@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "cmd.h"
+#include "logfmt.h"
 #include "msg.h"
 #include "run.h"
 
@@ -65,25 +66,6 @@ typedef struct {
 	size_t tn;
 } check_url;
 
-/* Lower-cases [h, h + n) and drops a ":port" and one trailing dot, as
- * logfmt normalizes a logged host. Returns the new length. */
-static size_t host_norm(char *h, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		h[i] = (char)tolower((unsigned char)h[i]);
-	size_t k = n;
-	while (k > 0 && isdigit((unsigned char)h[k - 1]))
-		k--;
-	if (k > 0 && h[k - 1] == ':') {
-		const char *colon = h + k - 1;
-		if (h[0] == '[' ? colon > h && colon[-1] == ']' : !memchr(h, ':', k - 1))
-			n = k - 1;
-	}
-	if (n > 0 && h[n - 1] == '.')
-		n--;
-	return n;
-}
-
 /*
  * Splits s (NUL-terminated, modified in place) into host and target:
  *   HOST TARGET            two words, as logged (TARGET as is)
@@ -110,7 +92,7 @@ static int parse_url(char *s, check_url *u)
 		while (*t == ' ' || *t == '\t')
 			t++;
 		u->host = s;
-		u->hn = host_norm(s, (size_t)(sp - s));
+		u->hn = logfmt_host_norm(s, (size_t)(sp - s)).n;
 		u->target = t;
 		u->tn = strlen(t);
 		return 0;
@@ -148,7 +130,7 @@ static int parse_url(char *s, check_url *u)
 		u->tn = 1;
 	}
 	u->host = h;
-	u->hn = host_norm(h, hn);
+	u->hn = logfmt_host_norm(h, hn).n;
 	return 0;
 }
 

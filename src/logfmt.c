@@ -1338,9 +1338,8 @@ static void lower_ascii(char *h, size_t n)
 			h[i] = (char)(h[i] + ('a' - 'A'));
 }
 
-/* Lower-cases h in place, then drops a ":port" (digits after the last
- * ':', not inside a bare IPv6 literal) and one trailing dot. */
-static kr_str host_norm(char *h, size_t n)
+/* logfmt_host_norm, inlined where log lines are parsed. */
+static inline kr_str host_norm(char *h, size_t n)
 {
 	lower_ascii(h, n);
 	/* the last ':' has only digits after it when the run of digits at
@@ -1361,6 +1360,11 @@ static kr_str host_norm(char *h, size_t n)
 	if (n > 0 && h[n - 1] == '.')
 		n--;
 	return (kr_str){h, n};
+}
+
+kr_str logfmt_host_norm(char *h, size_t n)
+{
+	return host_norm(h, n);
 }
 
 static inline int lower_eq(const char *p, const char *lit, size_t n)
