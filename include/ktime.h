@@ -35,6 +35,10 @@ int32_t ktime_period_start(int32_t day, enum ktime_by by);
  * period start into buf (at least 16 bytes). Returns buf. */
 char *ktime_period_label(int32_t start, enum ktime_by by, char *buf, size_t n);
 
+/* The word of --by for by: "day", "week" or "month"; NULL for
+ * KTIME_BY_NONE. A static string. */
+const char *ktime_by_word(enum ktime_by by);
+
 /* Parses Apache's %t body "10/Oct/2000:13:55:36 -0700" (no brackets) from
  * the n bytes at p. Fills wall and instant. Returns 0, or -1 when malformed. */
 int ktime_parse_clf(const char *p, size_t n, int64_t *wall, int64_t *instant_us);

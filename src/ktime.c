@@ -381,3 +381,13 @@ int ktime_parse_duration(const char *s, int64_t *seconds)
 	*seconds = v * mult;
 	return 0;
 }
+
+const char *ktime_by_word(enum ktime_by by)
+{
+	switch (by) {
+	case KTIME_BY_DAY: return "day";
+	case KTIME_BY_WEEK: return "week";
+	case KTIME_BY_MONTH: return "month";
+	default: return NULL;
+	}
+}

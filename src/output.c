@@ -27,6 +27,7 @@
 
 #include "msg.h"
 #include "output.h"
+#include "report_read.h"
 #include "report_writers.h"
 #include "fault.h"
 
@@ -272,35 +273,6 @@ static void on_row(int c, void *data)
 	h->ended++;
 }
 
-/* The kind of a period label, or KTIME_BY_NONE when it is none. */
-static enum ktime_by label_kind(const char *s)
-{
-	size_t n = strlen(s);
-	for (size_t i = 0; i < 4; i++)
-		if (i >= n || s[i] < '0' || s[i] > '9')
-			return KTIME_BY_NONE;
-	if (n < 7 || s[4] != '-')
-		return KTIME_BY_NONE;
-	if (s[5] == 'W') {
-		if (n == 8 && s[6] >= '0' && s[6] <= '9' && s[7] >= '0' && s[7] <= '9')
-			return KTIME_BY_WEEK;
-		return KTIME_BY_NONE;
-	}
-	if (s[5] < '0' || s[5] > '9' || s[6] < '0' || s[6] > '9')
-		return KTIME_BY_NONE;
-	if (n == 7)
-		return KTIME_BY_MONTH;
-	if (n == 10 && s[7] == '-' && s[8] >= '0' && s[8] <= '9' && s[9] >= '0' && s[9] <= '9')
-		return KTIME_BY_DAY;
-	return KTIME_BY_NONE;
-}
-
-static const char *kind_name(enum ktime_by k)
-{
-	return k == KTIME_BY_DAY ? "day" : k == KTIME_BY_WEEK ? "week" :
-	       k == KTIME_BY_MONTH ? "month" : "none";
-}
-
 /* Finds the header line of buf (see output_merge). Returns 0, or -1 when
  * the last line has no newline (err set). */
 static int split_header(hfile *h, const char *buf, size_t len, char *err, size_t errlen)
@@ -360,16 +332,18 @@ static int split_rows(hfile *h, char sep, enum ktime_by by, const char *what, ch
 			         what, line);
 			goto out;
 		}
-		enum ktime_by k = h->long_period ? KTIME_BY_NONE : label_kind(h->period);
-		if (k == KTIME_BY_NONE) {
+		enum ktime_by k = KTIME_BY_NONE;
+		int32_t start;
+		if (h->long_period || report_parse_period(h->period, &start, &k) < 0) {
 			snprintf(err, errlen, "%s %ld: '%.15s' is not a period (day, week or month)",
 			         what, row_line, h->long_period ? "(long)" : h->period);
 			goto out;
 		}
 		if (k != by) {
+			const char *run_by = ktime_by_word(by) ? ktime_by_word(by) : "none";
 			snprintf(err, errlen, "%s %ld: period '%s' is a %s, but this run "
-			         "counts by %s (--by %s)", what, row_line, h->period, kind_name(k),
-			         kind_name(by), kind_name(by));
+			         "counts by %s (--by %s)", what, row_line, h->period, ktime_by_word(k),
+			         run_by, run_by);
 			goto out;
 		}
 		if (h->nrows == h->cap) {

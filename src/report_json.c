@@ -84,16 +84,6 @@ static void json_key(FILE *fp, const char *name)
 	fputs(": ", fp);
 }
 
-static const char *by_word(enum ktime_by by)
-{
-	switch (by) {
-	case KTIME_BY_DAY: return "day";
-	case KTIME_BY_WEEK: return "week";
-	case KTIME_BY_MONTH: return "month";
-	default: return NULL;
-	}
-}
-
 static void json_bound(FILE *fp, const int64_t *wall)
 {
 	char buf[32];
@@ -181,7 +171,7 @@ static int json_meta(FILE *fp, const report_model *rm)
 	fprintf(fp, "    \"count\": \"%s\",\n", t->count_hits ? "hits" : "visitors");
 	fprintf(fp, "    \"funnel\": \"%s\",\n", t->sequential ? "sequential" : "open");
 	fputs("    \"by\": ", fp);
-	json_str(fp, by_word(t->by));
+	json_str(fp, ktime_by_word(t->by));
 	if (!m) {
 		fputs("\n  },\n", fp);
 		return 0;
