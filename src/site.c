@@ -43,6 +43,7 @@
 #include "report_model.h"
 #include "site.h"
 #include "stats.h"
+#include "strtab.h"
 
 /* ---- slugs ---- */
 
@@ -307,19 +308,19 @@ static size_t latest(const site *s, size_t g, size_t p)
 	return cell_at(s, s->nper - 1, g, p);
 }
 
-static int same(const char *a, const char *b)
+/* Index of name in list[0..*n) (ids of the strtab t, which holds the
+ * same names in the same order), appended when new. Returns -1 when out
+ * of memory. */
+static int intern(strtab *t, const char **list, size_t *n, const char *name, size_t *id)
 {
-	return a == b || strcmp(a, b) == 0;
-}
-
-/* Index of name in list[0..*n), appended when new; NONE when full. */
-static size_t intern(const char **list, size_t *n, const char *name)
-{
-	for (size_t i = *n; i > 0; i--)
-		if (same(list[i - 1], name))
-			return i - 1;
-	list[*n] = name;
-	return (*n)++;
+	int added;
+	long k = strtab_add(t, name, strlen(name), &added);
+	if (k < 0)
+		return -1;
+	if (added)
+		list[(*n)++] = name;
+	*id = (size_t)k;
+	return 0;
 }
 
 static int cmp_az(const void *a, const void *b, const void *arg)
@@ -337,18 +338,21 @@ static int load(site *s, const report_table *t)
 	size_t n = t->nrows;
 	size_t *gi = malloc((n + 1) * sizeof *gi), *pi = malloc((n + 1) * sizeof *pi);
 	size_t *ti = malloc((n + 1) * sizeof *ti);
+	strtab *names[3] = { strtab_new(), strtab_new(), strtab_new() };
 	int rc = -1;
 	s->nrows = n;
 	s->gems = calloc(n + 1, sizeof *s->gems);
 	s->prods = calloc(n + 1, sizeof *s->prods);
 	s->pers = calloc(n + 1, sizeof *s->pers);
-	if (!gi || !pi || !ti || !s->gems || !s->prods || !s->pers)
+	if (!gi || !pi || !ti || !s->gems || !s->prods || !s->pers || !names[0] || !names[1] ||
+	    !names[2])
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		const report_row *r = &t->rows[i];
-		gi[i] = intern(s->gems, &s->ngem, r->gemeente ? r->gemeente : "-");
-		pi[i] = intern(s->prods, &s->nprod, r->product ? r->product : "-");
-		ti[i] = intern(s->pers, &s->nper, r->period);
+		if (intern(names[0], s->gems, &s->ngem, r->gemeente ? r->gemeente : "-", &gi[i]) < 0 ||
+		    intern(names[1], s->prods, &s->nprod, r->product ? r->product : "-", &pi[i]) < 0 ||
+		    intern(names[2], s->pers, &s->nper, r->period, &ti[i]) < 0)
+			goto out;
 	}
 	if (s->nper == 0)
 		s->pers[s->nper++] = "";
@@ -402,6 +406,8 @@ out:
 	free(gi);
 	free(pi);
 	free(ti);
+	for (int k = 0; k < 3; k++)
+		strtab_free(names[k]);
 	return rc;
 }
 
