@@ -35,14 +35,16 @@ typedef struct {
  * force_gemeente, when not NULL, routes every record to that gemeente (it
  * must exist in a loaded catalogue; in built-in mode any name is fine).
  * On error returns NULL with "FILE:LINE: column 'form': message at offset N"
- * (PCRE2's message) or "unknown gemeente 'X'" in err. */
+ * (PCRE2's message) or "FILE: column 'gemeente': no gemeente 'X'
+ * (--gemeente)" in err. */
 matcher *match_new(const catalog *cat, const char *force_gemeente, char *err, size_t errlen);
 
 /* As match_new, with up to jobs threads (the caller's included)
  * compiling the distinct patterns when there are hundreds of them: a
  * national catalogue whose gemeenten have patterns of their own holds
- * thousands, and PCRE2's JIT compilation is most of its start-up. The
- * matcher and any error message are the same as match_new's. */
+ * thousands. (Each pattern is JIT-compiled later, on its first run, by
+ * the thread that runs it.) The matcher and any error message are the
+ * same as match_new's. */
 matcher *match_new_jobs(const catalog *cat, const char *force_gemeente, int jobs, char *err,
                         size_t errlen);
 void match_free(matcher *m);

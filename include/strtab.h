@@ -1,7 +1,9 @@
 /*
- * strtab.h - the one hash table of byte strings: names, hosts, pattern
- * texts, product keys. Each distinct key gets an id, 0, 1, 2, ... in
- * order of insertion, and an intptr_t value (0 until set).
+ * strtab.h - the general hash table of byte strings: names, hosts,
+ * pattern texts, product keys (a few per-line tables stay specialised and
+ * say why: match.c's catalogue hosts and caches, hostcount.c). Each
+ * distinct key gets an id, 0, 1, 2, ... in order of insertion, and an
+ * intptr_t value (0 until set).
  *
  * Keys are byte strings (pointer and length; NUL bytes are ordinary
  * bytes). The table copies every key it adds into blocks it owns: the

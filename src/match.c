@@ -320,7 +320,6 @@ static int prefilter_safe(const char *p, const pcre2_code *code)
 	return 1;
 }
 
-/* Compiles every distinct pattern of the catalogue into m->pats. */
 /*
  * The byte c when pattern p starts "^/" c with c a plain literal (letter,
  * digit, '-' or '_') that no '?', '*' or '{' quantifier follows, and p has
@@ -442,7 +441,6 @@ static void jit_pattern(matcher *m, upat *u)
  * so the message is the one a single thread would give. */
 typedef struct {
 	matcher *m;
-	const int *step;          /* per pattern: step of its first use */
 	atomic_int next;
 	pthread_mutex_t lock;
 	int bad;                  /* first pattern that failed, or npats */
@@ -491,7 +489,7 @@ static int compile_all(matcher *m, int jobs, char *err, size_t errlen)
 	strtab *seen = strtab_new(); /* pattern text -> index in pats */
 	int rc = -1;
 	int *step = malloc((c->nrows * STEP_COUNT + 1) * sizeof *step);
-	compile_job job = { .m = m, .step = step };
+	compile_job job = { .m = m };
 	pthread_t th[MATCH_MAX_THREADS];
 	int nth = 0, lock_ok = 0;
 	m->pats = calloc(c->nrows * STEP_COUNT + 1, sizeof *m->pats);

@@ -10,10 +10,11 @@
  *
  * Invariants: every cell comes from the model (report_model_format);
  * nothing is printed but to the given stream, byte by byte with
- * putc_unlocked: a stream is written by one thread at a time
- * (report_write_csv holds its lock), and once a run has started worker
- * threads, glibc's putc would lock and unlock the stream for every byte
- * of a national report.
+ * putc_unlocked: once a run has started worker threads, glibc's putc
+ * would lock and unlock the stream for every byte of a national report.
+ * report_write_csv holds the stream's lock; the other callers (the
+ * history's memory stream, compare's table) write streams no other
+ * thread touches.
  */
 #include <string.h>
 

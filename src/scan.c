@@ -53,11 +53,10 @@
 #define PENDING 64                 /* matched steps queued per side, see flush */
 /* Memory that follows the day (scan_opts.fold): day D is folded once the
  * records of the blocks parsed since the reader last looked (it looks
- * every FOLD_EVERY blocks it hands out) are all FOLD_SLACK seconds past
+ * after every block it hands out) are all FOLD_SLACK seconds past
  * its end, so requests logged up to an hour late (the
  * disorder within one log) still find their visitor-day. */
 #define FOLD_SLACK 3600
-#define FOLD_EVERY 1
 
 typedef struct block {
 	char *buf;
@@ -133,13 +132,12 @@ struct scan {
 	size_t nxfmts, capxfmts;
 	/* progress (reader thread only) */
 	uint64_t done_raw;         /* raw bytes of finished inputs */
-	/* scan_opts.fold: blocks queued and parsed (under lock), blocks
-	 * dispatched since the last look at recent_min, the earliest wall
-	 * time of the blocks parsed since then (atomic), the first day not
+	/* scan_opts.fold: blocks queued and parsed (under lock), the
+	 * earliest wall time of the blocks parsed since the reader last
+	 * looked (atomic), the first day not
 	 * folded (written by the reader while every worker waits), and a
 	 * matched request of a folded day seen (atomic) */
 	uint64_t nqueued, nparsed;
-	int since_check;
 	int64_t recent_min;
 	int32_t fold_before;
 	int late;
@@ -619,10 +617,8 @@ static void dispatch(scan *s, block *b)
 		process_block(&s->w[0], b);
 		give_done(s, b);
 	}
-	if (s->o->fold && ++s->since_check >= FOLD_EVERY) {
-		s->since_check = 0;
+	if (s->o->fold)
 		fold_check(s);
-	}
 }
 
 static int ensure_cap(block *b, size_t want)

@@ -321,6 +321,8 @@ case_json() {
 	lines 1 9000 >expect.log
 	"$K" analyze --format json expect.log >batch.json 2>batch.err || { why="batch failed"; return; }
 	strip_json batch.json >batch.csv
+	# without python3 both sides would be empty, and equal
+	[ -s batch.csv ] || { why="cannot read batch.json (python3 missing?)"; return; }
 	i=0
 	while [ $i -lt 60 ]; do
 		if [ -s live.json ] && strip_json live.json >live.csv 2>/dev/null &&

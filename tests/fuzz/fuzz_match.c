@@ -7,11 +7,13 @@
  * entries); match_target's answer for each target under A and under B
  * (twice: the second comes from the result cache) must be PCRE2's own
  * answer for that pattern, in that gemeente's row and step. This holds the
- * first-byte filter (partial matching at start-up), the prefilter, the
+ * first-byte filter (partial matching at start-up), the
  * required-literal filter (reqlit.c: a pattern whose literal a target
  * lacks is not run), the literal and result caches and the JIT compiled
  * on first use to what the pattern says. A target on which either side
- * hits a match limit is not compared.
+ * hits a match limit is not compared. A plan of one distinct pattern
+ * has no prefilter; check_match's catalogue-wide differential test
+ * covers those.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
