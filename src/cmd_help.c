@@ -154,6 +154,8 @@ int cmd_usage(const char *name)
 
 int cmd_help(const char *name)
 {
+	if (name && (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0))
+		name = "help"; /* help --help: the man page's "before or after a command" */
 	if (name && !cmd_find(name)) {
 		cmd_unknown(name);
 		return cmd_usage(NULL);
