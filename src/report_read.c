@@ -132,11 +132,9 @@ int report_parse_period(const char *s, int32_t *start, enum ktime_by *by)
 		k = KTIME_BY_DAY;
 		day = ktime_days_from_civil(y, m, d);
 	} else if (n == 8 && s[5] == 'W' && sscanf(s, "%4u-W%2u", &y, &w) == 2) {
-		/* Monday of ISO week d: week 1 holds 4 January */
-		int32_t jan4 = ktime_days_from_civil(y, 1, 4);
-		int32_t wd = (int32_t)(((jan4 + 3) % 7 + 7) % 7);   /* 0 = Monday */
+		/* Monday of ISO week w: week 1 holds 4 January */
 		k = KTIME_BY_WEEK;
-		day = jan4 - wd + ((int32_t)w - 1) * 7;
+		day = ktime_period_start(ktime_days_from_civil(y, 1, 4), k) + ((int32_t)w - 1) * 7;
 	} else if (n == 7 && sscanf(s, "%4u-%2u", &y, &m) == 2) {
 		k = KTIME_BY_MONTH;
 		day = ktime_days_from_civil(y, m, 1);
