@@ -52,8 +52,8 @@ typedef struct {
 	enum report_kind kind;
 	const char *text;      /* TEXT: borrowed from the table */
 	int64_t n;             /* COUNT: the value; RATE of two counts: numerator */
-	int64_t den;           /* RATE of two counts: denominator (> 0); else 0 */
-	double rate;           /* RATE: the fraction (n / den when den > 0) */
+	double rate;           /* RATE: the fraction (of two counts: n / their
+	                        * denominator, which is > 0) */
 } report_cell;
 
 typedef struct {
@@ -87,9 +87,5 @@ const report_row *report_model_row(const report_model *m, size_t i);
  * (n >= 32 bytes) may hold it; the result lives until buf is reused or the
  * table's strings go away. */
 const char *report_model_format(const report_cell *c, char *buf, size_t n);
-
-/* Formats a rate num/den with 4 decimals into buf ("" when den == 0).
- * Returns buf. */
-char *report_model_rate(int64_t num, int64_t den, char *buf, size_t n);
 
 #endif

@@ -41,17 +41,6 @@ int report_col_is_text(enum report_col c)
 	return c <= REPORT_COL_PRODUCT;
 }
 
-char *report_model_rate(int64_t num, int64_t den, char *buf, size_t n)
-{
-	if (n == 0)
-		return buf;
-	if (den == 0)
-		buf[0] = '\0';
-	else
-		snprintf(buf, n, "%.4f", (double)num / (double)den);
-	return buf;
-}
-
 /* ---- --min-cell: the rows as published ---- */
 
 /* A count as published: -1 (suppressed) when --min-cell N hides it,
@@ -144,7 +133,7 @@ static report_row publish(const report_table *t, const report_row *r, int hidden
 
 static report_cell text_cell(const char *s)
 {
-	report_cell c = { REPORT_CELL_TEXT, s, 0, 0, 0.0 };
+	report_cell c = { REPORT_CELL_TEXT, s, 0, 0.0 };
 	if (!s)
 		c.kind = REPORT_CELL_EMPTY;
 	return c;
@@ -153,7 +142,7 @@ static report_cell text_cell(const char *s)
 /* A count as published (-1: suppressed). */
 static report_cell count_cell(int64_t v)
 {
-	report_cell c = { REPORT_CELL_COUNT, NULL, v, 0, 0.0 };
+	report_cell c = { REPORT_CELL_COUNT, NULL, v, 0.0 };
 	if (v < 0)
 		c.kind = REPORT_CELL_SUPPRESSED;
 	return c;
@@ -163,7 +152,7 @@ static report_cell count_cell(int64_t v)
  * when den is 0. */
 static report_cell rate_cell(int64_t num, int64_t den)
 {
-	report_cell c = { REPORT_CELL_RATE, NULL, num, den, 0.0 };
+	report_cell c = { REPORT_CELL_RATE, NULL, num, 0.0 };
 	if (num < 0 || den < 0)
 		c.kind = REPORT_CELL_SUPPRESSED;
 	else if (den == 0)
@@ -177,7 +166,7 @@ static report_cell rate_cell(int64_t num, int64_t den)
  * neither. */
 static report_cell value_cell(int has, int had, enum report_kind kind, int64_t n, double v)
 {
-	report_cell c = { kind, NULL, n, 0, v };
+	report_cell c = { kind, NULL, n, v };
 	if (!has)
 		c.kind = had ? REPORT_CELL_SUPPRESSED : REPORT_CELL_EMPTY;
 	return c;
@@ -278,8 +267,6 @@ const char *report_model_format(const report_cell *c, char *buf, size_t n)
 		snprintf(buf, n, "%" PRId64, c->n);
 		return buf;
 	case REPORT_CELL_RATE:
-		if (c->den > 0)
-			return report_model_rate(c->n, c->den, buf, n);
 		snprintf(buf, n, "%.4f", c->rate);
 		return buf;
 	default:

@@ -1,5 +1,5 @@
 /*
- * check_report.c - unit tests for report_write and report_model_rate
+ * check_report.c - unit tests for report_write and report_model_format
  * (klantreis(1), MEASUREMENT, "Funnels" and "Rates and benchmark";
  * REPORT FORMATS, csv): exact CSV bytes, quoting, empty rates, the
  * aligned terminal table and write errors; the spreadsheet
@@ -72,15 +72,17 @@ static char *render(const report_table *t, enum report_format fmt, int *ret)
 
 START_TEST(test_rate)
 {
+	/* a rate of two counts as every writer prints it: 4 decimals */
+	static const int64_t q[][2] = { { 1, 3 }, { 2, 3 }, { 1, 8 }, { 0, 7 }, { 12, 5 } };
+	static const char *const want[] = { "0.3333", "0.6667", "0.1250", "0.0000", "2.4000" };
 	char b[32];
-	ck_assert_str_eq(report_model_rate(1, 3, b, sizeof b), "0.3333");
-	ck_assert_str_eq(report_model_rate(2, 3, b, sizeof b), "0.6667");
-	ck_assert_str_eq(report_model_rate(1, 8, b, sizeof b), "0.1250");
-	ck_assert_str_eq(report_model_rate(0, 7, b, sizeof b), "0.0000");
-	ck_assert_str_eq(report_model_rate(12, 5, b, sizeof b), "2.4000");
-	ck_assert_str_eq(report_model_rate(5, 0, b, sizeof b), "");
-	ck_assert_str_eq(report_model_rate(0, 0, b, sizeof b), "");
-	ck_assert_ptr_eq(report_model_rate(1, 2, b, sizeof b), b);
+	for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
+		report_cell c = { REPORT_CELL_RATE, NULL, q[i][0], (double)q[i][0] / (double)q[i][1] };
+		ck_assert_str_eq(report_model_format(&c, b, sizeof b), want[i]);
+	}
+	/* no denominator: an empty cell */
+	report_cell e = { REPORT_CELL_EMPTY, NULL, 5, 0.0 };
+	ck_assert_str_eq(report_model_format(&e, b, sizeof b), "");
 }
 END_TEST
 
