@@ -59,6 +59,18 @@ static void dir_of(const char *path, char *buf, size_t n)
 	snprintf(buf, n, "%.*s", (int)len, path);
 }
 
+/* 0 when a new file can be made in directory dir, else the errno that
+ * says why not (ENOTDIR when dir is no directory). */
+static int dir_writable(const char *dir)
+{
+	struct stat st;
+	if (stat(dir, &st) != 0)
+		return errno;
+	if (!S_ISDIR(st.st_mode))
+		return ENOTDIR;
+	return access(dir, W_OK | X_OK) != 0 ? errno : 0;
+}
+
 int output_check(const char *path, const char *opt, int history)
 {
 	struct stat st;
@@ -85,10 +97,8 @@ int output_check(const char *path, const char *opt, int history)
 	}
 	dir_of(t, dir, sizeof dir);
 	free(t);
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK | X_OK) != 0) {
-		int e = errno;
-		if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
-			e = ENOTDIR;
+	int e = dir_writable(dir);
+	if (e) {
 		msg_error("cannot write '%s' (%s): %s", path, opt, strerror(e));
 		return -1;
 	}
@@ -752,10 +762,8 @@ int output_dir_check(const char *path)
 	char dir[PATH_MAX];
 	dir_of(p, dir, sizeof dir);
 	free(p);
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK | X_OK) != 0) {
-		int e = errno;
-		if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
-			e = ENOTDIR;
+	int e = dir_writable(dir);
+	if (e) {
 		msg_error("cannot write site '%s' (-o): %s", path, strerror(e));
 		return -1;
 	}
