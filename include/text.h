@@ -93,4 +93,11 @@ int text_is_number(const char *s);
  * any write to fp failed. */
 int text_finish(FILE *fp);
 
+/* Writes s to buf (size n > 0) as one word for a POSIX shell: as is when
+ * it holds only letters, digits and @%+=:,./-_ (and is not empty), else
+ * in single quotes with ' written as '\''. Cut short where buf ends; buf
+ * stays NUL-terminated. Returns the length the whole word needs (at most
+ * 4 * strlen(s) + 2). */
+size_t text_shell_quote(char *buf, size_t n, const char *s);
+
 #endif

@@ -396,37 +396,6 @@ static void data_row(load_state *st)
 		fail(st, 0, "out of memory");
 }
 
-/* Appends the NUL-terminated t to buf (size n > 0) at *o, cutting it short
- * where buf ends; buf stays NUL-terminated. */
-static void put_str(char *buf, size_t n, size_t *o, const char *t)
-{
-	for (; *t && *o + 1 < n; t++)
-		buf[(*o)++] = *t;
-	buf[*o] = '\0';
-}
-
-/* Writes s followed by suffix to buf (size n > 0, cut short if need be) as
- * one shell word: as is when s holds only characters a shell leaves alone,
- * else in single quotes (a quote inside becomes '\''). */
-static void shell_word(char *buf, size_t n, const char *s, const char *suffix)
-{
-	size_t o = 0;
-	int plain = *s != '\0';
-	for (const char *t = s; *t; t++)
-		if (!isalnum((unsigned char)*t) && !strchr("/._-+,:@%", *t))
-			plain = 0;
-	buf[0] = '\0';
-	if (!plain)
-		put_str(buf, n, &o, "'");
-	for (; *s; s++) {
-		char c[2] = { *s, '\0' };
-		put_str(buf, n, &o, *s == '\'' ? "'\\''" : c);
-	}
-	put_str(buf, n, &o, suffix);
-	if (!plain)
-		put_str(buf, n, &o, "'");
-}
-
 /* Fails unless every cell of the current row is valid UTF-8. The message
  * names the line of the first bad byte (a quoted cell may span lines), its
  * column, the byte and the text before it, and the iconv command that
@@ -477,9 +446,10 @@ static void check_utf8(load_state *st)
 		else
 			snprintf(ctx, sizeof ctx, " at the start of the %s", ok ? "line" : "cell");
 		const char *from = p[ok] >= 0x80 && p[ok] <= 0x9F ? "windows-1252" : "latin1";
-		char in[160], out[168];
-		shell_word(in, sizeof in, st->name, "");
-		shell_word(out, sizeof out, st->name, ".utf8");
+		char in[160], out[168], utf8[160];
+		snprintf(utf8, sizeof utf8, "%s.utf8", st->name);
+		text_shell_quote(in, sizeof in, st->name);
+		text_shell_quote(out, sizeof out, utf8);
 		if (strcmp(st->name, "-") == 0)
 			fail(st, line, "%snot UTF-8 (byte 0x%02X%s); convert the catalogue "
 			     "with: iconv -f %s -t utf-8", where, p[ok], ctx, from);

@@ -15,6 +15,7 @@
 #include "ktime.h"
 #include "msg.h"
 #include "run.h"
+#include "text.h"
 #include "fault.h"
 
 #define TOP_HOSTS 5       /* hosts named in the warning; -v names 10 */
@@ -136,34 +137,6 @@ void run_summary(const scan_result *r, const matcher *m, double seconds)
 	         seconds > 0 ? mb / seconds : 0.0);
 }
 
-/* Appends arg to dst quoted for a POSIX shell when it needs quoting
- * ('...' with ' written as '\''), so the command line can be run again as
- * shown. dst must have room for 4 * strlen(arg) + 3 more bytes. */
-static void append_quoted(char *dst, const char *arg)
-{
-	char *d = dst + strlen(dst);
-	int plain = arg[0] != '\0';
-	for (const char *p = arg; *p; p++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		            "0123456789@%+=:,./-_", *p))
-			plain = 0;
-	if (plain) {
-		strcpy(d, arg);
-		return;
-	}
-	*d++ = '\'';
-	for (const char *p = arg; *p; p++) {
-		if (*p == '\'') {
-			memcpy(d, "'\\''", 4);
-			d += 4;
-		} else {
-			*d++ = *p;
-		}
-	}
-	*d++ = '\'';
-	*d = '\0';
-}
-
 char *run_command_line(int argc, char **argv)
 {
 	size_t len = sizeof "klantreis";
@@ -172,10 +145,10 @@ char *run_command_line(int argc, char **argv)
 	char *s = malloc(len);
 	if (!s)
 		return NULL;
-	strcpy(s, "klantreis");
+	size_t o = strlen(strcpy(s, "klantreis"));
 	for (int i = 0; i < argc; i++) {
-		strcat(s, " ");
-		append_quoted(s, argv[i]);
+		s[o++] = ' ';
+		o += text_shell_quote(s + o, len - o, argv[i]);
 	}
 	return s;
 }

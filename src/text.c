@@ -296,3 +296,36 @@ int text_finish(FILE *fp)
 	}
 	return 0;
 }
+
+/* Appends byte c to buf (size n) at *o while there is room; counts it
+ * in *o either way. */
+static void put_byte(char *buf, size_t n, size_t *o, char c)
+{
+	if (*o + 1 < n)
+		buf[*o] = c;
+	(*o)++;
+}
+
+size_t text_shell_quote(char *buf, size_t n, const char *s)
+{
+	size_t o = 0;
+	int plain = *s != '\0';
+	for (const char *t = s; *t; t++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		            "0123456789@%+=:,./-_", *t))
+			plain = 0;
+	if (!plain)
+		put_byte(buf, n, &o, '\'');
+	for (; *s; s++) {
+		if (*s != '\'') {
+			put_byte(buf, n, &o, *s);
+			continue;
+		}
+		for (const char *q = "'\\''"; *q; q++)
+			put_byte(buf, n, &o, *q);
+	}
+	if (!plain)
+		put_byte(buf, n, &o, '\'');
+	buf[o < n ? o : n - 1] = '\0';
+	return o;
+}

@@ -19,6 +19,7 @@
 #include "funnel.h"
 #include "match.h"
 #include "run.h"
+#include "text.h"
 #include "scan.h"
 
 _Atomic long kr_fault_countdown = -1;
@@ -247,6 +248,23 @@ START_TEST(test_writers_out_of_memory)
 }
 END_TEST
 
+/* The command line in a report's meta data runs again as shown: each
+ * word that needs it single-quoted for a POSIX shell (text_shell_quote,
+ * also behind the catalogue's iconv hint). */
+START_TEST(test_command_line_quoting)
+{
+	char *argv[] = { "analyze", "-c", "mijn cat.csv", "--since=2026-11-01", "it's.log", "" };
+	char *s = run_command_line(6, argv);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_str_eq(s, "klantreis analyze -c 'mijn cat.csv' --since=2026-11-01 "
+	                    "'it'\\''s.log' ''");
+	free(s);
+	char b[8];
+	ck_assert_uint_eq(text_shell_quote(b, sizeof b, "a b c d e"), 11);
+	ck_assert_str_eq(b, "'a b c ");
+}
+END_TEST
+
 Suite *run_suite(void)
 {
 	Suite *s = suite_create("run");
@@ -254,6 +272,7 @@ Suite *run_suite(void)
 	tcase_add_test(tc, test_table_out_of_memory);
 	tcase_add_test(tc, test_scan_without_random_key);
 	tcase_add_test(tc, test_writers_out_of_memory);
+	tcase_add_test(tc, test_command_line_quoting);
 	suite_add_tcase(s, tc);
 	return s;
 }
