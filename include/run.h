@@ -127,6 +127,11 @@ enum {
 	{ "key-file", required_argument, NULL, OPT_KEY_FILE }, \
 	{ "help", no_argument, NULL, OPT_HELP }
 
+/* The funnel settings of the options (--funnel, --count, --window, --by):
+ * the one cfg both the day folds of the scan and the cells of the report
+ * are computed under (funnel_cells refuses a cfg other than the fold's). */
+funnel_cfg run_funnel_cfg(const run_opts *o);
+
 /* ---- run_options.c: the report's presentation, chosen by the command ---- */
 
 /* The report format to use: o->format, or table on a terminal. */

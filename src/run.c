@@ -501,7 +501,7 @@ int run_scan(const run_opts *o, matcher *m, char *const *paths, int npaths,
 
 	/* Memory that follows the day (scan_opts.fold), when the inputs can
 	 * be read again should they turn out not to be in time order */
-	funnel_cfg fold = { o->sequential, o->count_hits, o->window * 1000000, o->by };
+	funnel_cfg fold = run_funnel_cfg(o);
 	so.fold = &fold;
 	for (int i = 0; i < npaths; i++) {
 		struct stat st;

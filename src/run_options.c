@@ -287,6 +287,12 @@ void run_report_options(const run_opts *o, report_table *t)
 	}
 }
 
+funnel_cfg run_funnel_cfg(const run_opts *o)
+{
+	funnel_cfg cfg = { o->sequential, o->count_hits, o->window * 1000000, o->by };
+	return cfg;
+}
+
 enum report_format run_format(const run_opts *o)
 {
 	if (o->format >= 0)

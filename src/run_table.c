@@ -12,16 +12,16 @@
 
 #include "ktime.h"
 #include "msg.h"
+#include "compat.h"
 #include "run.h"
 #include "fault.h"
 
 /* Gemeente ids in report order: catalogue order, or by name in built-in
  * mode (where ids follow the order threads first saw the hosts). */
-static const matcher *sort_m;
-static int cmp_gem_name(const void *a, const void *b)
+static int cmp_gem_name(const void *a, const void *b, const void *m)
 {
-	return strcmp(match_gemeente_name(sort_m, *(const int *)a),
-	              match_gemeente_name(sort_m, *(const int *)b));
+	return strcmp(match_gemeente_name(m, *(const int *)a),
+	              match_gemeente_name(m, *(const int *)b));
 }
 
 static int table(const run_opts *o, const catalog *cat, const matcher *m,
@@ -36,7 +36,7 @@ int run_table_res(const run_opts *o, const catalog *cat, const matcher *m,
 static int table(const run_opts *o, const catalog *cat, const matcher *m,
                  const funnel *f, const uint64_t *qualified, report_table *t)
 {
-	funnel_cfg cfg = { o->sequential, o->count_hits, o->window * 1000000, o->by };
+	funnel_cfg cfg = run_funnel_cfg(o);
 	size_t ncells = 0, nper = 0, nrows = 0;
 	int rc = -1;
 	int *gems = NULL;
@@ -63,10 +63,8 @@ static int table(const run_opts *o, const catalog *cat, const matcher *m,
 		if (!qualified || qualified[g] > 0)
 			gems[kept++] = g;
 	ngem = kept;
-	if (cat->builtin) {
-		sort_m = m;
-		qsort(gems, (size_t)ngem, sizeof *gems, cmp_gem_name);
-	}
+	if (cat->builtin)
+		kr_qsort_r(gems, (size_t)ngem, sizeof *gems, cmp_gem_name, m);
 	if (o->by == KTIME_BY_NONE) {
 		periods[nper++] = 0;
 	} else {
