@@ -127,6 +127,12 @@ enum {
 	{ "key-file", required_argument, NULL, OPT_KEY_FILE }, \
 	{ "help", no_argument, NULL, OPT_HELP }
 
+/* Refuses (after a message) options that cannot go together in any
+ * command that reports: --count hits with --funnel sequential, and
+ * --format site without -o DIR (unless --state writes no report).
+ * Returns 0 or -1. */
+int run_check_options(const run_opts *o);
+
 /* The funnel settings of the options (--funnel, --count, --window, --by):
  * the one cfg both the day folds of the scan and the cells of the report
  * are computed under (funnel_cells refuses a cfg other than the fold's). */

@@ -121,7 +121,7 @@ static int read_options(int argc, char **argv, run_opts *o, live_opts *lo, int *
 		{ "interval", required_argument, NULL, OPT_INTERVAL },
 		{ NULL, 0, NULL, 0 }
 	};
-	int c;
+	int c, interval_set = 0;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, RUN_SHORTOPTS, longopts, NULL)) != -1) {
@@ -139,6 +139,7 @@ static int read_options(int argc, char **argv, run_opts *o, live_opts *lo, int *
 				return cmd_usage("analyze");
 			}
 			lo->interval = v;
+			interval_set = 1;
 			continue;
 		}
 		if (c == OPT_SINCE)
@@ -151,10 +152,8 @@ static int read_options(int argc, char **argv, run_opts *o, live_opts *lo, int *
 			return cmd_usage("analyze");
 		}
 	}
-	if (o->sequential && o->count_hits) {
-		msg_error("'--count hits' cannot be combined with '--funnel sequential'");
+	if (run_check_options(o) < 0)
 		return cmd_usage("analyze");
-	}
 	if (o->since >= o->until) {
 		msg_error("empty time range: --since is not before --until");
 		return cmd_usage("analyze");
@@ -179,7 +178,7 @@ static int read_options(int argc, char **argv, run_opts *o, live_opts *lo, int *
 		          "history row carries its period");
 		return cmd_usage("analyze");
 	}
-	if (!*follow && lo->interval != 60)
+	if (!*follow && interval_set)
 		msg_warn("'--interval' has no effect without '--follow'");
 	if (*follow && o->state_out) {
 		msg_error("'--follow' rewrites a report: it cannot be combined with '--state'");
@@ -187,11 +186,6 @@ static int read_options(int argc, char **argv, run_opts *o, live_opts *lo, int *
 	}
 	if (*follow && !o->output && !o->append) {
 		msg_error("'--follow' needs -o FILE (or --append FILE): the report it rewrites");
-		return cmd_usage("analyze");
-	}
-	if (o->format == REPORT_SITE && !o->state_out &&
-	    (!o->output || strcmp(o->output, "-") == 0)) {
-		msg_error("'--format site' needs '-o DIR': a site is a directory of pages");
 		return cmd_usage("analyze");
 	}
 	return -1;

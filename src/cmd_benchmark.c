@@ -92,16 +92,10 @@ static int parse_options(int argc, char **argv, run_opts *o, enum report_merge_o
 		msg_error("no report given: name the CSV reports to benchmark together");
 		return cmd_usage("benchmark");
 	}
-	if (o->sequential && o->count_hits) {
-		msg_error("'--count hits' cannot be combined with '--funnel sequential'");
+	if (run_check_options(o) < 0)
 		return cmd_usage("benchmark");
-	}
 	if (o->catalog_path && order_set) {
 		msg_error("'--order' cannot be combined with -c: the catalogue gives the order");
-		return cmd_usage("benchmark");
-	}
-	if (o->format == REPORT_SITE && (!o->output || strcmp(o->output, "-") == 0)) {
-		msg_error("'--format site' needs '-o DIR': a site is a directory of pages");
 		return cmd_usage("benchmark");
 	}
 	if (o->peer && !o->catalog_path) {

@@ -287,6 +287,20 @@ void run_report_options(const run_opts *o, report_table *t)
 	}
 }
 
+int run_check_options(const run_opts *o)
+{
+	if (o->sequential && o->count_hits) {
+		msg_error("'--count hits' cannot be combined with '--funnel sequential'");
+		return -1;
+	}
+	if (o->format == REPORT_SITE && !o->state_out &&
+	    (!o->output || strcmp(o->output, "-") == 0)) {
+		msg_error("'--format site' needs '-o DIR': a site is a directory of pages");
+		return -1;
+	}
+	return 0;
+}
+
 funnel_cfg run_funnel_cfg(const run_opts *o)
 {
 	funnel_cfg cfg = { o->sequential, o->count_hits, o->window * 1000000, o->by };
