@@ -432,21 +432,38 @@ static void unload(site *s)
 
 /* ---- figures of a published row ---- */
 
-/* The conversion of r: 1 with *c set when info and done are shown and
- * info > 0. */
-static int conv(const report_row *r, double *c)
+/* The model cell of column c for r, a published row of the site's
+ * report (s->pub) or of its national benchmark (s->nat): the model
+ * decides every published figure, the pages only format it. */
+static const report_cell *pub_cell(const site *s, const report_row *r, enum report_col c)
 {
-	if (r->n[0] <= 0 || r->n[2] < 0)
+	const report_model *m = s->nm && r >= s->nm->pub && r < s->nm->pub + s->nm->nrows
+	                        ? s->nm : s->pm;
+	return report_model_cell(m, (size_t)(r - m->pub), c);
+}
+
+/* The rate in cell c of r: 1 with *v set when the model shows one. */
+static int rate_of(const site *s, const report_row *r, enum report_col c, double *v)
+{
+	const report_cell *x = pub_cell(s, r, c);
+	if (x->kind != REPORT_CELL_RATE)
 		return 0;
-	*c = (double)r->n[2] / (double)r->n[0];
+	*v = x->rate;
 	return 1;
 }
 
-static int wilson(const report_row *r, double *lo, double *hi)
+/* The conversion of r: 1 with *c set when the model shows it (info and
+ * done shown, info > 0). */
+static int conv(const site *s, const report_row *r, double *c)
 {
-	if (r->n[0] < 0 || r->n[2] < 0)
-		return 0;
-	return stats_wilson(r->n[2], r->n[0], lo, hi);
+	return rate_of(s, r, REPORT_COL_CONVERSION, c);
+}
+
+/* The 95% interval of r's conversion: 1 with *lo and *hi set when the
+ * model has one. */
+static int wilson(const site *s, const report_row *r, double *lo, double *hi)
+{
+	return rate_of(s, r, REPORT_COL_CONV_LOW, lo) && rate_of(s, r, REPORT_COL_CONV_HIGH, hi);
 }
 
 /* ---- output helpers ---- */
@@ -545,7 +562,7 @@ static void put_interval(site *s, const report_row *r)
 {
 	double lo, hi;
 	char a[32], b[32];
-	if (!wilson(r, &lo, &hi)) {
+	if (!wilson(s, r, &lo, &hi)) {
 		put(s, DASH);
 		return;
 	}
@@ -802,7 +819,7 @@ static int histogram(site *s, size_t p)
 			median = r->median;
 		}
 		double cv;
-		if (r->eligible && conv(r, &cv))
+		if (r->eligible && conv(s, r, &cv))
 			v[m++] = cv;
 	}
 	if (m == 0) {
@@ -868,10 +885,12 @@ static void funnel_chart(site *s, const report_row *r)
 		fprintf(s->fp, "<text class=\"step-label\" x=\"0\" y=\"%d\">", y + 13);
 		esc(s, L->step[k]);
 		put(s, "</text>");
-		if (k > 0 && r->n[k] >= 0 && r->n[k - 1] > 0) {
+		double rate;
+		if (k > 0 && rate_of(s, r, k == 1 ? REPORT_COL_FORM_RATE : REPORT_COL_DONE_RATE,
+		                     &rate)) {
 			fprintf(s->fp, "<text class=\"rate\" x=\"100%%\" y=\"%d\" text-anchor=\"end\">",
 			        y + 13);
-			esc(s, pct(s, (double)r->n[k] / (double)r->n[k - 1], a, sizeof a));
+			esc(s, pct(s, rate, a, sizeof a));
 			put(s, " ");
 			esc(s, L->of_prev);
 			put(s, "</text>");
@@ -901,7 +920,7 @@ static void compare_chart(site *s, const report_row *nr, const report_row *pr)
 	const labels *L = s->L;
 	char a[32], b[32], lab[160];
 	double cv = 0, lo = 0, hi = 0;
-	int has_cv = conv(nr, &cv), has_ci = wilson(nr, &lo, &hi);
+	int has_cv = conv(s, nr, &cv), has_ci = wilson(s, nr, &lo, &hi);
 	int has_peer = s->t->peer && pr->has_median;
 	double max = 0.01;
 	if (has_cv && cv > max)
@@ -986,7 +1005,7 @@ static int sort_key(const site *s, size_t p, size_t g, double *cv)
 	if (i == NONE)
 		return 3;
 	const report_row *r = &s->nat[i];
-	if (!conv(r, cv))
+	if (!conv(s, r, cv))
 		return 2;
 	return r->eligible ? 0 : 1;
 }
@@ -1224,7 +1243,7 @@ static int trend_table(site *s, size_t g, size_t p)
 			if (i == NONE)
 				continue;
 			const report_row *r = &s->nat[i];
-			has[t] = (unsigned char)conv(r, &v[t]);
+			has[t] = (unsigned char)conv(s, r, &v[t]);
 			has[s->nper + t] = (unsigned char)r->has_median;
 			v[s->nper + t] = r->median;
 			for (int k = 0; k < 2; k++)
@@ -1284,7 +1303,7 @@ static int trend_table(site *s, size_t g, size_t p)
 		put(s, "</td>");
 		td_text(s, L->short_step[0], num(s, r->n[0], a, sizeof a));
 		td_text(s, L->short_step[2], num(s, r->n[2], a, sizeof a));
-		td_text(s, L->conv, conv(r, &cv) ? pct(s, cv, a, sizeof a) : DASH);
+		td_text(s, L->conv, conv(s, r, &cv) ? pct(s, cv, a, sizeof a) : DASH);
 		td_text(s, L->nat_median, r->has_median ? pct(s, r->median, a, sizeof a) : DASH);
 		put(s, "</tr>\n");
 	}
@@ -1304,7 +1323,7 @@ static void gemeente_facts(site *s, const report_row *nr, const report_row *pr)
 	put(s, "<dl class=\"facts\"><dt>");
 	esc(s, L->conv);
 	put(s, "</dt><dd>");
-	esc(s, conv(nr, &cv) ? pct(s, cv, a, sizeof a) : DASH);
+	esc(s, conv(s, nr, &cv) ? pct(s, cv, a, sizeof a) : DASH);
 	put(s, "</dd><dt>");
 	esc(s, L->interval);
 	put(s, "</dt><dd>");
@@ -1481,7 +1500,7 @@ static int product_page(site *s, size_t p)
 			td_text(s, L->col_peer, s->pub[i].peer ? s->pub[i].peer : DASH);
 		for (int j = 0; j < 3; j++)
 			td_text(s, L->short_step[j], num(s, r->n[j], a, sizeof a));
-		td_text(s, L->conv, conv(r, &cv) ? pct(s, cv, a, sizeof a) : DASH);
+		td_text(s, L->conv, conv(s, r, &cv) ? pct(s, cv, a, sizeof a) : DASH);
 		td_open(s, L->interval);
 		put_interval(s, r);
 		put(s, "</td>");
