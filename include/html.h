@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include "report.h"
 
 /* The --highlight colour (CSS --hl), used for nothing else. */
 #define HL_COLOUR "#e17000"
@@ -46,5 +47,13 @@ const char *html_reason_label(const char *lang, const char *name);
  * benchmark and trend charts, the data table with its card layout below
  * 600 px, print rules. */
 extern const char html_css[];
+
+/* The days a report's figures come from, as YYYY-MM-DD: from the meta
+ * data's first and last day when it has them, else the first and last of
+ * periods[0..nperiods) (ascending labels of --by). a gets the first, b
+ * the last or "" when it is the same (each of size n). Returns 1, or 0
+ * (both "") when there is neither. */
+int html_data_days(const report_meta *m, const char *const *periods, size_t nperiods,
+                   char *a, char *b, size_t n);
 
 #endif

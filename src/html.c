@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "html.h"
+#include "ktime.h"
 #include "text.h"
 
 void html_esc(FILE *fp, const char *s)
@@ -170,3 +171,19 @@ const char html_css[] =
 	"@media print{body{font-size:10pt}nav.toc{display:none}"
 	"section.product{break-before:page}figure,table.data tr{break-inside:avoid}"
 	"*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}\n";
+
+int html_data_days(const report_meta *m, const char *const *periods, size_t nperiods,
+                   char *a, char *b, size_t n)
+{
+	a[0] = b[0] = '\0';
+	if (m && m->has_days) {
+		ktime_period_label(m->first_day, KTIME_BY_DAY, a, n);
+		if (m->last_day != m->first_day)
+			ktime_period_label(m->last_day, KTIME_BY_DAY, b, n);
+	} else if (nperiods && periods[0][0]) {
+		snprintf(a, n, "%s", periods[0]);
+		if (nperiods > 1)
+			snprintf(b, n, "%s", periods[nperiods - 1]);
+	}
+	return a[0] != '\0';
+}

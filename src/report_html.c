@@ -367,34 +367,13 @@ static void bound_text(const int64_t *wall, char *buf, size_t n)
 		*t = ' ';
 }
 
-/* Day d (ktime.h) as YYYY-MM-DD into buf. */
-static const char *fmt_day(int32_t d, char *buf, size_t n)
-{
-	int y;
-	unsigned m, dd;
-	ktime_civil_from_days(d, &y, &m, &dd);
-	snprintf(buf, n, "%04d-%02u-%02u", y, m, dd);
-	return buf;
-}
-
 /* The days the figures come from, into a and b (b empty for a single
  * day): the first and last day with a matched step when the run says
  * (meta), else the first and last period with --by. Returns 0 (a and b
  * empty) when neither is known. */
 static int data_days(const html *h, char *a, char *b, size_t n)
 {
-	const report_meta *m = h->t->meta;
-	a[0] = b[0] = '\0';
-	if (m && m->has_days) {
-		fmt_day(m->first_day, a, n);
-		if (m->last_day != m->first_day)
-			fmt_day(m->last_day, b, n);
-	} else if (h->nperiods) {
-		snprintf(a, n, "%s", h->periods[0]);
-		if (h->nperiods > 1)
-			snprintf(b, n, "%s", h->periods[h->nperiods - 1]);
-	}
-	return a[0] != '\0';
+	return html_data_days(h->t->meta, h->periods, h->nperiods, a, b, n);
 }
 
 /* "a – b", or a alone, escaped. */

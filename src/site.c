@@ -633,26 +633,10 @@ static int page_close(site *s)
  * unknown). */
 static const char *days_text(const site *s, char *buf, size_t n)
 {
-	const report_meta *m = s->t->meta;
+	char a[32], b[32];
 	buf[0] = '\0';
-	if (m && m->has_days) {
-		int y;
-		unsigned mo, d;
-		char a[16], b[16];
-		ktime_civil_from_days(m->first_day, &y, &mo, &d);
-		snprintf(a, sizeof a, "%04d-%02u-%02u", y, mo, d);
-		ktime_civil_from_days(m->last_day, &y, &mo, &d);
-		snprintf(b, sizeof b, "%04d-%02u-%02u", y, mo, d);
-		if (strcmp(a, b) == 0)
-			snprintf(buf, n, "%s", a);
-		else
-			snprintf(buf, n, "%s " DASH " %s", a, b);
-	} else if (s->pers[0][0]) {
-		if (s->nper > 1)
-			snprintf(buf, n, "%s " DASH " %s", s->pers[0], s->pers[s->nper - 1]);
-		else
-			snprintf(buf, n, "%s", s->pers[0]);
-	}
+	if (html_data_days(s->t->meta, s->pers, s->nper, a, b, sizeof a))
+		snprintf(buf, n, b[0] ? "%s " DASH " %s" : "%s", a, b);
 	return buf;
 }
 
