@@ -168,8 +168,9 @@ int funnel_filter(funnel *dst, const funnel *src, int64_t from, int64_t to);
  * their events) and counters from every funnel. A folded month thus
  * keeps one cell per report cell. A visitor-day held by several of the
  * funnels is combined first, so the figures are those funnel_cells gives
- * for the merged funnels. Part p of every funnel is folded on its own
- * thread (the caller's takes part 0). funnel_cells and funnel_merge_counts
+ * for the merged funnels. With threads above 1, part p of every funnel
+ * is folded on its own thread (the caller's takes part 0); with 1 the
+ * caller's thread folds every part. funnel_cells and funnel_merge_counts
  * include the folded figures; funnel_cells must be given the same cfg
  * (else -1, errno EINVAL), funnel_day_range still sees the folded days,
  * funnel_walk and funnel_filter do not see them (a funnel that feeds a
@@ -180,6 +181,18 @@ int funnel_filter(funnel *dst, const funnel *src, int64_t from, int64_t to);
  * (out of memory: the funnels are then unusable; or errno EINVAL when the
  * funnels do not agree, or fs[0] holds figures folded under another
  * cfg). */
-int funnel_fold(funnel *const *fs, int nf, const funnel_cfg *cfg, int32_t before);
+int funnel_fold(funnel *const *fs, int nf, const funnel_cfg *cfg, int32_t before, int threads);
+
+/* Hands the days from `from` on over from src to dst, an empty funnel (or
+ * one holding none of those days' entries) with the same parts and
+ * keep_events: their entries with their events, hits and 5xx counters
+ * move to dst; src keeps the days before `from`. What src held of those
+ * days is marked taken, not removed: src must next be folded with
+ * funnel_fold (before = from, which removes them; src is empty after it,
+ * with its capacity kept) or freed, never added to or merged. So a worker
+ * can hand its old days to a fold on another thread and add on at once
+ * (scan.c, -j above 1). Returns 0, or -1 (out of memory: both funnels
+ * are then unusable; errno EINVAL when their shapes differ). */
+int funnel_move_from(funnel *dst, funnel *src, int32_t from);
 
 #endif

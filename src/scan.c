@@ -55,7 +55,16 @@
  * records of the blocks parsed since the reader last looked (it looks
  * after every block it hands out) are all FOLD_SLACK seconds past
  * its end, so requests logged up to an hour late (the
- * disorder within one log) still find their visitor-day. */
+ * disorder within one log) still find their visitor-day.
+ *
+ * With -j 1 the reader folds at once (fold_days). With workers a fold
+ * stops nobody: it is decided with the last block queued by then
+ * (scan.fold_seq); blocks come in sequence order, so a thread that takes
+ * a later block (or finds none left) has parsed its share of the earlier
+ * ones. It then hands its funnels' old days over (retire: it keeps on in
+ * a spare funnel with the days from D on, funnel_move_from), and the
+ * last thread to do so folds the old days of all of them (fold_bundles)
+ * while the others parse on. */
 #define FOLD_SLACK 3600
 
 typedef struct block {
@@ -102,7 +111,10 @@ typedef struct worker_s {
 	hostcount *unknown;        /* hosts of no gemeente; made at the first */
 	int64_t time_min, time_max;/* wall times outside every side's range */
 	int64_t blk_min;           /* scan_opts.fold: earliest wall time in this block */
-	int32_t fold_before;       /* scan_opts.fold: the scan's, copied while it waits */
+	int32_t fold_before;       /* scan_opts.fold: days before it are (being) folded:
+	                            * a step of one is late */
+	funnel *spare[SCAN_MAX_SIDES]; /* -j above 1 with scan_opts.fold: empty
+	                            * funnels for the days after a fold (retire) */
 	filter_cache bots;
 	match_hit *hits;           /* match_max_hits entries: no hit is ever dropped */
 	int max_hits;
@@ -132,20 +144,25 @@ struct scan {
 	size_t nxfmts, capxfmts;
 	/* progress (reader thread only) */
 	uint64_t done_raw;         /* raw bytes of finished inputs */
-	/* scan_opts.fold: blocks queued and parsed (under lock), the
-	 * earliest wall time of the blocks parsed since the reader last
-	 * looked (atomic), the first day not
-	 * folded (written by the reader while every worker waits), and a
-	 * matched request of a folded day seen (atomic) */
-	uint64_t nqueued, nparsed;
+	/* scan_opts.fold: the earliest wall time of the blocks parsed since
+	 * the reader last looked (atomic), the first day not folded (under
+	 * lock), and a matched request of a folded day seen (atomic) */
 	int64_t recent_min;
 	int32_t fold_before;
 	int late;
-	/* scan_opts.fold with workers: a fold waiting for the blocks still
-	 * being parsed (the first day not to fold, INT32_MIN for none), and
-	 * the blocks read meanwhile, queued once it is done */
-	int32_t fold_want;
-	block *held_head, *held_tail;
+	/* scan_opts.fold with workers, under lock: the fold under way (the
+	 * first day not to fold; INT32_MIN for none), the last block queued
+	 * when it was decided and the last one queued now, the workers that
+	 * handed their old days in, those days' funnels (bundle[worker *
+	 * SCAN_MAX_SIDES + side]), the figures folded so far (per side), room
+	 * for funnel_fold's list, and a fold that ran out of memory (atomic) */
+	int32_t fold_day;
+	uint64_t fold_seq, last_seq;
+	int nretired;
+	funnel **bundle;
+	funnel *acc[SCAN_MAX_SIDES];
+	funnel **fold_fs;
+	int fold_oom;
 };
 
 /* ---- block pool and queue -------------------------------------------- */
@@ -166,6 +183,19 @@ static block *pop_queued(scan *s)
 	return b;
 }
 
+/* 1 when w must hand its old days to the fold under way (retire) before
+ * it parses `next`, the oldest queued block (NULL: none, w is to wait):
+ * blocks come in sequence order, so when next is after the fold's last
+ * block or none is left, w has parsed its share of the fold's blocks.
+ * Caller holds the lock. */
+static int must_retire(const scan *s, const worker *w, const block *next)
+{
+	return s->fold_day != INT32_MIN && w->fold_before < s->fold_day &&
+	       (!next || next->seq > s->fold_seq);
+}
+
+static void retire(scan *s, worker *w, int32_t day);
+
 /* A free block for the reader. With worker threads, a reader that is
  * ahead of them (every block is queued or being parsed) parses a queued
  * block itself instead of waiting: the reader is one of the -j threads,
@@ -174,6 +204,13 @@ static block *take_free(scan *s)
 {
 	pthread_mutex_lock(&s->lock);
 	while (!s->free_list) {
+		if (s->helper && s->queue_head && must_retire(s, s->helper, s->queue_head)) {
+			int32_t day = s->fold_day;
+			pthread_mutex_unlock(&s->lock);
+			retire(s, s->helper, day);
+			pthread_mutex_lock(&s->lock);
+			continue;
+		}
 		block *q = s->helper ? pop_queued(s) : NULL;
 		if (q) {
 			pthread_mutex_unlock(&s->lock);
@@ -201,11 +238,10 @@ static void give_free(scan *s, block *b)
 	pthread_mutex_unlock(&s->lock);
 }
 
-/* give_free for a block that was parsed (counted for drain). */
+/* give_free for a block that was parsed. */
 static void give_done(scan *s, block *b)
 {
 	pthread_mutex_lock(&s->lock);
-	s->nparsed++;
 	b->next = s->free_list;
 	s->free_list = b;
 	pthread_cond_signal(&s->free_cv);
@@ -215,7 +251,7 @@ static void give_done(scan *s, block *b)
 static void enqueue(scan *s, block *b)
 {
 	pthread_mutex_lock(&s->lock);
-	s->nqueued++;
+	s->last_seq = b->seq;
 	b->next = NULL;
 	if (s->queue_tail)
 		s->queue_tail->next = b;
@@ -226,11 +262,23 @@ static void enqueue(scan *s, block *b)
 	pthread_mutex_unlock(&s->lock);
 }
 
-static block *dequeue(scan *s)
+/* The oldest queued block for worker w, waiting for one; NULL when the
+ * reader is done and none is left. */
+static block *dequeue(scan *s, worker *w)
 {
 	pthread_mutex_lock(&s->lock);
-	while (!s->queue_head && !s->done)
+	for (;;) {
+		if (must_retire(s, w, s->queue_head)) {
+			int32_t day = s->fold_day;
+			pthread_mutex_unlock(&s->lock);
+			retire(s, w, day);
+			pthread_mutex_lock(&s->lock);
+			continue;
+		}
+		if (s->queue_head || s->done)
+			break;
 		pthread_cond_wait(&s->work_cv, &s->lock);
+	}
 	block *b = pop_queued(s);
 	pthread_mutex_unlock(&s->lock);
 	return b;
@@ -497,7 +545,7 @@ static void *worker_main(void *arg)
 {
 	worker *w = arg;
 	block *b;
-	while ((b = dequeue(w->s)) != NULL) {
+	while ((b = dequeue(w->s, w)) != NULL) {
 		process_block(w, b);
 		give_done(w->s, b);
 	}
@@ -506,91 +554,110 @@ static void *worker_main(void *arg)
 
 /* ---- the reader ------------------------------------------------------ */
 
-/* Parses the queued blocks on the reader's thread until the queue is
- * empty. Returns 1 when every block queued is parsed by then (every
- * worker waits for work), 0 when a worker is still at one. */
-static int drain(scan *s)
-{
-	if (!s->helper)
-		return 1;
-	pthread_mutex_lock(&s->lock);
-	for (block *q; (q = pop_queued(s)) != NULL;) {
-		pthread_mutex_unlock(&s->lock);
-		process_block(s->helper, q);
-		give_done(s, q);
-		pthread_mutex_lock(&s->lock);
-	}
-	int idle = s->nparsed == s->nqueued;
-	pthread_mutex_unlock(&s->lock);
-	return idle;
-}
-
-/* Queues the blocks held while a fold waited (scan.fold_want), in order. */
-static void release_held(scan *s)
-{
-	block *b = s->held_head;
-	s->held_head = s->held_tail = NULL;
-	while (b) {
-		block *next = b->next;
-		enqueue(s, b);
-		b = next;
-	}
-}
-
 static void fold_days(scan *s, int32_t before);
 
-/* scan_opts.fold, on the reader's thread: when the records of the blocks
- * parsed since the last look are all FOLD_SLACK past the end of a day not
- * yet folded, folds the days before that into counts (fold_days) once no
- * worker parses. Until then the fold waits (scan.fold_want) and the
- * reader reads on, holding the blocks it reads (dispatch), instead of
- * waiting for the workers' last blocks: after the fold they find work
- * queued at once. */
-static void fold_check(scan *s)
+/* scan_opts.fold, on the reader's thread: the first day not to fold now,
+ * or INT32_MIN when no day is to be folded: the records of the blocks
+ * parsed since the last look are all FOLD_SLACK past the end of the day
+ * before it, a day not yet folded. Caller holds the lock when workers
+ * run. */
+static int32_t fold_due(scan *s)
 {
-	int32_t before = s->fold_want;
-	if (before == INT32_MIN) {
-		int64_t m = __atomic_exchange_n(&s->recent_min, INT64_MAX, __ATOMIC_RELAXED);
-		if (m == INT64_MAX || m - FOLD_SLACK < (int64_t)INT32_MIN * 86400)
-			return;
-		before = ktime_day(m - FOLD_SLACK);
-		if (before <= s->fold_before)
-			return;
-	}
-	if (!drain(s)) {
-		s->fold_want = before;
-		return;
-	}
-	s->fold_want = INT32_MIN;
-	if (!__atomic_load_n(&s->late, __ATOMIC_RELAXED))
-		fold_days(s, before);
-	release_held(s);
+	int64_t m = __atomic_exchange_n(&s->recent_min, INT64_MAX, __ATOMIC_RELAXED);
+	if (m == INT64_MAX || m - FOLD_SLACK < (int64_t)INT32_MIN * 86400)
+		return INT32_MIN;
+	int32_t before = ktime_day(m - FOLD_SLACK);
+	return before > s->fold_before ? before : INT32_MIN;
 }
 
-/* Folds the days before `before` (funnel_fold over every worker's funnel,
- * per side) while no worker parses. */
-static void fold_days(scan *s, int32_t before)
+/* scan_opts.fold, on the reader's thread after it handed out a block:
+ * with -j 1 folds the days due (fold_days); with workers decides a fold
+ * when none is under way, and hands the reader's own old days in when
+ * the blocks before the fold are taken (retire). */
+static void fold_check(scan *s)
 {
-	/* every worker's funnel (up to 256 of them: -j); once a day, so
-	 * allocated here */
-	funnel **fs = malloc((size_t)s->nw * sizeof *fs);
-	if (!fs) {
-		s->w[0].oom = 1;
+	if (!s->helper) {
+		int32_t before = fold_due(s);
+		if (before != INT32_MIN && !__atomic_load_n(&s->late, __ATOMIC_RELAXED))
+			fold_days(s, before);
 		return;
 	}
-	for (int side = 0; side < s->o->nsides; side++) {
-		for (int i = 0; i < s->nw; i++)
-			fs[i] = s->w[i].fun[side];
-		if (funnel_fold(fs, s->nw, s->o->fold, before) < 0) {
-			s->w[0].oom = 1;
-			free(fs);
-			return;
+	pthread_mutex_lock(&s->lock);
+	if (s->fold_day == INT32_MIN && !__atomic_load_n(&s->late, __ATOMIC_RELAXED)) {
+		int32_t before = fold_due(s);
+		if (before != INT32_MIN) {
+			s->fold_day = before;
+			s->fold_seq = s->last_seq;
+			s->nretired = 0;
 		}
 	}
-	free(fs);
+	int r = must_retire(s, s->helper, s->queue_head);
+	int32_t day = s->fold_day;
+	pthread_mutex_unlock(&s->lock);
+	if (r)
+		retire(s, s->helper, day);
+}
+
+/* -j 1: folds the days before `before` (funnel_fold of the one worker's
+ * funnel, per side). */
+static void fold_days(scan *s, int32_t before)
+{
+	for (int side = 0; side < s->o->nsides; side++)
+		if (funnel_fold(&s->w[0].fun[side], 1, s->o->fold, before, 1) < 0) {
+			s->w[0].oom = 1;
+			return;
+		}
 	s->fold_before = before;
+	s->w[0].fold_before = before;
+}
+
+/* Folds the old days the workers handed in (s->bundle) into s->acc, on
+ * the caller's thread, and gives each worker its funnels back, empty, as
+ * spares; then the next fold may be decided. */
+static void fold_bundles(scan *s, int32_t day)
+{
+	for (int side = 0; side < s->o->nsides; side++) {
+		s->fold_fs[0] = s->acc[side];
+		for (int i = 0; i < s->nw; i++)
+			s->fold_fs[1 + i] = s->bundle[i * SCAN_MAX_SIDES + side];
+		if (funnel_fold(s->fold_fs, s->nw + 1, s->o->fold, day, 1) < 0)
+			__atomic_store_n(&s->fold_oom, 1, __ATOMIC_RELAXED);
+	}
+	pthread_mutex_lock(&s->lock);
 	for (int i = 0; i < s->nw; i++)
-		s->w[i].fold_before = before;
+		for (int side = 0; side < s->o->nsides; side++) {
+			s->w[i].spare[side] = s->bundle[i * SCAN_MAX_SIDES + side];
+			s->bundle[i * SCAN_MAX_SIDES + side] = NULL;
+		}
+	s->fold_before = day;
+	s->fold_day = INT32_MIN;
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* Worker w (on its own thread, between blocks) hands the days before
+ * `day` (the fold under way) in: its funnels go to s->bundle, its spares,
+ * given the days from `day` on (funnel_move_from), take their place. A
+ * step of an earlier day that w parses from now on is late. The last
+ * worker to hand in folds (fold_bundles). */
+static void retire(scan *s, worker *w, int32_t day)
+{
+	int i = (int)(w - s->w);
+	for (int side = 0; side < s->o->nsides; side++) {
+		funnel *old = w->fun[side];
+		if (funnel_move_from(w->spare[side], old, day) < 0)
+			w->oom = 1;
+		w->fun[side] = w->spare[side];
+		w->spare[side] = NULL;
+		pthread_mutex_lock(&s->lock);
+		s->bundle[i * SCAN_MAX_SIDES + side] = old;
+		pthread_mutex_unlock(&s->lock);
+	}
+	w->fold_before = day;
+	pthread_mutex_lock(&s->lock);
+	int last = ++s->nretired == s->nw;
+	pthread_mutex_unlock(&s->lock);
+	if (last)
+		fold_bundles(s, day);
 }
 
 static void dispatch(scan *s, block *b)
@@ -598,17 +665,6 @@ static void dispatch(scan *s, block *b)
 	if (s->o->fold && __atomic_load_n(&s->late, __ATOMIC_RELAXED)) {
 		/* the result will be thrown away (scan_result.fold_late) */
 		give_free(s, b);
-		return;
-	}
-	if (s->fold_want != INT32_MIN) {
-		/* a fold waits for the workers' last blocks: queued after it */
-		b->next = NULL;
-		if (s->held_tail)
-			s->held_tail->next = b;
-		else
-			s->held_head = b;
-		s->held_tail = b;
-		fold_check(s);
 		return;
 	}
 	if (s->o->jobs > 1) {
@@ -984,6 +1040,9 @@ static int worker_init(worker *w, scan *s)
 	for (int i = 0; i < s->o->nsides; i++)
 		if (!(w->fun[i] = funnel_new(s->o->keep_events, s->nw)))
 			return -1;
+	for (int i = 0; i < s->o->nsides && s->o->fold && s->nw > 1; i++)
+		if (!(w->spare[i] = funnel_new(s->o->keep_events, s->nw)))
+			return -1;
 	if (s->o->collect && !(w->tally = state_tally_new()))
 		return -1;
 	return 0;
@@ -993,8 +1052,10 @@ static void worker_fini(worker *w)
 {
 	match_ctx_free(w->mctx);
 	free(w->hits);
-	for (int i = 0; i < SCAN_MAX_SIDES; i++)
+	for (int i = 0; i < SCAN_MAX_SIDES; i++) {
 		funnel_free(w->fun[i]);
+		funnel_free(w->spare[i]);
+	}
 	free(w->notes);
 	free(w->gem_stats);
 	hostcount_free(w->unknown);
@@ -1142,6 +1203,9 @@ static int merge_funnels(scan *s, scan_result *res)
 			if (s->w[i].fun[side] &&
 			    funnel_merge_counts(res->fun[side], s->w[i].fun[side]) < 0)
 				return -1;
+		/* what was folded with workers (fold_bundles) */
+		if (s->acc[side] && funnel_merge_counts(res->fun[side], s->acc[side]) < 0)
+			return -1;
 		if (merge_parts(s, res->fun[side], side) < 0)
 			return -1;
 	}
@@ -1191,6 +1255,8 @@ static int collect(scan *s, scan_result *res)
 			goto out;
 	}
 	number_lines(s, notes, nnotes, start, res);
+	if (__atomic_load_n(&s->fold_oom, __ATOMIC_RELAXED))
+		goto out;
 	if (merge_funnels(s, res) < 0 || collect_gemeenten(s, res) < 0)
 		goto out;
 	res->lines += res->long_lines;
@@ -1252,7 +1318,7 @@ static void scan_init(scan *s, const scan_opts *o, matcher *m)
 	s->m = m;
 	s->recent_min = INT64_MAX;
 	s->fold_before = INT32_MIN;
-	s->fold_want = INT32_MIN;
+	s->fold_day = INT32_MIN;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->work_cv, NULL);
 	pthread_cond_init(&s->free_cv, NULL);
@@ -1277,6 +1343,15 @@ static int fill_pool(scan *s, block *pool, int nblocks)
 	}
 	for (int i = 0; i < s->nw; i++)
 		if (worker_init(&s->w[i], s) < 0)
+			return -1;
+	if (!s->o->fold || s->nw == 1)
+		return 0;
+	s->bundle = calloc((size_t)s->nw * SCAN_MAX_SIDES, sizeof *s->bundle);
+	s->fold_fs = calloc((size_t)s->nw + 1, sizeof *s->fold_fs);
+	if (!s->bundle || !s->fold_fs)
+		return -1;
+	for (int i = 0; i < s->o->nsides; i++)
+		if (!(s->acc[i] = funnel_new(s->o->keep_events, s->nw)))
 			return -1;
 	return 0;
 }
@@ -1338,16 +1413,12 @@ static void finish_workers(scan *s, int started)
 {
 	if (s->o->progress)
 		s->o->progress(s->o->progress_arg, s->done_raw, 1);
-	/* a fold still waiting is not needed (the end merges everything):
-	 * queue what it held */
-	s->fold_want = INT32_MIN;
-	release_held(s);
 	pthread_mutex_lock(&s->lock);
 	s->done = 1;
 	pthread_cond_broadcast(&s->work_cv);
 	pthread_mutex_unlock(&s->lock);
 	if (s->helper) /* the reader takes its share of what is left */
-		for (block *b; (b = dequeue(s)) != NULL;) {
+		for (block *b; (b = dequeue(s, s->helper)) != NULL;) {
 			process_block(s->helper, b);
 			give_done(s, b);
 		}
@@ -1444,6 +1515,12 @@ out:
 		}
 	for (int i = 0; s.w && i < s.nw; i++)
 		worker_fini(&s.w[i]);
+	for (int i = 0; s.bundle && i < s.nw * SCAN_MAX_SIDES; i++)
+		funnel_free(s.bundle[i]); /* NULL unless a fold was cut short */
+	for (int i = 0; i < SCAN_MAX_SIDES; i++)
+		funnel_free(s.acc[i]);
+	free(s.bundle);
+	free(s.fold_fs);
 	free(s.w);
 	for (int i = 0; pool && i < nblocks; i++)
 		free(pool[i].buf);

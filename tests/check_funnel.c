@@ -562,15 +562,41 @@ static void cells_eq(const funnel *got_f, const funnel *want_f, const funnel_cfg
 	free(want);
 }
 
-static void fold_run(int sequential, int count_hits, enum ktime_by by, int nparts, int nw)
+/* scan.c's fold with workers: each worker hands the days from `before`
+ * on to its spare (funnel_move_from) and keeps on with it; the old
+ * funnels are folded into acc, after which they are empty and become
+ * the spares. */
+static void fold_handover(funnel **w, funnel **spare, funnel *acc, int nw,
+                          const funnel_cfg *cfg, int32_t before, int threads)
+{
+	funnel *fs[4] = { acc, NULL, NULL, NULL };
+	for (int i = 0; i < nw; i++) {
+		ck_assert_int_eq(funnel_move_from(spare[i], w[i], before), 0);
+		fs[1 + i] = w[i];
+		w[i] = spare[i];
+	}
+	ck_assert_int_eq(funnel_fold(fs, nw + 1, cfg, before, threads), 0);
+	for (int i = 0; i < nw; i++) {
+		ck_assert_uint_eq(funnel_size(fs[1 + i]), 0);
+		spare[i] = fs[1 + i];
+	}
+}
+
+static void fold_run(int sequential, int count_hits, enum ktime_by by, int nparts, int nw,
+                     int handover)
 {
 	funnel_cfg cfg = { sequential, count_hits, 600 * S, by };
-	funnel *w[3], *ref = funnel_new(sequential, 2);
+	funnel *w[3], *spare[3] = { NULL, NULL, NULL }, *acc = NULL;
+	funnel *ref = funnel_new(sequential, 2);
 	const int32_t day0 = 20781; /* Tuesday 24 November 2026: into December */
 	size_t most = 0, held = 0;
 	ck_assert_ptr_nonnull(ref);
 	for (int i = 0; i < nw; i++)
 		ck_assert_ptr_nonnull(w[i] = funnel_new(sequential, nparts));
+	for (int i = 0; i < nw && handover; i++)
+		ck_assert_ptr_nonnull(spare[i] = funnel_new(sequential, nparts));
+	if (handover)
+		ck_assert_ptr_nonnull(acc = funnel_new(sequential, nparts));
 	fold_rng = 7;
 	for (int phase = 0; phase < 12; phase++) {
 		size_t n = 500 + (size_t)phase * 400; /* growing days: tables grow after folds */
@@ -593,8 +619,10 @@ static void fold_run(int sequential, int count_hits, enum ktime_by by, int npart
 			held += funnel_size(w[i]);
 		if (held > most)
 			most = held;
-		if (phase >= 2)
-			ck_assert_int_eq(funnel_fold(w, nw, &cfg, day0 + phase - 1), 0);
+		if (phase >= 2 && !handover)
+			ck_assert_int_eq(funnel_fold(w, nw, &cfg, day0 + phase - 1, phase % 2 ? 1 : nparts), 0);
+		if (phase >= 2 && handover)
+			fold_handover(w, spare, acc, nw, &cfg, day0 + phase - 1, phase % 2 ? 1 : nparts);
 	}
 	/* what is held is the last two days, not all twelve */
 	held = 0;
@@ -604,6 +632,8 @@ static void fold_run(int sequential, int count_hits, enum ktime_by by, int npart
 	ck_assert_uint_lt(most, funnel_size(ref) / 2);
 	for (int i = 1; i < nw; i++)
 		ck_assert_int_eq(funnel_merge(w[0], w[i]), 0);
+	if (handover)
+		ck_assert_int_eq(funnel_merge(w[0], acc), 0);
 	int32_t f1, l1, f2, l2;
 	ck_assert_int_eq(funnel_day_range(w[0], &f1, &l1), 1);
 	ck_assert_int_eq(funnel_day_range(ref, &f2, &l2), 1);
@@ -616,20 +646,26 @@ static void fold_run(int sequential, int count_hits, enum ktime_by by, int npart
 	cfg.by = by == KTIME_BY_NONE ? KTIME_BY_DAY : KTIME_BY_NONE;
 	ck_assert_int_eq(funnel_cells(w[0], &cfg, &c, &nc), -1);
 	ck_assert_ptr_null(c);
-	for (int i = 0; i < nw; i++)
+	for (int i = 0; i < nw; i++) {
 		funnel_free(w[i]);
+		funnel_free(spare[i]);
+	}
+	funnel_free(acc);
 	funnel_free(ref);
 }
 
 /* every --by, serial (one part, the caller's thread) and parallel (two
- * parts over three workers, four parts over two) */
+ * parts over three workers, four parts over two); the funnels folded in
+ * place and handed over (fold_handover) */
 static void fold_case(int sequential, int count_hits)
 {
 	enum ktime_by bys[] = { KTIME_BY_NONE, KTIME_BY_DAY, KTIME_BY_WEEK, KTIME_BY_MONTH };
 	for (size_t b = 0; b < sizeof bys / sizeof bys[0]; b++) {
-		fold_run(sequential, count_hits, bys[b], 1, 2);
-		fold_run(sequential, count_hits, bys[b], 2, 3);
-		fold_run(sequential, count_hits, bys[b], 4, 2);
+		for (int handover = 0; handover < 2; handover++) {
+			fold_run(sequential, count_hits, bys[b], 1, 2, handover);
+			fold_run(sequential, count_hits, bys[b], 2, 3, handover);
+			fold_run(sequential, count_hits, bys[b], 4, 2, handover);
+		}
 	}
 }
 
@@ -655,7 +691,7 @@ START_TEST(test_fold_mismatch)
 {
 	funnel_cfg cfg = { 0, 0, 0, KTIME_BY_NONE };
 	funnel *w[2] = { funnel_new(0, 2), funnel_new(1, 2) };
-	ck_assert_int_eq(funnel_fold(w, 2, &cfg, 5), -1);
+	ck_assert_int_eq(funnel_fold(w, 2, &cfg, 5, 2), -1);
 	funnel_free(w[0]);
 	funnel_free(w[1]);
 	/* a funnel holding folded days: no fold under another cfg, no merge
@@ -663,12 +699,12 @@ START_TEST(test_fold_mismatch)
 	funnel *a = funnel_new(0, 1), *b = funnel_new(0, 1);
 	ck_assert_int_eq(funnel_add(a, 1, 3, 3 * 86400 * S, 0, 0, 0), 0);
 	ck_assert_int_eq(funnel_add(b, 1, 3, 3 * 86400 * S, 0, 0, 0), 0);
-	ck_assert_int_eq(funnel_fold(&a, 1, &cfg, 5), 0);
+	ck_assert_int_eq(funnel_fold(&a, 1, &cfg, 5, 1), 0);
 	funnel_cfg week = cfg;
 	week.by = KTIME_BY_WEEK;
-	ck_assert_int_eq(funnel_fold(&b, 1, &week, 5), 0);
+	ck_assert_int_eq(funnel_fold(&b, 1, &week, 5, 1), 0);
 	errno = 0;
-	ck_assert_int_eq(funnel_fold(&a, 1, &week, 6), -1);
+	ck_assert_int_eq(funnel_fold(&a, 1, &week, 6, 1), -1);
 	ck_assert_int_eq(errno, EINVAL);
 	errno = 0;
 	ck_assert_int_eq(funnel_merge(a, b), -1);
