@@ -57,14 +57,17 @@
  * its end, so requests logged up to an hour late (the
  * disorder within one log) still find their visitor-day.
  *
- * With -j 1 the reader folds at once (fold_days). With workers a fold
- * stops nobody: it is decided with the last block queued by then
- * (scan.fold_seq); blocks come in sequence order, so a thread that takes
- * a later block (or finds none left) has parsed its share of the earlier
- * ones. It then hands its funnels' old days over (retire: it keeps on in
- * a spare funnel with the days from D on, funnel_move_from), and the
- * last thread to do so folds the old days of all of them (fold_bundles)
- * while the others parse on. */
+ * With -j 1 the reader folds at once (fold_days). With workers the
+ * reader, which is blocks ahead of them, decides instead when the first
+ * request of a block it queues is FOLD_SLACK past the end of a day not
+ * yet folded (fold_decide), with the block before it as the fold's last
+ * (scan.fold_seq). The fold stops nobody: blocks come in sequence order,
+ * so a thread that takes a later block (or finds none left) has parsed
+ * its share of the earlier ones. It then hands its funnels' old days over
+ * (retire: it keeps on in a spare funnel with the days from D on, which
+ * hold the hour of slack or little more: funnel_move_from), and the last
+ * thread to do so folds the old days of all of them (fold_bundles) while
+ * the others parse on. */
 #define FOLD_SLACK 3600
 
 typedef struct block {
@@ -152,12 +155,13 @@ struct scan {
 	int late;
 	/* scan_opts.fold with workers, under lock: the fold under way (the
 	 * first day not to fold; INT32_MIN for none), the last block queued
-	 * when it was decided and the last one queued now, the workers that
+	 * when it was decided and the last one queued now (if any), the workers that
 	 * handed their old days in, those days' funnels (bundle[worker *
 	 * SCAN_MAX_SIDES + side]), the figures folded so far (per side), room
 	 * for funnel_fold's list, and a fold that ran out of memory (atomic) */
 	int32_t fold_day;
 	uint64_t fold_seq, last_seq;
+	int any_queued;
 	int nretired;
 	funnel **bundle;
 	funnel *acc[SCAN_MAX_SIDES];
@@ -252,6 +256,7 @@ static void enqueue(scan *s, block *b)
 {
 	pthread_mutex_lock(&s->lock);
 	s->last_seq = b->seq;
+	s->any_queued = 1;
 	b->next = NULL;
 	if (s->queue_tail)
 		s->queue_tail->next = b;
@@ -521,7 +526,7 @@ static void process_block(worker *w, block *b)
 	}
 	for (int i = 0; i < w->s->o->nsides; i++)
 		flush(w, i);
-	if (w->s->o->fold && w->blk_min != INT64_MAX) {
+	if (w->s->o->fold && !w->s->helper && w->blk_min != INT64_MAX) { /* see fold_due */
 		int64_t cur = __atomic_load_n(&w->s->recent_min, __ATOMIC_RELAXED);
 		while (w->blk_min < cur &&
 		       !__atomic_compare_exchange_n(&w->s->recent_min, &cur, w->blk_min, 1,
@@ -556,11 +561,10 @@ static void *worker_main(void *arg)
 
 static void fold_days(scan *s, int32_t before);
 
-/* scan_opts.fold, on the reader's thread: the first day not to fold now,
- * or INT32_MIN when no day is to be folded: the records of the blocks
- * parsed since the last look are all FOLD_SLACK past the end of the day
- * before it, a day not yet folded. Caller holds the lock when workers
- * run. */
+/* scan_opts.fold with -j 1: the first day not to fold now, or INT32_MIN
+ * when no day is to be folded: the records of the blocks parsed since
+ * the last look are all FOLD_SLACK past the end of the day before it, a
+ * day not yet folded. */
 static int32_t fold_due(scan *s)
 {
 	int64_t m = __atomic_exchange_n(&s->recent_min, INT64_MAX, __ATOMIC_RELAXED);
@@ -570,10 +574,50 @@ static int32_t fold_due(scan *s)
 	return before > s->fold_before ? before : INT32_MIN;
 }
 
+/* scan_opts.fold with workers, on the reader's thread: the wall time of
+ * the first of b's first lines that parses (from a copy: logfmt_parse may
+ * write to the line), or INT64_MAX when none does. */
+static int64_t first_wall(const block *b)
+{
+	char line[4096];
+	const char *p = b->buf, *end = b->buf + b->len;
+	for (int k = 0; k < 8 && b->fmt && p < end; k++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((nl ? nl : end) - p);
+		kr_record rec;
+		if (n < sizeof line) {
+			memcpy(line, p, n);
+			if (logfmt_parse(b->fmt, line, n, &rec) == LOGFMT_OK)
+				return rec.wall;
+		}
+		p += n + 1;
+	}
+	return INT64_MAX;
+}
+
+/* scan_opts.fold with workers, on the reader's thread before it queues
+ * b: decides a fold (when none is under way) of the days FOLD_SLACK
+ * before b's first request, with the blocks queued so far. */
+static void fold_decide(scan *s, const block *b)
+{
+	int64_t t = first_wall(b);
+	if (t == INT64_MAX || t - FOLD_SLACK < (int64_t)INT32_MIN * 86400)
+		return;
+	int32_t before = ktime_day(t - FOLD_SLACK);
+	pthread_mutex_lock(&s->lock);
+	if (s->fold_day == INT32_MIN && before > s->fold_before && s->any_queued &&
+	    !__atomic_load_n(&s->late, __ATOMIC_RELAXED)) {
+		s->fold_day = before;
+		s->fold_seq = s->last_seq;
+		s->nretired = 0;
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
 /* scan_opts.fold, on the reader's thread after it handed out a block:
- * with -j 1 folds the days due (fold_days); with workers decides a fold
- * when none is under way, and hands the reader's own old days in when
- * the blocks before the fold are taken (retire). */
+ * with -j 1 folds the days due (fold_days); with workers hands the
+ * reader's own old days to the fold under way once the blocks before it
+ * are taken (retire). */
 static void fold_check(scan *s)
 {
 	if (!s->helper) {
@@ -583,14 +627,6 @@ static void fold_check(scan *s)
 		return;
 	}
 	pthread_mutex_lock(&s->lock);
-	if (s->fold_day == INT32_MIN && !__atomic_load_n(&s->late, __ATOMIC_RELAXED)) {
-		int32_t before = fold_due(s);
-		if (before != INT32_MIN) {
-			s->fold_day = before;
-			s->fold_seq = s->last_seq;
-			s->nretired = 0;
-		}
-	}
 	int r = must_retire(s, s->helper, s->queue_head);
 	int32_t day = s->fold_day;
 	pthread_mutex_unlock(&s->lock);
@@ -668,6 +704,8 @@ static void dispatch(scan *s, block *b)
 		return;
 	}
 	if (s->o->jobs > 1) {
+		if (s->o->fold)
+			fold_decide(s, b);
 		enqueue(s, b);
 	} else {
 		process_block(&s->w[0], b);

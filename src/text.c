@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -51,6 +52,17 @@ size_t text_utf8_valid(const unsigned char *p, size_t n)
 {
 	size_t i = 0;
 	while (i < n) {
+		/* ASCII, eight bytes at a time (catalogues and reports are
+		 * mostly ASCII) */
+		while (n - i >= 8) {
+			uint64_t w;
+			memcpy(&w, p + i, 8);
+			if (w & 0x8080808080808080ull)
+				break;
+			i += 8;
+		}
+		if (i == n)
+			break;
 		size_t len = text_utf8_len(p + i, n - i);
 		if (len == 0)
 			break;

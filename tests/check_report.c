@@ -7,6 +7,7 @@
  * back with libcsv, and the table's conversion bar and colour.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -886,6 +887,54 @@ START_TEST(test_put_cut)
 }
 END_TEST
 
+/* text_utf8_valid reads ASCII eight bytes at a time: its answer must be
+ * that of walking text_utf8_len, for valid and broken sequences at every
+ * offset around those eight-byte steps. */
+START_TEST(test_utf8_valid_fast)
+{
+	static const char *const piece[] = { "a", "abcdefg", "0123456789abcdef", "\xc3\xa9",
+		"\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xc3", "\xe2\x82", "\x80", "\xff",
+		"\xed\xa0\x80", "\xc0\xaf" };
+	const size_t npiece = sizeof piece / sizeof piece[0];
+	uint64_t x = 12345;
+	for (int round = 0; round < 4000; round++) {
+		unsigned char buf[96];
+		size_t n = 0;
+		while (n < 64) {
+			x = x * 6364136223846793005ull + 1442695040888963407ull;
+			/* mostly ASCII, now and then one of the others */
+			const char *p = piece[(x >> 33) % 8 < 6 ? (x >> 40) % 3 : (x >> 40) % npiece];
+			size_t len = strlen(p);
+			memcpy(buf + n, p, len);
+			n += len;
+		}
+		size_t want = 0;
+		while (want < n) {
+			size_t l = text_utf8_len(buf + want, n - want);
+			if (l == 0)
+				break;
+			want += l;
+		}
+		for (size_t start = 0; start < 9 && start < n; start++) {
+			size_t w = want >= start ? want - start : 0;
+			if (want < start) /* start inside or past the first bad byte */
+				continue;
+			/* from a sequence boundary only: want - start is then right */
+			size_t b = 0;
+			while (b < start) {
+				size_t l = text_utf8_len(buf + b, n - b);
+				if (l == 0)
+					break;
+				b += l;
+			}
+			if (b != start)
+				continue;
+			ck_assert_uint_eq(text_utf8_valid(buf + start, n - start), w);
+		}
+	}
+}
+END_TEST
+
 Suite *report_suite(void)
 {
 	Suite *s = suite_create("report");
@@ -909,6 +958,7 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_table_width);
 	tcase_add_test(tc, test_fit);
 	tcase_add_test(tc, test_put_cut);
+	tcase_add_test(tc, test_utf8_valid_fast);
 	suite_add_tcase(s, tc);
 	return s;
 }
