@@ -10,6 +10,7 @@
 #define KR_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Length of the valid UTF-8 sequence at p (at most n bytes), 0 when the
@@ -19,6 +20,18 @@ size_t text_utf8_len(const unsigned char *p, size_t n);
 
 /* Length of the valid UTF-8 prefix of p[0..n): n when all of it is valid. */
 size_t text_utf8_valid(const unsigned char *p, size_t n);
+
+/* v in decimal into buf (n bytes), as snprintf's PRId64 writes it (cut
+ * short the same way when n is too small). Returns buf. */
+const char *text_int(int64_t v, char *buf, size_t n);
+
+/* v with prec decimals into buf (n bytes), exactly as snprintf's "%.*f"
+ * writes it (the exact binary value rounded to nearest, ties to even; a
+ * minus for a negative value or zero), without its cost: reports write
+ * hundreds of thousands of rates. Values snprintf writes faster or
+ * differently (prec above 9, |v| from 1e15, NaN, infinities, n below 32)
+ * go to snprintf. Returns buf. */
+const char *text_fixed(double v, int prec, char *buf, size_t n);
 
 /* Columns s takes on a terminal: its UTF-8 code points (continuation bytes
  * are not counted). */

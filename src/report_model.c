@@ -22,6 +22,7 @@
 #include "compat.h"
 #include "report_model.h"
 #include "stats.h"
+#include "text.h"
 #include "fault.h"
 
 static const char *const col_names[REPORT_NCOLS] = {
@@ -264,11 +265,9 @@ const char *report_model_format(const report_cell *c, char *buf, size_t n)
 	case REPORT_CELL_TEXT:
 		return c->text;
 	case REPORT_CELL_COUNT:
-		snprintf(buf, n, "%" PRId64, c->n);
-		return buf;
+		return text_int(c->n, buf, n);
 	case REPORT_CELL_RATE:
-		snprintf(buf, n, "%.4f", c->rate);
-		return buf;
+		return text_fixed(c->rate, 4, buf, n);
 	default:
 		return "";
 	}

@@ -6,6 +6,8 @@
  * written.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -69,6 +71,69 @@ size_t text_utf8_valid(const unsigned char *p, size_t n)
 		i += len;
 	}
 	return i;
+}
+
+const char *text_int(int64_t v, char *buf, size_t n)
+{
+	char digits[24];
+	size_t k = sizeof digits;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	digits[--k] = '\0';
+	do {
+		digits[--k] = (char)('0' + (int)(u % 10));
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		digits[--k] = '-';
+	if (n < sizeof digits - k) {
+		snprintf(buf, n, "%" PRId64, v);
+		return buf;
+	}
+	memcpy(buf, digits + k, sizeof digits - k);
+	return buf;
+}
+
+const char *text_fixed(double v, int prec, char *buf, size_t n)
+{
+	static const uint64_t pow10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000,
+		10000000, 100000000, 1000000000 };
+	char digits[48];
+	if (prec < 0 || prec > 9 || !isfinite(v) || fabs(v) >= 1e15 || n < 32) {
+		/* (the fast path writes 27 bytes at most) */
+		snprintf(buf, n, "%.*f", prec, v);
+		return buf;
+	}
+	/* |v| = m 2^e exactly; |v| 10^prec = m 10^prec 2^e, m 10^prec < 2^83 */
+	int e;
+	double f = frexp(fabs(v), &e);
+	uint64_t m = (uint64_t)ldexp(f, 53);
+	e -= 53;
+	unsigned __int128 x = (unsigned __int128)m * pow10[prec], q;
+	if (e >= 0) {
+		q = x << e; /* |v| < 1e15 < 2^53: e is 0 at most */
+	} else if (e <= -120) {
+		q = 0; /* below half a unit of the last decimal: 0 */
+	} else {
+		int sh = -e;
+		unsigned __int128 rest = x & (((unsigned __int128)1 << sh) - 1);
+		unsigned __int128 half = (unsigned __int128)1 << (sh - 1);
+		q = x >> sh;
+		if (rest > half || (rest == half && (q & 1))) /* to nearest, ties to even */
+			q++;
+	}
+	/* the digits of q, at least prec + 1 of them, from the end */
+	size_t k = sizeof digits;
+	digits[--k] = '\0';
+	for (int d = 0; q > 0 || d <= prec; d++) {
+		if (d == prec && prec > 0)
+			digits[--k] = '.';
+		digits[--k] = (char)('0' + (int)(q % 10));
+		q /= 10;
+	}
+	if (signbit(v))
+		digits[--k] = '-';
+	memcpy(buf, digits + k, sizeof digits - k);
+	return buf;
 }
 
 size_t text_width(const char *s)

@@ -7,6 +7,8 @@
  * back with libcsv, and the table's conversion bar and colour.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -935,6 +937,64 @@ START_TEST(test_utf8_valid_fast)
 }
 END_TEST
 
+/* text_fixed must write what snprintf "%.*f" writes, byte for byte:
+ * ratios of counts (what reports print), exact ties of both parities
+ * (k / 2^j), random bit patterns over many magnitudes, signed zeros,
+ * denormals, and the fallbacks (NaN, infinity, 1e15 and up). */
+static void fixed_eq(double v, int prec)
+{
+	char got[64], want[64];
+	snprintf(want, sizeof want, "%.*f", prec, v);
+	text_fixed(v, prec, got, sizeof got);
+	if (strcmp(got, want) != 0)
+		ck_abort_msg("text_fixed(%a, %d) = '%s', snprintf '%s'", v, prec, got, want);
+}
+
+START_TEST(test_fixed_like_printf)
+{
+	uint64_t x = 99;
+	for (int prec = 0; prec <= 9; prec++) {
+		for (int a = 0; a <= 300; a++)
+			for (int b = 1; b <= 60; b++) {
+				fixed_eq((double)a / b, prec);
+				fixed_eq(-(double)a / b, prec);
+			}
+		for (int j = 0; j <= 14; j++)
+			for (int k = -4100; k <= 4100; k++)
+				fixed_eq(ldexp(k, -j), prec);
+		for (int i = 0; i < 200000; i++) {
+			x = x * 6364136223846793005ull + 1442695040888963407ull;
+			double v;
+			uint64_t bits = x;
+			memcpy(&v, &bits, sizeof v);
+			if (!isfinite(v))
+				continue;
+			/* scale into [1e-30, 1e16): every magnitude the fast path sees */
+			int e;
+			double f = frexp(v, &e);
+			fixed_eq(ldexp(f, (int)((x >> 11) % 160) - 100), prec);
+		}
+	}
+	const int64_t ints[] = { 0, 1, -1, 9, 10, -10, 99, 100, 12345, INT64_MAX, INT64_MIN,
+		INT64_MIN + 1, 1000000000000000000ll };
+	for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+		char got[32], want[32];
+		for (size_t n = 1; n <= sizeof got; n += 7) {
+			memset(got, 'x', sizeof got);
+			memset(want, 'x', sizeof want);
+			snprintf(want, n, "%" PRId64, ints[i]);
+			text_int(ints[i], got, n);
+			ck_assert_mem_eq(got, want, sizeof got);
+		}
+	}
+	const double odd[] = { 0.0, -0.0, 5e-324, -5e-324, 0.5, 1.5, 2.5, 0.03125, 0.00005,
+		0.99995, 9.99995, 1e15, -1e15, 999999999999999.9, 1e300, NAN, INFINITY, -INFINITY };
+	for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++)
+		for (int prec = 0; prec <= 12; prec++)
+			fixed_eq(odd[i], prec);
+}
+END_TEST
+
 Suite *report_suite(void)
 {
 	Suite *s = suite_create("report");
@@ -959,6 +1019,7 @@ Suite *report_suite(void)
 	tcase_add_test(tc, test_fit);
 	tcase_add_test(tc, test_put_cut);
 	tcase_add_test(tc, test_utf8_valid_fast);
+	tcase_add_test(tc, test_fixed_like_printf);
 	suite_add_tcase(s, tc);
 	return s;
 }
