@@ -183,16 +183,4 @@ int funnel_filter(funnel *dst, const funnel *src, int64_t from, int64_t to);
  * cfg). */
 int funnel_fold(funnel *const *fs, int nf, const funnel_cfg *cfg, int32_t before, int threads);
 
-/* Hands the days from `from` on over from src to dst, an empty funnel (or
- * one holding none of those days' entries) with the same parts and
- * keep_events: their entries with their events, hits and 5xx counters
- * move to dst; src keeps the days before `from`. What src held of those
- * days is marked taken, not removed: src must next be folded with
- * funnel_fold (before = from, which removes them; src is empty after it,
- * with its capacity kept) or freed, never added to or merged. So a worker
- * can hand its old days to a fold on another thread and add on at once
- * (scan.c, -j above 1). Returns 0, or -1 (out of memory: both funnels
- * are then unusable; errno EINVAL when their shapes differ). */
-int funnel_move_from(funnel *dst, funnel *src, int32_t from);
-
 #endif

@@ -24,9 +24,7 @@
  * removed in place (re-placed in probe order from a slot that was free),
  * events compacted with forward indices. The parts fold on one thread
  * each (or all on the caller's), as the same key is in the same part of
- * every funnel. funnel_move_from hands a worker's later days to a fresh
- * funnel, so that its old one can be folded on another thread while it
- * adds on.
+ * every funnel.
  *
  * Parts: the entries are split over 1, 2, 4, ... independent tables by
  * the top bits of their hash, so that the funnels of several workers can
@@ -1387,65 +1385,4 @@ int funnel_fold(funnel *const *fs, int nf, const funnel_cfg *cfg, int32_t before
 			rc = -1;
 	}
 	return rc;
-}
-
-/* ---- handing days on (funnel_move_from) ------------------------------ */
-
-/* Moves the counter tables of s's days from `from` on to dst (a table of
- * dst's that already counts on is added to instead). Returns 0 or -1
- * (out of memory). */
-static int days_move_from(daytabs *dst, daytabs *s, int32_t from)
-{
-	for (int i = 0; i < s->n; i++) {
-		daytab *d = &s->d[i];
-		if (!d->live || d->day < from)
-			continue;
-		celltab *t = day_tab(dst, d->day);
-		if (!t)
-			return -1;
-		if (t->used > 0) {
-			if (cells_merge(t, &d->t) < 0)
-				return -1;
-		} else {
-			celltab empty = *t;
-			*t = d->t;
-			d->t = empty;
-		}
-		day_spare(s, i);
-	}
-	return 0;
-}
-
-int funnel_move_from(funnel *dst, funnel *src, int32_t from)
-{
-	if (dst->nparts != src->nparts || dst->keep_events != src->keep_events) {
-		errno = EINVAL;
-		return -1;
-	}
-	for (int p = 0; p < src->nparts; p++) {
-		part *sp = &src->parts[p], *dp = &dst->parts[p];
-		for (size_t i = 0; i < sp->cap; i++) {
-			const entry *a = &sp->tab[(i + FOLD_AHEAD) & (sp->cap - 1)];
-			if (a->row1 > 0 && a->day >= from) /* see FOLD_AHEAD */
-				__builtin_prefetch(&dp->tab[entry_hash(a->visitor, a->day, a->gem,
-				                                       a->row1 - 1) & (dp->cap - 1)], 1);
-			entry *s = &sp->tab[i];
-			if (s->row1 <= 0 || s->day < from)
-				continue;
-			uint64_t h = entry_hash(s->visitor, s->day, s->gem, s->row1 - 1);
-			entry *d = lookup(dp, h, s->visitor, s->day, s->gem, s->row1 - 1);
-			if (!d)
-				return -1;
-			if (!src->keep_events)
-				d->aux |= s->aux;
-			for (int32_t x = (int32_t)s->aux - 1; src->keep_events && x >= 0;
-			     x = sp->ev[x].next)
-				if (push_event(dp, d, sp->ev[x].instant, sp->ev[x].step) < 0)
-					return -1;
-			s->row1 = -1; /* taken: funnel_fold removes it unfolded */
-		}
-	}
-	return days_move_from(&dst->hits, &src->hits, from) < 0 ||
-	       days_move_from(&dst->err, &src->err, from) < 0
-	       ? -1 : 0;
 }

@@ -51,23 +51,19 @@
 #define MAX_LINE ((size_t)64 << 20)
 #define DETECT_MAX ((size_t)8 << 20) /* bytes format detection may read ahead */
 #define PENDING 64                 /* matched steps queued per side, see flush */
-/* Memory that follows the day (scan_opts.fold): day D is folded once the
- * records of the blocks parsed since the reader last looked (it looks
- * after every block it hands out) are all FOLD_SLACK seconds past
- * its end, so requests logged up to an hour late (the
- * disorder within one log) still find their visitor-day.
- *
- * With -j 1 the reader folds at once (fold_days). With workers the
- * reader, which is blocks ahead of them, decides instead when the first
- * request of a block it queues is FOLD_SLACK past the end of a day not
- * yet folded (fold_decide), with the block before it as the fold's last
- * (scan.fold_seq). The fold stops nobody: blocks come in sequence order,
- * so a thread that takes a later block (or finds none left) has parsed
- * its share of the earlier ones. It then hands its funnels' old days over
- * (retire: it keeps on in a spare funnel with the days from D on, which
- * hold the hour of slack or little more: funnel_move_from), and the last
- * thread to do so folds the old days of all of them (fold_bundles) while
- * the others parse on. */
+/* Memory that follows the day (scan_opts.fold): each worker keeps a
+ * funnel per day (day_funnel). The reader decides to fold the days before
+ * D when the first request of a block it hands out is FOLD_SLACK past
+ * the end of D - 1 (fold_decide; requests logged up to an hour late, the
+ * disorder within one log, still find their visitor-day), with the block
+ * before it as the fold's last (scan.fold_seq). The fold stops nobody:
+ * blocks come in sequence order, so a thread that takes a later block
+ * (or finds none left; with -j 1 the reader itself, at once) has parsed
+ * its share of the fold's blocks. It then hands its funnels of the days
+ * before D in (retire) and parses on in the funnels of the later days;
+ * the last thread to hand in folds the days handed in (fold_bundles),
+ * each day's funnels of all workers together, and the emptied funnels
+ * become spares for later days. */
 #define FOLD_SLACK 3600
 
 typedef struct block {
@@ -94,6 +90,14 @@ typedef struct {
 
 typedef struct scan scan;
 
+/* scan_opts.fold: the funnel of one day (and side), a worker's or one
+ * handed in to a fold (with its side) */
+typedef struct {
+	int32_t day;
+	int side;
+	funnel *f;
+} dayfun;
+
 /* Workers sit side by side in one array and each writes its counters on
  * every line: _Alignas(64) keeps one worker's last cache line from being
  * another's first (no false sharing between threads). */
@@ -113,11 +117,12 @@ typedef struct worker_s {
 	int oom;
 	hostcount *unknown;        /* hosts of no gemeente; made at the first */
 	int64_t time_min, time_max;/* wall times outside every side's range */
-	int64_t blk_min;           /* scan_opts.fold: earliest wall time in this block */
 	int32_t fold_before;       /* scan_opts.fold: days before it are (being) folded:
 	                            * a step of one is late */
-	funnel *spare[SCAN_MAX_SIDES]; /* -j above 1 with scan_opts.fold: empty
-	                            * funnels for the days after a fold (retire) */
+	/* scan_opts.fold: a funnel per day and side instead of fun (day_funnel),
+	 * and the one used last */
+	dayfun *days[SCAN_MAX_SIDES];
+	int ndays[SCAN_MAX_SIDES], capdays[SCAN_MAX_SIDES], lastday[SCAN_MAX_SIDES];
 	filter_cache bots;
 	match_hit *hits;           /* match_max_hits entries: no hit is ever dropped */
 	int max_hits;
@@ -147,25 +152,25 @@ struct scan {
 	size_t nxfmts, capxfmts;
 	/* progress (reader thread only) */
 	uint64_t done_raw;         /* raw bytes of finished inputs */
-	/* scan_opts.fold: the earliest wall time of the blocks parsed since
-	 * the reader last looked (atomic), the first day not folded (under
-	 * lock), and a matched request of a folded day seen (atomic) */
-	int64_t recent_min;
+	/* scan_opts.fold, under lock: the first day not folded, the fold
+	 * under way (the first day not to fold; INT32_MIN for none), the last
+	 * block handed out when it was decided and the last one handed out
+	 * now (if any), the workers that handed their days in and those days'
+	 * funnels, emptied funnels for later days, the figures folded so far
+	 * (per side), and room for funnel_fold's list; a matched request of a
+	 * folded day seen, and a fold that ran out of memory (atomic) */
 	int32_t fold_before;
-	int late;
-	/* scan_opts.fold with workers, under lock: the fold under way (the
-	 * first day not to fold; INT32_MIN for none), the last block queued
-	 * when it was decided and the last one queued now (if any), the workers that
-	 * handed their old days in, those days' funnels (bundle[worker *
-	 * SCAN_MAX_SIDES + side]), the figures folded so far (per side), room
-	 * for funnel_fold's list, and a fold that ran out of memory (atomic) */
 	int32_t fold_day;
 	uint64_t fold_seq, last_seq;
 	int any_queued;
 	int nretired;
-	funnel **bundle;
+	dayfun *bundle;
+	size_t nbundle, capbundle;
+	funnel **spares;
+	size_t nspares, capspares;
 	funnel *acc[SCAN_MAX_SIDES];
 	funnel **fold_fs;
+	int late;
 	int fold_oom;
 };
 
@@ -255,8 +260,6 @@ static void give_done(scan *s, block *b)
 static void enqueue(scan *s, block *b)
 {
 	pthread_mutex_lock(&s->lock);
-	s->last_seq = b->seq;
-	s->any_queued = 1;
 	b->next = NULL;
 	if (s->queue_tail)
 		s->queue_tail->next = b;
@@ -370,6 +373,45 @@ static void tally_note(worker *w, int64_t wall, int gem)
 	w->tl_n[0]++;
 }
 
+/* scan_opts.fold: worker w's funnel of side `side` and `day`; a spare
+ * one (scan.spares) or a new one when w has none for the day. NULL when
+ * out of memory (w->oom set). */
+static funnel *day_funnel(worker *w, int side, int32_t day)
+{
+	dayfun *d = w->days[side];
+	int n = w->ndays[side], last = w->lastday[side];
+	if (last < n && d[last].day == day)
+		return d[last].f;
+	for (int i = 0; i < n; i++)
+		if (d[i].day == day) {
+			w->lastday[side] = i;
+			return d[i].f;
+		}
+	if (n == w->capdays[side]) {
+		int nc = n ? 2 * n : 4;
+		if (!(d = realloc(d, (size_t)nc * sizeof *d))) {
+			w->oom = 1;
+			return NULL;
+		}
+		w->days[side] = d;
+		w->capdays[side] = nc;
+	}
+	scan *s = w->s;
+	funnel *f = NULL;
+	pthread_mutex_lock(&s->lock);
+	if (s->nspares)
+		f = s->spares[--s->nspares];
+	pthread_mutex_unlock(&s->lock);
+	if (!f && !(f = funnel_new(s->o->keep_events, s->nw))) {
+		w->oom = 1;
+		return NULL;
+	}
+	d[n] = (dayfun){ day, side, f };
+	w->ndays[side] = n + 1;
+	w->lastday[side] = n;
+	return f;
+}
+
 /* --details: a 5xx request by a non-bot that matches a step is counted as
  * an error of that step; it never counts as the step itself. */
 static void count_error(worker *w, const kr_record *rec, int gem)
@@ -392,8 +434,9 @@ static void count_error(worker *w, const kr_record *rec, int gem)
 	for (int i = 0; i < o->nsides; i++) {
 		if (!(sides & (1u << i)))
 			continue;
-		for (int h = 0; h < nh; h++)
-			if (funnel_add_error(w->fun[i], day, gem, w->hits[h].row, w->hits[h].step) < 0)
+		funnel *f = o->fold ? day_funnel(w, i, day) : w->fun[i];
+		for (int h = 0; h < nh && f; h++)
+			if (funnel_add_error(f, day, gem, w->hits[h].row, w->hits[h].step) < 0)
 				w->oom = 1;
 	}
 }
@@ -402,9 +445,23 @@ static void count_error(worker *w, const kr_record *rec, int gem)
  * funnel_add_batch can overlap the cache misses of their table slots. */
 static void flush(worker *w, int i)
 {
-	if (w->npend[i] && funnel_add_batch(w->fun[i], w->pend[i], (size_t)w->npend[i]) < 0)
-		w->oom = 1;
+	const funnel_req *r = w->pend[i];
+	size_t n = (size_t)w->npend[i];
 	w->npend[i] = 0;
+	if (!w->s->o->fold) {
+		if (n && funnel_add_batch(w->fun[i], r, n) < 0)
+			w->oom = 1;
+		return;
+	}
+	/* scan_opts.fold: each day's steps (nearly always one day's) into
+	 * its funnel */
+	for (size_t k = 0, j; k < n; k = j) {
+		for (j = k + 1; j < n && r[j].day == r[k].day; j++)
+			;
+		funnel *f = day_funnel(w, i, r[k].day);
+		if (!f || funnel_add_batch(f, r + k, j - k) < 0)
+			w->oom = 1;
+	}
 }
 
 /* A record of a host that is no gemeente: off the hot path, for the
@@ -450,8 +507,6 @@ static void process_line(worker *w, const block *b, uint64_t lineno, char *p, si
 		add_sample(w, b, lineno, p, n);
 		return;
 	}
-	if (rec.wall < w->blk_min)
-		w->blk_min = rec.wall;
 	if (o->client_xff)
 		rec.client = xff_client(o->trust, rec.xff, rec.client);
 	int gem = match_gemeente(w->mctx, rec.host);
@@ -517,7 +572,6 @@ static void process_block(worker *w, block *b)
 {
 	char *p = b->buf, *end = b->buf + b->len;
 	uint64_t lineno = 0;
-	w->blk_min = INT64_MAX;
 	while (p < end) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
 		char *le = nl ? nl : end;
@@ -526,13 +580,6 @@ static void process_block(worker *w, block *b)
 	}
 	for (int i = 0; i < w->s->o->nsides; i++)
 		flush(w, i);
-	if (w->s->o->fold && !w->s->helper && w->blk_min != INT64_MAX) { /* see fold_due */
-		int64_t cur = __atomic_load_n(&w->s->recent_min, __ATOMIC_RELAXED);
-		while (w->blk_min < cur &&
-		       !__atomic_compare_exchange_n(&w->s->recent_min, &cur, w->blk_min, 1,
-		                                    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
-			;
-	}
 	if (w->nnotes == w->capnotes) {
 		size_t nc = w->capnotes ? w->capnotes * 2 : 256;
 		block_note *n = realloc(w->notes, nc * sizeof *n);
@@ -559,24 +606,9 @@ static void *worker_main(void *arg)
 
 /* ---- the reader ------------------------------------------------------ */
 
-static void fold_days(scan *s, int32_t before);
-
-/* scan_opts.fold with -j 1: the first day not to fold now, or INT32_MIN
- * when no day is to be folded: the records of the blocks parsed since
- * the last look are all FOLD_SLACK past the end of the day before it, a
- * day not yet folded. */
-static int32_t fold_due(scan *s)
-{
-	int64_t m = __atomic_exchange_n(&s->recent_min, INT64_MAX, __ATOMIC_RELAXED);
-	if (m == INT64_MAX || m - FOLD_SLACK < (int64_t)INT32_MIN * 86400)
-		return INT32_MIN;
-	int32_t before = ktime_day(m - FOLD_SLACK);
-	return before > s->fold_before ? before : INT32_MIN;
-}
-
-/* scan_opts.fold with workers, on the reader's thread: the wall time of
- * the first of b's first lines that parses (from a copy: logfmt_parse may
- * write to the line), or INT64_MAX when none does. */
+/* scan_opts.fold, on the reader's thread: the wall time of the first of
+ * b's first lines that parses (from a copy: logfmt_parse may write to the
+ * line), or INT64_MAX when none does. */
 static int64_t first_wall(const block *b)
 {
 	char line[4096];
@@ -595,101 +627,113 @@ static int64_t first_wall(const block *b)
 	return INT64_MAX;
 }
 
-/* scan_opts.fold with workers, on the reader's thread before it queues
- * b: decides a fold (when none is under way) of the days FOLD_SLACK
- * before b's first request, with the blocks queued so far. */
+/* scan_opts.fold, on the reader's thread before it hands b out: decides
+ * a fold (when none is under way) of the days FOLD_SLACK before b's first
+ * request, with the blocks handed out so far; then notes b as handed
+ * out. */
 static void fold_decide(scan *s, const block *b)
 {
 	int64_t t = first_wall(b);
-	if (t == INT64_MAX || t - FOLD_SLACK < (int64_t)INT32_MIN * 86400)
-		return;
-	int32_t before = ktime_day(t - FOLD_SLACK);
+	int32_t before = INT32_MIN;
+	if (t != INT64_MAX && t - FOLD_SLACK >= (int64_t)INT32_MIN * 86400)
+		before = ktime_day(t - FOLD_SLACK);
 	pthread_mutex_lock(&s->lock);
-	if (s->fold_day == INT32_MIN && before > s->fold_before && s->any_queued &&
-	    !__atomic_load_n(&s->late, __ATOMIC_RELAXED)) {
+	if (before != INT32_MIN && s->fold_day == INT32_MIN && before > s->fold_before &&
+	    s->any_queued && !__atomic_load_n(&s->late, __ATOMIC_RELAXED)) {
 		s->fold_day = before;
 		s->fold_seq = s->last_seq;
 		s->nretired = 0;
 	}
+	s->last_seq = b->seq;
+	s->any_queued = 1;
 	pthread_mutex_unlock(&s->lock);
 }
 
-/* scan_opts.fold, on the reader's thread after it handed out a block:
- * with -j 1 folds the days due (fold_days); with workers hands the
- * reader's own old days to the fold under way once the blocks before it
- * are taken (retire). */
-static void fold_check(scan *s)
+/* Hands worker w's days to the fold under way when it is due (see
+ * must_retire): before it parses next, or (next NULL) when the oldest
+ * block queued is after the fold's (or none is). */
+static void retire_if_due(scan *s, worker *w, const block *next)
 {
-	if (!s->helper) {
-		int32_t before = fold_due(s);
-		if (before != INT32_MIN && !__atomic_load_n(&s->late, __ATOMIC_RELAXED))
-			fold_days(s, before);
-		return;
-	}
 	pthread_mutex_lock(&s->lock);
-	int r = must_retire(s, s->helper, s->queue_head);
+	int r = must_retire(s, w, next ? next : s->queue_head);
 	int32_t day = s->fold_day;
 	pthread_mutex_unlock(&s->lock);
 	if (r)
-		retire(s, s->helper, day);
+		retire(s, w, day);
 }
 
-/* -j 1: folds the days before `before` (funnel_fold of the one worker's
- * funnel, per side). */
-static void fold_days(scan *s, int32_t before)
+static int cmp_dayfun(const void *a, const void *b)
 {
-	for (int side = 0; side < s->o->nsides; side++)
-		if (funnel_fold(&s->w[0].fun[side], 1, s->o->fold, before, 1) < 0) {
-			s->w[0].oom = 1;
-			return;
-		}
-	s->fold_before = before;
-	s->w[0].fold_before = before;
+	const dayfun *x = a, *y = b;
+	if (x->side != y->side)
+		return x->side - y->side;
+	return (x->day > y->day) - (x->day < y->day);
 }
 
-/* Folds the old days the workers handed in (s->bundle) into s->acc, on
- * the caller's thread, and gives each worker its funnels back, empty, as
- * spares; then the next fold may be decided. */
+/* Folds the funnels handed in (s->bundle) into s->acc, on the caller's
+ * thread, each day's funnels of all workers together; they are empty
+ * then and become spares (a few are kept, the rest freed). Then the next
+ * fold may be decided. */
 static void fold_bundles(scan *s, int32_t day)
 {
-	for (int side = 0; side < s->o->nsides; side++) {
-		s->fold_fs[0] = s->acc[side];
-		for (int i = 0; i < s->nw; i++)
-			s->fold_fs[1 + i] = s->bundle[i * SCAN_MAX_SIDES + side];
-		if (funnel_fold(s->fold_fs, s->nw + 1, s->o->fold, day, 1) < 0)
+	dayfun *b = s->bundle;
+	size_t n = s->nbundle, keep = (size_t)(2 * s->nw * s->o->nsides);
+	qsort(b, n, sizeof *b, cmp_dayfun);
+	for (size_t k = 0, j; k < n; k = j) {
+		int nf = 1;
+		s->fold_fs[0] = s->acc[b[k].side];
+		for (j = k; j < n && b[j].side == b[k].side && b[j].day == b[k].day; j++)
+			s->fold_fs[nf++] = b[j].f;
+		if (funnel_fold(s->fold_fs, nf, s->o->fold, day, 1) < 0)
 			__atomic_store_n(&s->fold_oom, 1, __ATOMIC_RELAXED);
 	}
 	pthread_mutex_lock(&s->lock);
-	for (int i = 0; i < s->nw; i++)
-		for (int side = 0; side < s->o->nsides; side++) {
-			s->w[i].spare[side] = s->bundle[i * SCAN_MAX_SIDES + side];
-			s->bundle[i * SCAN_MAX_SIDES + side] = NULL;
+	for (size_t k = 0; k < n; k++) {
+		if (s->nspares < keep && s->nspares < s->capspares) {
+			s->spares[s->nspares++] = b[k].f;
+			b[k].f = NULL;
 		}
+	}
+	s->nbundle = 0;
 	s->fold_before = day;
 	s->fold_day = INT32_MIN;
 	pthread_mutex_unlock(&s->lock);
+	for (size_t k = 0; k < n; k++)
+		funnel_free(b[k].f); /* beyond the spares kept */
 }
 
-/* Worker w (on its own thread, between blocks) hands the days before
- * `day` (the fold under way) in: its funnels go to s->bundle, its spares,
- * given the days from `day` on (funnel_move_from), take their place. A
- * step of an earlier day that w parses from now on is late. The last
- * worker to hand in folds (fold_bundles). */
+/* Worker w (on its own thread, between blocks) hands its funnels of the
+ * days before `day` (the fold under way) in, and keeps those of the later
+ * days. A step of an earlier day that w parses from now on is late. The
+ * last worker to hand in folds (fold_bundles). */
 static void retire(scan *s, worker *w, int32_t day)
 {
-	int i = (int)(w - s->w);
+	pthread_mutex_lock(&s->lock);
 	for (int side = 0; side < s->o->nsides; side++) {
-		funnel *old = w->fun[side];
-		if (funnel_move_from(w->spare[side], old, day) < 0)
-			w->oom = 1;
-		w->fun[side] = w->spare[side];
-		w->spare[side] = NULL;
-		pthread_mutex_lock(&s->lock);
-		s->bundle[i * SCAN_MAX_SIDES + side] = old;
-		pthread_mutex_unlock(&s->lock);
+		dayfun *d = w->days[side];
+		int kept = 0;
+		for (int i = 0; i < w->ndays[side]; i++) {
+			if (d[i].day >= day) {
+				d[kept++] = d[i];
+				continue;
+			}
+			if (s->nbundle == s->capbundle) {
+				size_t nc = s->capbundle ? 2 * s->capbundle : 16;
+				dayfun *x = realloc(s->bundle, nc * sizeof *x);
+				if (!x) { /* the day stays unfolded: wrong, so fail */
+					__atomic_store_n(&s->fold_oom, 1, __ATOMIC_RELAXED);
+					d[kept++] = d[i];
+					continue;
+				}
+				s->bundle = x;
+				s->capbundle = nc;
+			}
+			s->bundle[s->nbundle++] = d[i];
+		}
+		w->ndays[side] = kept;
+		w->lastday[side] = 0;
 	}
 	w->fold_before = day;
-	pthread_mutex_lock(&s->lock);
 	int last = ++s->nretired == s->nw;
 	pthread_mutex_unlock(&s->lock);
 	if (last)
@@ -703,16 +747,18 @@ static void dispatch(scan *s, block *b)
 		give_free(s, b);
 		return;
 	}
+	if (s->o->fold)
+		fold_decide(s, b);
 	if (s->o->jobs > 1) {
-		if (s->o->fold)
-			fold_decide(s, b);
 		enqueue(s, b);
+		if (s->o->fold) /* the reader's own days */
+			retire_if_due(s, s->helper, NULL);
 	} else {
+		if (s->o->fold)
+			retire_if_due(s, &s->w[0], b);
 		process_block(&s->w[0], b);
 		give_done(s, b);
 	}
-	if (s->o->fold)
-		fold_check(s);
 }
 
 static int ensure_cap(block *b, size_t want)
@@ -1075,11 +1121,8 @@ static int worker_init(worker *w, scan *s)
 	w->hits = malloc(((size_t)w->max_hits + 1) * sizeof *w->hits);
 	if (!w->mctx || !w->hits)
 		return -1;
-	for (int i = 0; i < s->o->nsides; i++)
+	for (int i = 0; i < s->o->nsides && !s->o->fold; i++)
 		if (!(w->fun[i] = funnel_new(s->o->keep_events, s->nw)))
-			return -1;
-	for (int i = 0; i < s->o->nsides && s->o->fold && s->nw > 1; i++)
-		if (!(w->spare[i] = funnel_new(s->o->keep_events, s->nw)))
 			return -1;
 	if (s->o->collect && !(w->tally = state_tally_new()))
 		return -1;
@@ -1092,7 +1135,9 @@ static void worker_fini(worker *w)
 	free(w->hits);
 	for (int i = 0; i < SCAN_MAX_SIDES; i++) {
 		funnel_free(w->fun[i]);
-		funnel_free(w->spare[i]);
+		for (int k = 0; k < w->ndays[i]; k++)
+			funnel_free(w->days[i][k].f);
+		free(w->days[i]);
 	}
 	free(w->notes);
 	free(w->gem_stats);
@@ -1100,13 +1145,14 @@ static void worker_fini(worker *w)
 	state_tally_free(w->tally);
 }
 
-/* Merging the workers' funnels into dst (the biggest of them, whose slot
- * in its worker is NULL by then), one thread per part: the parts are
- * disjoint, so the threads never touch the same table. */
+/* Merging funnels (*src[0..n), NULL ones skipped) into dst, one thread
+ * per part: the parts are disjoint, so the threads never touch the same
+ * table. */
 typedef struct {
-	scan *s;
+	funnel **const *src;
+	size_t n;
 	funnel *dst;
-	int side, part, rc;
+	int part, rc;
 	pthread_t th;
 } merge_job;
 
@@ -1114,13 +1160,13 @@ static void *merge_main(void *arg)
 {
 	merge_job *j = arg;
 	j->rc = 0;
-	for (int i = 0; i < j->s->nw && j->rc == 0; i++)
-		if (j->s->w[i].fun[j->side]) /* the destination's slot is NULL */
-			j->rc = funnel_merge_part(j->dst, j->s->w[i].fun[j->side], j->part);
+	for (size_t i = 0; i < j->n && j->rc == 0; i++)
+		if (*j->src[i]) /* the destination's slot is NULL */
+			j->rc = funnel_merge_part(j->dst, *j->src[i], j->part);
 	return NULL;
 }
 
-static int merge_parts(scan *s, funnel *dst, int side)
+static int merge_parts(funnel **const *src, size_t n, funnel *dst)
 {
 	int np = funnel_nparts(dst), rc = 0;
 	merge_job *job = calloc((size_t)np, sizeof *job);
@@ -1131,7 +1177,7 @@ static int merge_parts(scan *s, funnel *dst, int side)
 		return -1;
 	}
 	for (int p = 0; p < np; p++) {
-		job[p] = (merge_job){ s, dst, side, p, 0, 0 };
+		job[p] = (merge_job){ src, n, dst, p, 0, 0 };
 		if (p > 0)
 			started[p] = pthread_create(&job[p].th, NULL, merge_main, &job[p]) == 0;
 	}
@@ -1222,29 +1268,56 @@ static void number_lines(scan *s, block_note *notes, size_t nnotes, uint64_t *st
 	}
 }
 
-/* The workers' funnels of each side merged into res->fun. Returns 0, or
- * -1 when out of memory. */
+/* The slots of side's funnels, *n of them (malloc'ed; NULL when out of
+ * memory): the workers' funnels, or with scan_opts.fold their funnels of
+ * each day and what was folded (s->acc). */
+static funnel ***side_slots(scan *s, int side, size_t *n)
+{
+	size_t k = 0, cap = 1;
+	for (int i = 0; i < s->nw; i++)
+		cap += 1 + (size_t)s->w[i].ndays[side];
+	funnel ***x = malloc(cap * sizeof *x);
+	if (!x)
+		return NULL;
+	for (int i = 0; i < s->nw; i++) {
+		if (s->w[i].fun[side])
+			x[k++] = &s->w[i].fun[side];
+		for (int d = 0; d < s->w[i].ndays[side]; d++)
+			x[k++] = &s->w[i].days[side][d].f;
+	}
+	if (s->acc[side])
+		x[k++] = &s->acc[side];
+	*n = k;
+	return x;
+}
+
+/* The funnels of each side (side_slots) merged into res->fun. Returns 0,
+ * or -1 when out of memory. */
 static int merge_funnels(scan *s, scan_result *res)
 {
 	for (int side = 0; side < s->o->nsides; side++) {
+		size_t n;
+		funnel ***slot = side_slots(s, side, &n);
+		if (!slot)
+			return -1;
 		/* into the biggest: workers share few visitor-days (each sees
 		 * its own stretch of the log), so the union is about the sum,
 		 * and the biggest table is the likeliest to hold it without
 		 * growing */
-		int big = 0;
-		for (int i = 1; i < s->nw; i++)
-			if (funnel_size(s->w[i].fun[side]) > funnel_size(s->w[big].fun[side]))
+		size_t big = 0;
+		for (size_t i = 1; i < n; i++)
+			if (funnel_size(*slot[i]) > funnel_size(*slot[big]))
 				big = i;
-		res->fun[side] = s->w[big].fun[side];
-		s->w[big].fun[side] = NULL;
-		for (int i = 0; i < s->nw; i++)
-			if (s->w[i].fun[side] &&
-			    funnel_merge_counts(res->fun[side], s->w[i].fun[side]) < 0)
-				return -1;
-		/* what was folded with workers (fold_bundles) */
-		if (s->acc[side] && funnel_merge_counts(res->fun[side], s->acc[side]) < 0)
-			return -1;
-		if (merge_parts(s, res->fun[side], side) < 0)
+		res->fun[side] = *slot[big];
+		*slot[big] = NULL;
+		int rc = 0;
+		for (size_t i = 0; i < n && rc == 0; i++)
+			if (*slot[i] && funnel_merge_counts(res->fun[side], *slot[i]) < 0)
+				rc = -1;
+		if (rc == 0)
+			rc = merge_parts(slot, n, res->fun[side]);
+		free(slot);
+		if (rc < 0)
 			return -1;
 	}
 	return 0;
@@ -1354,7 +1427,6 @@ static void scan_init(scan *s, const scan_opts *o, matcher *m)
 	memset(s, 0, sizeof *s);
 	s->o = o;
 	s->m = m;
-	s->recent_min = INT64_MAX;
 	s->fold_before = INT32_MIN;
 	s->fold_day = INT32_MIN;
 	pthread_mutex_init(&s->lock, NULL);
@@ -1382,11 +1454,12 @@ static int fill_pool(scan *s, block *pool, int nblocks)
 	for (int i = 0; i < s->nw; i++)
 		if (worker_init(&s->w[i], s) < 0)
 			return -1;
-	if (!s->o->fold || s->nw == 1)
+	if (!s->o->fold)
 		return 0;
-	s->bundle = calloc((size_t)s->nw * SCAN_MAX_SIDES, sizeof *s->bundle);
+	s->capspares = (size_t)(2 * s->nw * s->o->nsides);
+	s->spares = calloc(s->capspares, sizeof *s->spares);
 	s->fold_fs = calloc((size_t)s->nw + 1, sizeof *s->fold_fs);
-	if (!s->bundle || !s->fold_fs)
+	if (!s->spares || !s->fold_fs)
 		return -1;
 	for (int i = 0; i < s->o->nsides; i++)
 		if (!(s->acc[i] = funnel_new(s->o->keep_events, s->nw)))
@@ -1553,11 +1626,14 @@ out:
 		}
 	for (int i = 0; s.w && i < s.nw; i++)
 		worker_fini(&s.w[i]);
-	for (int i = 0; s.bundle && i < s.nw * SCAN_MAX_SIDES; i++)
-		funnel_free(s.bundle[i]); /* NULL unless a fold was cut short */
+	for (size_t i = 0; i < s.nbundle; i++)
+		funnel_free(s.bundle[i].f); /* none unless a fold was cut short */
+	for (size_t i = 0; i < s.nspares; i++)
+		funnel_free(s.spares[i]);
 	for (int i = 0; i < SCAN_MAX_SIDES; i++)
 		funnel_free(s.acc[i]);
 	free(s.bundle);
+	free(s.spares);
 	free(s.fold_fs);
 	free(s.w);
 	for (int i = 0; pool && i < nblocks; i++)

@@ -562,39 +562,72 @@ static void cells_eq(const funnel *got_f, const funnel *want_f, const funnel_cfg
 	free(want);
 }
 
-/* scan.c's fold with workers: each worker hands the days from `before`
- * on to its spare (funnel_move_from) and keeps on with it; the old
- * funnels are folded into acc, after which they are empty and become
- * the spares. */
-static void fold_handover(funnel **w, funnel **spare, funnel *acc, int nw,
-                          const funnel_cfg *cfg, int32_t before, int threads)
+/* scan.c's fold (scan_opts.fold): each worker keeps a funnel per day
+ * (wd[worker][day - day0], made or taken from the spare pool); a fold
+ * takes every worker's funnels of each day before `before` into acc,
+ * day by day, after which they are empty and go back to the pool. */
+#define FOLD_DAYS 12
+#define FOLD_DAY0 20781 /* Tuesday 24 November 2026: into December */
+
+typedef struct {
+	funnel *wd[3][FOLD_DAYS];
+	funnel *pool[3 * FOLD_DAYS];
+	int npool, sequential, nparts;
+} fold_days;
+
+static funnel *fold_day_of(fold_days *x, int worker, int d)
 {
-	funnel *fs[4] = { acc, NULL, NULL, NULL };
-	for (int i = 0; i < nw; i++) {
-		ck_assert_int_eq(funnel_move_from(spare[i], w[i], before), 0);
-		fs[1 + i] = w[i];
-		w[i] = spare[i];
+	if (!x->wd[worker][d])
+		x->wd[worker][d] = x->npool ? x->pool[--x->npool] :
+		                   funnel_new(x->sequential, x->nparts);
+	ck_assert_ptr_nonnull(x->wd[worker][d]);
+	return x->wd[worker][d];
+}
+
+static void fold_handover(fold_days *x, funnel *acc, int nw, const funnel_cfg *cfg,
+                          int before, int threads)
+{
+	for (int d = 0; d < before; d++) {
+		funnel *fs[4] = { acc, NULL, NULL, NULL };
+		int nf = 1;
+		for (int i = 0; i < nw; i++)
+			if (x->wd[i][d])
+				fs[nf++] = x->wd[i][d];
+		if (nf == 1)
+			continue;
+		ck_assert_int_eq(funnel_fold(fs, nf, cfg, FOLD_DAY0 + before, threads), 0);
+		for (int i = 0; i < nw; i++)
+			if (x->wd[i][d]) {
+				ck_assert_uint_eq(funnel_size(x->wd[i][d]), 0);
+				x->pool[x->npool++] = x->wd[i][d];
+				x->wd[i][d] = NULL;
+			}
 	}
-	ck_assert_int_eq(funnel_fold(fs, nw + 1, cfg, before, threads), 0);
+}
+
+static size_t fold_held(funnel **w, const fold_days *x, int nw)
+{
+	size_t held = 0;
 	for (int i = 0; i < nw; i++) {
-		ck_assert_uint_eq(funnel_size(fs[1 + i]), 0);
-		spare[i] = fs[1 + i];
+		held += funnel_size(w[i]);
+		for (int d = 0; x && d < FOLD_DAYS; d++)
+			held += x->wd[i][d] ? funnel_size(x->wd[i][d]) : 0;
 	}
+	return held;
 }
 
 static void fold_run(int sequential, int count_hits, enum ktime_by by, int nparts, int nw,
                      int handover)
 {
 	funnel_cfg cfg = { sequential, count_hits, 600 * S, by };
-	funnel *w[3], *spare[3] = { NULL, NULL, NULL }, *acc = NULL;
+	funnel *w[3], *acc = NULL;
 	funnel *ref = funnel_new(sequential, 2);
-	const int32_t day0 = 20781; /* Tuesday 24 November 2026: into December */
+	fold_days x = { .npool = 0, .sequential = sequential, .nparts = nparts };
+	const int32_t day0 = FOLD_DAY0;
 	size_t most = 0, held = 0;
 	ck_assert_ptr_nonnull(ref);
 	for (int i = 0; i < nw; i++)
 		ck_assert_ptr_nonnull(w[i] = funnel_new(sequential, nparts));
-	for (int i = 0; i < nw && handover; i++)
-		ck_assert_ptr_nonnull(spare[i] = funnel_new(sequential, nparts));
 	if (handover)
 		ck_assert_ptr_nonnull(acc = funnel_new(sequential, nparts));
 	fold_rng = 7;
@@ -606,7 +639,8 @@ static void fold_run(int sequential, int count_hits, enum ktime_by by, int npart
 			int gem = (int)(fold_rnd() % 3), row = (int)(fold_rnd() % 2);
 			int step = (int)(fold_rnd() % 3);
 			int64_t t = ((int64_t)day * 86400 + (int64_t)(fold_rnd() % 7200)) * S;
-			funnel *to = w[fold_rnd() % (uint64_t)nw];
+			int k = (int)(fold_rnd() % (uint64_t)nw);
+			funnel *to = handover ? fold_day_of(&x, k, day - day0) : w[k];
 			ck_assert_int_eq(funnel_add(to, v, day, t, gem, row, step), 0);
 			ck_assert_int_eq(funnel_add(ref, v, day, t, gem, row, step), 0);
 			if (i % 50 == 0) {
@@ -614,24 +648,24 @@ static void fold_run(int sequential, int count_hits, enum ktime_by by, int npart
 				ck_assert_int_eq(funnel_add_error(ref, day, gem, row, step), 0);
 			}
 		}
-		held = 0;
-		for (int i = 0; i < nw; i++)
-			held += funnel_size(w[i]);
+		held = fold_held(w, handover ? &x : NULL, nw);
 		if (held > most)
 			most = held;
 		if (phase >= 2 && !handover)
 			ck_assert_int_eq(funnel_fold(w, nw, &cfg, day0 + phase - 1, phase % 2 ? 1 : nparts), 0);
 		if (phase >= 2 && handover)
-			fold_handover(w, spare, acc, nw, &cfg, day0 + phase - 1, phase % 2 ? 1 : nparts);
+			fold_handover(&x, acc, nw, &cfg, phase - 1, phase % 2 ? 1 : nparts);
 	}
 	/* what is held is the last two days, not all twelve */
-	held = 0;
-	for (int i = 0; i < nw; i++)
-		held += funnel_size(w[i]);
+	held = fold_held(w, handover ? &x : NULL, nw);
 	ck_assert_uint_lt(held, funnel_size(ref) / 3);
 	ck_assert_uint_lt(most, funnel_size(ref) / 2);
 	for (int i = 1; i < nw; i++)
 		ck_assert_int_eq(funnel_merge(w[0], w[i]), 0);
+	for (int i = 0; i < nw && handover; i++)
+		for (int d = 0; d < FOLD_DAYS; d++)
+			if (x.wd[i][d])
+				ck_assert_int_eq(funnel_merge(w[0], x.wd[i][d]), 0);
 	if (handover)
 		ck_assert_int_eq(funnel_merge(w[0], acc), 0);
 	int32_t f1, l1, f2, l2;
@@ -648,8 +682,11 @@ static void fold_run(int sequential, int count_hits, enum ktime_by by, int npart
 	ck_assert_ptr_null(c);
 	for (int i = 0; i < nw; i++) {
 		funnel_free(w[i]);
-		funnel_free(spare[i]);
+		for (int d = 0; d < FOLD_DAYS; d++)
+			funnel_free(x.wd[i][d]);
 	}
+	for (int i = 0; i < x.npool; i++)
+		funnel_free(x.pool[i]);
 	funnel_free(acc);
 	funnel_free(ref);
 }
