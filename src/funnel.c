@@ -440,16 +440,6 @@ static funnel_cell *day_cell(daytabs *s, int32_t day, int gem, int row)
 	return t ? cell_get(t, day, gem, row) : NULL;
 }
 
-/* Makes slot i of s a spare: its table emptied, its capacity kept. */
-static void day_spare(daytabs *s, int i)
-{
-	celltab *t = &s->d[i].t;
-	for (size_t k = 0; t->used > 0 && k < t->cap; k++)
-		t->c[k].row = -1;
-	t->used = 0;
-	s->d[i].live = 0;
-}
-
 /* 1 when s holds a counter. */
 static int days_any(const daytabs *s)
 {
@@ -1155,8 +1145,17 @@ static int take_days(part *into, daytabs *s, const funnel_cfg *cfg, int32_t befo
 		int32_t day = s->d[d].day, period = period_of(day, cfg->by);
 		if (!s->d[d].live || day >= before)
 			continue;
-		for (size_t i = 0; i < t->cap; i++) {
-			const funnel_cell *e = &t->c[i];
+		if (!errors && t->used > 0) {
+			if (!into->hit_any || day < into->hit_first)
+				into->hit_first = day;
+			if (!into->hit_any || day > into->hit_last)
+				into->hit_last = day;
+			into->hit_any = 1;
+		}
+		/* taken, and emptied in the same pass: the slot becomes a spare
+		 * whose table keeps its capacity for a later day */
+		for (size_t i = 0; t->used > 0 && i < t->cap; i++) {
+			funnel_cell *e = &t->c[i];
 			if (e->row < 0)
 				continue;
 			funnel_cell *c = cell_get(&into->fold, period, e->gem, e->row);
@@ -1168,15 +1167,10 @@ static int take_days(part *into, daytabs *s, const funnel_cfg *cfg, int32_t befo
 				else if (into_n)
 					c->n[k] += e->n[k];
 			}
+			e->row = -1;
 		}
-		if (!errors && t->used > 0) {
-			if (!into->hit_any || day < into->hit_first)
-				into->hit_first = day;
-			if (!into->hit_any || day > into->hit_last)
-				into->hit_last = day;
-			into->hit_any = 1;
-		}
-		day_spare(s, d);
+		s->d[d].t.used = 0;
+		s->d[d].live = 0;
 	}
 	return 0;
 }
