@@ -52,6 +52,13 @@ funnel *funnel_new(int keep_events, int nparts);
 int funnel_nparts(const funnel *f);
 void funnel_free(funnel *f);
 
+/* f (new, empty) will not count hits per (day, gemeente, row), which
+ * only funnel_cells under --count hits for the open funnel reads: a
+ * report under any other cfg skips that work for every step. f still
+ * knows the first and last day of its steps (funnel_day_range), and
+ * funnel_drop_before refuses it (errno EINVAL). */
+void funnel_no_hits(funnel *f);
+
 /* Records one matched step. Returns 0, or -1 when out of memory. */
 int funnel_add(funnel *f, uint64_t visitor, int32_t day, int64_t instant_us,
                int gem, int row, int step);

@@ -120,6 +120,12 @@ struct funnel {
 	int folded;                /* funnel_fold put figures in parts' fold */
 	funnel_cfg fold_cfg;       /* ... computed under this */
 	int keep_events;
+	/* funnel_no_hits: hits are not counted; the first and last day of a
+	 * step added (day_any set when there was one) stand in for them in
+	 * funnel_day_range */
+	int no_hits;
+	int32_t day_lo, day_hi;
+	int day_any;
 };
 
 /* The part of an entry with hash h: its top bits (the slot uses the low
@@ -264,6 +270,13 @@ int funnel_day_range(const funnel *f, int32_t *first, int32_t *last)
 			lo = d->day;
 		if (!any || d->day > hi)
 			hi = d->day;
+		any = 1;
+	}
+	if (f->day_any) {
+		if (!any || f->day_lo < lo)
+			lo = f->day_lo;
+		if (!any || f->day_hi > hi)
+			hi = f->day_hi;
 		any = 1;
 	}
 	for (int p = 0; p < f->nparts; p++) {
@@ -491,11 +504,24 @@ int funnel_add_at(funnel *f, uint64_t visitor, int32_t day, int32_t sod, int64_t
 	} else {
 		e->aux |= 1u << step;
 	}
+	if (f->no_hits) {
+		if (!f->day_any || day < f->day_lo)
+			f->day_lo = day;
+		if (!f->day_any || day > f->day_hi)
+			f->day_hi = day;
+		f->day_any = 1;
+		return 0;
+	}
 	funnel_cell *c = day_cell(&f->hits, day, gem, row);
 	if (!c)
 		return -1;
 	c->n[step]++;
 	return 0;
+}
+
+void funnel_no_hits(funnel *f)
+{
+	f->no_hits = 1;
 }
 
 int funnel_add_batch(funnel *f, const funnel_req *r, size_t n)
@@ -623,6 +649,13 @@ static int merge_part(funnel *dst, const part *sp)
 
 int funnel_merge_counts(funnel *dst, const funnel *src)
 {
+	if (src->day_any) {
+		if (!dst->day_any || src->day_lo < dst->day_lo)
+			dst->day_lo = src->day_lo;
+		if (!dst->day_any || src->day_hi > dst->day_hi)
+			dst->day_hi = src->day_hi;
+		dst->day_any = 1;
+	}
 	return days_merge(&dst->err, &src->err) < 0 || days_merge(&dst->hits, &src->hits) < 0 ||
 	       fold_merge(dst, src) < 0
 	       ? -1 : 0;
@@ -722,8 +755,8 @@ static void drop_days(daytabs *s, int32_t day)
 ssize_t funnel_drop_before(funnel *f, int32_t day)
 {
 	ssize_t total = 0;
-	if (f->folded) { /* folded figures have no days left to drop */
-		errno = EINVAL;
+	if (f->folded || f->no_hits) { /* folded figures have no days left to drop; */
+		errno = EINVAL;             /* nor have days that only a range knows */
 		return -1;
 	}
 	for (int p = 0; p < f->nparts; p++) {
@@ -1341,6 +1374,16 @@ static void *fold_main(void *arg)
 		if (take_days(into, &f->err, j->cfg, j->before, 1) < 0 ||
 		    take_days(into, &f->hits, j->cfg, j->before, 0) < 0)
 			j->rc = -1;
+		/* funnel_no_hits: days with a step (both are; the range may
+		 * reach past `before`, whose days are then still there) */
+		for (int k = 0; k < 2 && f->day_any; k++) {
+			int32_t day = k ? f->day_hi : f->day_lo;
+			if (!into->hit_any || day < into->hit_first)
+				into->hit_first = day;
+			if (!into->hit_any || day > into->hit_last)
+				into->hit_last = day;
+			into->hit_any = 1;
+		}
 	}
 	return NULL;
 }

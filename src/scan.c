@@ -373,6 +373,17 @@ static void tally_note(worker *w, int64_t wall, int gem)
 	w->tl_n[0]++;
 }
 
+/* scan_opts.fold: a new funnel for a day or for the folded figures; one
+ * that counts no hits unless the report counts them (funnel_no_hits).
+ * NULL when out of memory. */
+static funnel *fold_funnel_new(const scan *s)
+{
+	funnel *f = funnel_new(s->o->keep_events, s->nw);
+	if (f && (!s->o->fold->count_hits || s->o->fold->sequential))
+		funnel_no_hits(f);
+	return f;
+}
+
 /* scan_opts.fold: worker w's funnel of side `side` and `day`; a spare
  * one (scan.spares) or a new one when w has none for the day. NULL when
  * out of memory (w->oom set). */
@@ -402,7 +413,7 @@ static funnel *day_funnel(worker *w, int side, int32_t day)
 	if (s->nspares)
 		f = s->spares[--s->nspares];
 	pthread_mutex_unlock(&s->lock);
-	if (!f && !(f = funnel_new(s->o->keep_events, s->nw))) {
+	if (!f && !(f = fold_funnel_new(s))) {
 		w->oom = 1;
 		return NULL;
 	}
@@ -1462,7 +1473,7 @@ static int fill_pool(scan *s, block *pool, int nblocks)
 	if (!s->spares || !s->fold_fs)
 		return -1;
 	for (int i = 0; i < s->o->nsides; i++)
-		if (!(s->acc[i] = funnel_new(s->o->keep_events, s->nw)))
+		if (!(s->acc[i] = fold_funnel_new(s)))
 			return -1;
 	return 0;
 }

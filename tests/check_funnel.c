@@ -572,15 +572,18 @@ static void cells_eq(const funnel *got_f, const funnel *want_f, const funnel_cfg
 typedef struct {
 	funnel *wd[3][FOLD_DAYS];
 	funnel *pool[3 * FOLD_DAYS];
-	int npool, sequential, nparts;
+	int npool, sequential, nparts, no_hits;
 } fold_days;
 
 static funnel *fold_day_of(fold_days *x, int worker, int d)
 {
-	if (!x->wd[worker][d])
-		x->wd[worker][d] = x->npool ? x->pool[--x->npool] :
-		                   funnel_new(x->sequential, x->nparts);
-	ck_assert_ptr_nonnull(x->wd[worker][d]);
+	if (!x->wd[worker][d] && x->npool) {
+		x->wd[worker][d] = x->pool[--x->npool];
+	} else if (!x->wd[worker][d]) {
+		ck_assert_ptr_nonnull(x->wd[worker][d] = funnel_new(x->sequential, x->nparts));
+		if (x->no_hits) /* as scan.c: the report does not count hits */
+			funnel_no_hits(x->wd[worker][d]);
+	}
 	return x->wd[worker][d];
 }
 
@@ -622,7 +625,8 @@ static void fold_run(int sequential, int count_hits, enum ktime_by by, int npart
 	funnel_cfg cfg = { sequential, count_hits, 600 * S, by };
 	funnel *w[3], *acc = NULL;
 	funnel *ref = funnel_new(sequential, 2);
-	fold_days x = { .npool = 0, .sequential = sequential, .nparts = nparts };
+	fold_days x = { .npool = 0, .sequential = sequential, .nparts = nparts,
+		        .no_hits = !count_hits || sequential };
 	const int32_t day0 = FOLD_DAY0;
 	size_t most = 0, held = 0;
 	ck_assert_ptr_nonnull(ref);
@@ -630,6 +634,8 @@ static void fold_run(int sequential, int count_hits, enum ktime_by by, int npart
 		ck_assert_ptr_nonnull(w[i] = funnel_new(sequential, nparts));
 	if (handover)
 		ck_assert_ptr_nonnull(acc = funnel_new(sequential, nparts));
+	if (handover && x.no_hits)
+		funnel_no_hits(acc);
 	fold_rng = 7;
 	for (int phase = 0; phase < 12; phase++) {
 		size_t n = 500 + (size_t)phase * 400; /* growing days: tables grow after folds */
@@ -724,6 +730,36 @@ START_TEST(test_fold_sequential)
 }
 END_TEST
 
+/* funnel_no_hits: the same visitors, the same days, no hits; and no
+ * dropping of days, which only a range of them is known of */
+START_TEST(test_no_hits)
+{
+	funnel_cfg cfg = { 0, 0, 0, KTIME_BY_DAY };
+	funnel *a = funnel_new(0, 2), *b = funnel_new(0, 2);
+	funnel_no_hits(b);
+	for (int i = 0; i < 300; i++) {
+		int32_t day = 10 + i % 7;
+		int64_t t = ((int64_t)day * 86400 + i) * S;
+		ck_assert_int_eq(funnel_add(a, (uint64_t)(i % 41), day, t, i % 3, i % 2, i % 3), 0);
+		ck_assert_int_eq(funnel_add(b, (uint64_t)(i % 41), day, t, i % 3, i % 2, i % 3), 0);
+	}
+	cells_eq(b, a, &cfg);
+	int32_t f1, l1, f2, l2;
+	ck_assert_int_eq(funnel_day_range(a, &f1, &l1), 1);
+	ck_assert_int_eq(funnel_day_range(b, &f2, &l2), 1);
+	ck_assert_int_eq(f1, 10);
+	ck_assert_int_eq(l1, 16);
+	ck_assert_int_eq(f2, f1);
+	ck_assert_int_eq(l2, l1);
+	errno = 0;
+	ck_assert_int_eq(funnel_drop_before(b, 12), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_ge(funnel_drop_before(a, 12), 0);
+	funnel_free(a);
+	funnel_free(b);
+}
+END_TEST
+
 START_TEST(test_fold_mismatch)
 {
 	funnel_cfg cfg = { 0, 0, 0, KTIME_BY_NONE };
@@ -785,6 +821,7 @@ Suite *funnel_suite(void)
 	tcase_add_test(tc, test_fold_hits);
 	tcase_add_test(tc, test_fold_sequential);
 	tcase_add_test(tc, test_fold_mismatch);
+	tcase_add_test(tc, test_no_hits);
 	tcase_add_test(tc, test_filter_and_walk);
 	tcase_add_test(tc, test_drop_before);
 	tcase_add_test(tc, test_drop_before_oom);
