@@ -60,8 +60,8 @@ typedef struct {
 	 * folded into figures under *fold (funnel_fold: per period of its
 	 * by, so *fold must be the cfg the report is made with) and their
 	 * visitor tables freed. The input has moved past day D when every record of
-	 * the blocks parsed since the reader last looked (after every block it
-	 * hands out) is FOLD_SLACK (scan.c) past D's end. With workers the
+	 * the blocks parsed since the reader last looked (before every block
+	 * it hands out) is FOLD_SLACK (scan.c) past D's end. With workers the
 	 * fold waits for no one: see scan.c.
 	 * A matched request of a folded day that comes later sets
 	 * scan_result.fold_late, and the result is then not usable: read the

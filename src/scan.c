@@ -52,11 +52,13 @@
 #define DETECT_MAX ((size_t)8 << 20) /* bytes format detection may read ahead */
 #define PENDING 64                 /* matched steps queued per side, see flush */
 /* Memory that follows the day (scan_opts.fold): each worker keeps a
- * funnel per day (day_funnel). The reader decides to fold the days before
- * D when the first request of a block it hands out is FOLD_SLACK past
- * the end of D - 1 (fold_decide; requests logged up to an hour late, the
- * disorder within one log, still find their visitor-day), with the block
- * before it as the fold's last (scan.fold_seq). The fold stops nobody:
+ * funnel per day (day_funnel). Before the reader hands out a block, it
+ * decides to fold the days before D when every request of the blocks
+ * parsed since it last looked is FOLD_SLACK past the end of D - 1
+ * (fold_decide: the earliest, so one stray later clock does not fold
+ * early; requests logged up to an hour late, the disorder within one
+ * log, still find their visitor-day), with the blocks handed out so far
+ * as the fold's (scan.fold_seq: the last of them). The fold stops nobody:
  * blocks come in sequence order, so a thread that takes a later block
  * (or finds none left; with -j 1 the reader itself, at once) has parsed
  * its share of the fold's blocks. It then hands its funnels of the days
@@ -117,6 +119,7 @@ typedef struct worker_s {
 	int oom;
 	hostcount *unknown;        /* hosts of no gemeente; made at the first */
 	int64_t time_min, time_max;/* wall times outside every side's range */
+	int64_t blk_min;           /* scan_opts.fold: earliest wall time in this block */
 	int32_t fold_before;       /* scan_opts.fold: days before it are (being) folded:
 	                            * a step of one is late */
 	/* scan_opts.fold: a funnel per day and side instead of fun (day_funnel),
@@ -152,6 +155,9 @@ struct scan {
 	size_t nxfmts, capxfmts;
 	/* progress (reader thread only) */
 	uint64_t done_raw;         /* raw bytes of finished inputs */
+	/* scan_opts.fold: the earliest wall time of the blocks parsed since
+	 * the reader last looked (atomic) */
+	int64_t recent_min;
 	/* scan_opts.fold, under lock: the first day not folded, the fold
 	 * under way (the first day not to fold; INT32_MIN for none), the last
 	 * block handed out when it was decided and the last one handed out
@@ -518,6 +524,8 @@ static void process_line(worker *w, const block *b, uint64_t lineno, char *p, si
 		add_sample(w, b, lineno, p, n);
 		return;
 	}
+	if (rec.wall < w->blk_min)
+		w->blk_min = rec.wall;
 	if (o->client_xff)
 		rec.client = xff_client(o->trust, rec.xff, rec.client);
 	int gem = match_gemeente(w->mctx, rec.host);
@@ -583,6 +591,7 @@ static void process_block(worker *w, block *b)
 {
 	char *p = b->buf, *end = b->buf + b->len;
 	uint64_t lineno = 0;
+	w->blk_min = INT64_MAX;
 	while (p < end) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
 		char *le = nl ? nl : end;
@@ -591,6 +600,13 @@ static void process_block(worker *w, block *b)
 	}
 	for (int i = 0; i < w->s->o->nsides; i++)
 		flush(w, i);
+	if (w->s->o->fold && w->blk_min != INT64_MAX) { /* see fold_decide */
+		int64_t cur = __atomic_load_n(&w->s->recent_min, __ATOMIC_RELAXED);
+		while (w->blk_min < cur &&
+		       !__atomic_compare_exchange_n(&w->s->recent_min, &cur, w->blk_min, 1,
+		                                    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			;
+	}
 	if (w->nnotes == w->capnotes) {
 		size_t nc = w->capnotes ? w->capnotes * 2 : 256;
 		block_note *n = realloc(w->notes, nc * sizeof *n);
@@ -617,43 +633,23 @@ static void *worker_main(void *arg)
 
 /* ---- the reader ------------------------------------------------------ */
 
-/* scan_opts.fold, on the reader's thread: the wall time of the first of
- * b's first lines that parses (from a copy: logfmt_parse may write to the
- * line), or INT64_MAX when none does. */
-static int64_t first_wall(const block *b)
-{
-	char line[4096];
-	const char *p = b->buf, *end = b->buf + b->len;
-	for (int k = 0; k < 8 && b->fmt && p < end; k++) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = (size_t)((nl ? nl : end) - p);
-		kr_record rec;
-		if (n < sizeof line) {
-			memcpy(line, p, n);
-			if (logfmt_parse(b->fmt, line, n, &rec) == LOGFMT_OK)
-				return rec.wall;
-		}
-		p += n + 1;
-	}
-	return INT64_MAX;
-}
-
 /* scan_opts.fold, on the reader's thread before it hands b out: decides
- * a fold (when none is under way) of the days FOLD_SLACK before b's first
- * request, with the blocks handed out so far; then notes b as handed
- * out. */
+ * a fold (when none is under way) of the days before the day FOLD_SLACK
+ * before the earliest request of the blocks parsed since the last look,
+ * with the blocks handed out so far; then notes b as handed out. */
 static void fold_decide(scan *s, const block *b)
 {
-	int64_t t = first_wall(b);
-	int32_t before = INT32_MIN;
-	if (t != INT64_MAX && t - FOLD_SLACK >= (int64_t)INT32_MIN * 86400)
-		before = ktime_day(t - FOLD_SLACK);
 	pthread_mutex_lock(&s->lock);
-	if (before != INT32_MIN && s->fold_day == INT32_MIN && before > s->fold_before &&
-	    s->any_queued && !__atomic_load_n(&s->late, __ATOMIC_RELAXED)) {
-		s->fold_day = before;
-		s->fold_seq = s->last_seq;
-		s->nretired = 0;
+	if (s->fold_day == INT32_MIN && s->any_queued &&
+	    !__atomic_load_n(&s->late, __ATOMIC_RELAXED)) {
+		int64_t t = __atomic_exchange_n(&s->recent_min, INT64_MAX, __ATOMIC_RELAXED);
+		int32_t before = t == INT64_MAX || t - FOLD_SLACK < (int64_t)INT32_MIN * 86400
+		                 ? INT32_MIN : ktime_day(t - FOLD_SLACK);
+		if (before != INT32_MIN && before > s->fold_before) {
+			s->fold_day = before;
+			s->fold_seq = s->last_seq;
+			s->nretired = 0;
+		}
 	}
 	s->last_seq = b->seq;
 	s->any_queued = 1;
@@ -1440,6 +1436,7 @@ static void scan_init(scan *s, const scan_opts *o, matcher *m)
 	s->m = m;
 	s->fold_before = INT32_MIN;
 	s->fold_day = INT32_MIN;
+	s->recent_min = INT64_MAX;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->work_cv, NULL);
 	pthread_cond_init(&s->free_cv, NULL);

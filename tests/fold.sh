@@ -20,6 +20,8 @@
 #   - the month on standard input (cannot be read again: never folded).
 # With -j3 and -j4 (more funnels than parts, folded on several threads):
 # --by week and month, hits, the sequential funnel and compare.
+# Stray clocks (a month-ahead request every fifth line) and the month in
+# three files oldest first, -j1 to -j4: no second reading.
 # Then peak memory (GNU time's maximum RSS, when /usr/bin/time exists):
 # the month read in time order stays within 1.5x its busiest day with
 # -j1 (without folding it is about 2.5x at this size), for the open and
@@ -118,6 +120,25 @@ for r in 1 2 3 4 5; do
 done
 [ $j -eq 5 ] && ok "sample -j256: every worker's funnel folded (5 of 5 runs equal -j1)" ||
 	bad "sample -j256: $j of 5 runs equal -j1"
+
+# Stray clocks: every fifth line a request of a host no gemeente has,
+# stamped a month ahead (another site's server with a wrong clock in the
+# same log). The fold follows the earliest request of the blocks parsed,
+# so these fold nothing early: no second reading, and the month's
+# figures (the strays are no gemeente's). Also the month in three files
+# given oldest first: folded across files, no second reading.
+awk 'NR % 5 == 0 { print "www.example.org:443 10.9.9.9 - - [01/Jan/2027:00:00:00 +0100] \"GET / HTTP/1.1\" 200 1 \"-\" \"x\"" } { print }' \
+	month.log > stray.log
+"$K" analyze -q -c cat.csv --by day --format csv -o ref.st month.krs || bad "stray: reference"
+for j in 1 2 3 4; do
+	"$K" analyze -v -j$j -c cat.csv --by day --format csv -o got stray.log 2> err &&
+		cmp -s ref.st got && ! grep -q 'not in time order' err &&
+		ok "stray clocks -j$j: no second reading" || bad "stray clocks -j$j: no second reading"
+	"$K" analyze -v -j$j -c cat.csv --by day --format csv -o got part1.log part2.log part3.log 2> err &&
+		cmp -s ref.st got && ! grep -q 'not in time order' err &&
+		ok "three files oldest first -j$j: no second reading" ||
+		bad "three files oldest first -j$j: no second reading"
+done
 
 if [ -x /usr/bin/time ]; then
 	peak() { /usr/bin/time -f %M -o rss.out "$K" analyze -q "$@" -c cat.csv --format csv -o /dev/null && cat rss.out; }
