@@ -558,6 +558,20 @@ int funnel_add_errors(funnel *f, int32_t day, int gem, int row, int step, uint64
 /* Adds the cells of src to those of dst (counts, 5xx errors, matched). */
 static int cells_merge(celltab *dst, const celltab *src)
 {
+	if (dst->used == 0 && src->used > 0 && dst->cap <= src->cap) {
+		/* into an empty table: the same slots, copied whole (the reports'
+		 * folded cells: thousands, which one by one grew dst again and
+		 * again) */
+		funnel_cell *c = malloc(src->cap * sizeof *c);
+		if (!c)
+			return -1;
+		memcpy(c, src->c, src->cap * sizeof *c);
+		free(dst->c);
+		dst->c = c;
+		dst->cap = src->cap;
+		dst->used = src->used;
+		return 0;
+	}
 	for (size_t i = 0; i < src->cap; i++) {
 		const funnel_cell *s = &src->c[i];
 		if (s->row < 0)
@@ -859,6 +873,10 @@ static void part_cells(part_job *j)
 	int32_t last_day = INT32_MIN, last_period = 0;
 
 	j->rc = -1;
+	/* the folded days (funnel_fold): figures per period under cfg
+	 * already; first, while the map is empty (cells_merge copies) */
+	if (cells_merge(&j->map, &pt->fold) < 0)
+		goto out;
 	for (size_t i = 0; i < pt->cap; i++) {
 		const entry *e = &pt->tab[i];
 		if (e->row1 == 0)
@@ -903,9 +921,6 @@ static void part_cells(part_job *j)
 				c->n[s] += (e->aux >> s) & 1;
 		}
 	}
-	/* the folded days (funnel_fold): figures per period under cfg already */
-	if (cells_merge(&j->map, &pt->fold) < 0)
-		goto out;
 	j->rc = 0;
 out:
 	free(steps);
