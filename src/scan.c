@@ -685,7 +685,8 @@ static void fold_bundles(scan *s, int32_t day)
 {
 	dayfun *b = s->bundle;
 	size_t n = s->nbundle, keep = (size_t)(2 * s->nw * s->o->nsides);
-	qsort(b, n, sizeof *b, cmp_dayfun);
+	if (n > 1) /* qsort wants a non-NULL base even for none */
+		qsort(b, n, sizeof *b, cmp_dayfun);
 	for (size_t k = 0, j; k < n; k = j) {
 		int nf = 1;
 		s->fold_fs[0] = s->acc[b[k].side];
