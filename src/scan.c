@@ -300,11 +300,30 @@ static block *dequeue(scan *s, worker *w)
 
 /* ---- the per-line work ----------------------------------------------- */
 
+/* 1 when sample a comes before (file, seq, line) b in the inputs. */
+static int sample_before(const raw_sample *a, int file, uint64_t seq, uint64_t line)
+{
+	if (a->file != file)
+		return a->file < file;
+	return a->seq != seq ? a->seq < seq : a->line < line;
+}
+
+/* Keeps the worker's SCAN_MAX_SAMPLES first malformed lines by input and
+ * line (inputs may be read in another order: read_order). */
 static void add_sample(worker *w, const block *b, uint64_t line, const char *p, size_t n)
 {
-	if (w->nsamples >= SCAN_MAX_SAMPLES)
-		return;
-	raw_sample *r = &w->sample[w->nsamples++];
+	raw_sample *r;
+	if (w->nsamples < SCAN_MAX_SAMPLES) {
+		r = &w->sample[w->nsamples++];
+	} else {
+		r = &w->sample[0];
+		for (int i = 1; i < SCAN_MAX_SAMPLES; i++)
+			if (sample_before(r, w->sample[i].file, w->sample[i].seq, w->sample[i].line))
+				r = &w->sample[i]; /* the last one held */
+		if (!sample_before(&(raw_sample){ b->file, b->seq, line, "" }, r->file, r->seq,
+		                   r->line))
+			return;
+	}
 	r->file = b->file;
 	r->seq = b->seq;
 	r->line = line;
@@ -1261,7 +1280,7 @@ static void number_lines(scan *s, block_note *notes, size_t nnotes, uint64_t *st
 		res->inputs[file].lines += notes[i].lines;
 	}
 	/* the first malformed lines of the whole run: each worker holds its
-	 * first ones (it takes blocks in sequence order), so the first
+	 * first ones by input and line (add_sample), so the first
 	 * SCAN_MAX_SAMPLES of all workers together are the run's */
 	res->nsamples = 0;
 	for (int i = 0; i < s->nw; i++) {
@@ -1494,6 +1513,86 @@ static int start_workers(scan *s, int *started, char *err, size_t errlen)
 	return 0;
 }
 
+/* scan_opts.fold: the wall time of the first request in the first
+ * FIRST_PEEK bytes of path (decompressed), or INT64_MIN when none parses
+ * there, the file cannot be read, or its format changes within the file
+ * (W3C "#Fields:" lines). */
+#define FIRST_PEEK ((size_t)64 << 10)
+static int64_t first_request(const scan_opts *o, const char *path)
+{
+	int64_t t = INT64_MIN;
+	FILE *fp = fopen(path, "rb");
+	input *in = fp ? input_new(fp, path) : NULL; /* closes fp when it fails */
+	char *buf = in ? malloc(FIRST_PEEK) : NULL;
+	logfmt *fmt = NULL;
+	size_t len = 0;
+	if (!buf)
+		goto out;
+	for (ssize_t r; len < FIRST_PEEK && (r = input_read(in, buf + len, FIRST_PEEK - len)) > 0;)
+		len += (size_t)r;
+	char why[200];
+	int more = 0, eof = len < FIRST_PEEK;
+	fmt = o->log_format ? logfmt_new(o->log_format, why, sizeof why)
+	                    : logfmt_detect_more(buf, len, 1, why, sizeof why, &more);
+	if (!fmt || logfmt_has_directives(fmt))
+		goto out;
+	for (char *p = buf, *end = buf + len; p < end;) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl && !eof)
+			break; /* a line cut by the peek */
+		size_t n = (size_t)((nl ? nl : end) - p);
+		kr_record rec;
+		if (logfmt_parse(fmt, p, n, &rec) == LOGFMT_OK) {
+			t = rec.wall;
+			break;
+		}
+		p += n + 1;
+	}
+out:
+	logfmt_free(fmt);
+	free(buf);
+	input_free(in);
+	return t;
+}
+
+typedef struct {
+	int64_t t;
+	int i;
+} first_req;
+
+static int cmp_first(const void *a, const void *b)
+{
+	const first_req *x = a, *y = b;
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->i - y->i;
+}
+
+/* The order to read the inputs in, order[0..npaths) (input indices):
+ * with scan_opts.fold, by the time of their first request, so that a
+ * glob, which lists access.log.1 before access.log.2 (newest first),
+ * does not bring days back after their fold (which reads all the logs
+ * again); as given when a first request is unknown (first_request). */
+static void read_order(const scan_opts *o, char *const *paths, int npaths, int *order)
+{
+	for (int i = 0; i < npaths; i++)
+		order[i] = i;
+	first_req *f = o->fold && npaths > 1 ? malloc((size_t)npaths * sizeof *f) : NULL;
+	if (!f)
+		return;
+	for (int i = 0; i < npaths; i++) {
+		f[i] = (first_req){ first_request(o, paths[i]), i };
+		if (f[i].t == INT64_MIN) {
+			free(f);
+			return;
+		}
+	}
+	qsort(f, (size_t)npaths, sizeof *f, cmp_first);
+	for (int i = 0; i < npaths; i++)
+		order[i] = f[i].i;
+	free(f);
+}
+
 /* Reads every input (with cont: those with a stream in fps) into the
  * workers' queue, the formats into fmts, what each input was into
  * res->inputs. Returns the worst read_input result: 0, 1 (read error),
@@ -1503,8 +1602,16 @@ static int read_inputs(scan *s, char *const *paths, FILE **fps, scan_cont *cont,
 {
 	int rc = 0;
 	uint64_t seq = 0, bytes = 0;
-	for (int i = 0; i < npaths && rc >= 0; i++) {
+	int *order = malloc((size_t)npaths * sizeof *order);
+	if (!order) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	read_order(s->o, paths, npaths, order);
+	for (int i = 0; i < npaths; i++)
 		res->inputs[i].name = paths[i];
+	for (int k = 0; k < npaths && rc >= 0; k++) {
+		int i = order[k];
 		w3c_state w3 = { NULL, NULL, 0 };
 		if (cont && !fps[i])
 			continue; /* nothing new for this one */
@@ -1521,6 +1628,7 @@ static int read_inputs(scan *s, char *const *paths, FILE **fps, scan_cont *cont,
 			rc = r;
 		}
 	}
+	free(order);
 	res->bytes = bytes;
 	res->long_lines = s->long_lines;
 	return rc;

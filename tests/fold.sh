@@ -14,9 +14,11 @@
 #   - the month read in time order (days folded as the run moves on);
 #   - the month with lines moved up to ~30 minutes out of order (within
 #     the slack: still folded, no second reading);
-#   - the month cut into three files given newest first (a request of a
-#     folded day comes: -v says the logs are read again, and the report
-#     is still exact);
+#   - the month cut into three files given newest first, one gzipped, as a
+#     glob lists them (read oldest first: no second reading);
+#   - those thirds newest first in one file (a request of a folded day
+#     comes: -v says the logs are read again, and the report is still
+#     exact);
 #   - the month on standard input (cannot be read again: never folded).
 # With -j3 and -j4 (more funnels than parts, folded on several threads):
 # --by week and month, hits, the sequential funnel and compare.
@@ -52,6 +54,8 @@ n=$(wc -l < month.log)
 head -n $((n / 3)) month.log > part1.log
 sed -n "$((n / 3 + 1)),$((2 * n / 3))p" month.log > part2.log
 tail -n +$((2 * n / 3 + 1)) month.log > part3.log
+cat part3.log part2.log part1.log > reversed.log
+gzip -c part2.log > part2.log.gz
 grep -F '[15/Nov/2026:' month.log > day.log
 
 "$K" analyze -q -c cat.csv --state month.krs month.log || { echo "FAIL fold: state"; exit 1; }
@@ -72,10 +76,15 @@ while IFS='|' read -r name opts; do
 			ok "$name -j$j: lines up to 30 min out of order, no second reading" ||
 			bad "$name -j$j: lines up to 30 min out of order, no second reading"
 		# shellcheck disable=SC2086
-		"$K" analyze -v -j$j -c cat.csv $opts -o got part3.log part2.log part1.log 2> err &&
+		"$K" analyze -v -j$j -c cat.csv $opts -o got part3.log part2.log.gz part1.log 2> err &&
+			cmp -s ref.$i got && ! grep -q 'not in time order' err &&
+			ok "$name -j$j: files newest first, read oldest first, no second reading" ||
+			bad "$name -j$j: files newest first, read oldest first, no second reading"
+		# shellcheck disable=SC2086
+		"$K" analyze -v -j$j -c cat.csv $opts -o got reversed.log 2> err &&
 			cmp -s ref.$i got && grep -q 'not in time order' err &&
-			ok "$name -j$j: files newest first, read again" ||
-			bad "$name -j$j: files newest first, read again"
+			ok "$name -j$j: one file, its thirds newest first, read again" ||
+			bad "$name -j$j: one file, its thirds newest first, read again"
 	done
 	# shellcheck disable=SC2086
 	"$K" analyze -q -c cat.csv $opts < month.log > got &&
