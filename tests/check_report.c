@@ -889,6 +889,21 @@ START_TEST(test_put_cut)
 }
 END_TEST
 
+/* Walks buf[0..n) sequence by sequence (text_utf8_len) while short of
+ * upto; returns where it stopped: upto or more at a sequence boundary,
+ * less at the first invalid byte. */
+static size_t utf8_walk(const unsigned char *buf, size_t n, size_t upto)
+{
+	size_t at = 0;
+	while (at < upto) {
+		size_t l = text_utf8_len(buf + at, n - at);
+		if (l == 0)
+			break;
+		at += l;
+	}
+	return at;
+}
+
 /* text_utf8_valid reads ASCII eight bytes at a time: its answer must be
  * that of walking text_utf8_len, for valid and broken sequences at every
  * offset around those eight-byte steps. */
@@ -910,29 +925,11 @@ START_TEST(test_utf8_valid_fast)
 			memcpy(buf + n, p, len);
 			n += len;
 		}
-		size_t want = 0;
-		while (want < n) {
-			size_t l = text_utf8_len(buf + want, n - want);
-			if (l == 0)
-				break;
-			want += l;
-		}
-		for (size_t start = 0; start < 9 && start < n; start++) {
-			size_t w = want >= start ? want - start : 0;
-			if (want < start) /* start inside or past the first bad byte */
-				continue;
+		size_t want = utf8_walk(buf, n, n);
+		for (size_t start = 0; start < 9 && start < want; start++)
 			/* from a sequence boundary only: want - start is then right */
-			size_t b = 0;
-			while (b < start) {
-				size_t l = text_utf8_len(buf + b, n - b);
-				if (l == 0)
-					break;
-				b += l;
-			}
-			if (b != start)
-				continue;
-			ck_assert_uint_eq(text_utf8_valid(buf + start, n - start), w);
-		}
+			if (utf8_walk(buf, n, start) == start)
+				ck_assert_uint_eq(text_utf8_valid(buf + start, n - start), want - start);
 	}
 }
 END_TEST
