@@ -59,6 +59,12 @@ void funnel_free(funnel *f);
  * funnel_drop_before refuses it (errno EINVAL). */
 void funnel_no_hits(funnel *f);
 
+/* Makes f, which keeps events, a funnel that does not (as funnel_new(0,
+ * ...) made it): each entry keeps the steps its events reached, the
+ * events are freed. What funnel_cells gives for the open funnel stays
+ * the same. Does nothing to a funnel without events. */
+void funnel_drop_events(funnel *f);
+
 /* Records one matched step. Returns 0, or -1 when out of memory. */
 int funnel_add(funnel *f, uint64_t visitor, int32_t day, int64_t instant_us,
                int gem, int row, int step);

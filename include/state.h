@@ -155,9 +155,12 @@ int state_fold(state *s, const state_file *f, matcher *m, char *err, size_t errl
 /* The report input of a state: fills res as scan_run would have for
  * a run over all the logs behind s with the time ranges sides[0..nsides)
  * (funnels with events when keep_events, funnels of nparts parts). res
- * borrows input names from s, which must outlive it. Returns 0, or -1
- * (out of memory). */
-int state_result(const state *s, const matcher *m, int nsides, const scan_range *sides,
-                 int keep_events, int nparts, scan_result *res);
+ * borrows input names from s, which must outlive it. With take, and one
+ * side over all time, res takes s's events instead of a copy of them (a
+ * report from states then needs no second copy of every event): s is
+ * left without events and must not be written or reported from again.
+ * Returns 0, or -1 (out of memory). */
+int state_result(state *s, const matcher *m, int nsides, const scan_range *sides,
+                 int keep_events, int nparts, int take, scan_result *res);
 
 #endif

@@ -524,6 +524,28 @@ void funnel_no_hits(funnel *f)
 	f->no_hits = 1;
 }
 
+void funnel_drop_events(funnel *f)
+{
+	if (!f->keep_events)
+		return;
+	for (int p = 0; p < f->nparts; p++) {
+		part *pt = &f->parts[p];
+		for (size_t i = 0; i < pt->cap; i++) {
+			entry *e = &pt->tab[i];
+			if (e->row1 <= 0)
+				continue;
+			uint32_t mask = 0;
+			for (int32_t x = (int32_t)e->aux - 1; x >= 0; x = pt->ev[x].next)
+				mask |= 1u << (pt->ev[x].step & 3);
+			e->aux = mask;
+		}
+		free(pt->ev);
+		pt->ev = NULL;
+		pt->nev = pt->evcap = 0;
+	}
+	f->keep_events = 0;
+}
+
 int funnel_add_batch(funnel *f, const funnel_req *r, size_t n)
 {
 	for (int p = 0; p < f->nparts; p++)

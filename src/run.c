@@ -407,7 +407,9 @@ static int scan_states(const run_opts *o, matcher *m, scan_opts *so, char *const
 		}
 	}
 	state_tally_compact(st->tally);
-	if (state_result(st, m, nsides, sides, o->sequential, o->jobs, res) < 0)
+	/* the state's events move into the report unless the state is to be
+	 * written (--state) */
+	if (state_result(st, m, nsides, sides, o->sequential, o->jobs, !o->state_out, res) < 0)
 		goto oom;
 	res->state_ = st;
 	st = NULL;

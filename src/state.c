@@ -876,8 +876,32 @@ out:
 
 /* ---- from a state to the report's input ---------------------------------- */
 
-int state_result(const state *s, const matcher *m, int nsides, const scan_range *sides,
-                 int keep_events, int nparts, scan_result *res)
+/* state_result's funnel of side i: with take, one side over all time and
+ * funnels of s's parts, s's own (s keeps an empty one; without events
+ * when keep_events is not set: funnel_drop_events), else a copy of the
+ * events in side i's range (funnel_filter). NULL when out of memory. */
+static funnel *result_funnel(state *s, int take, const scan_range *side, int keep_events,
+                             int nparts)
+{
+	if (take) {
+		funnel *f = s->fun, *empty = funnel_new(1, nparts);
+		if (!empty)
+			return NULL;
+		s->fun = empty;
+		if (!keep_events)
+			funnel_drop_events(f);
+		return f;
+	}
+	funnel *f = funnel_new(keep_events, nparts);
+	if (f && funnel_filter(f, s->fun, side->from, side->to) < 0) {
+		funnel_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+int state_result(state *s, const matcher *m, int nsides, const scan_range *sides,
+                 int keep_events, int nparts, int take, scan_result *res)
 {
 	memset(res, 0, sizeof *res);
 	res->time_min = INT64_MAX;
@@ -907,12 +931,11 @@ int state_result(const state *s, const matcher *m, int nsides, const scan_range 
 		for (int k = FILTER_METHOD; k <= FILTER_BOT; k++)
 			res->gem_excluded[(size_t)g * FILTER_NREASONS + k] =
 				s->gem_excluded[(size_t)g * FILTER_NREASONS + k];
-	for (int i = 0; i < nsides; i++) {
-		if (!(res->fun[i] = funnel_new(keep_events, nparts)))
+	take = take && nsides == 1 && sides[0].from == INT64_MIN && sides[0].to == INT64_MAX &&
+	       funnel_nparts(s->fun) == nparts;
+	for (int i = 0; i < nsides; i++)
+		if (!(res->fun[i] = result_funnel(s, take, &sides[i], keep_events, nparts)))
 			return -1;
-		if (funnel_filter(res->fun[i], s->fun, sides[i].from, sides[i].to) < 0)
-			return -1;
-	}
 	for (size_t i = 0; i < s->tally->used; i++) {
 		const tslot *t = &s->tally->s[i];
 		int row = t->row;
