@@ -93,11 +93,27 @@ static void days_free(daytabs *s)
 	free(s->d);
 }
 
+/* The first and last of some days (any: there was one). */
+typedef struct {
+	int32_t lo, hi;
+	int any;
+} dayrange;
+
+/* Widens r to take in [lo, hi]. */
+static void range_add(dayrange *r, int32_t lo, int32_t hi)
+{
+	if (!r->any || lo < r->lo)
+		r->lo = lo;
+	if (!r->any || hi > r->hi)
+		r->hi = hi;
+	r->any = 1;
+}
+
 /* One part: a table and, in sequential mode, the events of its entries;
  * and what funnel_fold took out of the part (of every worker's funnel):
  * the figures per (period, gemeente, row) under funnel.fold_cfg, cells
  * as funnel_cells gives them (n, errors, matched), and the first and
- * last day of a folded step (hit_any set when there was one). */
+ * last day of a folded step (hit.any set when there was one). */
 typedef struct {
 	entry *tab;
 	size_t cap, used;
@@ -105,8 +121,7 @@ typedef struct {
 	event *ev;
 	size_t nev, evcap;
 	celltab fold;
-	int32_t hit_first, hit_last;
-	int hit_any;
+	dayrange hit;
 } part;
 
 #define MAX_PARTS 64
@@ -121,11 +136,9 @@ struct funnel {
 	funnel_cfg fold_cfg;       /* ... computed under this */
 	int keep_events;
 	/* funnel_no_hits: hits are not counted; the first and last day of a
-	 * step added (day_any set when there was one) stand in for them in
-	 * funnel_day_range */
+	 * step added stand in for them in funnel_day_range */
 	int no_hits;
-	int32_t day_lo, day_hi;
-	int day_any;
+	dayrange days;
 };
 
 /* The part of an entry with hash h: its top bits (the slot uses the low
@@ -260,40 +273,20 @@ size_t funnel_size(const funnel *f)
 
 int funnel_day_range(const funnel *f, int32_t *first, int32_t *last)
 {
-	int any = 0;
-	int32_t lo = 0, hi = 0;
+	dayrange r = f->days;
 	for (int i = 0; i < f->hits.n; i++) {
 		const daytab *d = &f->hits.d[i];
-		if (!d->live || d->t.used == 0)
-			continue;
-		if (!any || d->day < lo)
-			lo = d->day;
-		if (!any || d->day > hi)
-			hi = d->day;
-		any = 1;
+		if (d->live && d->t.used > 0)
+			range_add(&r, d->day, d->day);
 	}
-	if (f->day_any) {
-		if (!any || f->day_lo < lo)
-			lo = f->day_lo;
-		if (!any || f->day_hi > hi)
-			hi = f->day_hi;
-		any = 1;
+	for (int p = 0; p < f->nparts; p++)
+		if (f->parts[p].hit.any)
+			range_add(&r, f->parts[p].hit.lo, f->parts[p].hit.hi);
+	if (r.any) {
+		*first = r.lo;
+		*last = r.hi;
 	}
-	for (int p = 0; p < f->nparts; p++) {
-		const part *pt = &f->parts[p];
-		if (!pt->hit_any)
-			continue;
-		if (!any || pt->hit_first < lo)
-			lo = pt->hit_first;
-		if (!any || pt->hit_last > hi)
-			hi = pt->hit_last;
-		any = 1;
-	}
-	if (any) {
-		*first = lo;
-		*last = hi;
-	}
-	return any;
+	return r.any;
 }
 
 int funnel_nparts(const funnel *f)
@@ -505,11 +498,7 @@ int funnel_add_at(funnel *f, uint64_t visitor, int32_t day, int32_t sod, int64_t
 		e->aux |= 1u << step;
 	}
 	if (f->no_hits) {
-		if (!f->day_any || day < f->day_lo)
-			f->day_lo = day;
-		if (!f->day_any || day > f->day_hi)
-			f->day_hi = day;
-		f->day_any = 1;
+		range_add(&f->days, day, day);
 		return 0;
 	}
 	funnel_cell *c = day_cell(&f->hits, day, gem, row);
@@ -649,13 +638,8 @@ static int fold_merge(funnel *dst, const funnel *src)
 		part *dp = &dst->parts[p & (dst->nparts - 1)];
 		if (cells_merge(&dp->fold, &sp->fold) < 0)
 			return -1;
-		if (!sp->hit_any)
-			continue;
-		if (!dp->hit_any || sp->hit_first < dp->hit_first)
-			dp->hit_first = sp->hit_first;
-		if (!dp->hit_any || sp->hit_last > dp->hit_last)
-			dp->hit_last = sp->hit_last;
-		dp->hit_any = 1;
+		if (sp->hit.any)
+			range_add(&dp->hit, sp->hit.lo, sp->hit.hi);
 	}
 	return 0;
 }
@@ -685,13 +669,8 @@ static int merge_part(funnel *dst, const part *sp)
 
 int funnel_merge_counts(funnel *dst, const funnel *src)
 {
-	if (src->day_any) {
-		if (!dst->day_any || src->day_lo < dst->day_lo)
-			dst->day_lo = src->day_lo;
-		if (!dst->day_any || src->day_hi > dst->day_hi)
-			dst->day_hi = src->day_hi;
-		dst->day_any = 1;
-	}
+	if (src->days.any)
+		range_add(&dst->days, src->days.lo, src->days.hi);
 	return days_merge(&dst->err, &src->err) < 0 || days_merge(&dst->hits, &src->hits) < 0 ||
 	       fold_merge(dst, src) < 0
 	       ? -1 : 0;
@@ -1215,13 +1194,8 @@ static int take_days(part *into, daytabs *s, const funnel_cfg *cfg, int32_t befo
 		int32_t day = s->d[d].day, period = period_of(day, cfg->by);
 		if (!s->d[d].live || day >= before)
 			continue;
-		if (!errors && t->used > 0) {
-			if (!into->hit_any || day < into->hit_first)
-				into->hit_first = day;
-			if (!into->hit_any || day > into->hit_last)
-				into->hit_last = day;
-			into->hit_any = 1;
-		}
+		if (!errors && t->used > 0)
+			range_add(&into->hit, day, day);
 		/* taken, and emptied in the same pass: the slot becomes a spare
 		 * whose table keeps its capacity for a later day */
 		for (size_t i = 0; t->used > 0 && i < t->cap; i++) {
@@ -1411,16 +1385,10 @@ static void *fold_main(void *arg)
 		if (take_days(into, &f->err, j->cfg, j->before, 1) < 0 ||
 		    take_days(into, &f->hits, j->cfg, j->before, 0) < 0)
 			j->rc = -1;
-		/* funnel_no_hits: days with a step (both are; the range may
-		 * reach past `before`, whose days are then still there) */
-		for (int k = 0; k < 2 && f->day_any; k++) {
-			int32_t day = k ? f->day_hi : f->day_lo;
-			if (!into->hit_any || day < into->hit_first)
-				into->hit_first = day;
-			if (!into->hit_any || day > into->hit_last)
-				into->hit_last = day;
-			into->hit_any = 1;
-		}
+		/* funnel_no_hits: days with a step (both ends are; the range
+		 * may reach past `before`, whose days are then still there) */
+		if (f->days.any)
+			range_add(&into->hit, f->days.lo, f->days.hi);
 	}
 	return NULL;
 }
