@@ -52,6 +52,12 @@ batch() {
 	"$K" analyze --format csv "$@" "$f" >batch.csv 2>batch.err || why="batch run failed"
 }
 
+# expect A B: lines A..B added to expect.log, and its batch report
+expect() {
+	lines "$1" "$2" >>expect.log
+	batch expect.log
+}
+
 # start ARGS...: the live run in the background (pid), stderr in live.err
 start() {
 	"$K" analyze --follow --interval 1s --format csv -o live.csv "$@" 2>live.err &
@@ -86,8 +92,7 @@ case_append() {
 	batch expect.log
 	same "first reading" || return
 	lines 5001 9000 >>access.log
-	lines 5001 9000 >>expect.log
-	batch expect.log
+	expect 5001 9000
 	same "after an append" || return
 	# a line in two pieces: the first piece alone must not count
 	line=$(lines 9001 9001)
@@ -98,8 +103,7 @@ case_append() {
 	printf '%s\n' "$(printf '%s' "$line" | cut -c41-)" >>access.log
 	lines 9001 9001 >>expect.log
 	lines 9002 10000 >>access.log
-	lines 9002 10000 >>expect.log
-	batch expect.log
+	expect 9002 10000
 	same "after the rest of the line" || return
 	stop
 	cmp -s live.csv batch.csv || why="final report differs"
@@ -119,12 +123,10 @@ case_rename() {
 	lines 9001 12000 >access.log
 	sleep 0.6
 	lines 12001 12500 >>access.log.1
-	lines 8001 12500 >>expect.log
-	batch expect.log
+	expect 8001 12500
 	same "after the rotation" || return
 	lines 12501 14000 >>access.log
-	lines 12501 14000 >>expect.log
-	batch expect.log
+	expect 12501 14000
 	same "after an append to the new file" || return
 	stop
 	cmp -s live.csv batch.csv || why="final report differs"
@@ -139,12 +141,10 @@ case_copytruncate() {
 	cp access.log access.log.1
 	: >access.log
 	lines 8001 10000 >>access.log
-	lines 8001 10000 >>expect.log
-	batch expect.log
+	expect 8001 10000
 	same "after the copytruncate" || return
 	lines 10001 11000 >>access.log
-	lines 10001 11000 >>expect.log
-	batch expect.log
+	expect 10001 11000
 	same "after an append" || return
 	stop
 	cmp -s live.csv batch.csv || why="final report differs"
@@ -164,12 +164,10 @@ case_regrow() {
 	kill -CONT "$pid"
 	[ "$(wc -c <access.log)" -gt "$(wc -c <access.log.1)" ] ||
 		{ why="the new file is not longer than the old one"; return; }
-	lines 3001 9000 >>expect.log
-	batch expect.log
+	expect 3001 9000
 	same "after the copytruncate" || return
 	lines 9001 10000 >>access.log
-	lines 9001 10000 >>expect.log
-	batch expect.log
+	expect 9001 10000
 	same "after an append" || return
 	stop
 	cmp -s live.csv batch.csv || why="final report differs"
@@ -186,8 +184,7 @@ case_late() {
 	grep -q "'late.log' does not exist (yet): waiting for it" live.err ||
 		{ why="no warning about the missing file"; return; }
 	lines 10001 13000 >late.log
-	lines 10001 13000 >>expect.log
-	batch expect.log
+	expect 10001 13000
 	same "after the late file appeared" || return
 	stop
 	cmp -s live.csv batch.csv || why="final report differs"
@@ -204,8 +201,7 @@ case_sigterm() {
 	sleep 1.2
 	cmp -s live.csv batch.csv || { why="report rewritten before the interval"; return; }
 	stop TERM
-	lines 5001 8000 >>expect.log
-	batch expect.log
+	expect 5001 8000
 	cmp -s live.csv batch.csv || why="final report after SIGTERM lacks the last lines"
 }
 
